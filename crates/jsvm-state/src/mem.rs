@@ -1,0 +1,109 @@
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use crate::root::next_state_root;
+use crate::store::{check_order, BlockCommit, ChainHead, StateRead, Store};
+use crate::StateError;
+
+/// An in-memory [`Store`], for unit tests and micro-benchmarks only: it forgets
+/// everything when dropped. Production paths use [`crate::RocksStore`].
+#[derive(Default)]
+pub struct MemStore {
+    inner: RwLock<MemInner>,
+}
+
+#[derive(Default)]
+struct MemInner {
+    state: Arc<BTreeMap<Vec<u8>, Vec<u8>>>,
+    head: ChainHead,
+    blocks: BTreeMap<u64, Vec<u8>>,
+    receipts: BTreeMap<Vec<u8>, Vec<u8>>,
+    cache: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+impl MemStore {
+    /// An empty store at height 0.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// A frozen copy of the state map: what [`MemStore::snapshot`] hands out.
+struct MemView(Arc<BTreeMap<Vec<u8>, Vec<u8>>>);
+
+fn scan(map: &BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    map.range(prefix.to_vec()..)
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+impl StateRead for MemView {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.0.get(key).cloned())
+    }
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        Ok(scan(&self.0, prefix))
+    }
+}
+
+impl MemStore {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, MemInner> {
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl StateRead for MemStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.read().state.get(key).cloned())
+    }
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        Ok(scan(&self.read().state, prefix))
+    }
+}
+
+impl Store for MemStore {
+    fn head(&self) -> ChainHead {
+        self.read().head
+    }
+
+    fn snapshot(&self) -> (ChainHead, Arc<dyn StateRead>) {
+        let inner = self.read();
+        (inner.head, Arc::new(MemView(inner.state.clone())))
+    }
+
+    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        check_order(&inner.head, block.height)?;
+        let root = next_state_root(&inner.head.state_root, block.height, &block.state);
+        let state = Arc::make_mut(&mut inner.state);
+        for (k, v) in block.state {
+            match v {
+                Some(v) => state.insert(k, v),
+                None => state.remove(&k),
+            };
+        }
+        inner.blocks.insert(block.height, block.block_record);
+        inner.receipts.extend(block.receipts);
+        inner.head = ChainHead { height: block.height, state_root: root, time: block.time };
+        Ok(inner.head)
+    }
+
+    fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.read().blocks.get(&height).cloned())
+    }
+
+    fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.read().receipts.get(tx_hash).cloned())
+    }
+
+    fn cache_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.read().cache.get(key).cloned())
+    }
+
+    fn cache_put(&self, key: &[u8], value: &[u8]) -> Result<(), StateError> {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        inner.cache.insert(key.to_vec(), value.to_vec());
+        Ok(())
+    }
+}

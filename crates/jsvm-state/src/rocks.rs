@@ -1,0 +1,261 @@
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBatch, WriteOptions, DB};
+
+use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
+use crate::root::next_state_root;
+use crate::store::{check_order, BlockCommit, ChainHead, StateRead, Store};
+use crate::StateError;
+
+/// The persistent [`Store`]: one RocksDB database per data directory.
+///
+/// Every block is one `WriteBatch` (state writes, block record, receipts and the
+/// new chain head together), written with `sync`, so after a crash the store
+/// holds the last whole block, never part of one.
+pub struct RocksStore {
+    db: Arc<DB>,
+    path: PathBuf,
+    head: Mutex<ChainHead>,
+    read_only: bool,
+}
+
+fn db_options(create: bool) -> Options {
+    let mut o = Options::default();
+    o.create_if_missing(create);
+    o.set_paranoid_checks(true);
+    o.set_compression_type(rocksdb::DBCompressionType::Lz4);
+    o.set_keep_log_file_num(2);
+    o
+}
+
+/// What is at `path` before we open anything there.
+enum Found {
+    Nothing,
+    RocksDb,
+}
+
+fn inspect(path: &Path) -> Result<Found, StateError> {
+    let foreign = |reason: &str| StateError::Foreign { path: path.to_path_buf(), reason: reason.into() };
+    if !path.exists() {
+        return Ok(Found::Nothing);
+    }
+    if !path.is_dir() {
+        return Err(foreign("it is not a directory"));
+    }
+    let mut entries = std::fs::read_dir(path).map_err(|e| foreign(&e.to_string()))?;
+    if entries.next().is_none() {
+        return Ok(Found::Nothing);
+    }
+    if !path.join("CURRENT").is_file() {
+        return Err(foreign("it is not empty and holds no database"));
+    }
+    Ok(Found::RocksDb)
+}
+
+impl RocksStore {
+    /// Opens (or creates) the store at `path` for reading and writing.
+    ///
+    /// Refuses, without writing anything, a directory that holds something other
+    /// than a jsvm store, and reports a corrupt one.
+    pub fn open(path: &Path) -> Result<RocksStore, StateError> {
+        match inspect(path)? {
+            Found::Nothing => {
+                std::fs::create_dir_all(path).map_err(|e| StateError::Db(e.to_string()))?;
+                let db = DB::open(&db_options(true), path).map_err(|e| corrupt(path, e))?;
+                let mut batch = WriteBatch::default();
+                batch.put(META_FORMAT, FORMAT_MARKER);
+                batch.put(META_HEAD, ChainHead::default().encode());
+                db.write_opt(batch, &sync_write())?;
+                Ok(Self::wrap(db, path, ChainHead::default(), false))
+            }
+            Found::RocksDb => {
+                // Check the marker through a read-only handle first, so that a
+                // foreign database is never modified.
+                drop(Self::open_read_only(path)?);
+                let db = DB::open(&db_options(false), path).map_err(|e| corrupt(path, e))?;
+                let head = read_head(&db, path)?;
+                Ok(Self::wrap(db, path, head, false))
+            }
+        }
+    }
+
+    /// Opens an existing store for reading only. Another process may hold it
+    /// open for writing at the same time; this view is the state as of opening.
+    pub fn open_read_only(path: &Path) -> Result<RocksStore, StateError> {
+        match inspect(path)? {
+            Found::Nothing => Err(StateError::Foreign {
+                path: path.to_path_buf(),
+                reason: "it holds no jsvm store yet (deploy a contract first)".into(),
+            }),
+            Found::RocksDb => {
+                let db = DB::open_for_read_only(&db_options(false), path, false)
+                    .map_err(|e| corrupt(path, e))?;
+                match db.get(META_FORMAT).map_err(|e| corrupt(path, e))? {
+                    None => {
+                        return Err(StateError::Foreign {
+                            path: path.to_path_buf(),
+                            reason: "the database has no jsvm format marker".into(),
+                        })
+                    }
+                    Some(m) if m != FORMAT_MARKER.as_bytes() => {
+                        return Err(StateError::Version {
+                            path: path.to_path_buf(),
+                            found: String::from_utf8_lossy(&m).into_owned(),
+                            expected: FORMAT_MARKER.into(),
+                        })
+                    }
+                    Some(_) => {}
+                }
+                let head = read_head(&db, path)?;
+                Ok(Self::wrap(db, path, head, true))
+            }
+        }
+    }
+
+    fn wrap(db: DB, path: &Path, head: ChainHead, read_only: bool) -> RocksStore {
+        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), read_only }
+    }
+
+    /// The data directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn sync_write() -> WriteOptions {
+    let mut w = WriteOptions::default();
+    w.set_sync(true);
+    w
+}
+
+fn corrupt(path: &Path, e: rocksdb::Error) -> StateError {
+    StateError::Corrupt { path: path.to_path_buf(), reason: e.into_string() }
+}
+
+fn read_head(db: &DB, path: &Path) -> Result<ChainHead, StateError> {
+    let raw = db.get(META_HEAD).map_err(|e| corrupt(path, e))?;
+    raw.as_deref().and_then(ChainHead::decode).ok_or_else(|| StateError::Corrupt {
+        path: path.to_path_buf(),
+        reason: "the chain head record is missing or malformed".into(),
+    })
+}
+
+fn get_state(db: &DB, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+    Ok(db.get(KeySpace::State.key(key))?)
+}
+
+fn scan_state<'a>(
+    iter: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>> + 'a,
+    start: &[u8],
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    let mut out = Vec::new();
+    for item in iter {
+        let (k, v) = item?;
+        if !k.starts_with(start) {
+            break;
+        }
+        out.push((k[1..].to_vec(), v.into_vec()));
+    }
+    Ok(out)
+}
+
+impl StateRead for RocksStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        get_state(&self.db, key)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        let start = KeySpace::State.key(prefix);
+        scan_state(self.db.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
+    }
+}
+
+/// A RocksDB snapshot that owns a handle to its database.
+///
+/// `snap` borrows from `*_db`; the borrow is extended to `'static` because the
+/// `Arc` kept beside it lives at least as long (fields drop in declaration
+/// order: the snapshot is released before the database handle).
+struct RocksSnapshot {
+    snap: SnapshotWithThreadMode<'static, DB>,
+    _db: Arc<DB>,
+}
+
+impl RocksSnapshot {
+    fn new(db: Arc<DB>) -> Self {
+        let snap = db.snapshot();
+        // SAFETY: the snapshot refers to the DB behind `db`, whose heap address is
+        // stable and which this struct keeps alive for the snapshot's lifetime.
+        let snap: SnapshotWithThreadMode<'static, DB> = unsafe { std::mem::transmute(snap) };
+        RocksSnapshot { snap, _db: db }
+    }
+}
+
+impl StateRead for RocksSnapshot {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.snap.get(KeySpace::State.key(key))?)
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+        let start = KeySpace::State.key(prefix);
+        scan_state(self.snap.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
+    }
+}
+
+impl Store for RocksStore {
+    fn head(&self) -> ChainHead {
+        *self.head.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn snapshot(&self) -> (ChainHead, Arc<dyn StateRead>) {
+        // Commits hold the head lock while they write, so the snapshot and the
+        // head always describe the same block.
+        let head = self.head.lock().unwrap_or_else(|e| e.into_inner());
+        (*head, Arc::new(RocksSnapshot::new(self.db.clone())))
+    }
+
+    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+        if self.read_only {
+            return Err(StateError::Db("the store is open read-only".into()));
+        }
+        let mut head = self.head.lock().unwrap_or_else(|e| e.into_inner());
+        check_order(&head, block.height)?;
+        let root = next_state_root(&head.state_root, block.height, &block.state);
+        let new_head = ChainHead { height: block.height, state_root: root, time: block.time };
+        let mut batch = WriteBatch::default();
+        for (k, v) in &block.state {
+            let key = KeySpace::State.key(k);
+            match v {
+                Some(v) => batch.put(key, v),
+                None => batch.delete(key),
+            }
+        }
+        batch.put(block_key(block.height), &block.block_record);
+        for (hash, receipt) in &block.receipts {
+            batch.put(KeySpace::Receipt.key(hash), receipt);
+        }
+        batch.put(META_HEAD, new_head.encode());
+        self.db.write_opt(batch, &sync_write())?;
+        *head = new_head;
+        Ok(new_head)
+    }
+
+    fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.db.get(block_key(height))?)
+    }
+
+    fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.db.get(KeySpace::Receipt.key(tx_hash))?)
+    }
+
+    fn cache_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.db.get(KeySpace::Cache.key(key))?)
+    }
+
+    fn cache_put(&self, key: &[u8], value: &[u8]) -> Result<(), StateError> {
+        if self.read_only {
+            return Ok(()); // a read-only node simply does not cache
+        }
+        Ok(self.db.put(KeySpace::Cache.key(key), value)?)
+    }
+}

@@ -1,0 +1,90 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::StateError;
+
+/// A block's or a transaction's writes: `None` deletes the key. Sorted, so that
+/// every walk over it (state root, batch) is in one defined order.
+pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// Read access to state as of one point in time.
+pub trait StateRead: Send + Sync {
+    /// The value at `key` (a full state key, without the key-space tag).
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// Every entry whose key starts with `prefix`, ascending by key.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError>;
+}
+
+/// The last committed block, as the store knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChainHead {
+    /// Height of the last committed block; 0 for an empty chain.
+    pub height: u64,
+    /// State root after that block.
+    pub state_root: [u8; 32],
+    /// Block time (ns) of that block.
+    pub time: u64,
+}
+
+impl ChainHead {
+    /// 8 bytes height, 8 bytes time, 32 bytes root.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(48);
+        v.extend_from_slice(&self.height.to_be_bytes());
+        v.extend_from_slice(&self.time.to_be_bytes());
+        v.extend_from_slice(&self.state_root);
+        v
+    }
+
+    pub(crate) fn decode(bytes: &[u8]) -> Option<ChainHead> {
+        if bytes.len() != 48 {
+            return None;
+        }
+        let height = u64::from_be_bytes(bytes[0..8].try_into().ok()?);
+        let time = u64::from_be_bytes(bytes[8..16].try_into().ok()?);
+        let state_root = bytes[16..48].try_into().ok()?;
+        Some(ChainHead { height, state_root, time })
+    }
+}
+
+/// Everything one block writes, handed to [`Store::commit_block`] at once.
+#[derive(Debug, Default)]
+pub struct BlockCommit {
+    /// Must be `head.height + 1`.
+    pub height: u64,
+    /// Block time in ns.
+    pub time: u64,
+    /// State writes (keys without the key-space tag).
+    pub state: Writes,
+    /// The block record (opaque to the store).
+    pub block_record: Vec<u8>,
+    /// Receipts by transaction hash (opaque to the store).
+    pub receipts: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// A persistent store: committed state plus chain records.
+pub trait Store: StateRead {
+    /// The last committed block.
+    fn head(&self) -> ChainHead;
+    /// The current head and a consistent read view of the state at it; later
+    /// commits do not show through the view.
+    fn snapshot(&self) -> (ChainHead, Arc<dyn StateRead>);
+    /// Writes the whole block in one atomic batch, with its height and state root,
+    /// and returns the new head.
+    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError>;
+    /// The block record at `height`, if committed.
+    fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError>;
+    /// A committed receipt.
+    fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// Node-local cache (not consensus): read.
+    fn cache_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// Node-local cache (not consensus): write.
+    fn cache_put(&self, key: &[u8], value: &[u8]) -> Result<(), StateError>;
+}
+
+pub(crate) fn check_order(head: &ChainHead, height: u64) -> Result<(), StateError> {
+    if height != head.height + 1 {
+        return Err(StateError::OutOfOrder { head: head.height, got: height });
+    }
+    Ok(())
+}

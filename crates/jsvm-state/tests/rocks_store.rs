@@ -1,0 +1,129 @@
+//! The RocksDB store: persistence across reopen, atomic blocks, snapshots, and
+//! refusal of foreign or corrupt data directories.
+
+use std::sync::Arc;
+
+use jsvm_state::{BlockCommit, MemStore, RocksStore, StateError, StateRead, Store};
+
+fn commit(height: u64, pairs: &[(&str, Option<&str>)]) -> BlockCommit {
+    let mut c = BlockCommit { height, time: height * 10, block_record: format!("block {height}").into_bytes(), ..Default::default() };
+    for (k, v) in pairs {
+        c.state.insert(k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec()));
+    }
+    c.receipts.push((format!("tx{height}").into_bytes(), b"receipt".to_vec()));
+    c
+}
+
+#[test]
+fn state_and_head_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let head = {
+        let s = RocksStore::open(&path).unwrap();
+        s.commit_block(commit(1, &[("a", Some("1")), ("b", Some("2"))])).unwrap();
+        s.commit_block(commit(2, &[("a", None), ("c", Some("3"))])).unwrap()
+    };
+    let s = RocksStore::open(&path).unwrap();
+    assert_eq!(s.head(), head);
+    assert_eq!(s.head().height, 2);
+    assert_eq!(s.get(b"a").unwrap(), None);
+    assert_eq!(s.get(b"b").unwrap(), Some(b"2".to_vec()));
+    assert_eq!(s.block_record(2).unwrap(), Some(b"block 2".to_vec()));
+    assert_eq!(s.receipt(b"tx1").unwrap(), Some(b"receipt".to_vec()));
+}
+
+#[test]
+fn rocks_and_memory_stores_agree_on_the_state_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let rocks = RocksStore::open(dir.path()).unwrap();
+    let mem = MemStore::new();
+    for (h, pairs) in [(1, vec![("x", Some("1"))]), (2, vec![("x", None), ("y", Some("2"))])] {
+        let a = rocks.commit_block(commit(h, &pairs)).unwrap();
+        let b = mem.commit_block(commit(h, &pairs)).unwrap();
+        assert_eq!(a, b);
+    }
+    assert_eq!(rocks.scan_prefix(b"").unwrap(), mem.scan_prefix(b"").unwrap());
+}
+
+#[test]
+fn out_of_order_blocks_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = RocksStore::open(dir.path()).unwrap();
+    assert!(matches!(s.commit_block(commit(2, &[])), Err(StateError::OutOfOrder { head: 0, got: 2 })));
+}
+
+#[test]
+fn a_snapshot_does_not_see_later_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = RocksStore::open(dir.path()).unwrap();
+    s.commit_block(commit(1, &[("k", Some("old")), ("p1", Some("x"))])).unwrap();
+    let (head, snap): (_, Arc<dyn StateRead>) = s.snapshot();
+    assert_eq!(head.height, 1);
+    s.commit_block(commit(2, &[("k", Some("new")), ("p2", Some("y"))])).unwrap();
+    assert_eq!(snap.get(b"k").unwrap(), Some(b"old".to_vec()));
+    assert_eq!(snap.scan_prefix(b"p").unwrap().len(), 1);
+    assert_eq!(s.get(b"k").unwrap(), Some(b"new".to_vec()));
+    drop(s); // the snapshot keeps its database alive on its own
+    assert_eq!(snap.get(b"k").unwrap(), Some(b"old".to_vec()));
+}
+
+#[test]
+fn a_foreign_directory_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let err = RocksStore::open(dir.path()).err().expect("must refuse");
+    assert!(matches!(err, StateError::Foreign { .. }), "{err}");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("notes.txt")]);
+}
+
+#[test]
+fn a_plain_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("file");
+    std::fs::write(&f, "x").unwrap();
+    assert!(matches!(RocksStore::open(&f), Err(StateError::Foreign { .. })));
+}
+
+#[test]
+fn a_foreign_rocksdb_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut o = rocksdb::Options::default();
+        o.create_if_missing(true);
+        let db = rocksdb::DB::open(&o, dir.path()).unwrap();
+        db.put(b"hello", b"world").unwrap();
+    }
+    let err = RocksStore::open(dir.path()).err().expect("must refuse");
+    assert!(matches!(err, StateError::Foreign { .. }), "{err}");
+    let db = rocksdb::DB::open_default(dir.path()).unwrap();
+    assert_eq!(db.get(b"Mformat").unwrap(), None, "no marker may be written into a foreign DB");
+}
+
+#[test]
+fn a_corrupt_directory_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    RocksStore::open(dir.path()).unwrap().commit_block(commit(1, &[("a", Some("1"))])).unwrap();
+    std::fs::write(dir.path().join("CURRENT"), "MANIFEST-999999\n").unwrap();
+    let err = RocksStore::open(dir.path()).err().expect("must fail");
+    assert!(matches!(err, StateError::Corrupt { .. }), "{err}");
+}
+
+#[test]
+fn read_only_open_works_beside_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = RocksStore::open(dir.path()).unwrap();
+    w.commit_block(commit(1, &[("a", Some("1"))])).unwrap();
+    let r = RocksStore::open_read_only(dir.path()).unwrap();
+    assert_eq!(r.head().height, 1);
+    assert_eq!(r.get(b"a").unwrap(), Some(b"1".to_vec()));
+    assert!(r.commit_block(commit(2, &[])).is_err());
+    w.commit_block(commit(2, &[("a", Some("2"))])).unwrap();
+}
+
+#[test]
+fn read_only_open_of_a_missing_store_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = RocksStore::open_read_only(&dir.path().join("none")).err().unwrap();
+    assert!(err.to_string().contains("deploy"), "{err}");
+}
