@@ -1,0 +1,318 @@
+use std::cell::{Cell, RefCell};
+use std::ffi::{c_char, c_void, CString};
+use std::rc::Rc;
+use std::time::Instant;
+
+use rquickjs::context::intrinsic;
+use rquickjs::function::Rest;
+use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Runtime, Value};
+
+use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
+
+/// The intrinsics a realm gets. Left out on purpose: Date, Promise (no job
+/// queue runs, so nothing asynchronous could ever settle), WeakRef/
+/// FinalizationRegistry (GC-observable), Performance, Proxy.
+type Intrinsics = (
+    intrinsic::Eval, // needed by the host to evaluate precompiled code; `eval` itself is removed
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+);
+
+/// Name of the one host function, visible to the prelude only: the entry
+/// sequence deletes it from the global object before contract code runs.
+pub const HOST_FUNCTION: &str = "__jsvm_host";
+
+const LOCKDOWN_SOURCE: &str = include_str!("lockdown.js");
+
+/// What the interrupt handler and the host function share with the run.
+#[derive(Default)]
+struct RunState {
+    deadline: Cell<Option<Instant>>,
+    timed_out: Cell<bool>,
+    abort: RefCell<Option<String>>,
+    /// Valid only while [`QuickJs::run`] is on the stack.
+    host: Cell<Option<*mut (dyn Host + 'static)>>,
+}
+
+/// QuickJS (quickjs-ng through rquickjs): one runtime per worker thread, a
+/// fresh context per run.
+pub struct QuickJs {
+    rt: Runtime,
+    state: Rc<RunState>,
+    lockdown: Vec<u8>,
+}
+
+impl QuickJs {
+    /// A new engine; create it on the thread that will use it.
+    pub fn new() -> Result<QuickJs, String> {
+        let rt = Runtime::new().map_err(|e| e.to_string())?;
+        let state = Rc::new(RunState::default());
+        let s = state.clone();
+        rt.set_interrupt_handler(Some(Box::new(move || {
+            if s.abort.borrow().is_some() {
+                return true;
+            }
+            match s.deadline.get() {
+                Some(d) if Instant::now() >= d => {
+                    s.timed_out.set(true);
+                    true
+                }
+                _ => false,
+            }
+        })));
+        let mut engine = QuickJs { rt, state, lockdown: Vec::new() };
+        engine.lockdown = engine.compile("<lockdown>", LOCKDOWN_SOURCE)?;
+        Ok(engine)
+    }
+
+    fn new_context(&self) -> Result<Context, RunError> {
+        Context::custom::<Intrinsics>(&self.rt).map_err(|e| RunError::Engine(e.to_string()))
+    }
+
+    fn reset_after_run(&self) {
+        self.state.host.set(None);
+        self.state.deadline.set(None);
+        self.rt.set_memory_limit(usize::MAX);
+        self.rt.run_gc();
+    }
+}
+
+impl Engine for QuickJs {
+    fn version(&self) -> &'static str {
+        "quickjs-ng/rquickjs-0.14"
+    }
+
+    fn compile(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
+        let ctx = Context::custom::<Intrinsics>(&self.rt).map_err(|e| e.to_string())?;
+        ctx.with(|ctx| compile_script(&ctx, name, source))
+    }
+
+    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
+        let st = &self.state;
+        st.timed_out.set(false);
+        st.abort.replace(None);
+        // SAFETY: the pointer is cleared in `reset_after_run` before this function
+        // returns, so the host function never sees it outlive the borrow.
+        let host_ptr: *mut (dyn Host + 'static) = unsafe { std::mem::transmute(host as *mut dyn Host) };
+        st.host.set(Some(host_ptr));
+        st.deadline.set(Some(inv.limits.deadline));
+        let result = (|| {
+            if Instant::now() >= inv.limits.deadline {
+                return Err(RunError::Timeout);
+            }
+            let ctx = self.new_context()?;
+            self.rt.set_max_stack_size(inv.limits.stack_bytes);
+            self.rt.set_memory_limit(inv.limits.memory_bytes);
+            ctx.with(|ctx| {
+                let out = run_in(&ctx, &self.lockdown, inv, st.clone());
+                out.map_err(|e| classify(&ctx, e, st))
+            })
+        })();
+        self.reset_after_run();
+        result
+    }
+}
+
+/// A failure inside the realm, before it is classified.
+enum Failure {
+    Js(rquickjs::Error),
+    Engine(String),
+}
+
+impl From<rquickjs::Error> for Failure {
+    fn from(e: rquickjs::Error) -> Self {
+        Failure::Js(e)
+    }
+}
+
+fn run_in(ctx: &Ctx<'_>, lockdown: &[u8], inv: &Invocation<'_>, st: Rc<RunState>) -> Result<String, Failure> {
+    let globals = ctx.globals();
+    globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
+    eval_bytecode(ctx, lockdown)?;
+    for script in inv.prelude {
+        eval_bytecode(ctx, script)?;
+    }
+    let entry: Function = globals.get(inv.entry)?;
+    globals.remove(inv.entry)?;
+    globals.remove(HOST_FUNCTION)?;
+    let program = eval_bytecode(ctx, inv.program)?;
+    let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
+    let out: Value = entry.call((program, Rest(args)))?;
+    match out.as_string() {
+        Some(s) => Ok(s.to_string()?),
+        None => Err(Failure::Engine("the entry function returned a non-string".into())),
+    }
+}
+
+fn host_function<'js>(ctx: &Ctx<'js>, st: Rc<RunState>) -> rquickjs::Result<Function<'js>> {
+    Function::new(ctx.clone(), move |ctx: Ctx<'js>, op: String, args: Rest<Value<'js>>| {
+        let mut values = Vec::with_capacity(args.0.len());
+        for a in args.0.iter() {
+            values.push(to_host_value(&ctx, a)?);
+        }
+        let Some(host) = st.host.get() else {
+            return Err(Exception::throw_message(&ctx, "host is not available"));
+        };
+        // SAFETY: set by `run` for exactly the duration of the run (see there).
+        let host = unsafe { &mut *host };
+        match host.call(&op, &values) {
+            Ok(v) => from_host_value(&ctx, v),
+            Err(HostError::Throw(msg)) => Err(Exception::throw_message(&ctx, &msg)),
+            Err(HostError::Abort(msg)) => {
+                st.abort.replace(Some(msg.clone()));
+                Err(throw_uncatchable(&ctx, &msg))
+            }
+        }
+    })
+}
+
+fn throw_uncatchable(ctx: &Ctx<'_>, msg: &str) -> rquickjs::Error {
+    match Exception::from_message(ctx.clone(), msg) {
+        Ok(e) => {
+            // SAFETY: both pointers come from the live context and value.
+            unsafe { qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), e.as_value().as_raw()) };
+            ctx.throw(e.into_value())
+        }
+        Err(e) => e,
+    }
+}
+
+fn to_host_value(ctx: &Ctx<'_>, v: &Value<'_>) -> rquickjs::Result<HostValue> {
+    if v.is_undefined() {
+        Ok(HostValue::Undefined)
+    } else if v.is_null() {
+        Ok(HostValue::Null)
+    } else if let Some(b) = v.as_bool() {
+        Ok(HostValue::Bool(b))
+    } else if let Some(n) = v.as_number() {
+        Ok(HostValue::Number(n))
+    } else if let Some(s) = v.as_string() {
+        Ok(HostValue::String(s.to_string()?))
+    } else {
+        Err(Exception::throw_type(ctx, "host arguments must be primitive values"))
+    }
+}
+
+fn from_host_value<'js>(ctx: &Ctx<'js>, v: HostValue) -> rquickjs::Result<Value<'js>> {
+    Ok(match v {
+        HostValue::Undefined => Value::new_undefined(ctx.clone()),
+        HostValue::Null => Value::new_null(ctx.clone()),
+        HostValue::Bool(b) => Value::new_bool(ctx.clone(), b),
+        HostValue::Number(n) => Value::new_number(ctx.clone(), n),
+        HostValue::String(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
+    })
+}
+
+fn compile_script(ctx: &Ctx<'_>, name: &str, source: &str) -> Result<Vec<u8>, String> {
+    let fname = CString::new(name.replace('\0', "")).map_err(|e| e.to_string())?;
+    // JS_Eval wants a NUL after the input.
+    let mut buf = Vec::with_capacity(source.len() + 1);
+    buf.extend_from_slice(source.as_bytes());
+    buf.push(0);
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: `buf` is NUL-terminated and outlives the call; the returned value
+    // is owned and handed to `Value`, which frees it.
+    let compiled = unsafe {
+        let v = qjs::JS_Eval(
+            raw,
+            buf.as_ptr() as *const c_char,
+            source.len() as _,
+            fname.as_ptr(),
+            (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32,
+        );
+        Value::from_raw(ctx.clone(), v)
+    };
+    if compiled.is_exception() {
+        return Err(exception_text(ctx, ctx.catch()));
+    }
+    let mut size = 0 as qjs::size_t;
+    // SAFETY: JS_WriteObject returns a js_malloc'd buffer of `size` bytes or NULL.
+    unsafe {
+        let p = qjs::JS_WriteObject(raw, &mut size, compiled.as_raw(), qjs::JS_WRITE_OBJ_BYTECODE as i32);
+        if p.is_null() {
+            return Err(exception_text(ctx, ctx.catch()));
+        }
+        let bytes = std::slice::from_raw_parts(p, size as usize).to_vec();
+        qjs::js_free(raw, p as *mut c_void);
+        Ok(bytes)
+    }
+}
+
+/// Evaluates precompiled code. Only bytecode this process produced (or verified
+/// by checksum from its own cache) may reach here: QuickJS trusts bytecode.
+fn eval_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> Result<Value<'js>, Failure> {
+    let raw = ctx.as_raw().as_ptr();
+    // SAFETY: reads from a live slice; JS_EvalFunction takes ownership of `obj`.
+    let v = unsafe {
+        let obj = qjs::JS_ReadObject(raw, bytes.as_ptr(), bytes.len() as qjs::size_t, qjs::JS_READ_OBJ_BYTECODE as i32);
+        if qjs::JS_IsException(obj) {
+            let e = exception_text(ctx, ctx.catch());
+            return Err(Failure::Engine(format!("unreadable precompiled code: {e}")));
+        }
+        Value::from_raw(ctx.clone(), qjs::JS_EvalFunction(raw, obj))
+    };
+    if v.is_exception() {
+        return Err(Failure::Js(rquickjs::Error::Exception));
+    }
+    Ok(v)
+}
+
+fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState) -> RunError {
+    let caught = match f {
+        Failure::Engine(m) => return RunError::Engine(m),
+        Failure::Js(rquickjs::Error::Exception) => ctx.catch(),
+        Failure::Js(e) => return RunError::Engine(e.to_string()),
+    };
+    if let Some(msg) = st.abort.borrow().clone() {
+        return RunError::Aborted(msg);
+    }
+    if st.timed_out.get() {
+        return RunError::Timeout;
+    }
+    let text = exception_text(ctx, caught);
+    if text.starts_with("InternalError: out of memory") {
+        return RunError::OutOfMemory;
+    }
+    RunError::Exception(text)
+}
+
+/// Most stack frames a message keeps.
+const MAX_FRAMES: usize = 4;
+
+/// The deterministic text of a thrown value: `Name: message` plus the first
+/// stack frames for errors, `String(value)` for anything else.
+fn exception_text(ctx: &Ctx<'_>, v: Value<'_>) -> String {
+    if let Some(obj) = v.as_object() {
+        if v.is_error() {
+            let name: Option<Coerced<String>> = obj.get("name").ok();
+            let message: Option<Coerced<String>> = obj.get("message").ok();
+            let stack: Option<String> = obj.get("stack").ok();
+            let mut text = match (name, message) {
+                (Some(n), Some(m)) if !m.0.is_empty() => format!("{}: {}", n.0, m.0),
+                (Some(n), _) => n.0,
+                (None, Some(m)) => m.0,
+                (None, None) => "Error".into(),
+            };
+            if let Some(stack) = stack {
+                for frame in stack.lines().filter(|l| l.trim_start().starts_with("at ")).take(MAX_FRAMES) {
+                    text.push('\n');
+                    text.push_str(frame);
+                }
+            }
+            return text;
+        }
+    }
+    match v.get::<Coerced<String>>() {
+        Ok(s) => s.0,
+        Err(_) => {
+            let _ = ctx.catch();
+            "<a value that cannot be printed>".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
