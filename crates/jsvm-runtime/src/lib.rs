@@ -1,1 +1,31 @@
+//! jsvm-runtime: what a contract sees and pays for.
+//!
+//! - the class libraries (`prelude.js`: storage, blockchain, console, require,
+//!   block/tx) and the host functions behind them ([`ContractHost`]);
+//! - the contract state layout ([`layout`]) and RAM accounting;
+//! - the gas schedule ([`GasSchedule`]) and meter;
+//! - contract records ([`ContractRecord`]).
+//!
+//! Engine-independent: the host speaks [`jsvm_engine::Host`].
 
+mod auth;
+mod context;
+mod contract;
+mod gas;
+mod host;
+pub mod layout;
+pub mod storage;
+
+pub use auth::{parse_signer, Signer};
+pub use context::{BlockEnv, CallFrame, Effects, Event, ReceiptEntry, TxEnv};
+pub use contract::{contract_id_for, ContractRecord, SYSTEM_CONTRACT};
+pub use gas::{GasMeter, GasSchedule, OutOfGas};
+pub use host::ContractHost;
+pub use storage::{validate_key, MAX_VALUE_BYTES};
+
+/// The class libraries, evaluated in every realm before the contract.
+pub const PRELUDE_SOURCE: &str = include_str!("prelude.js");
+/// The global entry function the prelude defines (see `prelude.js`).
+pub const ENTRY: &str = "__jsvm_invoke";
+/// Longest method result, in bytes.
+pub const MAX_RESULT_BYTES: usize = 65_536;

@@ -1,0 +1,134 @@
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::Signer;
+
+/// The block a transaction runs in, as contracts see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockEnv {
+    pub number: u64,
+    /// base58 of the previous block's state root.
+    pub parent_hash: String,
+    pub witness: String,
+    /// Block time, ns since the Unix epoch: an input of the block, never a clock read.
+    pub time: u64,
+}
+
+/// The transaction, as contracts see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxEnv {
+    /// base58 of the transaction hash.
+    pub hash: String,
+    pub publisher: String,
+    pub signers: Vec<Signer>,
+    pub time: u64,
+    pub gas_limit: u64,
+    /// `(contract, actionName, data)` of every action.
+    pub actions: Vec<(String, String, String)>,
+}
+
+/// One contract call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallFrame {
+    pub contract: String,
+    pub method: String,
+    pub owner: String,
+    /// Who called: the publisher for a top-level action.
+    pub caller: String,
+    pub caller_is_account: bool,
+}
+
+/// A `blockchain.receipt` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptEntry {
+    pub func_name: String,
+    pub content: String,
+}
+
+/// A `blockchain.event` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub contract: String,
+    pub content: String,
+}
+
+/// What a transaction produced besides state writes; rolled back with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub receipts: Vec<ReceiptEntry>,
+    pub events: Vec<Event>,
+    /// RAM bytes charged (+) or refunded (−) per payer.
+    pub ram: BTreeMap<String, i64>,
+    /// console output: for the node's log only, never part of a receipt.
+    pub logs: Vec<String>,
+}
+
+impl Effects {
+    /// Adds `bytes` (may be negative) to `payer`'s RAM usage.
+    pub fn charge_ram(&mut self, payer: &str, bytes: i64) {
+        if bytes != 0 {
+            *self.ram.entry(payer.to_string()).or_insert(0) += bytes;
+        }
+    }
+}
+
+impl BlockEnv {
+    /// `blockchain.blockInfo()` (keys sorted, as IOST's).
+    pub fn info_json(&self) -> String {
+        json!({"number": self.number, "parent_hash": self.parent_hash, "time": self.time, "witness": self.witness})
+            .to_string()
+    }
+
+    /// The `block` constant.
+    pub fn constant(&self) -> serde_json::Value {
+        json!({"number": self.number, "parentHash": self.parent_hash, "witness": self.witness, "time": self.time})
+    }
+}
+
+impl TxEnv {
+    fn auth_list(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert(format!("{}@active", self.publisher), json!(2));
+        for s in &self.signers {
+            m.insert(format!("{}@{}", s.name, s.permission), json!(1));
+        }
+        serde_json::Value::Object(m)
+    }
+
+    /// `blockchain.txInfo()`; `gas_left` is the gas remaining when the action started.
+    pub fn info_json(&self, gas_left: u64) -> String {
+        let actions: Vec<_> = self
+            .actions
+            .iter()
+            .map(|(c, a, d)| json!({"contract": c, "actionName": a, "data": d}))
+            .collect();
+        json!({
+            "actions": actions, "amount_limit": [], "auth_list": self.auth_list(), "expiration": 0,
+            "gas_limit": gas_left, "gas_ratio": 1, "hash": self.hash, "publisher": self.publisher, "time": self.time,
+        })
+        .to_string()
+    }
+
+    /// The `tx` constant.
+    pub fn constant(&self, gas_left: u64) -> serde_json::Value {
+        json!({
+            "time": self.time, "hash": self.hash, "expiration": 0, "gasLimit": gas_left, "gasRatio": 1,
+            "authList": self.auth_list(), "publisher": self.publisher,
+        })
+    }
+}
+
+impl CallFrame {
+    /// `blockchain.contextInfo()`.
+    pub fn info_json(&self, publisher: &str) -> String {
+        json!({
+            "abi_name": self.method,
+            "caller": {"name": self.caller, "is_account": self.caller_is_account},
+            "contract_name": self.contract,
+            "publisher": publisher,
+        })
+        .to_string()
+    }
+}

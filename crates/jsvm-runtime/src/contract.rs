@@ -1,0 +1,66 @@
+use jsvm_compiler::Abi;
+use jsvm_state::{StateError, TxState};
+use serde::{Deserialize, Serialize};
+use sha3::{Digest, Sha3_256};
+
+use crate::layout::contract_key;
+
+/// The system contract that deploys and updates code.
+pub const SYSTEM_CONTRACT: &str = "system.iost";
+
+/// A deployed contract, as stored in state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractRecord {
+    pub id: String,
+    pub owner: String,
+    pub abi: Abi,
+    /// The source as the author wrote it.
+    pub source: String,
+    /// The prepared code the engine compiles (CommonJS wrapper around the source).
+    pub code: String,
+    /// hex SHA3-256 of `code`: the code-cache key's first part.
+    pub code_hash: String,
+}
+
+impl ContractRecord {
+    /// A record for freshly compiled code.
+    pub fn new(id: String, owner: String, abi: Abi, source: String, code: String) -> Self {
+        let code_hash = hex_sha3(code.as_bytes());
+        ContractRecord { id, owner, abi, source, code, code_hash }
+    }
+
+    /// Bytes billed as RAM to whoever deploys or updates: the prepared code
+    /// and the ABI (the original source is kept for readers but not billed twice).
+    pub fn ram_bytes(&self) -> i64 {
+        let abi = serde_json::to_vec(&self.abi).map(|v| v.len()).unwrap_or(0);
+        (self.id.len() + self.code.len() + abi) as i64
+    }
+
+    /// Loads the record of `id`, if deployed.
+    pub fn load(state: &TxState, id: &str) -> Result<Option<ContractRecord>, String> {
+        let raw = state.get(&contract_key(id)).map_err(|e: StateError| e.to_string())?;
+        match raw {
+            None => Ok(None),
+            Some(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| format!("contract record {id} is unreadable: {e}")),
+        }
+    }
+
+    /// Stores the record.
+    pub fn store(&self, state: &mut TxState) {
+        // Serializing plain strings and the ABI cannot fail.
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        state.put(contract_key(&self.id), bytes);
+    }
+}
+
+/// `Contract` + base58 of the deploying transaction's hash (IOST's rule).
+pub fn contract_id_for(tx_hash: &[u8]) -> String {
+    format!("Contract{}", bs58::encode(tx_hash).into_string())
+}
+
+/// Hex SHA3-256.
+pub fn hex_sha3(bytes: &[u8]) -> String {
+    Sha3_256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,195 @@
+use jsvm_engine::{Host, HostError, HostValue};
+use jsvm_state::TxState;
+
+use crate::auth::is_authorized;
+use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
+
+/// Longest receipt or event content, in bytes.
+pub const MAX_CONTENT_BYTES: usize = 65_536;
+/// Longest console line kept, in bytes.
+const MAX_LOG_BYTES: usize = 4_096;
+
+/// Answers a contract's host calls (the functions behind `storage`,
+/// `blockchain` and `console`), charging gas for each before doing the work.
+pub struct ContractHost<'a> {
+    pub state: &'a mut TxState,
+    pub gas: &'a mut GasMeter,
+    pub schedule: &'a GasSchedule,
+    pub block: &'a BlockEnv,
+    pub tx: &'a TxEnv,
+    pub frame: &'a CallFrame,
+    pub effects: &'a mut Effects,
+}
+
+fn str_arg<'v>(args: &'v [HostValue], i: usize, what: &str) -> Result<&'v str, HostError> {
+    args.get(i).and_then(HostValue::as_str).ok_or_else(|| HostError::Throw(format!("{what} must be a string")))
+}
+
+fn opt_str(v: Option<String>) -> HostValue {
+    v.map(HostValue::String).unwrap_or(HostValue::Null)
+}
+
+fn thrown(msg: String) -> HostError {
+    HostError::Throw(msg)
+}
+
+impl ContractHost<'_> {
+    fn charge(&mut self, amount: u64) -> Result<(), HostError> {
+        self.gas.charge(amount).map_err(|_| HostError::Abort("out of gas".into()))
+    }
+
+    /// Storage price: flat part plus one unit per 10 bytes moved.
+    fn charge_storage(&mut self, flat: u64, bytes: usize) -> Result<(), HostError> {
+        self.charge(flat + self.schedule.storage_per_10_bytes * (bytes as u64 / 10))
+    }
+
+    fn explicit_payer(&self, args: &[HostValue], i: usize) -> Result<Option<String>, HostError> {
+        let payer = str_arg(args, i, "payer")?;
+        if payer.is_empty() {
+            return Ok(None);
+        }
+        if !is_authorized(&self.tx.publisher, &self.tx.signers, payer, "active") {
+            return Err(thrown(format!("pay ram failed. no permission. need {payer}@active")));
+        }
+        Ok(Some(payer.to_string()))
+    }
+
+    fn owner_of(&self, contract: &str) -> Result<Option<String>, HostError> {
+        storage::map_get(self.state, SYSTEM_CONTRACT, "contract_owner", contract).map_err(thrown)
+    }
+
+    fn dispatch(&mut self, op: &str, a: &[HostValue]) -> Result<HostValue, HostError> {
+        let s = self.schedule.clone();
+        let me = self.frame.contract.as_str();
+        let owner = self.frame.owner.as_str();
+        match op {
+            "put" => {
+                let (k, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "value")?);
+                self.charge_storage(s.storage_write, k.len() + v.len())?;
+                let payer = self.explicit_payer(a, 2)?;
+                storage::put(self.state, self.effects, me, owner, k, v, payer.as_deref()).map_err(thrown)?;
+                Ok(HostValue::Null)
+            }
+            "get" | "has" | "globalGet" | "globalHas" => {
+                let global = op.starts_with("global");
+                let contract = if global { str_arg(a, 0, "contract")? } else { me };
+                let k = str_arg(a, usize::from(global), "key")?;
+                let v = storage::get(self.state, contract, k).map_err(thrown)?;
+                self.charge_storage(s.storage_read, k.len() + v.as_ref().map_or(0, String::len))?;
+                Ok(if op.ends_with("as") { HostValue::Bool(v.is_some()) } else { opt_str(v) })
+            }
+            "del" => {
+                let k = str_arg(a, 0, "key")?;
+                self.charge_storage(s.storage_write, k.len())?;
+                storage::del(self.state, self.effects, me, k).map_err(thrown)?;
+                Ok(HostValue::Null)
+            }
+            "mapPut" => {
+                let (k, f, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?, str_arg(a, 2, "value")?);
+                self.charge_storage(s.storage_write, k.len() + f.len() + v.len())?;
+                let payer = self.explicit_payer(a, 3)?;
+                storage::map_put(self.state, self.effects, me, owner, k, f, v, payer.as_deref()).map_err(thrown)?;
+                Ok(HostValue::Null)
+            }
+            "mapGet" | "mapHas" | "globalMapGet" | "globalMapHas" => {
+                let global = op.starts_with("global");
+                let off = usize::from(global);
+                let contract = if global { str_arg(a, 0, "contract")? } else { me };
+                let (k, f) = (str_arg(a, off, "key")?, str_arg(a, off + 1, "field")?);
+                let v = storage::map_get(self.state, contract, k, f).map_err(thrown)?;
+                self.charge_storage(s.storage_read, k.len() + f.len() + v.as_ref().map_or(0, String::len))?;
+                Ok(if op.ends_with("Has") { HostValue::Bool(v.is_some()) } else { opt_str(v) })
+            }
+            "mapDel" => {
+                let (k, f) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?);
+                self.charge_storage(s.storage_write, k.len() + f.len())?;
+                storage::map_del(self.state, self.effects, me, k, f).map_err(thrown)?;
+                Ok(HostValue::Null)
+            }
+            "mapKeys" | "globalMapKeys" | "mapLen" | "globalMapLen" => {
+                let global = op.starts_with("global");
+                let contract = if global { str_arg(a, 0, "contract")? } else { me };
+                let k = str_arg(a, usize::from(global), "key")?;
+                if op.ends_with("Len") {
+                    self.charge(s.storage_read)?;
+                    let n = storage::map_len(self.state, contract, k).map_err(thrown)?;
+                    return Ok(HostValue::Number(n as f64));
+                }
+                // Charge for the listing before building it.
+                let n = storage::map_len(self.state, contract, k).map_err(thrown)?;
+                self.charge(s.storage_read.saturating_add(s.map_key.saturating_mul(n)))?;
+                let keys = storage::map_keys(self.state, contract, k).map_err(thrown)?;
+                Ok(HostValue::String(serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into())))
+            }
+            "contextInfo" => {
+                self.charge(s.context)?;
+                Ok(HostValue::String(self.frame.info_json(&self.tx.publisher)))
+            }
+            "blockInfo" => {
+                self.charge(s.context)?;
+                Ok(HostValue::String(self.block.info_json()))
+            }
+            "txInfo" => {
+                self.charge(s.context)?;
+                let left = self.gas.limit() - self.gas.used();
+                Ok(HostValue::String(self.tx.info_json(left)))
+            }
+            "contractName" => {
+                self.charge(s.context)?;
+                Ok(HostValue::String(me.to_string()))
+            }
+            "publisher" => {
+                self.charge(s.context)?;
+                Ok(HostValue::String(self.tx.publisher.clone()))
+            }
+            "contractOwner" => {
+                self.charge(s.storage_read)?;
+                Ok(opt_str(self.owner_of(me)?))
+            }
+            "requireAuth" => {
+                self.charge(s.context)?;
+                let (id, perm) = (str_arg(a, 0, "id")?, str_arg(a, 1, "permission")?);
+                Ok(HostValue::Bool(is_authorized(&self.tx.publisher, &self.tx.signers, id, perm)))
+            }
+            "receipt" | "event" => {
+                let content = str_arg(a, 0, "content")?;
+                if content.len() > MAX_CONTENT_BYTES {
+                    return Err(thrown(format!("{op} content too long: {} bytes, at most {MAX_CONTENT_BYTES}", content.len())));
+                }
+                self.charge(s.receipt_base + content.len() as u64)?;
+                if op == "receipt" {
+                    let func_name = format!("{}/{}", me, self.frame.method);
+                    self.effects.receipts.push(ReceiptEntry { func_name, content: content.into() });
+                } else {
+                    self.effects.events.push(Event { contract: me.into(), content: content.into() });
+                }
+                Ok(HostValue::Null)
+            }
+            "log" => {
+                let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
+                self.charge(s.log_base + text.len() as u64 / 10)?;
+                let mut line = format!("[{level}] {me}: {text}");
+                if line.len() > MAX_LOG_BYTES {
+                    let mut cut = MAX_LOG_BYTES;
+                    while !line.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    line.truncate(cut);
+                }
+                self.effects.logs.push(line);
+                Ok(HostValue::Undefined)
+            }
+            _ => Err(thrown(format!("unknown host operation {op}"))),
+        }
+    }
+}
+
+impl Host for ContractHost<'_> {
+    fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
+        // Once gas is spent nothing more runs, whatever the contract caught.
+        if self.gas.used() >= self.gas.limit() {
+            return Err(HostError::Abort("out of gas".into()));
+        }
+        self.dispatch(op, args)
+    }
+}
