@@ -1,1 +1,23 @@
+//! jsvm-vm: the one entrance to contract execution.
+//!
+//! [`VmManager`] takes transactions and blocks, runs every contract call on a
+//! worker thread of its [`pool`], and commits each block to the store in one
+//! batch. Nothing else reaches the engine.
 
+mod code_cache;
+mod config;
+mod error;
+mod exec;
+mod manager;
+mod pool;
+mod receipt;
+mod system;
+mod tx;
+
+pub use config::VmConfig;
+pub use error::VmError;
+pub use manager::{BlockOutcome, BlockRecord, VmManager};
+pub use receipt::{Receipt, Status};
+pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
+
+pub use jsvm_runtime::{GasSchedule, SYSTEM_CONTRACT};

@@ -1,0 +1,16 @@
+use jsvm_state::StateError;
+
+/// Why a request could not be executed at all (as opposed to a transaction
+/// that ran and failed, which is a receipt with a status).
+#[derive(Debug, thiserror::Error)]
+pub enum VmError {
+    /// The transaction is malformed; nothing ran.
+    #[error("invalid transaction: {0}")]
+    InvalidTx(String),
+    /// The store failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// A worker or engine could not start or died.
+    #[error("vm failure: {0}")]
+    Internal(String),
+}

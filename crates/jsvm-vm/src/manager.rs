@@ -1,0 +1,155 @@
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use jsvm_runtime::BlockEnv;
+use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store};
+use serde::{Deserialize, Serialize};
+
+use crate::exec::TxJob;
+use crate::pool::Pool;
+use crate::{Receipt, Transaction, VmConfig, VmError};
+
+/// The result of a committed block.
+#[derive(Debug, Clone)]
+pub struct BlockOutcome {
+    pub height: u64,
+    pub state_root: [u8; 32],
+    pub receipts: Vec<Receipt>,
+    /// console output of the block's contracts, for the node's log.
+    pub logs: Vec<String>,
+}
+
+/// What the store keeps of each block: enough to re-execute and compare it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockRecord {
+    pub height: u64,
+    pub time: u64,
+    pub witness: String,
+    /// hex of the state root before and after the block.
+    pub parent_root: String,
+    pub state_root: String,
+    pub txs: Vec<Transaction>,
+}
+
+/// The one entrance: executes transactions and blocks, answers read-only
+/// queries, and commits each block to the store atomically.
+pub struct VmManager {
+    store: Arc<dyn Store>,
+    config: Arc<VmConfig>,
+    pool: Pool,
+    /// One block at a time; queries do not take it.
+    block_lock: Mutex<()>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl VmManager {
+    /// Starts the worker pool over `store`.
+    pub fn new(store: Arc<dyn Store>, config: VmConfig) -> Result<VmManager, VmError> {
+        let config = Arc::new(config);
+        let pool = Pool::start(config.clone(), store.clone())?;
+        Ok(VmManager { store, config, pool, block_lock: Mutex::new(()) })
+    }
+
+    /// The last committed block.
+    pub fn head(&self) -> ChainHead {
+        self.store.head()
+    }
+
+    /// The store below.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Executes `txs` as the next block and commits it. `time` (ns) is the
+    /// block's time; it is raised to stay above the previous block's.
+    /// A malformed or replayed transaction rejects the whole block before
+    /// anything runs.
+    pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
+        let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (head, snapshot) = self.store.snapshot();
+        let mut seen = BTreeSet::new();
+        let mut signers = Vec::with_capacity(txs.len());
+        for tx in &txs {
+            signers.push(tx.validate()?);
+            let hash = tx.hash();
+            if !seen.insert(hash) || self.store.receipt(&hash)?.is_some() {
+                return Err(VmError::InvalidTx(format!(
+                    "transaction {} was already executed",
+                    bs58::encode(hash).into_string()
+                )));
+            }
+        }
+        let block = BlockEnv {
+            number: head.height + 1,
+            parent_hash: bs58::encode(head.state_root).into_string(),
+            witness: self.config.witness.clone(),
+            time: time.max(head.time.saturating_add(1)),
+        };
+        let overlay = Arc::new(BlockOverlay::new(snapshot));
+        let mut receipts = Vec::with_capacity(txs.len());
+        let mut logs = Vec::new();
+        for (tx, signers) in txs.iter().zip(signers) {
+            let base: Arc<dyn StateRead> = overlay.clone();
+            let out = self.pool.run(TxJob { block: block.clone(), tx: tx.clone(), signers, base })?;
+            overlay.apply(out.writes);
+            logs.extend(out.logs);
+            receipts.push(out.receipt);
+        }
+        let writes = overlay.writes();
+        let state_root = next_state_root(&head.state_root, block.number, &writes);
+        let record = BlockRecord {
+            height: block.number,
+            time: block.time,
+            witness: block.witness.clone(),
+            parent_root: hex(&head.state_root),
+            state_root: hex(&state_root),
+            txs: txs.clone(),
+        };
+        let commit = BlockCommit {
+            height: block.number,
+            time: block.time,
+            state: writes,
+            block_record: serde_json::to_vec(&record).unwrap_or_default(),
+            receipts: txs
+                .iter()
+                .zip(&receipts)
+                .map(|(tx, r)| (tx.hash().to_vec(), serde_json::to_vec(r).unwrap_or_default()))
+                .collect(),
+        };
+        let new_head = self.store.commit_block(commit)?;
+        debug_assert_eq!(new_head.state_root, state_root);
+        Ok(BlockOutcome { height: new_head.height, state_root: new_head.state_root, receipts, logs })
+    }
+
+    /// Executes one transaction as a block of its own.
+    pub fn execute_tx(&self, tx: Transaction, time: u64) -> Result<(Receipt, Vec<String>), VmError> {
+        let mut out = self.execute_block(vec![tx], time)?;
+        let receipt = out.receipts.pop().ok_or_else(|| VmError::Internal("a block lost its receipt".into()))?;
+        Ok((receipt, out.logs))
+    }
+
+    /// Runs `tx` read-only on a consistent snapshot of the last committed
+    /// block: it may run while a block commits, and whatever it writes is
+    /// discarded.
+    pub fn query(&self, tx: Transaction) -> Result<(Receipt, Vec<String>), VmError> {
+        let signers = tx.validate()?;
+        let (head, snapshot) = self.store.snapshot();
+        let block = BlockEnv {
+            number: head.height + 1,
+            parent_hash: bs58::encode(head.state_root).into_string(),
+            witness: self.config.witness.clone(),
+            time: head.time,
+        };
+        let out = self.pool.run(TxJob { block, tx, signers, base: snapshot })?;
+        Ok((out.receipt, out.logs))
+    }
+
+    /// A committed receipt by transaction hash (base58).
+    pub fn receipt(&self, tx_hash: &str) -> Result<Option<Receipt>, VmError> {
+        let Ok(hash) = bs58::decode(tx_hash).into_vec() else { return Ok(None) };
+        Ok(self.store.receipt(&hash)?.and_then(|r| serde_json::from_slice(&r).ok()))
+    }
+}

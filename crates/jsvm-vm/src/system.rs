@@ -1,0 +1,117 @@
+//! `system.iost`: deploying and updating contract code.
+//!
+//! `setCode(contractJson)` and `updateCode(contractJson, data)` take IOST's
+//! contract JSON: `{"ID": "<id, update only>", "info": <ABI>, "code": "<source>"}`.
+
+use jsvm_compiler::{compile_contract, parse_abi, Abi};
+use jsvm_runtime::{contract_id_for, storage, ContractRecord, SYSTEM_CONTRACT};
+use serde::Deserialize;
+
+use crate::exec::{Failure, TxRun, Worker};
+
+#[derive(Deserialize)]
+struct ContractJson {
+    #[serde(rename = "ID", default)]
+    id: String,
+    info: serde_json::Value,
+    code: String,
+}
+
+fn parse_args(data: &str, count: usize, method: &str) -> Result<Vec<String>, Failure> {
+    let args: Vec<serde_json::Value> = serde_json::from_str(if data.trim().is_empty() { "[]" } else { data })
+        .map_err(|e| Failure::Runtime(format!("{method} args must be a JSON array: {e}")))?;
+    if args.len() != count {
+        return Err(Failure::Runtime(format!("wrong number of arguments for {method}: expected {count}, got {}", args.len())));
+    }
+    args.into_iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            serde_json::Value::String(s) => Ok(s),
+            other => Err(Failure::Runtime(format!("argument {} of {method} must be a string, got {other}", i + 1))),
+        })
+        .collect()
+}
+
+fn parse_contract(text: &str) -> Result<(ContractJson, Abi), Failure> {
+    let c: ContractJson =
+        serde_json::from_str(text).map_err(|e| Failure::Runtime(format!("invalid contract JSON: {e}")))?;
+    let abi = parse_abi(&c.info.to_string()).map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
+    Ok((c, abi))
+}
+
+fn charge_code(run: &mut TxRun, code_len: usize) -> Result<(), Failure> {
+    let s = &run.schedule;
+    let price = s.deploy_base.saturating_add(s.deploy_byte.saturating_mul(code_len as u64));
+    run.gas.charge(price).map_err(|_| Failure::OutOfGas)
+}
+
+/// Runs a `system.iost` action and returns its result string.
+pub(crate) fn call(worker: &mut Worker, run: &mut TxRun, method: &str, data: &str) -> Result<String, Failure> {
+    match method {
+        "setCode" => {
+            let text = parse_args(data, 1, method)?.remove(0);
+            set_code(worker, run, &text)
+        }
+        "updateCode" => {
+            let mut args = parse_args(data, 2, method)?;
+            let extra = args.pop().unwrap_or_default();
+            update_code(worker, run, &args[0], &extra)
+        }
+        _ => Err(Failure::Runtime(format!("abi {method} not found in {SYSTEM_CONTRACT}"))),
+    }
+}
+
+fn set_code(worker: &mut Worker, run: &mut TxRun, text: &str) -> Result<String, Failure> {
+    let (c, abi) = parse_contract(text)?;
+    charge_code(run, c.code.len())?;
+    let id = contract_id_for(&run.hash);
+    let compiled = compile_contract(&c.code, &abi, &format!("{id}.js"))
+        .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
+    if ContractRecord::load(&run.state, &id).map_err(Failure::Runtime)?.is_some() {
+        return Err(Failure::Duplicate("contract exists".into()));
+    }
+    let publisher = run.env.publisher.clone();
+    let record = ContractRecord::new(id.clone(), publisher.clone(), abi, compiled.source, compiled.prepared);
+    record.store(&mut run.state);
+    run.effects.charge_ram(&publisher, record.ram_bytes());
+    storage::map_put(
+        &mut run.state,
+        &mut run.effects,
+        SYSTEM_CONTRACT,
+        &publisher,
+        "contract_owner",
+        &id,
+        &publisher,
+        None,
+    )
+    .map_err(Failure::Runtime)?;
+    // init runs once, inside the deploy transaction: its failure fails the deploy.
+    worker.run_js(run, &record, "init", "[]")?;
+    Ok(id)
+}
+
+fn update_code(worker: &mut Worker, run: &mut TxRun, text: &str, extra: &str) -> Result<String, Failure> {
+    let (c, abi) = parse_contract(text)?;
+    charge_code(run, c.code.len())?;
+    if c.id.is_empty() {
+        return Err(Failure::Runtime("updateCode needs the contract's \"ID\" in the contract JSON".into()));
+    }
+    let old = ContractRecord::load(&run.state, &c.id)
+        .map_err(Failure::Runtime)?
+        .ok_or_else(|| Failure::Runtime(format!("contract {} not found", c.id)))?;
+    if old.abi.method("can_update").is_none() {
+        return Err(Failure::Runtime("update refused: the contract has no can_update in its ABI".into()));
+    }
+    let args = serde_json::to_string(&[extra]).unwrap_or_else(|_| "[\"\"]".into());
+    let verdict = worker.run_js(run, &old, "can_update", &args)?;
+    if verdict != "true" {
+        return Err(Failure::Runtime(format!("update refused: can_update returned {verdict:?}")));
+    }
+    let compiled = compile_contract(&c.code, &abi, &format!("{}.js", c.id))
+        .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
+    let record = ContractRecord::new(old.id.clone(), old.owner.clone(), abi, compiled.source, compiled.prepared);
+    record.store(&mut run.state);
+    let publisher = run.env.publisher.clone();
+    run.effects.charge_ram(&publisher, record.ram_bytes() - old.ram_bytes());
+    Ok(String::new())
+}
