@@ -1,0 +1,89 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A virtual machine for JavaScript smart contracts.
+#[derive(Parser, Debug)]
+#[command(name = "jsvm", version, about)]
+pub struct Cli {
+    /// Data directory (RocksDB). Default: $JSVM_DATA, else ./jsvm-data.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Who sends a transaction and what it may spend.
+#[derive(Args, Debug, Clone)]
+pub struct TxOpts {
+    /// Account publishing the transaction.
+    #[arg(long, default_value = "admin")]
+    pub publisher: String,
+    /// An extra authorisation carried by the transaction, as NAME@PERM (repeatable).
+    #[arg(long = "signer", value_name = "NAME@PERM")]
+    pub signers: Vec<String>,
+    /// Gas limit of the transaction.
+    #[arg(long, default_value_t = jsvm_vm::DEFAULT_GAS_LIMIT)]
+    pub gas_limit: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Deploy a contract; prints the receipt, whose returns[0] is the contract id.
+    Deploy {
+        file: PathBuf,
+        /// ABI file; default: FILE with .abi in place of .js.
+        #[arg(long)]
+        abi: Option<PathBuf>,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Replace a contract's code (its can_update(data) must return true).
+    Update {
+        contract: String,
+        file: PathBuf,
+        #[arg(long)]
+        abi: Option<PathBuf>,
+        /// The string handed to can_update.
+        #[arg(long, default_value = "")]
+        update_data: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Call a contract method in a transaction of its own.
+    Call {
+        contract: String,
+        method: String,
+        /// Arguments as a JSON array.
+        #[arg(default_value = "[]")]
+        args: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Run a method read-only on the last committed state; commits nothing.
+    Query {
+        contract: String,
+        method: String,
+        #[arg(default_value = "[]")]
+        args: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Execute one transaction with several actions, read from a JSON file.
+    Tx { file: PathBuf },
+    /// Read stored state.
+    State {
+        #[command(subcommand)]
+        what: StateCmd,
+    },
+    /// Print a committed receipt by transaction hash.
+    Receipt { tx_hash: String },
+    /// Show what jsvm does, in a fresh temporary data directory.
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StateCmd {
+    /// Print a contract's stored value (or map field) as JSON, null when absent.
+    Get { contract: String, key: String, field: Option<String> },
+}

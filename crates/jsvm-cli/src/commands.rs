@@ -1,0 +1,146 @@
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsvm_runtime::storage;
+use jsvm_state::{RocksStore, TxState};
+use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
+
+use crate::args::{Cli, Command, StateCmd, TxOpts};
+
+/// A command that cannot run: exit code 2 with this message.
+pub type CmdResult = Result<(), String>;
+
+fn data_dir(cli_data: Option<PathBuf>) -> PathBuf {
+    cli_data
+        .or_else(|| std::env::var_os("JSVM_DATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("jsvm-data"))
+}
+
+/// Nanoseconds since the epoch: the client's timestamp for a new transaction
+/// and block (recorded in them, so replays see the same value).
+pub fn now_ns() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
+}
+
+fn writer(data: &Path) -> Result<VmManager, String> {
+    let store = RocksStore::open(data).map_err(|e| e.to_string())?;
+    VmManager::new(Arc::new(store), VmConfig::default()).map_err(|e| e.to_string())
+}
+
+fn reader(data: &Path) -> Result<VmManager, String> {
+    let store = RocksStore::open_read_only(data).map_err(|e| e.to_string())?;
+    let config = VmConfig { workers: 1, ..VmConfig::default() };
+    VmManager::new(Arc::new(store), config).map_err(|e| e.to_string())
+}
+
+fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
+    for line in logs {
+        eprintln!("{line}");
+    }
+    let text = serde_json::to_string(receipt).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+fn checked_args(args: &str) -> Result<String, String> {
+    serde_json::from_str::<serde_json::Value>(args).map_err(|e| format!("ARGS_JSON is not valid JSON: {e}"))?;
+    Ok(args.to_string())
+}
+
+fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
+    Transaction {
+        actions,
+        publisher: opts.publisher.clone(),
+        signers: opts.signers.clone(),
+        gas_limit: opts.gas_limit,
+        time: now_ns(),
+    }
+}
+
+/// IOST's contract JSON for system.iost's setCode/updateCode.
+pub fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
+    let source = read_text(file, "contract")?;
+    let abi_path = abi.map(Path::to_path_buf).unwrap_or_else(|| file.with_extension("abi"));
+    let abi_text = read_text(&abi_path, "ABI")?;
+    let abi: serde_json::Value = serde_json::from_str(&abi_text)
+        .map_err(|e| format!("ABI {} is not valid JSON: {e}", abi_path.display()))?;
+    let mut c = serde_json::json!({"info": abi, "code": source});
+    if let Some(id) = id {
+        c["ID"] = serde_json::Value::String(id.to_string());
+    }
+    Ok(c.to_string())
+}
+
+fn system_action(method: &str, args: &[String]) -> Action {
+    Action {
+        contract: SYSTEM_CONTRACT.into(),
+        action_name: method.into(),
+        data: serde_json::to_string(args).unwrap_or_default(),
+    }
+}
+
+fn execute(data: &Path, tx: Transaction) -> CmdResult {
+    // Refuse a malformed transaction before the store is even opened.
+    tx.validate().map_err(|e| e.to_string())?;
+    let vm = writer(data)?;
+    let (receipt, logs) = vm.execute_tx(tx, now_ns()).map_err(|e| e.to_string())?;
+    print_receipt(&receipt, &logs)
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> CmdResult {
+    let data = data_dir(cli.data);
+    match cli.command {
+        Command::Deploy { file, abi, tx } => {
+            let c = contract_json(&file, abi.as_deref(), None)?;
+            execute(&data, transaction(&tx, vec![system_action("setCode", &[c])]))
+        }
+        Command::Update { contract, file, abi, update_data, tx } => {
+            let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
+            execute(&data, transaction(&tx, vec![system_action("updateCode", &[c, update_data])]))
+        }
+        Command::Call { contract, method, args, tx } => {
+            let action = Action { contract, action_name: method, data: checked_args(&args)? };
+            execute(&data, transaction(&tx, vec![action]))
+        }
+        Command::Query { contract, method, args, tx } => {
+            let action = Action { contract, action_name: method, data: checked_args(&args)? };
+            let vm = reader(&data)?;
+            let (receipt, logs) = vm.query(transaction(&tx, vec![action])).map_err(|e| e.to_string())?;
+            print_receipt(&receipt, &logs)
+        }
+        Command::Tx { file } => {
+            let text = read_text(&file, "transaction")?;
+            let mut tx: Transaction =
+                serde_json::from_str(&text).map_err(|e| format!("{} is not a valid transaction: {e}", file.display()))?;
+            if tx.time == 0 {
+                tx.time = now_ns();
+            }
+            execute(&data, tx)
+        }
+        Command::State { what: StateCmd::Get { contract, key, field } } => {
+            let store = RocksStore::open_read_only(&data).map_err(|e| e.to_string())?;
+            let (_, snapshot) = jsvm_state::Store::snapshot(&store);
+            let st = TxState::new(snapshot);
+            let value = match field {
+                Some(f) => storage::map_get(&st, &contract, &key, &f)?,
+                None => storage::get(&st, &contract, &key)?,
+            };
+            println!("{}", serde_json::to_string(&value).map_err(|e| e.to_string())?);
+            Ok(())
+        }
+        Command::Receipt { tx_hash } => {
+            let vm = reader(&data)?;
+            match vm.receipt(&tx_hash).map_err(|e| e.to_string())? {
+                Some(r) => print_receipt(&r, &[]),
+                None => Err(format!("no committed transaction {tx_hash}")),
+            }
+        }
+        Command::Demo => crate::demo::run(),
+    }
+}
