@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the build needs and a fresh machine may lack:
+# libclang (bindgen, for RocksDB's bindings) and a C++ compiler (RocksDB itself).
+set -euo pipefail
+
+have_libclang() {
+    ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && return 0
+    compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null
+}
+
+missing=()
+have_libclang || missing+=(libclang-dev)
+command -v c++ >/dev/null || missing+=(g++)
+command -v make >/dev/null || missing+=(make)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
