@@ -127,3 +127,45 @@ fn read_only_open_of_a_missing_store_is_a_clear_error() {
     let err = RocksStore::open_read_only(&dir.path().join("none")).err().unwrap();
     assert!(err.to_string().contains("deploy"), "{err}");
 }
+
+/// Child mode of `a_killed_writer_leaves_whole_blocks`: commits blocks until killed.
+fn writer_loop(path: &std::path::Path) -> ! {
+    let s = RocksStore::open(path).unwrap();
+    let mut h = s.head().height;
+    loop {
+        h += 1;
+        let mut c = BlockCommit { height: h, time: h, ..Default::default() };
+        c.state.insert(b"height".to_vec(), Some(h.to_string().into_bytes()));
+        for i in 0..50 {
+            c.state.insert(format!("b{h}/{i}").into_bytes(), Some(vec![b'x'; 100]));
+        }
+        s.commit_block(c).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_writer_leaves_whole_blocks() {
+    if let Ok(path) = std::env::var("JSVM_STATE_WRITER") {
+        writer_loop(std::path::Path::new(&path));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..3 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "a_killed_writer_leaves_whole_blocks", "--nocapture"])
+            .env("JSVM_STATE_WRITER", dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300 + 100 * round));
+        child.kill().unwrap(); // SIGKILL: no destructor, no flush
+        child.wait().unwrap();
+        let s = RocksStore::open(dir.path()).unwrap();
+        let head = s.head().height;
+        assert!(head > 0, "the writer committed nothing in round {round}");
+        let recorded: u64 = String::from_utf8(s.get(b"height").unwrap().unwrap()).unwrap().parse().unwrap();
+        assert_eq!(recorded, head, "the head and the state disagree");
+        assert_eq!(s.scan_prefix(format!("b{head}/").as_bytes()).unwrap().len(), 50, "the last block is whole");
+        assert!(s.scan_prefix(format!("b{}/", head + 1).as_bytes()).unwrap().is_empty(), "no part of a later block");
+    }
+}
