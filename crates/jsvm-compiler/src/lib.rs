@@ -1,1 +1,35 @@
+//! Compile-time checks for IOST-style JavaScript smart contracts.
+//!
+//! A contract is a classic script that declares a class and ends with
+//! `module.exports = Class;`. [`compile_contract`] checks the source and its [`Abi`] and
+//! wraps the source as a CommonJS module function for the engine; [`decode_args`] checks
+//! the arguments of each call against the ABI.
+//!
+//! Gas metering is injected here too (`meter`): one charge per basic block, spliced into the
+//! source text so that line numbers stay the same.
+//!
+//! All parsing goes through oxc, and all oxc use stays in the private `parse` and
+//! `meter_walk` modules because oxc's API changes between releases.
 
+mod abi;
+mod args;
+mod contract;
+mod error;
+mod meter;
+mod meter_walk;
+mod nesting;
+mod parse;
+mod position;
+
+pub use abi::{
+    parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, ABI_LANG, MAX_ABI_ARGS,
+    MAX_ABI_METHODS, MAX_METHOD_NAME_LEN,
+};
+pub use args::{decode_args, ArgError, MAX_ARGS_BYTES};
+pub use contract::{
+    compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES,
+};
+pub use error::CompileError;
+pub use meter::{MeterCosts, WRAPPER_PREFIX};
+pub use nesting::MAX_NESTING;
+pub use position::line_col;

@@ -1,0 +1,205 @@
+//! Checks a contract source against the IOST contract shape and its ABI, and prepares it
+//! for the engine.
+
+use std::collections::BTreeSet;
+
+use crate::abi::{validate_abi, Abi};
+use crate::meter::{self, MeterCosts};
+use crate::nesting::{check_nesting, Refusal, MAX_NESTING};
+use crate::parse::{outline, ClassOutline, Located, Outline, OutlineError};
+use crate::{line_col, CompileError};
+
+/// Largest accepted contract source, in bytes.
+pub const MAX_CODE_BYTES: usize = 256 * 1024;
+
+/// A contract that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledContract {
+    /// The source as given.
+    pub source: String,
+    /// The metered source inside the CommonJS wrapper (see [`crate::WRAPPER_PREFIX`]):
+    /// evaluating it as a script yields the module factory.
+    pub prepared: String,
+    /// The class assigned to `module.exports`.
+    pub class_name: String,
+    /// The class's public and private methods, in source order.
+    pub methods: Vec<MethodInfo>,
+    pub abi: Abi,
+}
+
+/// A non-static method of the contract class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodInfo {
+    pub name: String,
+    /// Declared parameters; a rest parameter and parameters with defaults count as one each.
+    pub params: usize,
+}
+
+/// Compiles `source` with its `abi` under the default metering costs; `filename` only
+/// labels error positions.
+pub fn compile_contract(
+    source: &str,
+    abi: &Abi,
+    filename: &str,
+) -> Result<CompiledContract, CompileError> {
+    compile_contract_metered(source, abi, filename, &MeterCosts::default())
+}
+
+/// Compiles `source` with its `abi`, injecting gas charges priced by `costs`.
+pub fn compile_contract_metered(
+    source: &str,
+    abi: &Abi,
+    filename: &str,
+    costs: &MeterCosts,
+) -> Result<CompiledContract, CompileError> {
+    let outline = parse_source(source, filename, costs)?;
+    if outline.hashbang {
+        return Err(shape("a contract must not start with a '#!' line"));
+    }
+    if outline.statements < 2 {
+        return Err(shape(
+            "a contract needs at least 2 top-level statements: \
+             a class and 'module.exports = CLASS_IDENTIFIER;'",
+        ));
+    }
+    let class_name = outline
+        .exported
+        .ok_or_else(|| shape("last statement must be 'module.exports = CLASS_IDENTIFIER;'"))?;
+    let class = outline
+        .classes
+        .into_iter()
+        .find(|class| class.name == class_name)
+        .ok_or_else(|| {
+            shape(format!(
+                "exported class {class_name} is not declared at top level"
+            ))
+        })?;
+    let methods = check_class(class)?;
+    validate_abi(abi)?;
+    check_abi_against(abi, &methods)?;
+    Ok(CompiledContract {
+        source: source.to_string(),
+        prepared: meter::wrap(&meter::apply(source, outline.gas)),
+        class_name,
+        methods,
+        abi: abi.clone(),
+    })
+}
+
+/// Size limits, the nesting guard, the parse itself and reserved names: everything that
+/// reads the source text rather than the contract's shape.
+fn parse_source(source: &str, filename: &str, costs: &MeterCosts) -> Result<Outline, CompileError> {
+    if source.len() > MAX_CODE_BYTES {
+        return Err(CompileError::TooLarge {
+            size: source.len(),
+            max: MAX_CODE_BYTES,
+        });
+    }
+    if source.trim().is_empty() {
+        return Err(CompileError::Empty);
+    }
+    let at = |offset: usize| {
+        let (line, column) = line_col(source, u32::try_from(offset).unwrap_or(u32::MAX));
+        (filename.to_string(), line, column)
+    };
+    check_nesting(source).map_err(|refusal| match refusal {
+        Refusal::TooDeep { offset } => {
+            let (file, line, column) = at(offset);
+            CompileError::TooDeep {
+                file,
+                line,
+                column,
+                max: MAX_NESTING,
+            }
+        }
+        Refusal::Unsupported { offset, message } => {
+            let (file, line, column) = at(offset);
+            CompileError::Unsupported {
+                file,
+                line,
+                column,
+                message: message.to_string(),
+            }
+        }
+    })?;
+    let outline = outline(source, is_reserved, costs).map_err(|e| match e {
+        OutlineError::Syntax { message, offset } => {
+            let (file, line, column) = at(offset);
+            CompileError::Parse {
+                file,
+                line,
+                column,
+                message,
+            }
+        }
+        OutlineError::Internal(message) => CompileError::Internal(message),
+    })?;
+    if let Some(Located { name, offset }) = outline.reserved {
+        let (file, line, column) = at(offset);
+        return Err(CompileError::Reserved { file, name, line, column });
+    }
+    if let Some(refused) = &outline.refused {
+        let (file, line, column) = at(refused.offset as usize);
+        let message = format!("{} is not supported", refused.what);
+        return Err(CompileError::Unsupported { file, line, column, message });
+    }
+    Ok(outline)
+}
+
+/// Names the VM keeps for its own globals and instrumentation.
+fn is_reserved(name: &str) -> bool {
+    name.starts_with("__jsvm") || name.starts_with("_IOST") || name == "IOSTInstruction"
+}
+
+fn shape(message: impl Into<String>) -> CompileError {
+    CompileError::Shape(message.into())
+}
+
+/// Checks the contract class and returns its methods.
+fn check_class(class: ClassOutline) -> Result<Vec<MethodInfo>, CompileError> {
+    let name = &class.name;
+    if class.has_constructor {
+        return Err(shape(format!(
+            "class {name} must not have a constructor; do deploy-time setup in init()"
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    if let Some(twice) = class
+        .methods
+        .iter()
+        .find(|method| !seen.insert(&method.name))
+    {
+        return Err(shape(format!(
+            "class {name} defines method {} twice",
+            twice.name
+        )));
+    }
+    if !class.methods.iter().any(|method| method.name == "init") {
+        return Err(shape(format!("class {name} must have an init() method")));
+    }
+    Ok(class.methods)
+}
+
+/// Every ABI method must exist in the class and take as many parameters as it has args.
+fn check_abi_against(abi: &Abi, methods: &[MethodInfo]) -> Result<(), CompileError> {
+    for entry in &abi.abi {
+        let method = methods
+            .iter()
+            .find(|m| m.name == entry.name)
+            .ok_or_else(|| {
+                CompileError::Abi(format!(
+                    "abi method not defined in source code: {}",
+                    entry.name
+                ))
+            })?;
+        if method.params != entry.args.len() {
+            return Err(CompileError::Abi(format!(
+                "args length of {} does not match the source: abi {}, source {}",
+                entry.name,
+                entry.args.len(),
+                method.params
+            )));
+        }
+    }
+    Ok(())
+}

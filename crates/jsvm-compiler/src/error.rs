@@ -1,0 +1,64 @@
+//! The one error type of contract compilation.
+
+use thiserror::Error;
+
+/// Why a contract (source plus ABI) was rejected.
+///
+/// Each message is one line meant for the contract author; positions are 1-based
+/// `line:column` in the author's source (see [`crate::line_col`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CompileError {
+    /// The source is empty or only whitespace.
+    #[error("contract source is empty")]
+    Empty,
+    /// The source is longer than [`crate::MAX_CODE_BYTES`].
+    #[error("contract source is {size} bytes, more than the limit of {max} bytes")]
+    TooLarge { size: usize, max: usize },
+    /// The source is not a valid ECMAScript script.
+    #[error("{file}:{line}:{column}: syntax error: {message}")]
+    Parse {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    /// Brackets nest deeper than [`crate::MAX_NESTING`], which would make parsing slow.
+    #[error("{file}:{line}:{column}: brackets, braces and parentheses nest more than {max} deep")]
+    TooDeep {
+        file: String,
+        line: u32,
+        column: u32,
+        max: usize,
+    },
+    /// Syntax that is valid JavaScript but not accepted in contracts (see the message).
+    #[error("{file}:{line}:{column}: {message}")]
+    Unsupported {
+        file: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    /// The source uses an identifier the VM keeps for itself.
+    #[error(
+        "{file}:{line}:{column}: identifier '{name}' is reserved \
+         (names starting with '__jsvm' or '_IOST', and 'IOSTInstruction', belong to the VM)"
+    )]
+    Reserved {
+        file: String,
+        name: String,
+        line: u32,
+        column: u32,
+    },
+    /// The source parses but is not shaped like a contract (class, `init`, `module.exports`).
+    #[error("{0}")]
+    Shape(String),
+    /// The ABI is well-formed JSON but breaks an ABI rule or disagrees with the source.
+    #[error("invalid ABI: {0}")]
+    Abi(String),
+    /// The ABI text is not JSON.
+    #[error("ABI is not valid JSON: {0}")]
+    Json(String),
+    /// The compiler itself failed (e.g. the parser thread could not start); not the author's fault.
+    #[error("internal compiler error: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,357 @@
+//! The AST walk behind gas metering (see `meter`): finds the basic blocks and their static
+//! costs, and refuses constructs that metering or determinism cannot allow. Like `parse`,
+//! this module touches oxc; nothing of oxc leaves it.
+
+use oxc::ast::ast::{
+    ArrowFunctionBody, ArrowFunctionExpression, CatchClause, ConditionalExpression,
+    DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
+    FunctionBody, IfStatement, LogicalExpression, Program, PropertyDefinition, Statement,
+    StaticBlock, SwitchStatement, TryStatement, WhileStatement,
+};
+use oxc::ast::AstKind;
+use oxc::ast_visit::{walk, Visit};
+use oxc::span::GetSpan;
+use oxc::syntax::scope::ScopeFlags;
+
+use crate::meter::{Insert, MeterCosts, Splice};
+
+/// A construct the metered dialect refuses, with its byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refused {
+    pub what: &'static str,
+    pub offset: u32,
+}
+
+pub(crate) struct MeterWalk<'s, 'c> {
+    source: &'s [u8],
+    costs: &'c MeterCosts,
+    pub inserts: Vec<Insert>,
+    /// Blocks being summed: (index of their opening insert, cost so far).
+    open: Vec<(usize, u64)>,
+    pub refused: Option<Refused>,
+}
+
+impl<'s, 'c> MeterWalk<'s, 'c> {
+    pub(crate) fn new(source: &'s str, costs: &'c MeterCosts) -> Self {
+        MeterWalk {
+            source: source.as_bytes(),
+            costs,
+            inserts: Vec::new(),
+            open: Vec::new(),
+            refused: None,
+        }
+    }
+
+    fn refuse(&mut self, what: &'static str, offset: u32) {
+        if self.refused.is_none() {
+            self.refused = Some(Refused { what, offset });
+        }
+    }
+
+    fn add(&mut self, n: u64) {
+        if let Some(top) = self.open.last_mut() {
+            top.1 = top.1.saturating_add(n);
+        }
+    }
+
+    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
+        self.inserts.push(Insert {
+            offset,
+            splice,
+            cost: 0,
+        });
+        self.open.push((self.inserts.len() - 1, base));
+    }
+
+    fn close_block(&mut self, closing: Option<(u32, Splice)>) {
+        if let Some((i, cost)) = self.open.pop() {
+            self.inserts[i].cost = cost;
+        }
+        if let Some((offset, splice)) = closing {
+            self.inserts.push(Insert {
+                offset,
+                splice,
+                cost: 0,
+            });
+        }
+    }
+
+    fn is_brace(&self, offset: u32) -> bool {
+        self.source.get(offset as usize) == Some(&b'{')
+    }
+
+    /// Opens the block a loop body or `if` branch runs as: inside its braces, or new
+    /// braces around a lone statement. Returns the closing splice.
+    fn begin_statement_block(&mut self, body: &Statement<'_>, base: u64) -> Option<(u32, Splice)> {
+        let span = body.span();
+        match body {
+            Statement::BlockStatement(_) if self.is_brace(span.start) => {
+                self.open_block(span.start + 1, Splice::Charge, base);
+                None
+            }
+            _ => {
+                self.open_block(span.start, Splice::OpenBlock, base);
+                Some((span.end, Splice::CloseBlock))
+            }
+        }
+    }
+
+    fn statement_block(&mut self, body: &Statement<'_>, base: u64)
+    where
+        Self: for<'x> Visit<'x>,
+    {
+        let closing = self.begin_statement_block(body, base);
+        self.visit_statement(body);
+        self.close_block(closing);
+    }
+
+    /// An expression that runs only when its branch is taken.
+    fn expression_block(&mut self, e: &Expression<'_>, base: u64)
+    where
+        Self: for<'x> Visit<'x>,
+    {
+        let span = e.span();
+        self.open_block(span.start, Splice::OpenExpr, base);
+        self.visit_expression(e);
+        self.close_block(Some((span.end, Splice::CloseExpr)));
+    }
+
+    /// A statement list after an optional directive prologue; `brace` is where its `{` is.
+    fn body_block(
+        &mut self,
+        brace: Option<u32>,
+        last_directive_end: Option<u32>,
+        first: Option<u32>,
+        base: u64,
+    ) {
+        match (last_directive_end, brace, first) {
+            (Some(end), _, _) => self.open_block(end, Splice::ChargeAfterDirectives, base),
+            (None, Some(b), _) if self.is_brace(b) => self.open_block(b + 1, Splice::Charge, base),
+            (None, _, Some(start)) => self.open_block(start, Splice::Charge, base),
+            // An empty body without a brace we can find: nothing runs, nothing to charge.
+            _ => self.open.push((usize::MAX, 0)),
+        }
+    }
+
+    fn end_body_block(&mut self) {
+        match self.open.last() {
+            Some((usize::MAX, _)) => {
+                self.open.pop();
+            }
+            _ => self.close_block(None),
+        }
+    }
+}
+
+impl<'a> Visit<'a> for MeterWalk<'_, '_> {
+    fn enter_node(&mut self, kind: AstKind<'a>) {
+        let c = self.costs;
+        let extra = match kind {
+            AstKind::CallExpression(_)
+            | AstKind::NewExpression(_)
+            | AstKind::TaggedTemplateExpression(_) => c.call,
+            AstKind::ArrayExpression(a) => c.element.saturating_mul(a.elements.len() as u64),
+            AstKind::ObjectExpression(o) => c.element.saturating_mul(o.properties.len() as u64),
+            AstKind::TemplateLiteral(t) => c.element.saturating_mul(t.quasis.len() as u64),
+            AstKind::WithStatement(w) => {
+                self.refuse("the with statement", w.span.start);
+                0
+            }
+            AstKind::ImportExpression(i) => {
+                self.refuse("dynamic import()", i.span.start);
+                0
+            }
+            _ => 0,
+        };
+        self.add(c.node.saturating_add(extra));
+    }
+
+    fn visit_program(&mut self, it: &Program<'a>) {
+        let first = it.body.first().map(|s| s.span().start);
+        let directive_end = it.directives.last().map(|d| d.span.end);
+        self.body_block(None, directive_end, first.or(Some(it.span.start)), 0);
+        walk::walk_program(self, it);
+        self.end_body_block();
+    }
+
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        if it.r#async {
+            self.refuse(
+                "async functions (there is no Promise in a contract)",
+                it.span.start,
+            );
+        }
+        walk::walk_function(self, it, flags);
+    }
+
+    fn visit_function_body(&mut self, it: &FunctionBody<'a>) {
+        let first = it.statements.first().map(|s| s.span().start);
+        let directive_end = it.directives.last().map(|d| d.span.end);
+        self.body_block(
+            Some(it.span.start),
+            directive_end,
+            first,
+            self.costs.function_entry,
+        );
+        walk::walk_function_body(self, it);
+        self.end_body_block();
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        if it.r#async {
+            self.refuse(
+                "async functions (there is no Promise in a contract)",
+                it.span.start,
+            );
+        }
+        self.add(self.costs.node);
+        self.visit_formal_parameters(&it.params);
+        match &it.body {
+            ArrowFunctionBody::FunctionBody(body) => self.visit_function_body(body),
+            body => {
+                if let Some(e) = body.as_expression() {
+                    self.expression_block(e, self.costs.function_entry);
+                }
+            }
+        }
+    }
+
+    fn visit_for_statement(&mut self, it: &ForStatement<'a>) {
+        self.add(self.costs.node);
+        if let Some(init) = &it.init {
+            self.visit_for_statement_init(init);
+        }
+        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
+        if let Some(test) = &it.test {
+            self.visit_expression(test);
+        }
+        if let Some(update) = &it.update {
+            self.visit_expression(update);
+        }
+        self.visit_statement(&it.body);
+        self.close_block(closing);
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        self.add(self.costs.node);
+        self.visit_expression(&it.right);
+        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
+        self.visit_for_statement_left(&it.left);
+        self.visit_statement(&it.body);
+        self.close_block(closing);
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        if it.r#await {
+            self.refuse(
+                "for await (there is no Promise in a contract)",
+                it.span.start,
+            );
+        }
+        self.add(self.costs.node);
+        self.visit_expression(&it.right);
+        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
+        self.visit_for_statement_left(&it.left);
+        self.visit_statement(&it.body);
+        self.close_block(closing);
+    }
+
+    fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
+        self.add(self.costs.node);
+        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
+        self.visit_expression(&it.test);
+        self.visit_statement(&it.body);
+        self.close_block(closing);
+    }
+
+    fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
+        self.add(self.costs.node);
+        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
+        self.visit_statement(&it.body);
+        self.visit_expression(&it.test);
+        self.close_block(closing);
+    }
+
+    fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
+        self.add(self.costs.node);
+        self.visit_expression(&it.test);
+        self.statement_block(&it.consequent, self.costs.branch);
+        if let Some(alternate) = &it.alternate {
+            self.statement_block(alternate, self.costs.branch);
+        }
+    }
+
+    fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
+        self.add(self.costs.node);
+        self.visit_expression(&it.discriminant);
+        for case in &it.cases {
+            if let Some(test) = &case.test {
+                self.visit_expression(test);
+            }
+            if let Some(first) = case.consequent.first() {
+                self.open_block(first.span().start, Splice::Charge, self.costs.branch);
+                self.visit_statements(&case.consequent);
+                self.close_block(None);
+            }
+        }
+    }
+
+    fn visit_try_statement(&mut self, it: &TryStatement<'a>) {
+        self.add(self.costs.node);
+        self.visit_block_statement(&it.block);
+        if let Some(handler) = &it.handler {
+            self.visit_catch_clause(handler);
+        }
+        if let Some(finalizer) = &it.finalizer {
+            // A finally block re-checks the meter before any of its code runs.
+            self.open_block(finalizer.span.start + 1, Splice::Charge, self.costs.branch);
+            self.visit_block_statement(finalizer);
+            self.close_block(None);
+        }
+    }
+
+    fn visit_catch_clause(&mut self, it: &CatchClause<'a>) {
+        // So does a catch block: its charge is the first statement of its body.
+        self.open_block(it.body.span.start + 1, Splice::Charge, self.costs.branch);
+        if let Some(param) = &it.param {
+            self.visit_catch_parameter(param);
+        }
+        self.visit_block_statement(&it.body);
+        self.close_block(None);
+    }
+
+    fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
+        self.add(self.costs.node);
+        self.visit_expression(&it.test);
+        self.expression_block(&it.consequent, self.costs.branch);
+        self.expression_block(&it.alternate, self.costs.branch);
+    }
+
+    fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
+        self.add(self.costs.node);
+        self.visit_expression(&it.left);
+        self.expression_block(&it.right, self.costs.branch);
+    }
+
+    fn visit_static_block(&mut self, it: &StaticBlock<'a>) {
+        self.add(self.costs.node);
+        if let Some(first) = it.body.first() {
+            self.open_block(
+                first.span().start,
+                Splice::Charge,
+                self.costs.function_entry,
+            );
+            self.visit_statements(&it.body);
+            self.close_block(None);
+        }
+    }
+
+    fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        self.add(self.costs.node);
+        self.visit_property_key(&it.key);
+        if let Some(value) = &it.value {
+            // Runs once per instance (or once, for a static field).
+            self.expression_block(value, self.costs.branch);
+        }
+    }
+}
