@@ -9,6 +9,9 @@ use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Runtime, Value};
 
 use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
 
+mod memory;
+use memory::{MemoryBudget, MeteredAllocator};
+
 /// The intrinsics a realm gets. Left out on purpose: Date, Promise (no job
 /// queue runs, so nothing asynchronous could ever settle), WeakRef/
 /// FinalizationRegistry (GC-observable), Performance, Proxy.
@@ -42,17 +45,20 @@ struct RunState {
 pub struct QuickJs {
     rt: Runtime,
     state: Rc<RunState>,
+    memory: Rc<MemoryBudget>,
     lockdown: Vec<u8>,
 }
 
 impl QuickJs {
     /// A new engine; create it on the thread that will use it.
     pub fn new() -> Result<QuickJs, String> {
-        let rt = Runtime::new().map_err(|e| e.to_string())?;
+        let memory = MemoryBudget::new();
+        let rt = Runtime::new_with_alloc(MeteredAllocator { budget: memory.clone() }).map_err(|e| e.to_string())?;
         let state = Rc::new(RunState::default());
         let s = state.clone();
+        let m = memory.clone();
         rt.set_interrupt_handler(Some(Box::new(move || {
-            if s.abort.borrow().is_some() {
+            if s.abort.borrow().is_some() || m.exceeded() {
                 return true;
             }
             match s.deadline.get() {
@@ -63,7 +69,7 @@ impl QuickJs {
                 _ => false,
             }
         })));
-        let mut engine = QuickJs { rt, state, lockdown: Vec::new() };
+        let mut engine = QuickJs { rt, state, memory, lockdown: Vec::new() };
         engine.lockdown = engine.compile("<lockdown>", LOCKDOWN_SOURCE)?;
         Ok(engine)
     }
@@ -75,7 +81,7 @@ impl QuickJs {
     fn reset_after_run(&self) {
         self.state.host.set(None);
         self.state.deadline.set(None);
-        self.rt.set_memory_limit(usize::MAX);
+        self.memory.lift();
         self.rt.run_gc();
     }
 }
@@ -105,11 +111,17 @@ impl Engine for QuickJs {
             }
             let ctx = self.new_context()?;
             self.rt.set_max_stack_size(inv.limits.stack_bytes);
-            self.rt.set_memory_limit(inv.limits.memory_bytes);
-            ctx.with(|ctx| {
+            self.memory.start_run(inv.limits.memory_bytes);
+            let out = ctx.with(|ctx| {
                 let out = run_in(&ctx, &self.lockdown, inv, st.clone());
-                out.map_err(|e| classify(&ctx, e, st))
-            })
+                out.map_err(|e| classify(&ctx, e, st, &self.memory))
+            });
+            // A run that hit the limit ends as out of memory even if the contract caught
+            // the error and finished before the next interrupt poll.
+            match out {
+                Ok(_) if self.memory.exceeded() && st.abort.borrow().is_none() => Err(RunError::OutOfMemory),
+                other => other,
+            }
         })();
         self.reset_after_run();
         result
@@ -260,7 +272,7 @@ fn eval_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> Result<Value<'js>, Failur
     Ok(v)
 }
 
-fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState) -> RunError {
+fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> RunError {
     let caught = match f {
         Failure::Engine(m) => return RunError::Engine(m),
         Failure::Js(rquickjs::Error::Exception) => ctx.catch(),
@@ -269,14 +281,13 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState) -> RunError {
     if let Some(msg) = st.abort.borrow().clone() {
         return RunError::Aborted(msg);
     }
+    if memory.exceeded() {
+        return RunError::OutOfMemory;
+    }
     if st.timed_out.get() {
         return RunError::Timeout;
     }
-    let text = exception_text(ctx, caught);
-    if text.starts_with("InternalError: out of memory") {
-        return RunError::OutOfMemory;
-    }
-    RunError::Exception(text)
+    RunError::Exception(exception_text(ctx, caught))
 }
 
 /// Most stack frames a message keeps.
