@@ -1,3 +1,4 @@
+use jsvm_compiler::MeterCosts;
 use serde::{Deserialize, Serialize};
 
 /// What each priced operation costs, in gas. Data with a version: the version
@@ -31,6 +32,8 @@ pub struct GasSchedule {
     pub log_base: u64,
     /// Per byte of a method's result.
     pub result_byte: u64,
+    /// Static costs of JavaScript, injected at compile time (docs/gas.md).
+    pub js: MeterCosts,
 }
 
 impl Default for GasSchedule {
@@ -49,6 +52,7 @@ impl Default for GasSchedule {
             receipt_base: 10,
             log_base: 10,
             result_byte: 1,
+            js: MeterCosts::default(),
         }
     }
 }

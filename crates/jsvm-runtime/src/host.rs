@@ -19,6 +19,8 @@ pub struct ContractHost<'a> {
     pub tx: &'a TxEnv,
     pub frame: &'a CallFrame,
     pub effects: &'a mut Effects,
+    /// The run's JS gas counter as last reported (every host call reports it first).
+    pub js_gas: u64,
 }
 
 fn str_arg<'v>(args: &'v [HostValue], i: usize, what: &str) -> Result<&'v str, HostError> {
@@ -184,12 +186,32 @@ impl ContractHost<'_> {
     }
 }
 
+impl ContractHost<'_> {
+    /// Charges the JS gas used since the last host call.
+    fn sync_js_gas(&mut self, reported: Option<&HostValue>) -> Result<(), HostError> {
+        let Some(HostValue::Number(n)) = reported else {
+            return Err(HostError::Abort("host call without a gas report".into()));
+        };
+        // The counter only grows; anything else cannot come from the injected meter.
+        let now = if n.is_finite() && *n >= 0.0 { *n as u64 } else { u64::MAX };
+        let delta = now.saturating_sub(self.js_gas);
+        self.js_gas = self.js_gas.max(now);
+        self.charge(delta)
+    }
+}
+
 impl Host for ContractHost<'_> {
+    /// `args[0]` is always the JS gas counter (see prelude.js); the operation's own
+    /// arguments follow.
     fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
+        self.sync_js_gas(args.first())?;
         // Once gas is spent nothing more runs, whatever the contract caught.
-        if self.gas.used() >= self.gas.limit() {
+        if op == "outOfGas" || self.gas.used() >= self.gas.limit() {
             return Err(HostError::Abort("out of gas".into()));
         }
-        self.dispatch(op, args)
+        if op == "sync" {
+            return Ok(HostValue::Undefined);
+        }
+        self.dispatch(op, &args[1..])
     }
 }

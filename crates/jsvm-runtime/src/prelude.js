@@ -4,11 +4,93 @@
 // by the engine before contract code runs.
 (function () {
   "use strict";
-  const host = globalThis.__jsvm_host;
+  const rawHost = globalThis.__jsvm_host;
   const g = globalThis;
   const freeze = Object.freeze;
   const stringify = JSON.stringify;
   const parse = JSON.parse;
+  const apply = Reflect.apply;
+  const defineProperty = Object.defineProperty;
+  const floor = Math.floor;
+  const log2 = Math.log2;
+
+  // The contract's gas meter (see jsvm-compiler's meter.rs), handed over by the entry
+  // before any contract code runs: `gasUsed()` reads the counter, `charge(n)` adds to it.
+  let gasUsed = () => 0;
+  let charge = (n) => {};
+  // Every host call first reports the JS gas counter, so the host can hold the whole
+  // transaction to its limit.
+  function host(op, ...args) {
+    return rawHost(op, gasUsed(), ...args);
+  }
+
+  // Built-ins whose work grows with their input are charged by size before they run:
+  // one gas per 8 units (characters, elements, keys) plus one.
+  function units(n) {
+    return typeof n === "number" && n > 0 ? floor(n / 8) + 1 : 1;
+  }
+  function len(x) {
+    if (typeof x === "string") return x.length;
+    if (x !== null && (typeof x === "object" || typeof x === "function")) {
+      const n = x.length;
+      return typeof n === "number" ? n : 0;
+    }
+    return 0;
+  }
+  function meter(owner, name, cost, after) {
+    const original = owner[name];
+    if (typeof original !== "function") return;
+    const wrapper = {
+      [name](...args) {
+        charge(units(cost(this, args)));
+        const result = apply(original, this, args);
+        if (after) charge(units(after(result)));
+        return result;
+      },
+    }[name];
+    defineProperty(owner, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+  }
+  const self = (t) => len(t);
+  const selfPlusArgs = (t, a) => a.reduce((n, x) => n + len(x), len(t));
+  const S = String.prototype;
+  meter(S, "repeat", (t, a) => len(t) * (Number(a[0]) || 0));
+  meter(S, "padStart", (t, a) => Math.max(len(t), Number(a[0]) || 0));
+  meter(S, "padEnd", (t, a) => Math.max(len(t), Number(a[0]) || 0));
+  meter(S, "concat", selfPlusArgs);
+  for (const name of ["split", "replace", "replaceAll", "match", "matchAll", "search", "indexOf", "lastIndexOf",
+                      "includes", "startsWith", "endsWith", "toUpperCase", "toLowerCase", "toLocaleUpperCase",
+                      "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "normalize", "localeCompare", "slice",
+                      "substring", "substr", "at", "codePointAt", "isWellFormed", "toWellFormed"]) {
+    meter(S, name, selfPlusArgs);
+  }
+  meter(String, "fromCharCode", (t, a) => a.length);
+  meter(String, "fromCodePoint", (t, a) => a.length);
+  const A = Array.prototype;
+  meter(A, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+  meter(A, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+  meter(A, "join", (t, a) => len(t) * (typeof a[0] === "string" ? a[0].length + 1 : 2), len);
+  meter(A, "toString", self, len);
+  meter(A, "concat", selfPlusArgs);
+  meter(A, "flat", self, len);
+  for (const name of ["fill", "splice", "toSpliced", "slice", "reverse", "toReversed", "copyWithin", "indexOf",
+                      "lastIndexOf", "includes", "with", "flatMap", "map", "filter", "forEach", "reduce",
+                      "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]) {
+    meter(A, name, self);
+  }
+  meter(Array, "from", (t, a) => len(a[0]));
+  meter(Array, "of", (t, a) => a.length);
+  meter(JSON, "parse", (t, a) => len(a[0]));
+  meter(JSON, "stringify", () => 1, len);
+  for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign",
+                      "fromEntries"]) {
+    meter(Object, name, () => 1, len);
+  }
+  const R = RegExp.prototype;
+  meter(R, "exec", (t, a) => len(a[0]));
+  meter(R, "test", (t, a) => len(a[0]));
+  for (const sym of [Symbol.replace, Symbol.split, Symbol.match, Symbol.matchAll, Symbol.search]) {
+    meter(R, sym, (t, a) => len(a[0]) + len(a[1]));
+  }
 
   function need(value, what) {
     if (typeof value !== "string") {
@@ -109,18 +191,28 @@
     }
   }
 
-  // The entry the engine calls: (contract wrapper, method, JSON args, JSON context).
-  g.__jsvm_invoke = function (wrapper, method, argsJson, contextJson) {
+  // The entry the engine calls: (contract factory, method, JSON args, JSON context).
+  // The factory is the prepared contract: (gas limit, out-of-gas) => [module function,
+  // gas read-out, charge]. The final gas is reported to the host however the call ends
+  // (an out-of-gas abort skips this, and charges the whole limit anyway).
+  g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
     const context = parse(contextJson);
-    constant("block", freeze(context.block));
-    constant("tx", freeze(context.tx));
-    const module = { exports: {} };
-    wrapper.call(module.exports, module, module.exports, require);
-    const Contract = module.exports;
-    if (typeof Contract !== "function") throw new TypeError("module.exports is not a class");
-    const instance = new Contract();
-    const fn = instance[method];
-    if (typeof fn !== "function") throw new TypeError("method " + method + " is not a function");
-    return resultString(fn.apply(instance, parse(argsJson)));
+    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()));
+    gasUsed = used;
+    charge = add;
+    try {
+      constant("block", freeze(context.block));
+      constant("tx", freeze(context.tx));
+      const module = { exports: {} };
+      apply(moduleFunction, module.exports, [module, module.exports, require]);
+      const Contract = module.exports;
+      if (typeof Contract !== "function") throw new TypeError("module.exports is not a class");
+      const instance = new Contract();
+      const fn = instance[method];
+      if (typeof fn !== "function") throw new TypeError("method " + method + " is not a function");
+      return resultString(apply(fn, instance, parse(argsJson)));
+    } finally {
+      host("sync");
+    }
   };
 })();

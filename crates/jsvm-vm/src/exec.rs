@@ -218,7 +218,12 @@ impl Worker {
         let schedule_version = run.schedule.version;
         let code = self.code.get(&mut self.engine, schedule_version, record).map_err(Failure::Unknown)?;
         let gas_left = run.gas.limit() - run.gas.used();
-        let context = serde_json::json!({"block": run.block.constant(), "tx": run.env.constant(gas_left)}).to_string();
+        let context = serde_json::json!({
+            "block": run.block.constant(),
+            "tx": run.env.constant(gas_left),
+            "gasLimit": gas_left,
+        })
+        .to_string();
         let frame = CallFrame {
             contract: record.id.clone(),
             method: method.to_string(),
@@ -246,6 +251,7 @@ impl Worker {
             tx: &run.env,
             frame: &frame,
             effects: &mut run.effects,
+            js_gas: 0,
         };
         let out = self.engine.run(&inv, &mut host)?;
         if out.len() > MAX_RESULT_BYTES {

@@ -3,7 +3,7 @@
 //! `setCode(contractJson)` and `updateCode(contractJson, data)` take IOST's
 //! contract JSON: `{"ID": "<id, update only>", "info": <ABI>, "code": "<source>"}`.
 
-use jsvm_compiler::{compile_contract, parse_abi, Abi};
+use jsvm_compiler::{compile_contract_metered, parse_abi, Abi};
 use jsvm_runtime::{contract_id_for, storage, ContractRecord, SYSTEM_CONTRACT};
 use serde::Deserialize;
 
@@ -65,7 +65,7 @@ fn set_code(worker: &mut Worker, run: &mut TxRun, text: &str) -> Result<String, 
     let (c, abi) = parse_contract(text)?;
     charge_code(run, c.code.len())?;
     let id = contract_id_for(&run.hash);
-    let compiled = compile_contract(&c.code, &abi, &format!("{id}.js"))
+    let compiled = compile_contract_metered(&c.code, &abi, &format!("{id}.js"), &run.schedule.js)
         .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
     if ContractRecord::load(&run.state, &id).map_err(Failure::Runtime)?.is_some() {
         return Err(Failure::Duplicate("contract exists".into()));
@@ -107,7 +107,7 @@ fn update_code(worker: &mut Worker, run: &mut TxRun, text: &str, extra: &str) ->
     if verdict != "true" {
         return Err(Failure::Runtime(format!("update refused: can_update returned {verdict:?}")));
     }
-    let compiled = compile_contract(&c.code, &abi, &format!("{}.js", c.id))
+    let compiled = compile_contract_metered(&c.code, &abi, &format!("{}.js", c.id), &run.schedule.js)
         .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
     let record = ContractRecord::new(old.id.clone(), old.owner.clone(), abi, compiled.source, compiled.prepared);
     record.store(&mut run.state);
