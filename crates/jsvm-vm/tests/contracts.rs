@@ -359,9 +359,21 @@ fn a_gas_limit_below_the_byte_fee_runs_nothing() {
 }
 
 #[test]
-fn an_endless_loop_times_out_and_the_chain_goes_on() {
+fn an_endless_loop_runs_out_of_gas_and_the_chain_goes_on() {
     let c = Chain::new();
     let src = "class L { init() {} spin() { while (true) {} } ok() { return 'ok'; } }\nmodule.exports = L;";
+    let id = c.deploy(src, &abi(&[("spin", &[]), ("ok", &[])]));
+    let r = c.call(&id, "spin", json!([]));
+    assert_eq!(r.status, Status::GasRunOut, "{}", r.message);
+    assert_eq!(r.gas_used, jsvm_vm::DEFAULT_GAS_LIMIT);
+    assert_eq!(c.call(&id, "ok", json!([])).returns, vec!["ok"]);
+}
+
+#[test]
+fn work_the_meter_cannot_price_times_out_and_the_chain_goes_on() {
+    // Exponential regex backtracking: one native call, no loop in the contract.
+    let c = Chain::new();
+    let src = "class L { init() {} spin() { return /^(a+)+$/.test('a'.repeat(40) + '!'); } ok() { return 'ok'; } }\nmodule.exports = L;";
     let id = c.deploy(src, &abi(&[("spin", &[]), ("ok", &[])]));
     let r = c.call(&id, "spin", json!([]));
     assert_eq!(r.status, Status::Timeout, "{}", r.message);

@@ -1,0 +1,199 @@
+//! The hostile-contract suite: contracts that try to escape or abuse the sandbox.
+//! Each gets a defined status, leaves state untouched, and the next transaction runs
+//! normally, in a realm that shows no trace of the attack.
+
+mod common;
+
+use common::{abi, action, set_code, Chain};
+use jsvm_vm::{Receipt, Status, Transaction};
+use serde_json::json;
+
+use Status::{GasRunOut as OOG, RuntimeError as ERR, Success as OK, Timeout as TIME};
+
+/// Looks at the realm a fresh transaction gets: any trace of an attack changes this text.
+const VICTIM: &str = r#"
+class Victim {
+    init() { storage.put("n", "0"); }
+    bump() { const n = Number(storage.get("n")) + 1; storage.put("n", String(n)); return n; }
+    probe() {
+        return [typeof Object.prototype.polluted, typeof Object.prototype.toJSON, [1, 2].push(3), JSON.stringify({ a: [1] }),
+                "ab".repeat(2), typeof globalThis.leak, Object.keys(Object.prototype).length, Math.max(1, 2),
+                String(new Error("e")), typeof eval, typeof Date, [3, 1, 2].sort().join(), `${1 + 1}`,
+                typeof storage.put, typeof blockchain.receipt, Array.isArray([]), [..."xy"].length].join("|");
+    }
+}
+module.exports = Victim;
+"#;
+
+/// (name, method body, statuses it may end with). A status set with more than one member
+/// is for attacks whose end is a resource limit that fires first on one of two paths;
+/// determinism of the chosen one is checked by running every attack twice.
+const ATTACKS: &[(&str, &str, &[Status])] = &[
+    // Endless loops of every kind.
+    ("while true", "while (true) {}", &[OOG]),
+    ("for ever", "for (;;) {}", &[OOG]),
+    ("for ever, empty body", "for (;;);", &[OOG]),
+    ("do while", "do {} while (true);", &[OOG]),
+    ("labeled continue", "outer: for (;;) { for (;;) { continue outer; } }", &[OOG]),
+    ("for of an endless generator", "function* g() { for (;;) yield 1; } for (const x of g()) {}", &[OOG]),
+    ("for in, again and again", "const o = { a: 1, b: 2 }; for (;;) for (const k in o) {}", &[OOG]),
+    ("while with a lone statement", "let i = 0; while (true) i++;", &[OOG]),
+    ("ternary in a loop", "let i = 0; for (;;) i = i > 5 ? 0 : i + 1;", &[OOG]),
+    ("short-circuit in a loop", "let a = 1; for (;;) a = a && (a || 2);", &[OOG]),
+    // Recursion.
+    ("unbounded recursion", "function f(n) { return f(n + 1) + 1; } f(0);", &[ERR, OOG]),
+    ("mutual recursion", "function a(n) { return b(n); } function b(n) { return a(n) + 1; } a(0);", &[ERR, OOG]),
+    ("recursive getter", "const o = { get x() { return this.x; } }; o.x;", &[ERR, OOG]),
+    ("recursive setter", "const o = { set x(v) { this.x = v; } }; o.x = 1;", &[ERR, OOG]),
+    ("arrow recursion", "const f = (n) => f(n + 1); f(0);", &[ERR, OOG]),
+    // Catching or finally-ing out of gas.
+    ("catch out of gas", "for (;;) { try { for (;;) {} } catch (e) {} }", &[OOG]),
+    ("finally out of gas", "for (;;) { try { for (;;) {} } finally { continue; } }", &[OOG]),
+    ("catch out of gas from the host", "for (;;) { try { storage.put('k', 'v'); } catch (e) {} }", &[OOG]),
+    ("finally returns over out of gas", "function f() { try { for (;;) {} } finally { return 1; } } for (;;) f();", &[OOG]),
+    ("catch a stack overflow then loop", "function f() { f(); } try { f(); } catch (e) { for (;;) {} }", &[OOG]),
+    // Code that runs where metering is easy to forget.
+    ("valueOf loop", "const o = { valueOf() { for (;;) {} } }; o + 1;", &[OOG]),
+    ("toString loop", "const o = { toString() { for (;;) {} } }; `${o}`;", &[OOG]),
+    ("toPrimitive loop", "const o = { [Symbol.toPrimitive]() { for (;;) {} } }; o * 2;", &[OOG]),
+    ("toJSON loop", "JSON.stringify({ toJSON() { for (;;) {} } });", &[OOG]),
+    ("sort comparator loop", "[3, 2, 1].sort(() => { for (;;) {} });", &[OOG]),
+    ("sort comparator busy", "const a = []; for (let i = 0; i < 2000; i++) a.push(i % 7); for (;;) a.sort((x, y) => y - x);", &[OOG]),
+    ("reviver loop", "JSON.parse('[1]', () => { for (;;) {} });", &[OOG]),
+    ("replacer loop", "JSON.stringify([1], () => { for (;;) {} });", &[OOG]),
+    ("map callback loop", "[1].map(() => { for (;;) {} });", &[OOG]),
+    ("class field initializer loop", "class X { f = (() => { for (;;) {} })(); } new X();", &[OOG]),
+    ("static block loop", "class X { static { for (;;) {} } }", &[OOG]),
+    ("default parameter loop", "function f(a = (() => { for (;;) {} })()) {} f();", &[OOG]),
+    ("tagged template loop", "const t = () => { for (;;) {} }; t`x`;", &[OOG]),
+    ("generator resumed forever", "function* g() { let i = 0; for (;;) yield i++; } const it = g(); for (;;) it.next();", &[OOG]),
+    // Memory and string bombs.
+    ("string doubling", "let s = 'x'; for (;;) s += s;", &[ERR, OOG]),
+    ("repeat bomb", "'x'.repeat(2 ** 28);", &[OOG]),
+    ("padStart bomb", "'x'.padStart(2 ** 29);", &[OOG]),
+    ("padEnd bomb", "'x'.padEnd(2 ** 29, 'yz');", &[OOG]),
+    ("fill bomb", "new Array(2 ** 31).fill(0);", &[OOG, ERR]),
+    ("Array.from bomb", "Array.from({ length: 1e9 });", &[OOG]),
+    ("join with a huge separator", "new Array(100).join('x'.repeat(1e6));", &[OOG]),
+    ("array of arrays", "const a = []; for (;;) a.push(new Array(1000).fill(1));", &[ERR, OOG]),
+    ("object with endless keys", "const o = {}; for (let i = 0; ; i++) o['k' + i] = i;", &[ERR, OOG]),
+    ("map and set growth", "const m = new Map(); for (let i = 0; ; i++) m.set(i, new Set([i]));", &[ERR, OOG]),
+    ("huge stringify", "JSON.stringify(new Array(1e7).fill('xxxxxxxxxx'));", &[OOG, ERR]),
+    ("bigint squaring", "let x = 3n; for (;;) x = x * x;", &[ERR, OOG]),
+    ("bigint power", "2n ** 100000000n;", &[ERR, OOG]),
+    ("catastrophic regex", "/^(a+)+$/.test('a'.repeat(40) + '!');", &[TIME, OOG]),
+    ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
+    ("split bomb", "const s = 'a,'.repeat(1e6); for (;;) s.split(',');", &[OOG, ERR]),
+    // Prototype pollution and global leaks meant to survive into the next transaction.
+    ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[OK]),
+    ("pollute toJSON", "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });", &[OK]),
+    ("replace Array.prototype.push", "Array.prototype.push = function () { return -1; };", &[OK]),
+    ("replace JSON.stringify", "JSON.stringify = () => 'hacked';", &[OK]),
+    ("replace String.prototype.repeat", "String.prototype.repeat = () => 'hacked';", &[OK]),
+    ("replace Math.max", "Math.max = () => -1;", &[OK]),
+    ("replace Error.prototype.toString", "Error.prototype.toString = () => 'hacked';", &[OK]),
+    ("leak a global", "globalThis.leak = 1;", &[OK]),
+    ("undeclared assignment (class code is strict)", "leakMe = 1;", &[ERR]),
+    ("replace sort", "Array.prototype.sort = function () { return this; };", &[OK]),
+    ("overwrite storage.put", "storage.put = () => null;", &[ERR]),
+    ("redefine the storage global", "Object.defineProperty(globalThis, 'storage', { value: {} });", &[ERR]),
+    // Forbidden globals and the meter.
+    ("eval", "eval('1');", &[ERR]),
+    ("Function constructor", "Function('return this')();", &[ERR]),
+    ("constructor of a function", "(function () {}).constructor('return 1')();", &[ERR]),
+    ("generator function constructor", "Object.getPrototypeOf(function* () {}).constructor('yield 1');", &[ERR]),
+    ("Date", "Date.now();", &[ERR]),
+    ("Math.random", "Math.random();", &[ERR]),
+    ("SharedArrayBuffer", "new SharedArrayBuffer(8);", &[ERR]),
+    ("Promise", "Promise.resolve(1);", &[ERR]),
+    ("reach the meter through globalThis", "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}", &[OOG]),
+    ("reach the host function", "globalThis['__jsvm' + '_host']('put', 0, 'k', 'v', '');", &[ERR]),
+    ("reach the entry", "globalThis['__jsvm' + '_invoke']();", &[ERR]),
+    // Huge results and contents; coercion traps at the host boundary.
+    ("result too long", "return 'x'.repeat(70000);", &[ERR]),
+    ("event too long", "blockchain.event('x'.repeat(70000));", &[ERR]),
+    ("value too long", "storage.put('k', 'x'.repeat(70000));", &[ERR]),
+    ("object as a key", "storage.put({ toString() { return 'k'; } }, 'v');", &[ERR]),
+    ("looping toString as a value", "storage.put('k', { toString() { for (;;) {} } });", &[ERR]),
+    ("throw an object whose toString loops", "throw { toString() { for (;;) {} } };", &[ERR, OOG]),
+    ("throw an error whose message getter loops", "const e = new Error(); Object.defineProperty(e, 'message', { get() { for (;;) {} } }); throw e;", &[ERR, OOG]),
+];
+
+/// Contracts the compile stage refuses, with a word of the expected message.
+const REFUSED: &[(&str, &str, &str)] = &[
+    ("with statement", "with ({}) {}", "with"),
+    ("async function", "async function f() {}", "async"),
+    ("async arrow", "const f = async () => 1;", "async"),
+    ("dynamic import", "import('x');", "import"),
+    ("reserved identifier", "let __jsvm_gas = 0;", "__jsvm_gas"),
+    ("reserved property", "const o = {}; o.__jsvm_lim = 1;", "__jsvm_lim"),
+    ("IOST instrumentation name", "IOSTInstruction.incr(1);", "IOSTInstruction"),
+];
+
+fn attack_source(body: &str) -> String {
+    format!("class Attack {{\n    init() {{ storage.put('sentinel', 'untouched'); }}\n    attack() {{\n        storage.put('sentinel', 'touched');\n        {body}\n    }}\n}}\nmodule.exports = Attack;\n")
+}
+
+fn run_attack(c: &Chain, id: &str) -> Receipt {
+    let mut tx: Transaction = c.tx("admin", &[], vec![action(id, "attack", json!([]))]);
+    tx.gas_limit = 1_000_000;
+    c.send(tx)
+}
+
+#[test]
+fn every_hostile_contract_gets_a_defined_status_and_leaves_no_trace() {
+    assert!(ATTACKS.len() + REFUSED.len() >= 50);
+    let c = Chain::new();
+    let victim = c.deploy(VICTIM, &abi(&[("bump", &[]), ("probe", &[])]));
+    let clean = c.query(&victim, "probe", json!([])).returns[0].clone();
+    let mut bumps = 0;
+    for (name, body, allowed) in ATTACKS {
+        let id = c.deploy(&attack_source(body), &abi(&[("attack", &[])]));
+        let first = run_attack(&c, &id);
+        assert!(allowed.contains(&first.status), "{name}: got {:?}: {}", first.status, first.message);
+        if first.status != Status::Success {
+            assert!(first.returns.is_empty() && first.events.is_empty(), "{name}");
+            // The attack's own write was rolled back with it.
+            assert_eq!(c.query(&id, "sentinel_probe_does_not_exist", json!([])).status, Status::RuntimeError);
+        }
+        if matches!(first.status, Status::GasRunOut | Status::Timeout) {
+            assert_eq!(first.gas_used, 1_000_000, "{name}: out of gas and timeouts charge the whole limit");
+        }
+        // Same attack again: same status, same gas (timeouts aside, whose gas is the limit anyway).
+        let second = run_attack(&c, &id);
+        assert_eq!((second.status, second.gas_used), (first.status, first.gas_used), "{name}: not deterministic");
+        // The next transaction runs normally and sees a pristine realm.
+        bumps += 1;
+        let r = c.call(&victim, "bump", json!([]));
+        assert_eq!(r.status, Status::Success, "{name}: the next transaction failed: {}", r.message);
+        assert_eq!(r.returns, vec![bumps.to_string()], "{name}");
+        assert_eq!(c.query(&victim, "probe", json!([])).returns[0], clean, "{name} left a trace in the next realm");
+    }
+}
+
+#[test]
+fn attacks_that_fail_roll_back_their_writes() {
+    let c = Chain::new();
+    for (name, body, allowed) in ATTACKS.iter().filter(|(_, _, s)| !s.contains(&Status::Success)).take(12) {
+        let src = attack_source(body).replace("attack() {", "attack() {").replace(
+            "module.exports = Attack;",
+            "",
+        );
+        let src = src.replacen("class Attack {", "class Attack {\n    sentinel() { return storage.get('sentinel'); }", 1)
+            + "module.exports = Attack;\n";
+        let id = c.deploy(&src, &abi(&[("attack", &[]), ("sentinel", &[])]));
+        let r = run_attack(&c, &id);
+        assert!(allowed.contains(&r.status), "{name}: {:?}", r.status);
+        assert_eq!(c.query(&id, "sentinel", json!([])).returns, vec!["untouched"], "{name}");
+    }
+}
+
+#[test]
+fn the_compile_stage_refuses_what_cannot_be_metered_or_kept_deterministic() {
+    let c = Chain::new();
+    for (name, body, word) in REFUSED {
+        let r = c.run("admin", vec![set_code(&attack_source(body), &abi(&[("attack", &[])]))]);
+        assert_eq!(r.status, Status::RuntimeError, "{name}");
+        assert!(r.message.contains("validate code error") && r.message.contains(word), "{name}: {}", r.message);
+    }
+}
