@@ -1,4 +1,4 @@
-use jsvm_compiler::Abi;
+use jsvm_compiler::{compile_contract_metered, Abi};
 use jsvm_state::{StateError, TxState};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
@@ -20,13 +20,35 @@ pub struct ContractRecord {
     pub code: String,
     /// hex SHA3-256 of `code`: the code-cache key's first part.
     pub code_hash: String,
+    /// The gas-schedule version whose charges `code` carries.
+    #[serde(default = "first_schedule")]
+    pub schedule_version: u32,
+}
+
+fn first_schedule() -> u32 {
+    1
 }
 
 impl ContractRecord {
     /// A record for freshly compiled code.
-    pub fn new(id: String, owner: String, abi: Abi, source: String, code: String) -> Self {
+    pub fn new(id: String, owner: String, abi: Abi, source: String, code: String, schedule_version: u32) -> Self {
         let code_hash = hex_sha3(code.as_bytes());
-        ContractRecord { id, owner, abi, source, code, code_hash }
+        ContractRecord { id, owner, abi, source, code, code_hash, schedule_version }
+    }
+
+    /// This contract with its code prepared again under `schedule` (after a schedule
+    /// change); the stored record is left as it is.
+    pub fn reprepared(&self, schedule: &crate::GasSchedule) -> Result<ContractRecord, String> {
+        let compiled = compile_contract_metered(&self.source, &self.abi, &format!("{}.js", self.id), &schedule.js)
+            .map_err(|e| format!("contract {} no longer compiles: {e}", self.id))?;
+        Ok(ContractRecord::new(
+            self.id.clone(),
+            self.owner.clone(),
+            self.abi.clone(),
+            self.source.clone(),
+            compiled.prepared,
+            schedule.version,
+        ))
     }
 
     /// Bytes billed as RAM to whoever deploys or updates: the prepared code

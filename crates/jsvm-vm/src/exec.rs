@@ -92,6 +92,8 @@ pub(crate) struct TxJob {
     pub tx: Transaction,
     pub signers: Vec<Signer>,
     pub base: Arc<dyn StateRead>,
+    /// The gas schedule in force for the block.
+    pub schedule: Arc<GasSchedule>,
 }
 
 /// A finished transaction: its receipt, its writes (empty unless it
@@ -113,6 +115,7 @@ impl Worker {
     /// Runs a whole transaction.
     pub(crate) fn execute(&mut self, job: TxJob) -> TxOutput {
         let config = self.config.clone();
+        let schedule = job.schedule.clone();
         let tx = &job.tx;
         let hash = tx.hash();
         let env = TxEnv {
@@ -127,13 +130,13 @@ impl Worker {
             state: TxState::new(job.base),
             gas: GasMeter::new(tx.gas_limit),
             effects: Effects::default(),
-            schedule: &config.schedule,
+            schedule: &schedule,
             block: &job.block,
             env,
             hash,
             deadline: Instant::now() + config.tx_timeout,
         };
-        let byte_fee = config.schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
+        let byte_fee = schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
         let mut outcome: Result<Vec<String>, (usize, Failure)> = match run.gas.charge(byte_fee) {
             Ok(()) => Ok(Vec::new()),
             Err(_) => Err((0, Failure::OutOfGas)),
@@ -215,8 +218,15 @@ impl Worker {
 
     /// Runs `record.method(...args)` in a fresh realm; `args` is a JSON array.
     pub(crate) fn run_js(&mut self, run: &mut TxRun, record: &ContractRecord, method: &str, args: &str) -> Result<String, Failure> {
-        let schedule_version = run.schedule.version;
-        let code = self.code.get(&mut self.engine, schedule_version, record).map_err(Failure::Unknown)?;
+        // Code prepared under another schedule carries other charges: prepare it again.
+        let reprepared;
+        let record = if record.schedule_version == run.schedule.version {
+            record
+        } else {
+            reprepared = record.reprepared(&run.schedule).map_err(Failure::Unknown)?;
+            &reprepared
+        };
+        let code = self.code.get(&mut self.engine, run.schedule.version, record).map_err(Failure::Unknown)?;
         let gas_left = run.gas.limit() - run.gas.used();
         let context = serde_json::json!({
             "block": run.block.constant(),

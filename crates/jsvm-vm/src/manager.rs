@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
-use jsvm_runtime::BlockEnv;
-use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store};
+use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
+use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 
 use crate::exec::TxJob;
@@ -39,6 +39,33 @@ pub struct VmManager {
     pool: Pool,
     /// One block at a time; queries do not take it.
     block_lock: Mutex<()>,
+}
+
+/// Where the gas schedule in force lives: a value of `system.iost`, which contracts
+/// can read with `storage.globalGet("system.iost", "gas_schedule")`.
+pub const GAS_SCHEDULE_KEY: &str = "gas_schedule";
+
+/// The schedule stored in state, if any.
+fn stored_schedule(state: &TxState) -> Result<Option<GasSchedule>, VmError> {
+    let text = storage::get(state, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY).map_err(VmError::Internal)?;
+    text.map(|t| {
+        serde_json::from_str(&t).map_err(|e| VmError::Internal(format!("the stored gas schedule is unreadable: {e}")))
+    })
+    .transpose()
+}
+
+/// The schedule for the next block, writing the configured one into the block's
+/// state when the chain has none yet (its first block).
+fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> Result<Arc<GasSchedule>, VmError> {
+    let mut state = TxState::new(overlay.clone());
+    if let Some(s) = stored_schedule(&state)? {
+        return Ok(Arc::new(s));
+    }
+    let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
+    storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
+        .map_err(VmError::Internal)?;
+    overlay.apply(state.into_writes());
+    Ok(Arc::new(configured.clone()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -89,11 +116,13 @@ impl VmManager {
             time: time.max(head.time.saturating_add(1)),
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
+        let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
         let mut receipts = Vec::with_capacity(txs.len());
         let mut logs = Vec::new();
         for (tx, signers) in txs.iter().zip(signers) {
             let base: Arc<dyn StateRead> = overlay.clone();
-            let out = self.pool.run(TxJob { block: block.clone(), tx: tx.clone(), signers, base })?;
+            let job = TxJob { block: block.clone(), tx: tx.clone(), signers, base, schedule: schedule.clone() };
+            let out = self.pool.run(job)?;
             overlay.apply(out.writes);
             logs.extend(out.logs);
             receipts.push(out.receipt);
@@ -143,7 +172,9 @@ impl VmManager {
             witness: self.config.witness.clone(),
             time: head.time,
         };
-        let out = self.pool.run(TxJob { block, tx, signers, base: snapshot })?;
+        let state = TxState::new(snapshot.clone());
+        let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
+        let out = self.pool.run(TxJob { block, tx, signers, base: snapshot, schedule })?;
         Ok((out.receipt, out.logs))
     }
 

@@ -404,3 +404,35 @@ fn replayed_and_malformed_transactions_are_rejected_before_running() {
     assert!(c.vm.execute_tx(bad, 0).is_err());
     assert_eq!(c.vm.head(), head, "nothing was written");
 }
+
+#[test]
+fn gas_is_exact_and_grows_linearly_with_the_work() {
+    let c = Chain::new();
+    let src = "class W { init() {} run(n) { let s = 0; for (let i = 0; i < n; i++) { s += i; } return s; } }\nmodule.exports = W;";
+    let id = c.deploy(src, &abi(&[("run", &["number"])]));
+    let gas = |n: u64| {
+        let r = c.call(&id, "run", json!([n]));
+        assert_eq!(r.status, Status::Success, "{}", r.message);
+        // Every call's transaction has the same size except the argument's digits and the
+        // result's: take those out.
+        r.gas_used
+    };
+    let (g0, g100, g200) = (gas(0), gas(100), gas(200));
+    let per_iteration = (g200 - g100) / 100;
+    assert!(per_iteration >= 5, "a loop iteration costs something: {per_iteration}");
+    // Linear: the first hundred iterations cost what the second hundred do (up to the
+    // fee for the argument's and the result's extra digits).
+    let first = g100 - g0;
+    let second = g200 - g100;
+    assert!(first.abs_diff(second) <= 40, "{first} vs {second}");
+    // And the same call costs the same every time.
+    assert_eq!(gas(100), g100);
+}
+
+#[test]
+fn the_gas_schedule_is_in_state_and_readable() {
+    let c = Chain::new();
+    let src = "class S { init() {} read() { return JSON.parse(storage.globalGet('system.iost', 'gas_schedule')).version; } }\nmodule.exports = S;";
+    let id = c.deploy(src, &abi(&[("read", &[])]));
+    assert_eq!(c.query(&id, "read", json!([])).returns, vec!["1"]);
+}
