@@ -80,6 +80,16 @@ pub enum Command {
     Receipt { tx_hash: String },
     /// Show what jsvm does, in a fresh temporary data directory.
     Demo,
+    /// Measure: the gas meter's overhead on compute kernels (metered ÷ unmetered, same
+    /// engine, one run). Writes target/bench/meter.json.
+    Bench {
+        /// Fewer rounds: a quick look rather than a figure to report.
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the JSON results.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

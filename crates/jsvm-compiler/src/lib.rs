@@ -30,6 +30,6 @@ pub use contract::{
     compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES,
 };
 pub use error::CompileError;
-pub use meter::{MeterCosts, WRAPPER_PREFIX};
+pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, WRAPPER_PREFIX};
 pub use nesting::MAX_NESTING;
 pub use position::line_col;

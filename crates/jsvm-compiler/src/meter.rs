@@ -7,9 +7,13 @@
 //! into the source:
 //!
 //! ```text
-//! statement position:   if((__jsvm_gas+=N)>__jsvm_lim)__jsvm_oog();
-//! expression position:  ((__jsvm_gas+=N)>__jsvm_lim&&__jsvm_oog(),EXPR)
+//! statement position:   if((__jsvm_left-=N)<0)__jsvm_oog();
+//! expression position:  ((__jsvm_left-=N)<0&&__jsvm_oog(),EXPR)
 //! ```
+//!
+//! One counter of gas *left*, a `var` of the wrapper: a decrement and a sign test are the
+//! cheapest check QuickJS offers (no second variable to load, no temporal-dead-zone check
+//! as a `let` would need).
 //!
 //! No charge contains a line break, so line numbers in errors stay those of the source.
 //! The counter and the limit are locals of the wrapper function (see [`wrap`]): contract
@@ -75,10 +79,10 @@ pub(crate) struct Insert {
     pub cost: u64,
 }
 
-const COUNTER: &str = "__jsvm_gas";
+const COUNTER: &str = "__jsvm_left";
 
 fn charge(cost: u64) -> String {
-    format!("if(({COUNTER}+={cost})>__jsvm_lim)__jsvm_oog();")
+    format!("if(({COUNTER}-={cost})<0)__jsvm_oog();")
 }
 
 impl Splice {
@@ -92,7 +96,7 @@ impl Splice {
             Splice::ChargeAfterDirectives => format!(";{}", charge(cost)),
             Splice::OpenBlock => format!("{{{}", charge(cost)),
             Splice::CloseBlock => "}".into(),
-            Splice::OpenExpr => format!("(({COUNTER}+={cost})>__jsvm_lim&&__jsvm_oog(),"),
+            Splice::OpenExpr => format!("(({COUNTER}-={cost})<0&&__jsvm_oog(),"),
             Splice::CloseExpr => ")".into(),
         }
     }
@@ -123,12 +127,12 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>) -> String {
 /// - `moduleFunction(module, exports, require)` runs the contract's top level;
 /// - `gasUsed()` reads the counter;
 /// - `charge(n)` adds `n` (the class libraries' data-dependent costs) and checks the limit.
-pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog) { let __jsvm_gas = 0; \
+pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog) { var __jsvm_left = __jsvm_lim; \
 return [function (module, exports, require) {";
 
 /// Text after the metered source. Its line break ends a trailing `//` comment.
-pub(crate) const WRAPPER_SUFFIX: &str = "\n}, function () { return __jsvm_gas; }, \
-function (n) { if ((__jsvm_gas += n) > __jsvm_lim) __jsvm_oog(); }]; })";
+pub(crate) const WRAPPER_SUFFIX: &str = "\n}, function () { return __jsvm_lim - __jsvm_left; }, \
+function (n) { if ((__jsvm_left -= n) < 0) __jsvm_oog(); }]; })";
 
 /// The prepared code for an already metered source.
 pub(crate) fn wrap(metered: &str) -> String {
@@ -137,6 +141,12 @@ pub(crate) fn wrap(metered: &str) -> String {
     s.push_str(metered);
     s.push_str(WRAPPER_SUFFIX);
     s
+}
+
+/// Prepared code with the same wrapper but no charges at all. Only for measuring what
+/// the meter costs (the benchmark's baseline): never deployed, never run on a chain.
+pub fn prepare_unmetered_for_benchmark(source: &str) -> String {
+    wrap(source)
 }
 
 #[cfg(test)]
@@ -163,10 +173,7 @@ mod tests {
                 ins(4, Splice::CloseExpr, 0),
             ],
         );
-        assert_eq!(
-            out,
-            "((__jsvm_gas+=3)>__jsvm_lim&&__jsvm_oog(),a||((__jsvm_gas+=1)>__jsvm_lim&&__jsvm_oog(),b))"
-        );
+        assert_eq!(out, "((__jsvm_left-=3)<0&&__jsvm_oog(),a||((__jsvm_left-=1)<0&&__jsvm_oog(),b))");
         let out = apply(
             "x;y;",
             vec![
@@ -175,7 +182,7 @@ mod tests {
                 ins(2, Splice::Charge, 1),
             ],
         );
-        assert_eq!(out, "{if((__jsvm_gas+=2)>__jsvm_lim)__jsvm_oog();x;}if((__jsvm_gas+=1)>__jsvm_lim)__jsvm_oog();y;");
+        assert_eq!(out, "{if((__jsvm_left-=2)<0)__jsvm_oog();x;}if((__jsvm_left-=1)<0)__jsvm_oog();y;");
     }
 
     #[test]

@@ -76,6 +76,22 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
     }
 
+    /// Closes a branch. A branch that is straight-line code (nothing inside it needed a
+    /// charge of its own: no loop, no function, no catch) is folded into the enclosing
+    /// block instead: its cost is added there and its splice removed, so the enclosing
+    /// charge covers both arms. That keeps every charge an upper bound of the work and
+    /// takes a check out of hot paths.
+    fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
+        let Some(&(i, cost)) = self.open.last() else { return };
+        if i != usize::MAX && self.inserts.len() == i + 1 {
+            self.open.pop();
+            self.inserts.truncate(i);
+            self.add(cost);
+        } else {
+            self.close_block(closing);
+        }
+    }
+
     fn is_brace(&self, offset: u32) -> bool {
         self.source.get(offset as usize) == Some(&b'{')
     }
@@ -96,16 +112,28 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
     }
 
-    fn statement_block(&mut self, body: &Statement<'_>, base: u64)
+    /// An `if` arm.
+    fn branch_statement(&mut self, body: &Statement<'_>, base: u64)
     where
         Self: for<'x> Visit<'x>,
     {
         let closing = self.begin_statement_block(body, base);
         self.visit_statement(body);
-        self.close_block(closing);
+        self.close_branch(closing);
     }
 
-    /// An expression that runs only when its branch is taken.
+    /// An expression that runs only when its branch is taken (`?:`, `&&`, `||`, `??`).
+    fn branch_expression(&mut self, e: &Expression<'_>, base: u64)
+    where
+        Self: for<'x> Visit<'x>,
+    {
+        let span = e.span();
+        self.open_block(span.start, Splice::OpenExpr, base);
+        self.visit_expression(e);
+        self.close_branch(Some((span.end, Splice::CloseExpr)));
+    }
+
+    /// An expression that runs on its own, later (a concise arrow body, a field initializer).
     fn expression_block(&mut self, e: &Expression<'_>, base: u64)
     where
         Self: for<'x> Visit<'x>,
@@ -275,9 +303,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.test);
-        self.statement_block(&it.consequent, self.costs.branch);
+        self.branch_statement(&it.consequent, self.costs.branch);
         if let Some(alternate) = &it.alternate {
-            self.statement_block(alternate, self.costs.branch);
+            self.branch_statement(alternate, self.costs.branch);
         }
     }
 
@@ -291,7 +319,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             if let Some(first) = case.consequent.first() {
                 self.open_block(first.span().start, Splice::Charge, self.costs.branch);
                 self.visit_statements(&case.consequent);
-                self.close_block(None);
+                self.close_branch(None);
             }
         }
     }
@@ -323,14 +351,14 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.test);
-        self.expression_block(&it.consequent, self.costs.branch);
-        self.expression_block(&it.alternate, self.costs.branch);
+        self.branch_expression(&it.consequent, self.costs.branch);
+        self.branch_expression(&it.alternate, self.costs.branch);
     }
 
     fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.left);
-        self.expression_block(&it.right, self.costs.branch);
+        self.branch_expression(&it.right, self.costs.branch);
     }
 
     fn visit_static_block(&mut self, it: &StaticBlock<'a>) {

@@ -112,7 +112,7 @@ fn prepared_code_is_the_commonjs_wrapper_on_the_first_line() {
 /// The source with every injected gas charge removed.
 fn strip_charges(metered: &str) -> String {
     let mut out = metered.to_string();
-    for (open, close) in [(";if((__jsvm_gas+=", "__jsvm_oog();"), ("if((__jsvm_gas+=", "__jsvm_oog();")] {
+    for (open, close) in [(";if((__jsvm_left-=", "__jsvm_oog();"), ("if((__jsvm_left-=", "__jsvm_oog();")] {
         while let Some(start) = out.find(open) {
             let end = start + out[start..].find(close).expect("a whole charge") + close.len();
             out.replace_range(start..end, "");

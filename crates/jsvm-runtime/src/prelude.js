@@ -50,46 +50,49 @@
     }[name];
     defineProperty(owner, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
   }
-  const self = (t) => len(t);
-  const selfPlusArgs = (t, a) => a.reduce((n, x) => n + len(x), len(t));
-  const S = String.prototype;
-  meter(S, "repeat", (t, a) => len(t) * (Number(a[0]) || 0));
-  meter(S, "padStart", (t, a) => Math.max(len(t), Number(a[0]) || 0));
-  meter(S, "padEnd", (t, a) => Math.max(len(t), Number(a[0]) || 0));
-  meter(S, "concat", selfPlusArgs);
-  for (const name of ["split", "replace", "replaceAll", "match", "matchAll", "search", "indexOf", "lastIndexOf",
-                      "includes", "startsWith", "endsWith", "toUpperCase", "toLowerCase", "toLocaleUpperCase",
-                      "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "normalize", "localeCompare", "slice",
-                      "substring", "substr", "at", "codePointAt", "isWellFormed", "toWellFormed"]) {
-    meter(S, name, selfPlusArgs);
-  }
-  meter(String, "fromCharCode", (t, a) => a.length);
-  meter(String, "fromCodePoint", (t, a) => a.length);
-  const A = Array.prototype;
-  meter(A, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-  meter(A, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-  meter(A, "join", (t, a) => len(t) * (typeof a[0] === "string" ? a[0].length + 1 : 2), len);
-  meter(A, "toString", self, len);
-  meter(A, "concat", selfPlusArgs);
-  meter(A, "flat", self, len);
-  for (const name of ["fill", "splice", "toSpliced", "slice", "reverse", "toReversed", "copyWithin", "indexOf",
-                      "lastIndexOf", "includes", "with", "flatMap", "map", "filter", "forEach", "reduce",
-                      "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]) {
-    meter(A, name, self);
-  }
-  meter(Array, "from", (t, a) => len(a[0]));
-  meter(Array, "of", (t, a) => a.length);
-  meter(JSON, "parse", (t, a) => len(a[0]));
-  meter(JSON, "stringify", () => 1, len);
-  for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign",
-                      "fromEntries"]) {
-    meter(Object, name, () => 1, len);
-  }
-  const R = RegExp.prototype;
-  meter(R, "exec", (t, a) => len(a[0]));
-  meter(R, "test", (t, a) => len(a[0]));
-  for (const sym of [Symbol.replace, Symbol.split, Symbol.match, Symbol.matchAll, Symbol.search]) {
-    meter(R, sym, (t, a) => len(a[0]) + len(a[1]));
+  // Installed by the entry before contract code runs (always, except in the meter
+  // benchmark's unmetered baseline).
+  function meterBuiltins() {
+    const self = (t) => len(t);
+    const selfPlusArgs = (t, a) => a.reduce((n, x) => n + len(x), len(t));
+    const S = String.prototype;
+    meter(S, "repeat", (t, a) => len(t) * (Number(a[0]) || 0));
+    meter(S, "padStart", (t, a) => Math.max(len(t), Number(a[0]) || 0));
+    meter(S, "padEnd", (t, a) => Math.max(len(t), Number(a[0]) || 0));
+    for (const name of ["split", "replace", "replaceAll", "match", "matchAll", "search", "indexOf", "lastIndexOf",
+                        "includes", "startsWith", "endsWith", "toUpperCase", "toLowerCase", "toLocaleUpperCase",
+                        "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "normalize", "localeCompare", "slice",
+                        "substring", "substr", "at", "codePointAt", "isWellFormed", "toWellFormed"]) {
+      meter(S, name, selfPlusArgs);
+    }
+    meter(String, "fromCharCode", (t, a) => a.length);
+    meter(String, "fromCodePoint", (t, a) => a.length);
+    const A = Array.prototype;
+    meter(A, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+    meter(A, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+    meter(A, "join", (t, a) => len(t) * (typeof a[0] === "string" ? a[0].length + 1 : 2), len);
+    meter(A, "toString", self, len);
+    meter(A, "concat", selfPlusArgs);
+    meter(A, "flat", self, len);
+    for (const name of ["fill", "splice", "toSpliced", "slice", "reverse", "toReversed", "copyWithin", "indexOf",
+                        "lastIndexOf", "includes", "with", "flatMap", "map", "filter", "forEach", "reduce",
+                        "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]) {
+      meter(A, name, self);
+    }
+    meter(Array, "from", (t, a) => len(a[0]));
+    meter(Array, "of", (t, a) => a.length);
+    meter(JSON, "parse", (t, a) => len(a[0]));
+    meter(JSON, "stringify", () => 1, len);
+    for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign",
+                        "fromEntries"]) {
+      meter(Object, name, () => 1, len);
+    }
+    const R = RegExp.prototype;
+    meter(R, "exec", (t, a) => len(a[0]));
+    meter(R, "test", (t, a) => len(a[0]));
+    for (const sym of [Symbol.replace, Symbol.split, Symbol.match, Symbol.matchAll, Symbol.search]) {
+      meter(R, sym, (t, a) => len(a[0]) + len(a[1]));
+    }
   }
 
   function need(value, what) {
@@ -200,6 +203,7 @@
     const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()));
     gasUsed = used;
     charge = add;
+    if (context.meterBuiltins !== false) meterBuiltins();
     try {
       constant("block", freeze(context.block));
       constant("tx", freeze(context.tx));

@@ -9,6 +9,7 @@ mod config;
 mod error;
 mod exec;
 mod manager;
+pub mod meter_bench;
 mod pool;
 mod receipt;
 mod system;

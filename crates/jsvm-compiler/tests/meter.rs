@@ -1,0 +1,70 @@
+//! Where the compile stage puts gas charges, and that the metered code still means the
+//! same program.
+
+use jsvm_compiler::{compile_contract, parse_abi, WRAPPER_PREFIX};
+
+const CHARGE: &str = "if((__jsvm_left-=";
+/// The tail of a charge in expression position.
+const EXPR_CHARGE: &str = "<0&&__jsvm_oog(),";
+
+fn metered(methods: &str) -> String {
+    let source = format!("class C {{\n    init() {{}}\n{methods}\n}}\nmodule.exports = C;\n");
+    let abi = parse_abi(r#"{"abi": []}"#).unwrap();
+    let prepared = compile_contract(&source, &abi, "c.js").expect("compiles").prepared;
+    let body = &prepared[WRAPPER_PREFIX.len()..];
+    body[..body.rfind("\n}, function () {").unwrap()].to_string()
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[test]
+fn every_function_entry_and_loop_iteration_is_charged() {
+    let m = metered("    a() { for (;;) {} }\n    b() { while (x) y(); }\n    c() { do {} while (z); }");
+    // top level, init, a, b, c, and three loop bodies
+    assert_eq!(count(&m, CHARGE), 8, "{m}");
+    assert!(m.contains("for (;;) {if((__jsvm_left-="), "{m}");
+    // A lone statement as a loop body becomes a block with its charge.
+    assert!(m.contains("while (x) {if((__jsvm_left-="), "{m}");
+    assert!(m.contains("y();}"), "{m}");
+}
+
+#[test]
+fn straight_line_branches_fold_into_the_enclosing_charge() {
+    let m = metered("    a(x) { if (x) { x = 1; } else { x = 2; } return x ? 1 : 2; }");
+    // top level, init, a: the branches have no charge of their own.
+    assert_eq!(count(&m, CHARGE), 3, "{m}");
+    assert_eq!(count(&m, EXPR_CHARGE), 0, "{m}");
+    // A branch holding a loop keeps its charge (the loop's own is inside it).
+    let m = metered("    a(x) { if (x) { for (;;) {} } return x && [1].map((v) => v); }");
+    assert!(m.contains("if (x) {if((__jsvm_left-="), "{m}");
+    assert!(m.contains("x && ((__jsvm_left-="), "a branch with a function keeps its charge: {m}");
+}
+
+#[test]
+fn catch_and_finally_recheck_the_meter_first() {
+    let m = metered("    a() { try { b(); } catch (e) { c(); } finally { d(); } }");
+    assert!(m.contains("catch (e) {if((__jsvm_left-="), "{m}");
+    assert!(m.contains("finally {if((__jsvm_left-="), "{m}");
+}
+
+#[test]
+fn concise_arrows_and_field_initializers_are_charged_when_they_run() {
+    let m = metered("    f = [1, 2].length;\n    a() { return [1].map((v) => v + 1); }");
+    assert!(m.contains("f = ((__jsvm_left-="), "{m}");
+    assert!(m.contains("(v) => ((__jsvm_left-="), "{m}");
+}
+
+#[test]
+fn directive_prologues_stay_first() {
+    let m = metered("    a() { 'use strict'\n        return 1; }");
+    assert!(m.contains("'use strict';if((__jsvm_left-="), "{m}");
+}
+
+#[test]
+fn charges_sum_the_static_costs_of_their_block() {
+    // The body, `return` and `1`: 3 nodes at 1; entering a function: 5.
+    let m = metered("    a() { return 1; }");
+    assert!(m.contains("a() {if((__jsvm_left-=8)<0)__jsvm_oog(); return 1; }"), "{m}");
+}

@@ -1,0 +1,103 @@
+//! What the gas meter costs: the same kernels, on the same engine, with the metered
+//! prepared code and with an unmetered baseline (no injected charges, no size-priced
+//! built-ins), timed alternately in one process. Run by `jsvm bench`.
+
+use std::time::{Duration, Instant};
+
+use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
+use jsvm_engine::{Engine, Host, HostError, HostValue, Invocation, Limits, QuickJs};
+use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
+
+/// One kernel's timings: medians over the rounds, in microseconds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KernelTiming {
+    pub kernel: String,
+    pub metered_us: f64,
+    pub unmetered_us: f64,
+    /// metered ÷ unmetered.
+    pub ratio: f64,
+}
+
+/// The compute kernels: (name, method body). Each returns a value so nothing is optimised away.
+pub const KERNELS: &[(&str, &str)] = &[
+    ("arithmetic loop", "let s = 0; for (let i = 0; i < 300000; i++) { s = (s + i * 7) % 1000003; } return s;"),
+    ("string building", "let s = ''; const parts = []; for (let i = 0; i < 30000; i++) { s += `${i % 10}`; if (s.length > 64) { parts.push(s); s = ''; } } return parts.join('').length + s.length;"),
+    ("object-heavy", "const a = []; for (let i = 0; i < 30000; i++) { a.push({ id: i, v: i * 2, tag: 'x' + (i % 10) }); } let t = 0; for (const o of a) { if (o.tag === 'x3') { t += o.v; } } return t;"),
+    ("sorting", "const a = []; for (let i = 0; i < 30000; i++) { a.push((i * 7919) % 10007); } a.sort((x, y) => x - y); return a[0] + a[a.length - 1];"),
+    ("calls and closures", "const add = (x) => (y) => x + y; let s = 0; for (let i = 0; i < 100000; i++) { s = add(i)(s) % 99991; } return s;"),
+];
+
+/// Answers the two host operations the entry itself makes; the kernels make none.
+struct BenchHost;
+
+impl Host for BenchHost {
+    fn call(&mut self, op: &str, _args: &[HostValue]) -> Result<HostValue, HostError> {
+        match op {
+            "sync" => Ok(HostValue::Undefined),
+            "outOfGas" => Err(HostError::Abort("out of gas".into())),
+            _ => Err(HostError::Throw(format!("{op} is not available in the benchmark"))),
+        }
+    }
+}
+
+fn contract(body: &str) -> String {
+    format!("class K {{\n    init() {{}}\n    run() {{ {body} }}\n}}\nmodule.exports = K;\n")
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1e6
+}
+
+/// Times every kernel of [`KERNELS`] `rounds` times each way, alternating.
+pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
+    meter_overhead_of(KERNELS, rounds)
+}
+
+/// Times each of `kernels` (name, method body) `rounds` times each way, alternating.
+pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
+    let mut engine = QuickJs::new()?;
+    let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
+    let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (name, body) in kernels {
+        let source = contract(body);
+        let metered = compile_contract_metered(&source, &abi, "kernel.js", &MeterCosts::default())
+            .map_err(|e| e.to_string())?
+            .prepared;
+        let metered = engine.compile("kernel.js", &metered)?;
+        let unmetered = engine.compile("kernel.js", &prepare_unmetered_for_benchmark(&source))?;
+        let ctx_on = r#"{"block":{},"tx":{},"gasLimit":2000000000}"#;
+        let ctx_off = r#"{"block":{},"tx":{},"gasLimit":2000000000,"meterBuiltins":false}"#;
+        let mut run = |code: &[u8], ctx: &str| -> Result<(Duration, String), String> {
+            let pre = [prelude.as_slice()];
+            let inv = Invocation {
+                prelude: &pre,
+                program: code,
+                entry: ENTRY,
+                args: &["run", "[]", ctx],
+                limits: Limits {
+                    memory_bytes: 512 << 20,
+                    stack_bytes: 1 << 20,
+                    deadline: Instant::now() + Duration::from_secs(60),
+                },
+            };
+            let t = Instant::now();
+            let r = engine.run(&inv, &mut BenchHost).map_err(|e| format!("{name}: {e}"))?;
+            Ok((t.elapsed(), r))
+        };
+        let (mut on, mut off) = (Vec::new(), Vec::new());
+        for _ in 0..rounds.max(1) {
+            let (a, ra) = run(&metered, ctx_on)?;
+            let (b, rb) = run(&unmetered, ctx_off)?;
+            if ra != rb {
+                return Err(format!("{name}: metered and unmetered results differ: {ra} vs {rb}"));
+            }
+            on.push(a);
+            off.push(b);
+        }
+        let (m, u) = (median(on), median(off));
+        out.push(KernelTiming { kernel: name.to_string(), metered_us: m, unmetered_us: u, ratio: m / u });
+    }
+    Ok(out)
+}
