@@ -436,3 +436,68 @@ fn the_gas_schedule_is_in_state_and_readable() {
     let id = c.deploy(src, &abi(&[("read", &[])]));
     assert_eq!(c.query(&id, "read", json!([])).returns, vec!["1"]);
 }
+
+#[test]
+fn modern_javascript_runs_unchanged_under_the_meter() {
+    let c = Chain::new();
+    let src = r#"
+const tag = (strings, ...values) => strings.raw.join("|") + values.length;
+class Base {
+    static count = 0;
+    static { Base.count = 10; }
+    #secret = 41;
+    get secret() { return this.#secret + 1; }
+    #bump() { return ++this.#secret; }
+    bump() { return this.#bump(); }
+}
+class Modern extends Base {
+    init() {}
+    run() {
+        const out = [];
+        const { a = 1, b: { c } = { c: 2 }, ...rest } = { x: 9, y: 8 };
+        out.push(a, c, Object.keys(rest).join(""));
+        const [first, , third = "t", ...others] = [1, 2, undefined, 4, 5];
+        out.push(first, third, others.length);
+        const obj = { inner: { fn() { return "called"; } } };
+        out.push(obj?.inner?.fn?.(), obj.missing?.fn(), obj.missing ?? "dflt");
+        let z = null;
+        z ??= 5; z ||= 6; z &&= z + 1;
+        out.push(z);
+        outer: for (let i = 0; i < 3; i++) {
+            for (let j = 0; j < 3; j++) {
+                if (j === 1) continue outer;
+                if (i === 2) break outer;
+                out.push(`${i}${j}`);
+            }
+        }
+        let sw = "";
+        switch (3) { case 1: sw += "1"; case 3: sw += "3"; case 4: sw += "4"; break; default: sw += "d"; }
+        out.push(sw);
+        let fin = "";
+        try { try { throw new TypeError("inner"); } finally { fin += "f"; } } catch (e) { fin += e.name; }
+        out.push(fin);
+        function* gen() { let x = yield 1; while (x < 3) x = yield x + 1; }
+        const it = gen(); out.push(it.next().value, it.next(1).value, it.next(2).value, it.next(3).done);
+        const m = new Map([[2, "b"], [1, "a"]]); const s = new Set([3, 1, 3]);
+        out.push([...m.keys()].join(""), [...s].join(""), m.size + s.size);
+        out.push(tag`x${1}y${2}z`, /(\d+)-(\d+)/.exec("10-20").slice(1).join("+"), "a-b-c".replaceAll("-", ""));
+        const sym = Symbol("k"); const o2 = { [sym]: 1, ["comp" + "uted"]: 2 };
+        out.push(o2[sym] + o2.computed, typeof sym);
+        out.push(Math.max(...[1, 5, 3]), [..."héllo"].length, 2n ** 65n % 1000n);
+        const self = { v: 7, arrow() { return [1].map(() => this.v)[0]; } };
+        out.push(self.arrow(), this.secret, this.bump(), Base.count, 1 == "1", null == undefined, NaN !== NaN);
+        const nested = (n) => n <= 1 ? 1 : n * nested(n - 1);
+        out.push(nested(10), [3, 1, 2].sort((p, q) => q - p).join(""), [1, [2, [3]]].flat(2).length);
+        return out.join(",");
+    }
+}
+module.exports = Modern;
+"#;
+    let id = c.deploy(src, &abi(&[("run", &[])]));
+    let r = c.call(&id, "run", json!([]));
+    assert_eq!(r.status, Status::Success, "{}", r.message);
+    assert_eq!(
+        r.returns[0],
+        "1,2,xy,1,t,2,called,,dflt,6,00,10,34,fTypeError,1,2,3,true,21,31,4,x|y|z2,10+20,abc,3,symbol,5,5,232,7,42,42,10,true,true,true,3628800,321,3"
+    );
+}
