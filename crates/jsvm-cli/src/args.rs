@@ -27,6 +27,16 @@ pub struct TxOpts {
     pub gas_limit: u64,
 }
 
+/// `CONTRACT METHOD [ARGS_JSON]`.
+#[derive(Args, Debug, Clone)]
+pub struct MethodCall {
+    pub contract: String,
+    pub method: String,
+    /// Arguments as a JSON array.
+    #[arg(default_value = "[]")]
+    pub args: String,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Deploy a contract; prints the receipt, whose returns[0] is the contract id.
@@ -52,20 +62,15 @@ pub enum Command {
     },
     /// Call a contract method in a transaction of its own.
     Call {
-        contract: String,
-        method: String,
-        /// Arguments as a JSON array.
-        #[arg(default_value = "[]")]
-        args: String,
+        #[command(flatten)]
+        call: MethodCall,
         #[command(flatten)]
         tx: TxOpts,
     },
     /// Run a method read-only on the last committed state; commits nothing.
     Query {
-        contract: String,
-        method: String,
-        #[arg(default_value = "[]")]
-        args: String,
+        #[command(flatten)]
+        call: MethodCall,
         #[command(flatten)]
         tx: TxOpts,
     },

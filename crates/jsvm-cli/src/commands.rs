@@ -6,7 +6,7 @@ use jsvm_runtime::storage;
 use jsvm_state::{RocksStore, TxState};
 use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
 
-use crate::args::{Cli, Command, StateCmd, TxOpts};
+use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
 
 /// A command that cannot run: exit code 2 with this message.
 pub type CmdResult = Result<(), String>;
@@ -47,9 +47,11 @@ fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
     Ok(())
 }
 
-fn checked_args(args: &str) -> Result<String, String> {
-    serde_json::from_str::<serde_json::Value>(args).map_err(|e| format!("ARGS_JSON is not valid JSON: {e}"))?;
-    Ok(args.to_string())
+/// The action for `CONTRACT METHOD ARGS_JSON`; malformed JSON is refused here, before
+/// anything is opened (a well-formed but wrong argument list is the receipt's business).
+fn call_action(call: MethodCall) -> Result<Action, String> {
+    serde_json::from_str::<serde_json::Value>(&call.args).map_err(|e| format!("ARGS_JSON is not valid JSON: {e}"))?;
+    Ok(Action { contract: call.contract, action_name: call.method, data: call.args })
 }
 
 fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
@@ -104,12 +106,9 @@ pub fn run(cli: Cli) -> CmdResult {
             let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
             execute(&data, transaction(&tx, vec![system_action("updateCode", &[c, update_data])]))
         }
-        Command::Call { contract, method, args, tx } => {
-            let action = Action { contract, action_name: method, data: checked_args(&args)? };
-            execute(&data, transaction(&tx, vec![action]))
-        }
-        Command::Query { contract, method, args, tx } => {
-            let action = Action { contract, action_name: method, data: checked_args(&args)? };
+        Command::Call { call, tx } => execute(&data, transaction(&tx, vec![call_action(call)?])),
+        Command::Query { call, tx } => {
+            let action = call_action(call)?;
             let vm = reader(&data)?;
             let (receipt, logs) = vm.query(transaction(&tx, vec![action])).map_err(|e| e.to_string())?;
             print_receipt(&receipt, &logs)

@@ -112,6 +112,18 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
     }
 
+    /// A loop: `per_iteration` visits what runs on every iteration besides the body (test,
+    /// update, the binding of `for…in`/`for…of`); all of it is charged at the body's start.
+    fn metered_loop<'a>(&mut self, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
+    where
+        Self: Visit<'a>,
+    {
+        let closing = self.begin_statement_block(body, self.costs.loop_iteration);
+        per_iteration(self);
+        self.visit_statement(body);
+        self.close_block(closing);
+    }
+
     /// An `if` arm.
     fn branch_statement(&mut self, body: &Statement<'_>, base: u64)
     where
@@ -249,24 +261,20 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(init) = &it.init {
             self.visit_for_statement_init(init);
         }
-        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
-        if let Some(test) = &it.test {
-            self.visit_expression(test);
-        }
-        if let Some(update) = &it.update {
-            self.visit_expression(update);
-        }
-        self.visit_statement(&it.body);
-        self.close_block(closing);
+        self.metered_loop(&it.body, |w| {
+            if let Some(test) = &it.test {
+                w.visit_expression(test);
+            }
+            if let Some(update) = &it.update {
+                w.visit_expression(update);
+            }
+        });
     }
 
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
-        self.visit_for_statement_left(&it.left);
-        self.visit_statement(&it.body);
-        self.close_block(closing);
+        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
@@ -278,26 +286,17 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
-        self.visit_for_statement_left(&it.left);
-        self.visit_statement(&it.body);
-        self.close_block(closing);
+        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
         self.add(self.costs.node);
-        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
-        self.visit_expression(&it.test);
-        self.visit_statement(&it.body);
-        self.close_block(closing);
+        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
     }
 
     fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
         self.add(self.costs.node);
-        let closing = self.begin_statement_block(&it.body, self.costs.loop_iteration);
-        self.visit_statement(&it.body);
-        self.visit_expression(&it.test);
-        self.close_block(closing);
+        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
     }
 
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
