@@ -9,17 +9,21 @@ SMOKE := ../shared/checks/cli-smoke.py
 prereqs:
 	@bash scripts/prereqs.sh
 
+# Always build the whole workspace with all targets: building one package alone can
+# resolve dependency features differently and recompile RocksDB's C++ (minutes).
 build: prereqs
-	cargo build --workspace
+	cargo build --workspace --all-targets
 
-run: prereqs
-	cargo run -q -p jsvm-cli -- demo
+run: build
+	$(CARGO_TARGET_DIR)/debug/jsvm demo
 
 test: prereqs
 	cargo test --workspace
-	@if [ -f $(SMOKE) ]; then \
-		cargo build -q -p jsvm-cli && python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
+	@if [ -f $(SMOKE) ]; then python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
+
+bench: build
+	$(CARGO_TARGET_DIR)/debug/jsvm bench
 
 clippy: prereqs
 	cargo clippy --workspace --all-targets -- -D warnings
