@@ -11,8 +11,12 @@
   const parse = JSON.parse;
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
+  // Everything the cost functions below use is captured here, before contract code
+  // could replace it: a replaced Math.max or Array.prototype.reduce must not lower a price.
   const floor = Math.floor;
   const log2 = Math.log2;
+  const max = Math.max;
+  const toNumber = Number;
 
   // The contract's gas meter (see jsvm-compiler's meter.rs), handed over by the entry
   // before any contract code runs: `gasUsed()` reads the counter, `charge(n)` adds to it.
@@ -54,11 +58,15 @@
   // benchmark's unmetered baseline).
   function meterBuiltins() {
     const self = (t) => len(t);
-    const selfPlusArgs = (t, a) => a.reduce((n, x) => n + len(x), len(t));
+    const selfPlusArgs = (t, a) => {
+      let n = len(t);
+      for (let i = 0; i < a.length; i++) n += len(a[i]);
+      return n;
+    };
     const S = String.prototype;
-    meter(S, "repeat", (t, a) => len(t) * (Number(a[0]) || 0));
-    meter(S, "padStart", (t, a) => Math.max(len(t), Number(a[0]) || 0));
-    meter(S, "padEnd", (t, a) => Math.max(len(t), Number(a[0]) || 0));
+    meter(S, "repeat", (t, a) => len(t) * (toNumber(a[0]) || 0));
+    meter(S, "padStart", (t, a) => max(len(t), toNumber(a[0]) || 0));
+    meter(S, "padEnd", (t, a) => max(len(t), toNumber(a[0]) || 0));
     for (const name of ["split", "replace", "replaceAll", "match", "matchAll", "search", "indexOf", "lastIndexOf",
                         "includes", "startsWith", "endsWith", "toUpperCase", "toLowerCase", "toLocaleUpperCase",
                         "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "normalize", "localeCompare", "slice",

@@ -83,6 +83,8 @@ const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("bigint power", "2n ** 100000000n;", &[ERR, OOG]),
     ("catastrophic regex", "/^(a+)+$/.test('a'.repeat(40) + '!');", &[TIME, OOG]),
     ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
+    ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[OOG]),
+    ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[OOG]),
     ("split bomb", "const s = 'a,'.repeat(1e6); for (;;) s.split(',');", &[OOG, ERR]),
     // Prototype pollution and global leaks meant to survive into the next transaction.
     ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[OK]),
