@@ -216,6 +216,15 @@ impl Worker {
         self.run_js(run, &record, method, &args)
     }
 
+    /// Compiles `record`'s code to bytecode (and caches it): the engine's own checks,
+    /// such as redeclared names, are part of validating a deploy or update.
+    pub(crate) fn precompile(&mut self, run: &TxRun, record: &ContractRecord) -> Result<(), Failure> {
+        self.code
+            .get(&mut self.engine, run.schedule.version, record)
+            .map(|_| ())
+            .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))
+    }
+
     /// Runs `record.method(...args)` in a fresh realm; `args` is a JSON array.
     pub(crate) fn run_js(&mut self, run: &mut TxRun, record: &ContractRecord, method: &str, args: &str) -> Result<String, Failure> {
         // Code prepared under another schedule carries other charges: prepare it again.

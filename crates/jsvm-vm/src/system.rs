@@ -72,6 +72,7 @@ fn set_code(worker: &mut Worker, run: &mut TxRun, text: &str) -> Result<String, 
     }
     let publisher = run.env.publisher.clone();
     let record = ContractRecord::new(id.clone(), publisher.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
+    worker.precompile(run, &record)?;
     record.store(&mut run.state);
     run.effects.charge_ram(&publisher, record.ram_bytes());
     storage::map_put(
@@ -110,6 +111,7 @@ fn update_code(worker: &mut Worker, run: &mut TxRun, text: &str, extra: &str) ->
     let compiled = compile_contract_metered(&c.code, &abi, &format!("{}.js", c.id), &run.schedule.js)
         .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
     let record = ContractRecord::new(old.id.clone(), old.owner.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
+    worker.precompile(run, &record)?;
     record.store(&mut run.state);
     let publisher = run.env.publisher.clone();
     run.effects.charge_ram(&publisher, record.ram_bytes() - old.ram_bytes());
