@@ -1,8 +1,12 @@
 use std::sync::Arc;
 
 use crate::overlay::merge_scan;
-use crate::store::{StateRead, Writes};
+use crate::store::{Entries, StateRead, Writes};
 use crate::StateError;
+
+/// A key and what the journal held for it before a change (`None`: the journal had
+/// not touched it).
+type Undo = (Vec<u8>, Option<Option<Vec<u8>>>);
 
 /// A position in a [`Journal`] to revert to: taken when a call frame starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,8 +17,7 @@ pub struct Checkpoint(usize);
 #[derive(Debug, Default)]
 pub struct Journal {
     writes: Writes,
-    /// (key, what `writes` held for it before the change; `None` = absent).
-    undo: Vec<(Vec<u8>, Option<Option<Vec<u8>>>)>,
+    undo: Vec<Undo>,
 }
 
 impl Journal {
@@ -87,7 +90,7 @@ impl TxState {
     }
 
     /// Every visible entry under `prefix`, ascending by key.
-    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let base = self.base.scan_prefix(prefix)?;
         Ok(merge_scan(base, self.journal.writes(), prefix))
     }

@@ -24,4 +24,4 @@ pub use keys::KeySpace;
 pub use mem::MemStore;
 pub use overlay::BlockOverlay;
 pub use rocks::RocksStore;
-pub use store::{BlockCommit, ChainHead, StateRead, Store, Writes};
+pub use store::{BlockCommit, ChainHead, Entries, StateRead, Store, Writes};

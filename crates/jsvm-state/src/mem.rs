@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use crate::root::next_state_root;
-use crate::store::{check_order, BlockCommit, ChainHead, StateRead, Store};
+use crate::store::{check_order, BlockCommit, ChainHead, Entries, StateRead, Store};
 use crate::StateError;
 
 /// An in-memory [`Store`], for unit tests and micro-benchmarks only: it forgets
@@ -31,7 +31,7 @@ impl MemStore {
 /// A frozen copy of the state map: what [`MemStore::snapshot`] hands out.
 struct MemView(Arc<BTreeMap<Vec<u8>, Vec<u8>>>);
 
-fn scan(map: &BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+fn scan(map: &BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8]) -> Entries {
     map.range(prefix.to_vec()..)
         .take_while(|(k, _)| k.starts_with(prefix))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -42,7 +42,7 @@ impl StateRead for MemView {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.0.get(key).cloned())
     }
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         Ok(scan(&self.0, prefix))
     }
 }
@@ -57,7 +57,7 @@ impl StateRead for MemStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.read().state.get(key).cloned())
     }
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         Ok(scan(&self.read().state, prefix))
     }
 }

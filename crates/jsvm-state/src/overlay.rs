@@ -1,6 +1,6 @@
 use std::sync::{Arc, RwLock};
 
-use crate::store::{StateRead, Writes};
+use crate::store::{Entries, StateRead, Writes};
 use crate::StateError;
 
 /// The block being executed: the writes of its committed transactions, over a
@@ -33,10 +33,10 @@ impl BlockOverlay {
 
 /// `base` entries under `prefix`, with `upper` (sorted writes) laid over them.
 pub(crate) fn merge_scan(
-    base: Vec<(Vec<u8>, Vec<u8>)>,
+    base: Entries,
     upper: &Writes,
     prefix: &[u8],
-) -> Vec<(Vec<u8>, Vec<u8>)> {
+) -> Entries {
     let mut merged: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = base.into_iter().collect();
     for (k, v) in upper.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
         match v {
@@ -55,7 +55,7 @@ impl StateRead for BlockOverlay {
         self.base.get(key)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let base = self.base.scan_prefix(prefix)?;
         let w = self.writes.read().unwrap_or_else(|e| e.into_inner());
         Ok(merge_scan(base, &w, prefix))

@@ -5,7 +5,7 @@ use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBat
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
 use crate::root::next_state_root;
-use crate::store::{check_order, BlockCommit, ChainHead, StateRead, Store};
+use crate::store::{check_order, BlockCommit, ChainHead, Entries, StateRead, Store};
 use crate::StateError;
 
 /// The persistent [`Store`]: one RocksDB database per data directory.
@@ -148,7 +148,7 @@ fn get_state(db: &DB, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
 fn scan_state<'a>(
     iter: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>> + 'a,
     start: &[u8],
-) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+) -> Result<Entries, StateError> {
     let mut out = Vec::new();
     for item in iter {
         let (k, v) = item?;
@@ -165,7 +165,7 @@ impl StateRead for RocksStore {
         get_state(&self.db, key)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let start = KeySpace::State.key(prefix);
         scan_state(self.db.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
     }
@@ -196,7 +196,7 @@ impl StateRead for RocksSnapshot {
         Ok(self.snap.get(KeySpace::State.key(key))?)
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let start = KeySpace::State.key(prefix);
         scan_state(self.snap.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
     }

@@ -7,12 +7,15 @@ use crate::StateError;
 /// every walk over it (state root, batch) is in one defined order.
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// Key-value pairs in key order, as a prefix scan returns them.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Read access to state as of one point in time.
 pub trait StateRead: Send + Sync {
     /// The value at `key` (a full state key, without the key-space tag).
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// Every entry whose key starts with `prefix`, ascending by key.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StateError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError>;
 }
 
 /// The last committed block, as the store knows it.

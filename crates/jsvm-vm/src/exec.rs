@@ -232,7 +232,7 @@ impl Worker {
         let record = if record.schedule_version == run.schedule.version {
             record
         } else {
-            reprepared = record.reprepared(&run.schedule).map_err(Failure::Unknown)?;
+            reprepared = record.reprepared(run.schedule).map_err(Failure::Unknown)?;
             &reprepared
         };
         let code = self.code.get(&mut self.engine, run.schedule.version, record).map_err(Failure::Unknown)?;

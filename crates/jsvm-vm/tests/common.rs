@@ -28,6 +28,12 @@ pub fn set_code(source: &str, abi: &serde_json::Value) -> Action {
     action(SYSTEM_CONTRACT, "setCode", json!([c]))
 }
 
+impl Default for Chain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Chain {
     pub fn new() -> Chain {
         Self::with_config(VmConfig::default())
