@@ -8,7 +8,9 @@ use oxc::ast::ast::{
     FunctionBody, IfStatement, LogicalExpression, Program, PropertyDefinition, Statement,
     StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
+use oxc::ast::ast::RegExpLiteral;
 use oxc::ast::AstKind;
+use oxc::regular_expression::ast::{Disjunction, Term};
 use oxc::ast_visit::{walk, Visit};
 use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
@@ -183,7 +185,63 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 }
 
+/// A quantifier repeating more than this many times counts as unbounded.
+const MANY: u64 = 16;
+
+fn repeats_many(min: u64, max: Option<u64>) -> bool {
+    max.is_none_or(|m| m > MANY) && min <= max.unwrap_or(u64::MAX)
+}
+
+/// Whether `t` matches a run of any length by itself (a repetition, or a group one of
+/// whose alternatives is nothing but repetitions and optional parts): repeating such a
+/// thing many times (`(a+)+`, `(\w+\s?)*`, `(x|y+)*`) lets the engine split one input in
+/// exponentially many ways. A mandatory atom between the repetitions (`(?:-[a-z]+)*`)
+/// pins every split down, so that shape is fine.
+fn loose_repetition(t: &Term<'_>) -> bool {
+    match t {
+        Term::Quantifier(q) => repeats_many(q.min, q.max) || loose_repetition(&q.body),
+        Term::CapturingGroup(g) => loose_alternative(&g.body),
+        Term::IgnoreGroup(g) => loose_alternative(&g.body),
+        _ => false,
+    }
+}
+
+fn loose_alternative(d: &Disjunction<'_>) -> bool {
+    d.body.iter().any(|alt| {
+        let optional = |t: &Term<'_>| matches!(t, Term::Quantifier(q) if q.min == 0);
+        alt.body.iter().any(loose_repetition) && alt.body.iter().all(|t| loose_repetition(t) || optional(t))
+    })
+}
+
+/// Whether `d` repeats, many times, a loose repetition anywhere inside it.
+fn nests_repetition(d: &Disjunction<'_>) -> bool {
+    d.body.iter().flat_map(|alt| alt.body.iter()).any(nested_in)
+}
+
+fn nested_in(t: &Term<'_>) -> bool {
+    match t {
+        Term::Quantifier(q) => (repeats_many(q.min, q.max) && loose_repetition(&q.body)) || nested_in(&q.body),
+        Term::CapturingGroup(g) => nests_repetition(&g.body),
+        Term::IgnoreGroup(g) => nests_repetition(&g.body),
+        Term::LookAroundAssertion(g) => nests_repetition(&g.body),
+        _ => false,
+    }
+}
+
 impl<'a> Visit<'a> for MeterWalk<'_, '_> {
+    fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
+        self.add(self.costs.node);
+        if let Some(pattern) = &it.regex.pattern.pattern {
+            if nests_repetition(&pattern.body) {
+                self.refuse(
+                    "a regular expression that repeats a repetition (it can backtrack exponentially; \
+                     bound the inner or the outer repetition)",
+                    it.span.start,
+                );
+            }
+        }
+    }
+
     fn enter_node(&mut self, kind: AstKind<'a>) {
         let c = self.costs;
         let extra = match kind {

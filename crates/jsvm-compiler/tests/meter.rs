@@ -68,3 +68,19 @@ fn charges_sum_the_static_costs_of_their_block() {
     let m = metered("    a() { return 1; }");
     assert!(m.contains("a() {if((__jsvm_left-=8)<0)__jsvm_oog(); return 1; }"), "{m}");
 }
+
+#[test]
+fn regex_literals_that_repeat_a_repetition_are_refused() {
+    let abi = parse_abi(r#"{"abi": []}"#).unwrap();
+    let compile = |re: &str| {
+        let source = format!("class C {{\n    init() {{ return {re}.test('x'); }}\n}}\nmodule.exports = C;\n");
+        compile_contract(&source, &abi, "c.js")
+    };
+    for bad in [r"/(a+)+$/", r"/^(\w+\s?)*$/", r"/(?:a*)*b/", r"/(a+){2,}/", r"/(x|(y+))*/", r"/((a+))*$/"] {
+        let err = compile(bad).expect_err(bad).to_string();
+        assert!(err.contains("repeats a repetition"), "{bad}: {err}");
+    }
+    for good in [r"/a+b+/", r"/(ab)+/", r"/(a|b)*/", r"/(a{1,3})+/", r"/\d+-\d+/", r"/^[a-z]+(?:-[a-z]+)*$/", r"/((ab)*c)*/"] {
+        compile(good).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}

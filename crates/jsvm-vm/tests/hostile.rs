@@ -81,7 +81,7 @@ const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("huge stringify", "JSON.stringify(new Array(1e7).fill('xxxxxxxxxx'));", &[OOG, ERR]),
     ("bigint squaring", "let x = 3n; for (;;) x = x * x;", &[ERR, OOG]),
     ("bigint power", "2n ** 100000000n;", &[ERR, OOG]),
-    ("catastrophic regex", "/^(a+)+$/.test('a'.repeat(40) + '!');", &[TIME, OOG]),
+    ("catastrophic regex built at run time", "new RegExp('^(a+)+$').test('a'.repeat(40) + '!');", &[TIME, OOG]),
     ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
     ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[OOG]),
     ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[OOG]),
@@ -130,6 +130,7 @@ const REFUSED: &[(&str, &str, &str)] = &[
     ("reserved identifier", "let __jsvm_gas = 0;", "__jsvm_gas"),
     ("reserved property", "const o = {}; o.__jsvm_lim = 1;", "__jsvm_lim"),
     ("IOST instrumentation name", "IOSTInstruction.incr(1);", "IOSTInstruction"),
+    ("catastrophic regex literal", "/^(a+)+$/.test('a'.repeat(40) + '!');", "repeats a repetition"),
 ];
 
 /// An attack contract: `attack()` first overwrites the sentinel, then runs `body`;
