@@ -31,5 +31,6 @@ pub use contract::{
 };
 pub use error::CompileError;
 pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, WRAPPER_PREFIX};
+pub use meter_walk::check_regex_pattern;
 pub use nesting::MAX_NESTING;
 pub use position::line_col;

@@ -10,7 +10,9 @@ use oxc::ast::ast::{
 };
 use oxc::ast::ast::RegExpLiteral;
 use oxc::ast::AstKind;
+use oxc::allocator::Allocator;
 use oxc::regular_expression::ast::{Disjunction, Term};
+use oxc::regular_expression::{LiteralParser, Options};
 use oxc::ast_visit::{walk, Visit};
 use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
@@ -213,6 +215,42 @@ fn loose_alternative(d: &Disjunction<'_>) -> bool {
     })
 }
 
+/// Why a regular expression is refused.
+const NESTED_REPETITION: &str = "a regular expression that repeats a repetition (it can backtrack exponentially; \
+                                 bound the inner or the outer repetition)";
+
+/// Deepest group nesting checked in a pattern built at run time (deeper is refused).
+const MAX_PATTERN_NESTING: usize = 64;
+
+/// Checks a pattern built at run time (`new RegExp(text, flags)`, `"…".match(text)`) as the
+/// compile stage checks literals. A pattern oxc cannot parse is left to the engine, which
+/// reports its own syntax error.
+pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut escaped = false;
+    for b in pattern.bytes() {
+        match (escaped, b) {
+            (true, _) => escaped = false,
+            (false, b'\\') => escaped = true,
+            (false, b'(') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, b')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_PATTERN_NESTING {
+        return Err(format!("regular expression groups nest deeper than {MAX_PATTERN_NESTING}"));
+    }
+    let allocator = Allocator::default();
+    match LiteralParser::new(&allocator, pattern, Some(flags), Options::default()).parse() {
+        Ok(parsed) if nests_repetition(&parsed.body) => Err(format!("{NESTED_REPETITION} is not supported")),
+        _ => Ok(()),
+    }
+}
+
 /// Whether `d` repeats, many times, a loose repetition anywhere inside it.
 fn nests_repetition(d: &Disjunction<'_>) -> bool {
     d.body.iter().flat_map(|alt| alt.body.iter()).any(nested_in)
@@ -233,11 +271,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.add(self.costs.node);
         if let Some(pattern) = &it.regex.pattern.pattern {
             if nests_repetition(&pattern.body) {
-                self.refuse(
-                    "a regular expression that repeats a repetition (it can backtrack exponentially; \
-                     bound the inner or the outer repetition)",
-                    it.span.start,
-                );
+                self.refuse(NESTED_REPETITION, it.span.start);
             }
         }
     }

@@ -167,6 +167,12 @@ impl ContractHost<'_> {
                 }
                 Ok(HostValue::Null)
             }
+            "regexCheck" => {
+                let (pattern, flags) = (str_arg(a, 0, "pattern")?, str_arg(a, 1, "flags")?);
+                self.charge(s.context + pattern.len() as u64 / 10)?;
+                jsvm_compiler::check_regex_pattern(pattern, flags).map_err(thrown)?;
+                Ok(HostValue::Undefined)
+            }
             "log" => {
                 let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
                 self.charge(s.log_base + text.len() as u64 / 10)?;

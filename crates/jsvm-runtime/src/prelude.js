@@ -54,6 +54,21 @@
     }[name];
     defineProperty(owner, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
   }
+  // The RegExp constructor checks its pattern like the compile stage checks literals.
+  const IntrinsicRegExp = RegExp;
+  const construct = Reflect.construct;
+  const setPrototypeOf = Object.setPrototypeOf;
+  function CheckedRegExp(pattern, flags) {
+    const text = pattern instanceof IntrinsicRegExp ? pattern.source : pattern === undefined ? "" : String(pattern);
+    host("regexCheck", text, flags === undefined ? "" : String(flags));
+    return construct(IntrinsicRegExp, [pattern, flags], new.target || IntrinsicRegExp);
+  }
+  CheckedRegExp.prototype = IntrinsicRegExp.prototype;
+  setPrototypeOf(CheckedRegExp, IntrinsicRegExp);
+  defineProperty(CheckedRegExp, "name", { value: "RegExp" });
+  delete IntrinsicRegExp.prototype.compile; // recompiles a regex in place, unchecked
+  defineProperty(g, "RegExp", { value: CheckedRegExp, writable: true, enumerable: false, configurable: true });
+
   // Installed by the entry before contract code runs (always, except in the meter
   // benchmark's unmetered baseline).
   function meterBuiltins() {
@@ -94,6 +109,18 @@
     for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign",
                         "fromEntries"]) {
       meter(Object, name, () => 1, len);
+    }
+    // Patterns built at run time get the check regex literals get at deploy.
+    const checkPattern = (pattern, flags) => host("regexCheck", pattern, flags);
+    for (const name of ["match", "matchAll", "search"]) {
+      const priced = S[name];
+      defineProperty(S, name, {
+        value: { [name](...args) {
+          if (typeof args[0] === "string") checkPattern(args[0], "");
+          return apply(priced, this, args);
+        } }[name],
+        writable: true, enumerable: false, configurable: true,
+      });
     }
     const R = RegExp.prototype;
     meter(R, "exec", (t, a) => len(a[0]));

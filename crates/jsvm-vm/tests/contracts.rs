@@ -374,7 +374,7 @@ fn an_endless_loop_runs_out_of_gas_and_the_chain_goes_on() {
 fn work_the_meter_cannot_price_times_out_and_the_chain_goes_on() {
     // Exponential regex backtracking: one native call, no loop in the contract.
     let c = Chain::new();
-    let src = "class L { init() {} spin() { return new RegExp('^(a+)+$').test('a'.repeat(40) + '!'); } ok() { return 'ok'; } }\nmodule.exports = L;";
+    let src = "class L { init() {} spin() { return /^(a|a)*$/.test('a'.repeat(40) + '!'); } ok() { return 'ok'; } }\nmodule.exports = L;";
     let id = c.deploy(src, &abi(&[("spin", &[]), ("ok", &[])]));
     let r = c.call(&id, "spin", json!([]));
     assert_eq!(r.status, Status::Timeout, "{}", r.message);
