@@ -157,7 +157,7 @@ fn a_killed_writer_leaves_whole_blocks() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(300 + 100 * round));
+        std::thread::sleep(std::time::Duration::from_millis(600 + 200 * round));
         child.kill().unwrap(); // SIGKILL: no destructor, no flush
         child.wait().unwrap();
         let s = RocksStore::open(dir.path()).unwrap();
