@@ -79,7 +79,6 @@ pub fn run() -> CmdResult {
     let (r, _) = vm.query(tx("admin", vec![action(&token, "holders", serde_json::json!([]))])).map_err(|e| e.to_string())?;
     println!("   holders() = {}", r.returns.first().map(String::as_str).unwrap_or("?"));
     let head = vm.head();
-    let root: String = head.state_root.iter().map(|b| format!("{b:02x}")).collect();
-    println!("\nchain head: block {}, state root {root}", head.height);
+    println!("\nchain head: block {}, state root {}", head.height, hex::encode(head.state_root));
     Ok(())
 }

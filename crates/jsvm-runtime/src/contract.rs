@@ -84,5 +84,5 @@ pub fn contract_id_for(tx_hash: &[u8]) -> String {
 
 /// Hex SHA3-256.
 pub fn hex_sha3(bytes: &[u8]) -> String {
-    Sha3_256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha3_256::digest(bytes))
 }

@@ -68,10 +68,6 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     Ok(Arc::new(configured.clone()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl VmManager {
     /// Starts the worker pool over `store`.
     pub fn new(store: Arc<dyn Store>, config: VmConfig) -> Result<VmManager, VmError> {
@@ -133,8 +129,8 @@ impl VmManager {
             height: block.number,
             time: block.time,
             witness: block.witness.clone(),
-            parent_root: hex(&head.state_root),
-            state_root: hex(&state_root),
+            parent_root: hex::encode(head.state_root),
+            state_root: hex::encode(state_root),
             txs: txs.clone(),
         };
         let commit = BlockCommit {
