@@ -90,6 +90,8 @@ pub(crate) struct Worker {
 pub(crate) struct TxJob {
     pub block: BlockEnv,
     pub tx: Transaction,
+    /// `tx.hash()`, computed once by whoever made the job.
+    pub hash: [u8; 32],
     pub signers: Vec<Signer>,
     pub base: Arc<dyn StateRead>,
     /// The gas schedule in force for the block.
@@ -117,7 +119,7 @@ impl Worker {
         let config = self.config.clone();
         let schedule = job.schedule.clone();
         let tx = &job.tx;
-        let hash = tx.hash();
+        let hash = job.hash;
         let env = TxEnv {
             hash: bs58::encode(hash).into_string(),
             publisher: tx.publisher.clone(),

@@ -95,9 +95,11 @@ impl VmManager {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
+        let mut hashes = Vec::with_capacity(txs.len());
         for tx in &txs {
             signers.push(tx.validate()?);
             let hash = tx.hash();
+            hashes.push(hash);
             if !seen.insert(hash) || self.store.receipt(&hash)?.is_some() {
                 return Err(VmError::InvalidTx(format!(
                     "transaction {} was already executed",
@@ -115,9 +117,10 @@ impl VmManager {
         let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
         let mut receipts = Vec::with_capacity(txs.len());
         let mut logs = Vec::new();
-        for (tx, signers) in txs.iter().zip(signers) {
+        for ((tx, signers), &hash) in txs.iter().zip(signers).zip(&hashes) {
             let base: Arc<dyn StateRead> = overlay.clone();
-            let job = TxJob { block: block.clone(), tx: tx.clone(), signers, base, schedule: schedule.clone() };
+            let (block, tx, schedule) = (block.clone(), tx.clone(), schedule.clone());
+            let job = TxJob { block, tx, hash, signers, base, schedule };
             let out = self.pool.run(job)?;
             overlay.apply(out.writes);
             logs.extend(out.logs);
@@ -138,10 +141,10 @@ impl VmManager {
             time: block.time,
             state: writes,
             block_record: serde_json::to_vec(&record).unwrap_or_default(),
-            receipts: txs
+            receipts: hashes
                 .iter()
                 .zip(&receipts)
-                .map(|(tx, r)| (tx.hash().to_vec(), serde_json::to_vec(r).unwrap_or_default()))
+                .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
         let new_head = self.store.commit_block(commit)?;
@@ -170,7 +173,8 @@ impl VmManager {
         };
         let state = TxState::new(snapshot.clone());
         let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
-        let out = self.pool.run(TxJob { block, tx, signers, base: snapshot, schedule })?;
+        let hash = tx.hash();
+        let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule })?;
         Ok((out.receipt, out.logs))
     }
 

@@ -69,7 +69,7 @@ fn worker_loop(jobs: Receiver<Job>, config: Arc<VmConfig>, store: Arc<dyn Store>
     };
     for (job, reply) in jobs.iter() {
         let block = job.block.number;
-        let hash = bs58::encode(job.tx.hash()).into_string();
+        let hash = bs58::encode(job.hash).into_string();
         let out = match catch_unwind(AssertUnwindSafe(|| worker.execute(job))) {
             Ok(out) => out,
             Err(_) => {
