@@ -15,7 +15,8 @@ pub struct VmConfig {
     pub stack_limit: usize,
     /// Compiled contracts kept in each worker's memory.
     pub code_cache_entries: usize,
-    /// The gas schedule in force.
+    /// The gas schedule written into a new chain's first block. After that the schedule
+    /// stored in state (`system.iost`/`gas_schedule`) is the one in force.
     pub schedule: GasSchedule,
     /// Witness name put in produced blocks.
     pub witness: String,
