@@ -25,6 +25,20 @@ pub struct TxOpts {
     /// Gas limit of the transaction.
     #[arg(long, default_value_t = jsvm_vm::DEFAULT_GAS_LIMIT)]
     pub gas_limit: u64,
+    /// The most of a token the transaction may move out of accounts, as TOKEN:AMOUNT
+    /// (repeatable; `*` for any token, `unlimited` for no limit). Default: `*:unlimited`,
+    /// as IOST's wallet does.
+    #[arg(long = "amount-limit", value_name = "TOKEN:AMOUNT", value_parser = parse_amount_limit)]
+    pub amount_limits: Vec<jsvm_vm::AmountLimit>,
+}
+
+fn parse_amount_limit(text: &str) -> Result<jsvm_vm::AmountLimit, String> {
+    match text.split_once(':') {
+        Some((token, val)) if !token.is_empty() && !val.is_empty() => {
+            Ok(jsvm_vm::AmountLimit { token: token.into(), val: val.into() })
+        }
+        _ => Err(format!("'{text}' must look like TOKEN:AMOUNT, e.g. iost:100 or *:unlimited")),
+    }
 }
 
 /// `CONTRACT METHOD [ARGS_JSON]`.

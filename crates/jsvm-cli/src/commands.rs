@@ -4,7 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsvm_runtime::storage;
 use jsvm_state::{RocksStore, TxState};
-use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
+use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
 
@@ -61,6 +61,11 @@ fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
         signers: opts.signers.clone(),
         gas_limit: opts.gas_limit,
         time: now_ns(),
+        amount_limit: if opts.amount_limits.is_empty() {
+            vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
+        } else {
+            opts.amount_limits.clone()
+        },
     }
 }
 

@@ -17,7 +17,7 @@ fn action(contract: &str, method: &str, args: serde_json::Value) -> Action {
 }
 
 fn tx(publisher: &str, actions: Vec<Action>) -> Transaction {
-    Transaction { actions, publisher: publisher.into(), signers: vec![], gas_limit: DEFAULT_GAS_LIMIT, time: now_ns() }
+    Transaction { actions, publisher: publisher.into(), signers: vec![], gas_limit: DEFAULT_GAS_LIMIT, time: now_ns(), amount_limit: vec![] }
 }
 
 fn show(step: &str, r: &Receipt) {

@@ -1,3 +1,10 @@
+use std::collections::BTreeMap;
+
+use jsvm_state::TxState;
+use serde::{Deserialize, Serialize};
+
+use crate::storage;
+
 /// One `name@permission` a transaction carries.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Signer {
@@ -24,11 +31,109 @@ pub fn parse_signer(s: &str) -> Result<Signer, String> {
     Ok(Signer { name: name.into(), permission: perm.into() })
 }
 
-/// Whether the transaction authorises `id@perm`: the publisher holds
-/// `active`, each signer its permission, and `owner` covers `active`.
+/// Whether the transaction's signer list authorises `id@perm`: the publisher
+/// holds `active`, each signer its permission, and `owner` covers `active`.
 pub fn is_authorized(publisher: &str, signers: &[Signer], id: &str, perm: &str) -> bool {
     let holds = |p: &str| (id == publisher && p == "active") || signers.iter().any(|s| s.name == id && s.permission == p);
     holds(perm) || (perm == "active" && holds("owner"))
+}
+
+/// The native contract that keeps accounts.
+pub const AUTH_CONTRACT: &str = "auth.iost";
+/// Its map of account id → account JSON.
+pub const ACCOUNT_MAP: &str = "account";
+/// How deep account items may refer to other accounts' permissions.
+const MAX_AUTH_DEPTH: usize = 8;
+
+/// IOST's rule: contract ids start with `Contract` or contain a dot (`token.iost`).
+pub fn is_contract_id(id: &str) -> bool {
+    id.starts_with("Contract") || id.contains('.')
+}
+
+/// An account: named permissions, each a threshold over weighted items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub permissions: BTreeMap<String, Permission>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permission {
+    pub threshold: u64,
+    pub items: Vec<PermissionItem>,
+}
+
+/// A key (satisfied only by signatures, which the node checks) or another
+/// account's permission (`permission` non-empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionItem {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub permission: String,
+    pub is_key_pair: bool,
+    pub weight: u64,
+}
+
+/// Reads an account; `Ok(None)` when there is none.
+pub fn load_account(state: &TxState, id: &str) -> Result<Option<(Account, usize)>, String> {
+    let Some(text) = storage::map_get(state, AUTH_CONTRACT, ACCOUNT_MAP, id)? else {
+        return Ok(None);
+    };
+    let account = serde_json::from_str(&text).map_err(|e| format!("account {id} is corrupt: {e}"))?;
+    Ok(Some((account, text.len())))
+}
+
+/// What `blockchain.requireAuth` consults: the transaction's signers, the
+/// contracts granted by `callWithAuth`, and the accounts' permission trees.
+pub struct AuthCheck<'a> {
+    pub state: &'a TxState,
+    pub publisher: &'a str,
+    pub signers: &'a [Signer],
+    pub auth_contracts: &'a [String],
+    /// Account bytes read so far (the check's price grows with them).
+    pub bytes_read: usize,
+}
+
+impl AuthCheck<'_> {
+    /// Whether `id@perm` is authorised in this frame.
+    pub fn require(&mut self, id: &str, perm: &str) -> Result<bool, String> {
+        if is_contract_id(id) {
+            return Ok(self.auth_contracts.iter().any(|c| c == id));
+        }
+        self.account(id, perm, 0)
+    }
+
+    fn account(&mut self, id: &str, perm: &str, depth: usize) -> Result<bool, String> {
+        if is_authorized(self.publisher, self.signers, id, perm) {
+            return Ok(true);
+        }
+        if depth >= MAX_AUTH_DEPTH {
+            return Ok(false);
+        }
+        let known = |p: &str| p == "owner" || p == "active";
+        let Some((account, bytes)) = load_account(self.state, id)? else {
+            // No account record: only the signer list speaks for `id`.
+            return Ok(!known(perm) && is_authorized(self.publisher, self.signers, id, "active"));
+        };
+        self.bytes_read += bytes;
+        // An unknown permission falls back to active; active falls back to owner.
+        let Some(p) = account.permissions.get(perm) else {
+            return self.account(id, "active", depth + 1);
+        };
+        let mut weight = 0u64;
+        for item in p.items.iter().filter(|i| !i.is_key_pair) {
+            if self.account(&item.id, &item.permission, depth + 1)? {
+                weight = weight.saturating_add(item.weight);
+            }
+        }
+        if p.threshold > 0 && weight >= p.threshold {
+            return Ok(true);
+        }
+        if perm == "active" {
+            return self.account(id, "owner", depth + 1);
+        }
+        Ok(false)
+    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,13 @@ pub struct CallFrame {
     /// Who called: the publisher for a top-level action.
     pub caller: String,
     pub caller_is_account: bool,
+    /// Stack height: 1 for a transaction's action, one more for each nested call.
+    pub height: usize,
+    /// Contracts that granted their authority down the stack with `callWithAuth`.
+    pub auth_contracts: Vec<String>,
+    /// `contract/method` of every nested frame down to this one (the action's own
+    /// frame is not listed, as in IOST: one self-call is allowed).
+    pub nested: Vec<String>,
 }
 
 /// A `blockchain.receipt` entry.
@@ -65,7 +72,27 @@ pub struct Effects {
     pub logs: Vec<String>,
 }
 
+/// Where [`Effects`] stood when a nested call began.
+#[derive(Debug, Clone)]
+pub struct EffectsMark {
+    receipts: usize,
+    events: usize,
+    ram: BTreeMap<String, i64>,
+}
+
 impl Effects {
+    /// Remembers the current effects, so a failed nested call can drop its own.
+    pub fn mark(&self) -> EffectsMark {
+        EffectsMark { receipts: self.receipts.len(), events: self.events.len(), ram: self.ram.clone() }
+    }
+
+    /// Drops everything produced since `mark` (console lines stay: they are the node's log).
+    pub fn rollback(&mut self, mark: EffectsMark) {
+        self.receipts.truncate(mark.receipts);
+        self.events.truncate(mark.events);
+        self.ram = mark.ram;
+    }
+
     /// Adds `bytes` (may be negative) to `payer`'s RAM usage.
     pub fn charge_ram(&mut self, payer: &str, bytes: i64) {
         if bytes != 0 {

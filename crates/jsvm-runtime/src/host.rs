@@ -1,7 +1,8 @@
 use jsvm_engine::{Host, HostError, HostValue};
 use jsvm_state::TxState;
 
-use crate::auth::is_authorized;
+use crate::auth::AuthCheck;
+use crate::calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
 use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
 
 /// Longest receipt or event content, in bytes.
@@ -21,6 +22,8 @@ pub struct ContractHost<'a> {
     pub effects: &'a mut Effects,
     /// The run's JS gas counter as last reported (every host call reports it first).
     pub js_gas: u64,
+    /// Runs `blockchain.call` / `callWithAuth`.
+    pub calls: &'a mut dyn NestedCalls,
 }
 
 fn str_arg<'v>(args: &'v [HostValue], i: usize, what: &str) -> Result<&'v str, HostError> {
@@ -45,15 +48,69 @@ impl ContractHost<'_> {
         self.charge(flat + self.schedule.storage_per_10_bytes * (bytes as u64 / 10))
     }
 
-    fn explicit_payer(&self, args: &[HostValue], i: usize) -> Result<Option<String>, HostError> {
+    fn explicit_payer(&mut self, args: &[HostValue], i: usize) -> Result<Option<String>, HostError> {
         let payer = str_arg(args, i, "payer")?;
         if payer.is_empty() {
             return Ok(None);
         }
-        if !is_authorized(&self.tx.publisher, &self.tx.signers, payer, "active") {
+        if payer != self.frame.contract && !self.require_auth(payer, "active")? {
             return Err(thrown(format!("pay ram failed. no permission. need {payer}@active")));
         }
         Ok(Some(payer.to_string()))
+    }
+
+    /// `requireAuth` in this frame, charged by the account bytes it read.
+    fn require_auth(&mut self, id: &str, perm: &str) -> Result<bool, HostError> {
+        let mut check = AuthCheck {
+            state: self.state,
+            publisher: &self.tx.publisher,
+            signers: &self.tx.signers,
+            auth_contracts: &self.frame.auth_contracts,
+            bytes_read: 0,
+        };
+        let ok = check.require(id, perm).map_err(thrown)?;
+        let read = check.bytes_read as u64;
+        self.charge(self.schedule.context + self.schedule.storage_per_10_bytes * (read / 10))?;
+        Ok(ok)
+    }
+
+    /// `blockchain.call` / `callWithAuth`: a new frame above this one.
+    fn nested_call(&mut self, contract: &str, method: &str, args: &str, with_auth: bool) -> Result<HostValue, HostError> {
+        let height = self.frame.height + 1;
+        self.charge(self.schedule.context.saturating_mul(self.frame.height as u64))?;
+        if height > MAX_CALL_HEIGHT {
+            return Err(thrown(format!("stack height exceed. actual {height}, at most {MAX_CALL_HEIGHT}")));
+        }
+        let name = format!("{contract}/{method}");
+        if self.frame.nested.contains(&name) {
+            return Err(thrown(format!("re-entering {name}")));
+        }
+        let me = &self.frame.contract;
+        let mut auth_contracts = self.frame.auth_contracts.clone();
+        if with_auth && !auth_contracts.contains(me) {
+            auth_contracts.push(me.clone());
+        }
+        let mut nested = self.frame.nested.clone();
+        nested.push(name);
+        let frame = CallFrame {
+            contract: contract.to_string(),
+            method: method.to_string(),
+            owner: String::new(),
+            caller: me.clone(),
+            caller_is_account: false,
+            height,
+            auth_contracts,
+            nested,
+        };
+        let ctx = TxCtx {
+            state: self.state,
+            gas: self.gas,
+            effects: self.effects,
+            schedule: self.schedule,
+            block: self.block,
+            tx: self.tx,
+        };
+        self.calls.call(ctx, frame, args).map(HostValue::String)
     }
 
     fn owner_of(&self, contract: &str) -> Result<Option<String>, HostError> {
@@ -149,9 +206,12 @@ impl ContractHost<'_> {
                 Ok(opt_str(self.owner_of(me)?))
             }
             "requireAuth" => {
-                self.charge(s.context)?;
                 let (id, perm) = (str_arg(a, 0, "id")?, str_arg(a, 1, "permission")?);
-                Ok(HostValue::Bool(is_authorized(&self.tx.publisher, &self.tx.signers, id, perm)))
+                Ok(HostValue::Bool(self.require_auth(id, perm)?))
+            }
+            "call" | "callWithAuth" => {
+                let (contract, method, args) = (str_arg(a, 0, "contract")?, str_arg(a, 1, "method")?, str_arg(a, 2, "args")?);
+                self.nested_call(contract, method, args, op == "callWithAuth")
             }
             "receipt" | "event" => {
                 let content = str_arg(a, 0, "content")?;

@@ -9,6 +9,7 @@
 //! Engine-independent: the host speaks [`jsvm_engine::Host`].
 
 mod auth;
+mod calls;
 mod context;
 mod contract;
 mod gas;
@@ -16,8 +17,12 @@ mod host;
 pub mod layout;
 pub mod storage;
 
-pub use auth::{parse_signer, Signer};
-pub use context::{BlockEnv, CallFrame, Effects, Event, ReceiptEntry, TxEnv};
+pub use auth::{
+    is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer, ACCOUNT_MAP,
+    AUTH_CONTRACT,
+};
+pub use calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, MAX_CALL_HEIGHT};
+pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
 pub use contract::{contract_id_for, ContractRecord, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;

@@ -17,6 +17,7 @@
   const log2 = Math.log2;
   const max = Math.max;
   const toNumber = Number;
+  const toText = String;
 
   // The contract's gas meter (see jsvm-compiler's meter.rs), handed over by the entry
   // before any contract code runs: `gasUsed()` reads the counter, `charge(n)` adds to it.
@@ -187,7 +188,24 @@
     requireAuth(id, permission) { return host("requireAuth", need(id, "id"), need(permission, "permission")); },
     receipt(content) { host("receipt", text(content)); return null; },
     event(content) { host("event", text(content)); return null; },
+    call(contract, method, args) { return nestedCall("call", contract, method, args); },
+    callWithAuth(contract, method, args) { return nestedCall("callWithAuth", contract, method, args); },
+    transfer(from, to, amount, memo) { return transfer(from, to, amount, memo); },
+    withdraw(to, amount, memo) { return transfer(host("contractName"), to, amount, memo); },
+    deposit(from, amount, memo) { return transfer(from, host("contractName"), amount, memo); },
   });
+  // A nested call's arguments: an array or object is sent as JSON, a string as is.
+  // The result is the callee's return values, as an array.
+  function nestedCall(kind, contract, method, args) {
+    const data = args !== null && typeof args === "object" ? stringify(args) : args;
+    return parse(host(kind, need(contract, "contract"), need(method, "method"), need(data, "args")));
+  }
+  // The native token, moved with this contract's authority (IOST's blockchain.transfer).
+  function transfer(from, to, amount, memo) {
+    if (memo === undefined || memo === null) throw new TypeError("transfer needs a memo (may be \"\")");
+    return nestedCall("callWithAuth", "token.iost", "transfer",
+      ["iost", need(from, "from"), need(to, "to"), toText(amount), toText(memo)]);
+  }
 
   function show(v) {
     if (typeof v === "string") return v;

@@ -3,17 +3,19 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jsvm_compiler::decode_args;
+use jsvm_compiler::{decode_args, AmountLimit};
 use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
+use jsvm_engine::HostError;
 use jsvm_runtime::{
-    BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, Signer, TxEnv, ENTRY,
-    MAX_RESULT_BYTES, PRELUDE_SOURCE, SYSTEM_CONTRACT,
+    BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
+    TxEnv, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
+    SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{Receipt, Status};
-use crate::{system, Transaction, VmConfig};
+use crate::{amount_limit, natives, system, Transaction, VmConfig};
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,8 @@ impl From<RunError> for Failure {
         match e {
             RunError::Exception(m) => Failure::Runtime(format!("Uncaught exception: {m}")),
             RunError::Aborted(m) if m == "out of gas" => Failure::OutOfGas,
+            RunError::Aborted(m) if m == ABORT_TIMEOUT => Failure::Timeout,
+            RunError::Aborted(m) if m == ABORT_OUT_OF_MEMORY => Failure::OutOfMemory,
             RunError::Aborted(m) => Failure::Runtime(m),
             RunError::Timeout => Failure::Timeout,
             RunError::OutOfMemory => Failure::OutOfMemory,
@@ -66,24 +70,48 @@ impl From<RunError> for Failure {
     }
 }
 
-/// Everything one transaction accumulates while it runs.
-pub(crate) struct TxRun<'a> {
-    pub state: TxState,
-    pub gas: GasMeter,
-    pub effects: Effects,
-    pub schedule: &'a GasSchedule,
-    pub block: &'a BlockEnv,
-    pub env: TxEnv,
-    pub hash: [u8; 32],
-    pub deadline: Instant,
+impl Failure {
+    /// How a failed nested call reaches its caller: errors the caller may catch,
+    /// or an abort that ends the whole transaction.
+    fn into_host_error(self) -> HostError {
+        match self {
+            Failure::Runtime(m) | Failure::Duplicate(m) => HostError::Throw(m),
+            Failure::OutOfGas => HostError::Abort("out of gas".into()),
+            Failure::Timeout => HostError::Abort(ABORT_TIMEOUT.into()),
+            Failure::OutOfMemory => HostError::Abort(ABORT_OUT_OF_MEMORY.into()),
+            Failure::Unknown(m) => HostError::Abort(m),
+        }
+    }
 }
 
-/// A worker's engine and its compiled code. Lives on one thread.
+/// The transaction as one call frame changes it.
+pub(crate) struct TxRun<'a> {
+    pub state: &'a mut TxState,
+    pub gas: &'a mut GasMeter,
+    pub effects: &'a mut Effects,
+    pub schedule: &'a GasSchedule,
+    pub block: &'a BlockEnv,
+    pub env: &'a TxEnv,
+}
+
+/// A worker's engines (one per call-stack height, made when first needed) and
+/// its compiled code. Lives on one thread.
 pub(crate) struct Worker {
-    engine: QuickJs,
+    engines: Vec<Option<QuickJs>>,
     prelude: Vec<u8>,
     code: CodeCache,
     config: Arc<VmConfig>,
+}
+
+/// Runs the frames of one transaction: the engines of the heights above the
+/// current frame, the code cache, and the transaction's constants.
+pub(crate) struct Invoker<'w> {
+    engines: &'w mut [Option<QuickJs>],
+    code: &'w mut CodeCache,
+    prelude: &'w [u8],
+    config: &'w VmConfig,
+    pub deadline: Instant,
+    pub tx_hash: [u8; 32],
 }
 
 /// One transaction to execute.
@@ -111,7 +139,9 @@ impl Worker {
         let mut engine = QuickJs::new()?;
         let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
         let code = CodeCache::new(store, config.code_cache_entries);
-        Ok(Worker { engine, prelude, code, config })
+        let mut engines: Vec<Option<QuickJs>> = (0..MAX_CALL_HEIGHT).map(|_| None).collect();
+        engines[0] = Some(engine);
+        Ok(Worker { engines, prelude, code, config })
     }
 
     /// Runs a whole transaction.
@@ -128,24 +158,35 @@ impl Worker {
             gas_limit: tx.gas_limit,
             actions: tx.actions.iter().map(|a| (a.contract.clone(), a.action_name.clone(), a.data.clone())).collect(),
         };
+        let mut state = TxState::new(job.base);
+        let mut gas = GasMeter::new(tx.gas_limit);
+        let mut effects = Effects::default();
         let mut run = TxRun {
-            state: TxState::new(job.base),
-            gas: GasMeter::new(tx.gas_limit),
-            effects: Effects::default(),
+            state: &mut state,
+            gas: &mut gas,
+            effects: &mut effects,
             schedule: &schedule,
             block: &job.block,
-            env,
-            hash,
+            env: &env,
+        };
+        let mut invoker = Invoker {
+            engines: &mut self.engines,
+            code: &mut self.code,
+            prelude: &self.prelude,
+            config: &config,
             deadline: Instant::now() + config.tx_timeout,
+            tx_hash: hash,
         };
         let byte_fee = schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
         let mut outcome: Result<Vec<String>, (usize, Failure)> = match run.gas.charge(byte_fee) {
             Ok(()) => Ok(Vec::new()),
             Err(_) => Err((0, Failure::OutOfGas)),
         };
+        let mut limits = amount_limit::TxLimits::default();
         if let Ok(returns) = &mut outcome {
             for (i, action) in tx.actions.iter().enumerate() {
-                match self.run_action(&mut run, &action.contract, &action.action_name, &action.data) {
+                let result = invoker.run_action(&mut run, &action.contract, &action.action_name, &action.data, &tx.amount_limit, &mut limits);
+                match result {
                     Ok(r) => returns.push(r),
                     Err(f) => {
                         outcome = Err((i, f));
@@ -154,9 +195,9 @@ impl Worker {
                 }
             }
         }
-        let logs = std::mem::take(&mut run.effects.logs);
+        let logs = std::mem::take(&mut effects.logs);
         let mut receipt = Receipt {
-            tx_hash: run.env.hash.clone(),
+            tx_hash: env.hash.clone(),
             block: job.block.number,
             status: Status::Success,
             status_code: 0,
@@ -170,14 +211,18 @@ impl Worker {
         let writes = match outcome {
             Ok(returns) => {
                 receipt.returns = returns;
-                receipt.ram_usage = std::mem::take(&mut run.effects.ram).into_iter().filter(|(_, v)| *v != 0).collect();
-                receipt.receipts = std::mem::take(&mut run.effects.receipts);
-                receipt.events = std::mem::take(&mut run.effects.events);
-                run.state.into_writes()
+                // System contracts (`*.iost`) pay for their own storage.
+                receipt.ram_usage = std::mem::take(&mut effects.ram)
+                    .into_iter()
+                    .filter(|(payer, v)| *v != 0 && !payer.ends_with(".iost"))
+                    .collect();
+                receipt.receipts = std::mem::take(&mut effects.receipts);
+                receipt.events = std::mem::take(&mut effects.events);
+                state.into_writes()
             }
             Err((i, failure)) => {
                 if failure.charges_everything() {
-                    run.gas.exhaust();
+                    gas.exhaust();
                 }
                 receipt.status = failure.status();
                 receipt.message = match tx.actions.get(i) {
@@ -188,26 +233,91 @@ impl Worker {
             }
         };
         receipt.status_code = receipt.status.code();
-        receipt.gas_used = run.gas.used();
+        receipt.gas_used = gas.used();
         TxOutput { receipt, writes, logs }
     }
+}
 
-    fn run_action(&mut self, run: &mut TxRun, contract: &str, method: &str, data: &str) -> Result<String, Failure> {
-        run.gas.charge(run.schedule.call_base).map_err(|_| Failure::OutOfGas)?;
-        let checkpoint = run.state.checkpoint();
-        let result = if contract == SYSTEM_CONTRACT {
-            system::call(self, run, method, data)
-        } else {
-            self.call_contract(run, contract, method, data)
+impl NestedCalls for Invoker<'_> {
+    fn call(&mut self, ctx: TxCtx<'_>, frame: CallFrame, args_json: &str) -> Result<String, HostError> {
+        let mut run = TxRun {
+            state: ctx.state,
+            gas: ctx.gas,
+            effects: ctx.effects,
+            schedule: ctx.schedule,
+            block: ctx.block,
+            env: ctx.tx,
         };
+        let returns = self.call_frame(&mut run, frame, args_json).map_err(Failure::into_host_error)?;
+        Ok(serde_json::to_string(&returns).unwrap_or_else(|_| "[]".into()))
+    }
+}
+
+impl Invoker<'_> {
+
+    /// One action of the transaction: the bottom frame of its call stack, then the
+    /// amount limits of the method's ABI and of the transaction.
+    fn run_action(
+        &mut self,
+        run: &mut TxRun,
+        contract: &str,
+        method: &str,
+        data: &str,
+        tx_limits: &[AmountLimit],
+        totals: &mut amount_limit::TxLimits,
+    ) -> Result<String, Failure> {
+        let frame = CallFrame {
+            contract: contract.to_string(),
+            method: method.to_string(),
+            owner: String::new(),
+            caller: run.env.publisher.clone(),
+            caller_is_account: true,
+            height: 1,
+            auth_contracts: Vec::new(),
+            nested: Vec::new(),
+        };
+        let checkpoint = run.state.checkpoint();
+        let mark = run.effects.mark();
+        let receipts_before = run.effects.receipts.len();
+        let result = self.call_frame(run, frame, data).and_then(|returns| {
+            let abi_limits = amount_limit::abi_limits(run.state, contract, method)?;
+            totals.check(run.state, &run.effects.receipts[receipts_before..], &abi_limits, tx_limits)?;
+            Ok(returns.into_iter().next().unwrap_or_default())
+        });
         if result.is_err() {
             run.state.revert(checkpoint);
+            run.effects.rollback(mark);
         }
         result
     }
 
-    fn call_contract(&mut self, run: &mut TxRun, contract: &str, method: &str, data: &str) -> Result<String, Failure> {
-        let record = ContractRecord::load(&run.state, contract)
+    /// One frame: a system, native or JS contract's method, all or nothing.
+    fn call_frame(&mut self, run: &mut TxRun, mut frame: CallFrame, data: &str) -> Result<Vec<String>, Failure> {
+        run.gas.charge(run.schedule.call_base).map_err(|_| Failure::OutOfGas)?;
+        let checkpoint = run.state.checkpoint();
+        let mark = run.effects.mark();
+        let result = if frame.contract == SYSTEM_CONTRACT {
+            if frame.height > 1 {
+                Err(Failure::Runtime(format!("{SYSTEM_CONTRACT}/{} can only be a transaction's action", frame.method)))
+            } else {
+                system::call(self, run, &frame.method, data).map(|r| vec![r])
+            }
+        } else if let Some(native) = natives::find(&frame.contract) {
+            native(run, &frame, data)
+        } else {
+            self.call_contract(run, &mut frame, data).map(|r| vec![r])
+        };
+        if result.is_err() {
+            run.state.revert(checkpoint);
+            run.effects.rollback(mark);
+        }
+        result
+    }
+
+    fn call_contract(&mut self, run: &mut TxRun, frame: &mut CallFrame, data: &str) -> Result<String, Failure> {
+        let contract = frame.contract.as_str();
+        let method = frame.method.as_str();
+        let record = ContractRecord::load(run.state, contract)
             .map_err(Failure::Unknown)?
             .ok_or_else(|| Failure::Runtime(format!("contract {contract} not found")))?;
         if method == "init" {
@@ -215,20 +325,35 @@ impl Worker {
         }
         let abi = record.abi.method(method).ok_or_else(|| Failure::Runtime(format!("abi {method} not found")))?;
         let args = decode_args(abi, data).map_err(|e| Failure::Runtime(e.to_string()))?;
-        self.run_js(run, &record, method, &args)
+        frame.owner = record.owner.clone();
+        self.run_js(run, &record, frame, &args)
     }
 
     /// Compiles `record`'s code to bytecode (and caches it): the engine's own checks,
     /// such as redeclared names, are part of validating a deploy or update.
     pub(crate) fn precompile(&mut self, run: &TxRun, record: &ContractRecord) -> Result<(), Failure> {
+        self.engine()?;
+        let engine = self.engines.first_mut().and_then(Option::as_mut).ok_or_else(|| Failure::Unknown("no engine".into()))?;
         self.code
-            .get(&mut self.engine, run.schedule.version, record)
+            .get(engine, run.schedule.version, record)
             .map(|_| ())
             .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))
     }
 
-    /// Runs `record.method(...args)` in a fresh realm; `args` is a JSON array.
-    pub(crate) fn run_js(&mut self, run: &mut TxRun, record: &ContractRecord, method: &str, args: &str) -> Result<String, Failure> {
+    /// The engine of this frame's height, made when first needed.
+    fn engine(&mut self) -> Result<&mut QuickJs, Failure> {
+        let slot = self
+            .engines
+            .first_mut()
+            .ok_or_else(|| Failure::Runtime(format!("stack height exceed, at most {MAX_CALL_HEIGHT}")))?;
+        if slot.is_none() {
+            *slot = Some(QuickJs::new().map_err(Failure::Unknown)?);
+        }
+        slot.as_mut().ok_or_else(|| Failure::Unknown("no engine".into()))
+    }
+
+    /// Runs `frame.method(...args)` of `record` in a fresh realm; `args` is a JSON array.
+    pub(crate) fn run_js(&mut self, run: &mut TxRun, record: &ContractRecord, frame: &CallFrame, args: &str) -> Result<String, Failure> {
         // Code prepared under another schedule carries other charges: prepare it again.
         let reprepared;
         let record = if record.schedule_version == run.schedule.version {
@@ -237,7 +362,10 @@ impl Worker {
             reprepared = record.reprepared(run.schedule).map_err(Failure::Unknown)?;
             &reprepared
         };
-        let code = self.code.get(&mut self.engine, run.schedule.version, record).map_err(Failure::Unknown)?;
+        self.engine()?;
+        let (slot, higher) = self.engines.split_first_mut().ok_or_else(|| Failure::Unknown("no engine".into()))?;
+        let engine = slot.as_mut().ok_or_else(|| Failure::Unknown("no engine".into()))?;
+        let code = self.code.get(engine, run.schedule.version, record).map_err(Failure::Unknown)?;
         let gas_left = run.gas.limit() - run.gas.used();
         let context = serde_json::json!({
             "block": run.block.constant(),
@@ -245,36 +373,38 @@ impl Worker {
             "gasLimit": gas_left,
         })
         .to_string();
-        let frame = CallFrame {
-            contract: record.id.clone(),
-            method: method.to_string(),
-            owner: record.owner.clone(),
-            caller: run.env.publisher.clone(),
-            caller_is_account: true,
-        };
-        let prelude = [self.prelude.as_slice()];
+        let prelude = [self.prelude];
         let inv = Invocation {
             prelude: &prelude,
             program: &code,
             entry: ENTRY,
-            args: &[method, args, &context],
+            args: &[&frame.method, args, &context],
             limits: Limits {
                 memory_bytes: self.config.memory_limit,
                 stack_bytes: self.config.stack_limit,
-                deadline: run.deadline,
+                deadline: self.deadline,
             },
         };
+        let mut calls = Invoker {
+            engines: higher,
+            code: &mut *self.code,
+            prelude: self.prelude,
+            config: self.config,
+            deadline: self.deadline,
+            tx_hash: self.tx_hash,
+        };
         let mut host = ContractHost {
-            state: &mut run.state,
-            gas: &mut run.gas,
+            state: &mut *run.state,
+            gas: &mut *run.gas,
             schedule: run.schedule,
             block: run.block,
-            tx: &run.env,
-            frame: &frame,
-            effects: &mut run.effects,
+            tx: run.env,
+            frame,
+            effects: &mut *run.effects,
             js_gas: 0,
+            calls: &mut calls,
         };
-        let out = self.engine.run(&inv, &mut host)?;
+        let out = engine.run(&inv, &mut host)?;
         if out.len() > MAX_RESULT_BYTES {
             return Err(Failure::Runtime(format!("result too long: {} bytes, at most {MAX_RESULT_BYTES}", out.len())));
         }

@@ -4,12 +4,14 @@
 //! worker thread of its [`pool`], and commits each block to the store in one
 //! batch. Nothing else reaches the engine.
 
+mod amount_limit;
 mod code_cache;
 mod config;
 mod error;
 mod exec;
 mod manager;
 pub mod meter_bench;
+mod natives;
 mod pool;
 mod receipt;
 mod system;
@@ -21,4 +23,5 @@ pub use manager::{BlockOutcome, BlockRecord, VmManager, GAS_SCHEDULE_KEY};
 pub use receipt::{Receipt, Status};
 pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 
+pub use jsvm_compiler::AmountLimit;
 pub use jsvm_runtime::{GasSchedule, SYSTEM_CONTRACT};

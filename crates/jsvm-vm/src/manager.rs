@@ -5,6 +5,7 @@ use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 
+use crate::natives;
 use crate::exec::TxJob;
 use crate::pool::Pool;
 use crate::{Receipt, Transaction, VmConfig, VmError};
@@ -64,6 +65,7 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
+    natives::genesis(&mut state, configured).map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }

@@ -1,4 +1,5 @@
 use jsvm_runtime::{parse_signer, Signer};
+use jsvm_compiler::AmountLimit;
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -38,6 +39,11 @@ pub struct Transaction {
     /// otherwise identical transactions differ.
     #[serde(default)]
     pub time: u64,
+    /// The most of each token the whole transaction may move out of accounts
+    /// (`{"token": "iost", "val": "100"}`, `"*"` for any token, `"unlimited"`).
+    /// None given: nothing may leave an account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amount_limit: Vec<AmountLimit>,
 }
 
 fn default_gas_limit() -> u64 {
@@ -74,6 +80,11 @@ impl Transaction {
         parse_signer(&format!("{}@active", self.publisher)).map_err(|_| {
             VmError::InvalidTx(format!("publisher '{}' is not a valid account name", self.publisher))
         })?;
+        let mut tokens: Vec<&str> = self.amount_limit.iter().map(|l| l.token.as_str()).collect();
+        tokens.sort_unstable();
+        if let Some(w) = tokens.windows(2).find(|w| w[0] == w[1]) {
+            return bad(format!("amount_limit names token {} twice", w[0]));
+        }
         for a in &self.actions {
             if a.contract.is_empty() || a.action_name.is_empty() {
                 return bad("every action needs a contract and an actionName".into());
@@ -94,6 +105,7 @@ mod tests {
             signers: vec![],
             gas_limit: DEFAULT_GAS_LIMIT,
             time: 1,
+            amount_limit: Vec::new(),
         }
     }
 

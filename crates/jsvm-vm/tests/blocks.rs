@@ -35,6 +35,7 @@ fn a_query_running_beside_block_commits_sees_whole_blocks_only() {
                     signers: vec![],
                     gas_limit: DEFAULT_GAS_LIMIT,
                     time: 0,
+                    amount_limit: Vec::new(),
                 };
                 let r = c.vm.query(tx).unwrap().0;
                 assert_eq!(r.status, Status::Success, "{}", r.message);

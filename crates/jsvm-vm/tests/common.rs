@@ -67,6 +67,7 @@ impl Chain {
             signers: signers.iter().map(|s| s.to_string()).collect(),
             gas_limit: DEFAULT_GAS_LIMIT,
             time,
+            amount_limit: Vec::new(),
         }
     }
 

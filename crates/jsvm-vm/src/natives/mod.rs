@@ -1,0 +1,136 @@
+//! Native system contracts: `token.iost` (tokens) and `auth.iost` (accounts).
+//! They run in Rust, inside the caller's transaction, with the same storage,
+//! RAM accounting, receipts and gas as any contract.
+
+mod account;
+pub(crate) mod fixed;
+pub(crate) mod token;
+
+use jsvm_compiler::{decode_args, AbiMethod, ArgType};
+use jsvm_runtime::{storage, AuthCheck, CallFrame, ReceiptEntry};
+use serde_json::Value;
+
+use crate::exec::{Failure, TxRun};
+
+pub(crate) use account::{sign_up, ACCOUNT_CONTRACT};
+pub(crate) use token::TOKEN_CONTRACT;
+
+/// A native contract's entry: (transaction, frame, JSON args) → return values.
+pub(crate) type NativeFn = fn(&mut TxRun, &CallFrame, &str) -> Result<Vec<String>, Failure>;
+
+/// The native contract called `contract`, if there is one.
+pub(crate) fn find(contract: &str) -> Option<NativeFn> {
+    match contract {
+        TOKEN_CONTRACT => Some(token::call),
+        ACCOUNT_CONTRACT => Some(account::call),
+        _ => None,
+    }
+}
+
+fn fail(m: impl Into<String>) -> Failure {
+    Failure::Runtime(m.into())
+}
+
+/// Checks `data` against a method's argument types (the rules and messages of
+/// contract ABIs) and returns the values.
+pub(crate) fn args(method: &str, types: &[ArgType], data: &str) -> Result<Vec<Value>, Failure> {
+    let abi = AbiMethod { name: method.into(), args: types.to_vec(), amount_limit: Vec::new() };
+    let text = decode_args(&abi, data).map_err(|e| fail(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| Failure::Unknown(e.to_string()))
+}
+
+pub(crate) fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// A native contract's view of the transaction: storage under its own name,
+/// charged like a JS contract's host calls.
+pub(crate) struct Native<'r, 'a> {
+    pub run: &'r mut TxRun<'a>,
+    pub frame: &'r CallFrame,
+    pub me: &'static str,
+}
+
+impl Native<'_, '_> {
+    pub(crate) fn charge(&mut self, gas: u64) -> Result<(), Failure> {
+        self.run.gas.charge(gas).map_err(|_| Failure::OutOfGas)
+    }
+
+    fn charge_bytes(&mut self, flat: u64, bytes: usize) -> Result<(), Failure> {
+        self.charge(flat + self.run.schedule.storage_per_10_bytes * (bytes as u64 / 10))
+    }
+
+    pub(crate) fn get(&mut self, key: &str, field: &str) -> Result<Option<String>, Failure> {
+        let v = storage::map_get(self.run.state, self.me, key, field).map_err(Failure::Unknown)?;
+        self.charge_bytes(self.run.schedule.storage_read, key.len() + field.len() + v.as_ref().map_or(0, String::len))?;
+        Ok(v)
+    }
+
+    /// Writes `key[field]`; RAM goes to `payer`, else to whoever paid before, else to this contract.
+    pub(crate) fn put(&mut self, key: &str, field: &str, value: &str, payer: Option<&str>) -> Result<(), Failure> {
+        self.charge_bytes(self.run.schedule.storage_write, key.len() + field.len() + value.len())?;
+        storage::map_put(self.run.state, self.run.effects, self.me, self.me, key, field, value, payer).map_err(fail)
+    }
+
+    pub(crate) fn require_auth(&mut self, id: &str, perm: &str) -> Result<bool, Failure> {
+        let mut check = AuthCheck {
+            state: self.run.state,
+            publisher: &self.run.env.publisher,
+            signers: &self.run.env.signers,
+            auth_contracts: &self.frame.auth_contracts,
+            bytes_read: 0,
+        };
+        let ok = check.require(id, perm).map_err(fail)?;
+        let read = check.bytes_read;
+        self.charge_bytes(self.run.schedule.context, read)?;
+        Ok(ok)
+    }
+
+    /// Records `content` as a receipt of `<me>/<method>`.
+    pub(crate) fn receipt(&mut self, content: String) -> Result<(), Failure> {
+        self.charge(self.run.schedule.receipt_base + content.len() as u64)?;
+        let func_name = format!("{}/{}", self.me, self.frame.method);
+        self.run.effects.receipts.push(ReceiptEntry { func_name, content });
+        Ok(())
+    }
+}
+
+/// The account the development genesis creates and gives the native token's supply.
+pub const GENESIS_ADMIN: &str = "admin";
+/// Whole units of the native token in existence, all held by [`GENESIS_ADMIN`] at genesis
+/// (IOST's total supply).
+pub const NATIVE_SUPPLY: i64 = 90_000_000_000;
+/// Decimals of the native token.
+pub const NATIVE_DECIMALS: u32 = 8;
+
+/// Writes the genesis accounts and tokens into `state`: account `admin` (no keys:
+/// it signs as a listed signer or publisher) and the native token `iost`.
+pub(crate) fn genesis(state: &mut jsvm_state::TxState, schedule: &jsvm_runtime::GasSchedule) -> Result<(), String> {
+    use jsvm_runtime::{BlockEnv, Effects, GasMeter, TxEnv};
+    let mut gas = GasMeter::new(u64::MAX / 2);
+    let mut effects = Effects::default();
+    let block = BlockEnv { number: 0, parent_hash: String::new(), witness: String::new(), time: 0 };
+    let env = TxEnv {
+        hash: String::new(),
+        publisher: GENESIS_ADMIN.into(),
+        signers: Vec::new(),
+        time: 0,
+        gas_limit: 0,
+        actions: Vec::new(),
+    };
+    let mut run = TxRun { state, gas: &mut gas, effects: &mut effects, schedule, block: &block, env: &env };
+    let frame = CallFrame {
+        contract: ACCOUNT_CONTRACT.into(),
+        method: "signUp".into(),
+        owner: ACCOUNT_CONTRACT.into(),
+        caller: GENESIS_ADMIN.into(),
+        caller_is_account: true,
+        height: 1,
+        auth_contracts: Vec::new(),
+        nested: Vec::new(),
+    };
+    let describe = |f: Failure| format!("genesis failed: {f:?}");
+    sign_up(&mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT }, GENESIS_ADMIN, "", "", ACCOUNT_CONTRACT)
+        .map_err(describe)?;
+    token::genesis(&mut run, GENESIS_ADMIN, NATIVE_SUPPLY, NATIVE_DECIMALS).map_err(describe)
+}
