@@ -5,8 +5,13 @@ use jsvm_runtime::GasSchedule;
 /// How the VM runs contracts. Every bound here has a default a node can rely on.
 #[derive(Debug, Clone)]
 pub struct VmConfig {
-    /// Worker threads running contracts.
+    /// Most worker threads running contracts at once; the pool grows to this when
+    /// work queues.
     pub workers: usize,
+    /// Fewest worker threads kept, however idle (at least one).
+    pub min_workers: usize,
+    /// How long a worker above `min_workers` may wait for work before it exits.
+    pub worker_idle: Duration,
     /// Wall-clock budget of one transaction (all its actions together).
     pub tx_timeout: Duration,
     /// Heap bytes one run may use.
@@ -25,7 +30,9 @@ pub struct VmConfig {
 impl Default for VmConfig {
     fn default() -> Self {
         VmConfig {
-            workers: 2,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
+            min_workers: 1,
+            worker_idle: Duration::from_secs(2),
             tx_timeout: Duration::from_millis(1_000),
             memory_limit: 64 << 20,
             stack_limit: 1 << 20,
@@ -33,6 +40,13 @@ impl Default for VmConfig {
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
         }
+    }
+}
+
+impl VmConfig {
+    /// The pool's upper bound (at least one, at least `min_workers`).
+    pub fn max_workers(&self) -> usize {
+        self.workers.max(self.min_workers).max(1)
     }
 }
 

@@ -10,6 +10,9 @@ pub enum VmError {
     /// The store failed.
     #[error(transparent)]
     State(#[from] StateError),
+    /// A block to validate does not re-execute to the receipts or state root given.
+    #[error("block mismatch: {0}")]
+    BlockMismatch(String),
     /// A worker or engine could not start or died.
     #[error("vm failure: {0}")]
     Internal(String),

@@ -19,7 +19,7 @@ mod tx;
 
 pub use config::VmConfig;
 pub use error::VmError;
-pub use manager::{BlockOutcome, BlockRecord, VmManager, GAS_SCHEDULE_KEY};
+pub use manager::{BlockOutcome, BlockRecord, ProposedBlock, VmManager, GAS_SCHEDULE_KEY};
 pub use receipt::{Receipt, Status};
 pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 

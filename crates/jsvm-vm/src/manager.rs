@@ -32,6 +32,38 @@ pub struct BlockRecord {
     pub txs: Vec<Transaction>,
 }
 
+/// A block to validate: its transactions and time, and the receipts and state
+/// root its producer claims.
+#[derive(Debug, Clone)]
+pub struct ProposedBlock {
+    pub txs: Vec<Transaction>,
+    pub time: u64,
+    pub receipts: Vec<Receipt>,
+    pub state_root: [u8; 32],
+}
+
+/// The first receipt field in which `a` and `b` differ.
+fn first_difference(a: &Receipt, b: &Receipt) -> Option<&'static str> {
+    let fields: [(&str, bool); 10] = [
+        ("tx_hash", a.tx_hash == b.tx_hash),
+        ("status", a.status == b.status),
+        ("status_code", a.status_code == b.status_code),
+        ("message", a.message == b.message),
+        ("gas_used", a.gas_used == b.gas_used),
+        ("ram_usage", a.ram_usage == b.ram_usage),
+        ("returns", a.returns == b.returns),
+        ("receipts", a.receipts == b.receipts),
+        ("events", a.events == b.events),
+        ("block", a.block == b.block),
+    ];
+    fields.into_iter().find(|(_, same)| !same).map(|(name, _)| name)
+}
+
+/// One field of a receipt, as JSON, for a mismatch message.
+fn field_text(r: &Receipt, field: &str) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v.get(field).map(|f| f.to_string())).unwrap_or_default()
+}
+
 /// The one entrance: executes transactions and blocks, answers read-only
 /// queries, and commits each block to the store atomically.
 pub struct VmManager {
@@ -94,6 +126,56 @@ impl VmManager {
     /// anything runs.
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (commit, outcome) = self.run_block(txs, time)?;
+        self.commit(commit, outcome)
+    }
+
+    /// Re-executes a block another node produced and commits it only if every
+    /// receipt and the state root match the ones given. A mismatch commits
+    /// nothing and names the first transaction that differs.
+    pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
+        let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (commit, outcome) = self.run_block(block.txs.clone(), block.time)?;
+        if block.receipts.len() != outcome.receipts.len() {
+            return Err(VmError::BlockMismatch(format!(
+                "{} receipts given for {} transactions",
+                block.receipts.len(),
+                outcome.receipts.len()
+            )));
+        }
+        for (i, (given, got)) in block.receipts.iter().zip(&outcome.receipts).enumerate() {
+            if let Some(field) = first_difference(given, got) {
+                return Err(VmError::BlockMismatch(format!(
+                    "transaction #{i} {}: {field} differs: given {}, re-executed {}",
+                    got.tx_hash,
+                    field_text(given, field),
+                    field_text(got, field)
+                )));
+            }
+        }
+        if block.state_root != outcome.state_root {
+            return Err(VmError::BlockMismatch(format!(
+                "state root differs: given {}, re-executed {}",
+                hex::encode(block.state_root),
+                hex::encode(outcome.state_root)
+            )));
+        }
+        self.commit(commit, outcome)
+    }
+
+    /// Workers alive now, and the most alive at once so far.
+    pub fn workers(&self) -> (usize, usize) {
+        (self.pool.workers(), self.pool.peak_workers())
+    }
+
+    fn commit(&self, commit: BlockCommit, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
+        let new_head = self.store.commit_block(commit)?;
+        debug_assert_eq!(new_head.state_root, outcome.state_root);
+        Ok(outcome)
+    }
+
+    /// Executes `txs` as the next block without committing it.
+    fn run_block(&self, txs: Vec<Transaction>, time: u64) -> Result<(BlockCommit, BlockOutcome), VmError> {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
@@ -149,9 +231,7 @@ impl VmManager {
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        let new_head = self.store.commit_block(commit)?;
-        debug_assert_eq!(new_head.state_root, state_root);
-        Ok(BlockOutcome { height: new_head.height, state_root: new_head.state_root, receipts, logs })
+        Ok((commit, BlockOutcome { height: block.number, state_root, receipts, logs }))
     }
 
     /// Executes one transaction as a block of its own.

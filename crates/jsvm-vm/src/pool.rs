@@ -1,11 +1,14 @@
-//! Worker threads, each owning an engine. Jobs go through one queue; any free
-//! worker takes the next.
+//! Worker threads, each owning its engines. Jobs go through one queue; any free
+//! worker takes the next. The pool follows the load: a job that finds no idle
+//! worker starts one (up to `VmConfig::workers`), and a worker idle for
+//! `VmConfig::worker_idle` exits (down to `VmConfig::min_workers`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
+use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use jsvm_state::{Store, Writes};
 
 use crate::config::WORKER_STACK_BYTES;
@@ -15,28 +18,41 @@ use crate::{VmConfig, VmError};
 
 type Job = (TxJob, Sender<TxOutput>);
 
+/// What the workers and the submitters share.
+struct Shared {
+    config: Arc<VmConfig>,
+    store: Arc<dyn Store>,
+    jobs: Receiver<Job>,
+    /// Workers started and not yet exited.
+    live: AtomicUsize,
+    /// Workers waiting for a job.
+    idle: AtomicUsize,
+    /// Most workers alive at once since the pool started.
+    peak: AtomicUsize,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
 pub(crate) struct Pool {
     queue: Option<Sender<Job>>,
-    threads: Vec<JoinHandle<()>>,
+    shared: Arc<Shared>,
 }
 
 impl Pool {
-    /// Starts `config.workers` workers; fails if any engine cannot start.
+    /// Starts `config.min_workers` workers (at least one); fails if an engine cannot start.
     pub(crate) fn start(config: Arc<VmConfig>, store: Arc<dyn Store>) -> Result<Pool, VmError> {
         let (queue, jobs) = unbounded::<Job>();
-        let mut threads = Vec::new();
-        let mut ready = Vec::new();
-        for i in 0..config.workers.max(1) {
-            let (ok_tx, ok_rx) = bounded(1);
-            let (jobs, config, store) = (jobs.clone(), config.clone(), store.clone());
-            let handle = std::thread::Builder::new()
-                .name(format!("jsvm-worker-{i}"))
-                .stack_size(WORKER_STACK_BYTES)
-                .spawn(move || worker_loop(jobs, config, store, ok_tx))
-                .map_err(|e| VmError::Internal(format!("cannot start a worker thread: {e}")))?;
-            threads.push(handle);
-            ready.push(ok_rx);
-        }
+        let shared = Arc::new(Shared {
+            config: config.clone(),
+            store,
+            jobs,
+            live: AtomicUsize::new(0),
+            idle: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+            threads: Mutex::new(Vec::new()),
+        });
+        let pool = Pool { queue: Some(queue), shared };
+        let first = config.min_workers.clamp(1, config.max_workers());
+        let ready: Vec<_> = (0..first).map(|_| pool.spawn()).collect::<Result<_, _>>()?;
         for r in ready {
             match r.recv() {
                 Ok(Ok(())) => {}
@@ -44,7 +60,36 @@ impl Pool {
                 Err(_) => return Err(VmError::Internal("a worker died while starting".into())),
             }
         }
-        Ok(Pool { queue: Some(queue), threads })
+        Ok(pool)
+    }
+
+    /// Starts one worker if the bound allows; its readiness comes on the receiver.
+    fn spawn(&self) -> Result<Receiver<Result<(), String>>, VmError> {
+        let s = &self.shared;
+        let max = s.config.max_workers();
+        if s.live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < max).then_some(n + 1)).is_err() {
+            let (_, rx) = bounded(1);
+            return Ok(rx);
+        }
+        s.peak.fetch_max(s.live.load(Ordering::SeqCst), Ordering::SeqCst);
+        let (ok_tx, ok_rx) = bounded(1);
+        let shared = self.shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("jsvm-worker".into())
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn(move || worker_loop(shared, ok_tx));
+        match spawned {
+            Ok(handle) => {
+                let mut threads = s.threads.lock().unwrap_or_else(|e| e.into_inner());
+                threads.retain(|t| !t.is_finished());
+                threads.push(handle);
+                Ok(ok_rx)
+            }
+            Err(e) => {
+                s.live.fetch_sub(1, Ordering::SeqCst);
+                Err(VmError::Internal(format!("cannot start a worker thread: {e}")))
+            }
+        }
     }
 
     /// Runs one transaction on the next free worker and waits for it.
@@ -52,12 +97,37 @@ impl Pool {
         let (reply, answer) = bounded(1);
         let queue = self.queue.as_ref().ok_or_else(|| VmError::Internal("the pool is stopped".into()))?;
         queue.send((job, reply)).map_err(|_| VmError::Internal("no worker is running".into()))?;
+        // Nobody free to take it: grow (a worker that cannot start leaves the job to the others).
+        if self.shared.idle.load(Ordering::SeqCst) == 0 || self.shared.live.load(Ordering::SeqCst) == 0 {
+            let _ = self.spawn();
+        }
         answer.recv().map_err(|_| VmError::Internal("a worker died during a transaction".into()))
+    }
+
+    /// Workers alive now.
+    pub(crate) fn workers(&self) -> usize {
+        self.shared.live.load(Ordering::SeqCst)
+    }
+
+    /// Most workers alive at once so far.
+    pub(crate) fn peak_workers(&self) -> usize {
+        self.shared.peak.load(Ordering::SeqCst)
     }
 }
 
-fn worker_loop(jobs: Receiver<Job>, config: Arc<VmConfig>, store: Arc<dyn Store>, ready: Sender<Result<(), String>>) {
-    let mut worker = match Worker::new(config.clone(), store.clone()) {
+/// Leaves the pool's count when the worker's thread ends, however it ends.
+struct LiveGuard(Arc<Shared>);
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        self.0.live.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
+    let _live = LiveGuard(shared.clone());
+    let new_worker = || Worker::new(shared.config.clone(), shared.store.clone());
+    let mut worker = match new_worker() {
         Ok(w) => {
             let _ = ready.send(Ok(()));
             w
@@ -67,15 +137,33 @@ fn worker_loop(jobs: Receiver<Job>, config: Arc<VmConfig>, store: Arc<dyn Store>
             return;
         }
     };
-    for (job, reply) in jobs.iter() {
+    loop {
+        shared.idle.fetch_add(1, Ordering::SeqCst);
+        let next = shared.jobs.recv_timeout(shared.config.worker_idle);
+        shared.idle.fetch_sub(1, Ordering::SeqCst);
+        let (job, reply) = match next {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {
+                // Idle long enough: leave, unless that would go below the minimum.
+                let min = shared.config.min_workers.max(1);
+                let left = shared.live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n > min).then_some(n - 1));
+                if left.is_ok() {
+                    // Counted out already; the guard must not count again.
+                    std::mem::forget(_live);
+                    return;
+                }
+                continue;
+            }
+        };
         let block = job.block.number;
         let hash = bs58::encode(job.hash).into_string();
         let out = match catch_unwind(AssertUnwindSafe(|| worker.execute(job))) {
             Ok(out) => out,
             Err(_) => {
                 // A bug, not a contract's doing: answer with UNKNOWN_ERROR and
-                // replace the worker's engine, whose state is now suspect.
-                if let Ok(fresh) = Worker::new(config.clone(), store.clone()) {
+                // replace the worker's engines, whose state is now suspect.
+                if let Ok(fresh) = new_worker() {
                     worker = fresh;
                 }
                 crashed(hash, block)
@@ -108,7 +196,8 @@ fn crashed(tx_hash: String, block: u64) -> TxOutput {
 impl Drop for Pool {
     fn drop(&mut self) {
         self.queue.take(); // closes the queue; workers finish and exit
-        for t in self.threads.drain(..) {
+        let threads = std::mem::take(&mut *self.shared.threads.lock().unwrap_or_else(|e| e.into_inner()));
+        for t in threads {
             let _ = t.join();
         }
     }
