@@ -151,20 +151,13 @@ pub fn run(cli: Cli) -> CmdResult {
 }
 
 fn bench(quick: bool, out: &Path) -> CmdResult {
-    let rounds = if quick { 5 } else { 31 };
-    println!("gas meter overhead: median of {rounds} alternating runs per kernel, same QuickJS engine");
-    let results = jsvm_vm::meter_bench::meter_overhead(rounds)?;
-    println!("{:<22} {:>14} {:>14} {:>8}", "kernel", "metered µs", "unmetered µs", "ratio");
-    for r in &results {
-        println!("{:<22} {:>14.0} {:>14.0} {:>8.3}", r.kernel, r.metered_us, r.unmetered_us, r.ratio);
+    if cfg!(debug_assertions) {
+        eprintln!("note: this is a debug build; figures to report come from `cargo build --release` (make bench)");
     }
-    let geo = results.iter().map(|r| r.ratio.ln()).sum::<f64>() / results.len().max(1) as f64;
-    println!("{:<22} {:>14} {:>14} {:>8.3}", "geometric mean", "", "", geo.exp());
-    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let path = out.join("meter.json");
-    let json = serde_json::json!({"rounds": rounds, "kernels": results, "geometric_mean_ratio": geo.exp()});
-    std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap_or_default())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("written to {}", path.display());
+    let report = jsvm_bench::run(&jsvm_bench::Options { quick, out: out.to_path_buf() })?;
+    println!("{}", report.table());
+    for path in report.write(out)? {
+        println!("written: {}", path.display());
+    }
     Ok(())
 }

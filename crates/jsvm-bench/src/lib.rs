@@ -1,0 +1,235 @@
+//! jsvm's benchmark, run by `jsvm bench`: the JS token transfer through the full
+//! path (RocksDB and in-memory), on the bare engine with and without the meter,
+//! on Node's V8 and — with the `revm` feature — the same ERC-20 logic on revm,
+//! all in one process and one run; contract load times cold and warm; worker
+//! scaling; and the gas meter's overhead per kernel.
+//!
+//! Writes `results.json`, `summary.json` and `chart.png` under the output
+//! folder, and prints a table of ratios measured side by side.
+
+mod chart;
+mod engine_only;
+mod load;
+mod node;
+mod progress;
+#[cfg(feature = "revm")]
+mod revm_peer;
+mod scaling;
+pub mod token;
+
+use std::path::PathBuf;
+
+pub use load::{contract_of_size, LoadTiming};
+pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
+
+/// A throughput measurement.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Timing {
+    pub txs: usize,
+    pub seconds: f64,
+    pub tps: f64,
+    pub us_per_tx: f64,
+}
+
+impl Timing {
+    pub fn new(txs: usize, seconds: f64) -> Timing {
+        let seconds = seconds.max(1e-9);
+        Timing { txs, seconds, tps: txs as f64 / seconds, us_per_tx: seconds * 1e6 / txs.max(1) as f64 }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A short run (under two minutes): fewer transactions and rounds.
+    pub quick: bool,
+    /// Where results go.
+    pub out: PathBuf,
+}
+
+/// Everything one run measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub quick: bool,
+    pub cpus: usize,
+    pub token_rocks: Timing,
+    pub token_memory: Timing,
+    pub quickjs_metered: Timing,
+    pub quickjs_unmetered: Timing,
+    pub node_version: Option<String>,
+    pub node: Option<Timing>,
+    pub revm: Option<Timing>,
+    pub revm_note: String,
+    pub load: Vec<LoadTiming>,
+    pub scaling: Vec<ScalingPoint>,
+    pub block_parallelism: String,
+    pub meter: Vec<jsvm_vm::meter_bench::KernelTiming>,
+    pub meter_geomean: f64,
+}
+
+/// The ERC-20 peer on revm, when built in.
+fn revm_row(transfers: usize) -> Result<(Option<Timing>, String), String> {
+    #[cfg(feature = "revm")]
+    {
+        revm_peer::measure(transfers).map(|t| (Some(t), revm_peer::DESCRIPTION.to_string()))
+    }
+    #[cfg(not(feature = "revm"))]
+    {
+        let _ = transfers;
+        Ok((None, "revm not built in (build with the `revm` feature)".to_string()))
+    }
+}
+
+/// Runs every part, with a progress bar on stderr.
+pub fn run(opts: &Options) -> Result<Report, String> {
+    let q = opts.quick;
+    let mut bar = progress::Progress::new(8);
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    bar.step("JS token, full path, RocksDB");
+    let (blocks, per_block) = if q { (2, 1_000) } else { (2, 10_000) };
+    let token_rocks = token::measure(token::StoreKind::Rocks, blocks, per_block)?;
+    bar.step("JS token, full path, in-memory store");
+    let token_memory = token::measure(token::StoreKind::Memory, blocks, per_block)?;
+    bar.step("JS token on bare QuickJS, metered and unmetered");
+    let n = if q { 2_000 } else { 20_000 };
+    let quickjs_metered = engine_only::measure(true, n)?;
+    let quickjs_unmetered = engine_only::measure(false, n)?;
+    bar.step("JS token on Node's V8");
+    let node_version = node::version();
+    let node = node::measure(if q { 20_000 } else { 200_000 })?;
+    bar.step("ERC-20 on revm");
+    let (revm, revm_note) = revm_row(if q { 20_000 } else { 200_000 })?;
+    bar.step("contract loads, cold and warm");
+    let load = load::measure(&[1_000, 50_000, 200_000], if q { 5 } else { 21 })?;
+    bar.step("worker scaling");
+    let mut counts = vec![1];
+    while counts.last().is_some_and(|&c| c * 2 <= cpus.min(16)) {
+        counts.push(counts.last().unwrap_or(&1) * 2);
+    }
+    let scaling = scaling::measure(&counts, if q { 300 } else { 2_000 })?;
+    bar.step("gas meter overhead per kernel");
+    let meter = jsvm_vm::meter_bench::meter_overhead(if q { 5 } else { 31 })?;
+    let meter_geomean = (meter.iter().map(|k| k.ratio.ln()).sum::<f64>() / meter.len().max(1) as f64).exp();
+    bar.done();
+    Ok(Report {
+        quick: q,
+        cpus,
+        token_rocks,
+        token_memory,
+        quickjs_metered,
+        quickjs_unmetered,
+        node_version,
+        node,
+        revm,
+        revm_note,
+        load,
+        scaling,
+        block_parallelism: BLOCK_PARALLELISM.to_string(),
+        meter,
+        meter_geomean,
+    })
+}
+
+impl Report {
+    /// The throughput rows: (label, timing).
+    pub fn rows(&self) -> Vec<(String, Timing)> {
+        let mut rows = vec![
+            ("jsvm full path, RocksDB".to_string(), self.token_rocks),
+            ("jsvm full path, in-memory".to_string(), self.token_memory),
+            ("QuickJS metered, bare".to_string(), self.quickjs_metered),
+            ("QuickJS unmetered, bare".to_string(), self.quickjs_unmetered),
+        ];
+        if let Some(n) = self.node {
+            rows.push(("Node V8, one realm".to_string(), n));
+        }
+        if let Some(r) = self.revm {
+            rows.push(("revm ERC-20".to_string(), r));
+        }
+        rows
+    }
+
+    fn load_at(&self, size: usize) -> Option<&LoadTiming> {
+        self.load.iter().min_by_key(|l| l.size_bytes.abs_diff(size))
+    }
+
+    /// The headline figures (`summary.json`).
+    pub fn summary(&self) -> serde_json::Value {
+        let load50 = self.load_at(50_000);
+        serde_json::json!({
+            "token_transfer_tps": self.token_rocks.tps,
+            "token_transfer_tps_memory": self.token_memory.tps,
+            "rocks_vs_memory": self.token_rocks.tps / self.token_memory.tps,
+            "revm_erc20_tps": self.revm.map(|r| r.tps),
+            "ratio_vs_revm": self.revm.map(|r| self.token_rocks.tps / r.tps),
+            "ratio_vs_unmetered_quickjs": self.token_rocks.tps / self.quickjs_unmetered.tps,
+            "metered_vs_unmetered_quickjs": self.quickjs_metered.tps / self.quickjs_unmetered.tps,
+            "node_tps": self.node.map(|n| n.tps),
+            "warm_load_ms_50kb": load50.map(|l| l.warm_ms),
+            "cold_load_ms_50kb": load50.map(|l| l.cold_ms),
+            "warm_vs_cold_50kb": load50.map(|l| l.warm_vs_cold),
+            "meter_overhead_geomean": self.meter_geomean,
+            "quick": self.quick,
+        })
+    }
+
+    /// The table `jsvm bench` prints.
+    pub fn table(&self) -> String {
+        let mut t = String::new();
+        let revm = self.revm.map(|r| r.tps);
+        let unmetered = self.quickjs_unmetered.tps;
+        t.push_str(&format!("{:<28} {:>12} {:>10} {:>10} {:>14}\n", "token transfer", "tx/s", "µs/tx", "÷ revm", "÷ unmetered QJS"));
+        for (label, timing) in self.rows() {
+            let vs_revm = revm.map_or("-".to_string(), |r| format!("{:.3}", timing.tps / r));
+            t.push_str(&format!(
+                "{label:<28} {:>12.0} {:>10.1} {vs_revm:>10} {:>14.3}\n",
+                timing.tps,
+                timing.us_per_tx,
+                timing.tps / unmetered
+            ));
+        }
+        if self.revm.is_none() {
+            t.push_str(&format!("({})\n", self.revm_note));
+        }
+        if self.node.is_none() {
+            t.push_str("(node not found: no V8 row)\n");
+        }
+        t.push_str(&format!(
+            "RocksDB ÷ in-memory full path: {:.3}\n\n",
+            self.token_rocks.tps / self.token_memory.tps
+        ));
+        t.push_str(&format!("{:<28} {:>12} {:>10} {:>12}\n", "contract load", "cold ms", "warm ms", "cold ÷ warm"));
+        for l in &self.load {
+            t.push_str(&format!("{:<28} {:>12.3} {:>10.3} {:>12.1}\n", format!("{} bytes", l.size_bytes), l.cold_ms, l.warm_ms, l.warm_vs_cold));
+        }
+        t.push_str(&format!("\n{:<28} {:>12} {:>10}\n", "workers (queries)", "tx/s", "speedup"));
+        for p in &self.scaling {
+            t.push_str(&format!("{:<28} {:>12.0} {:>10.2}\n", p.workers, p.tps, p.speedup));
+        }
+        t.push_str(&format!("{}\n\n", self.block_parallelism));
+        t.push_str(&format!("{:<28} {:>12} {:>10} {:>10}\n", "gas meter, kernel", "metered µs", "bare µs", "ratio"));
+        for k in &self.meter {
+            t.push_str(&format!("{:<28} {:>12.0} {:>10.0} {:>10.3}\n", k.kernel, k.metered_us, k.unmetered_us, k.ratio));
+        }
+        t.push_str(&format!("{:<28} {:>12} {:>10} {:>10.3}\n", "geometric mean", "", "", self.meter_geomean));
+        t
+    }
+
+    /// Writes `results.json`, `summary.json` and `chart.png` into `out`.
+    pub fn write(&self, out: &std::path::Path) -> Result<Vec<PathBuf>, String> {
+        std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let write_json = |name: &str, v: &serde_json::Value| -> Result<PathBuf, String> {
+            let path = out.join(name);
+            std::fs::write(&path, serde_json::to_string_pretty(v).unwrap_or_default())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            Ok(path)
+        };
+        let results = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        let mut files = vec![write_json("results.json", &results)?, write_json("summary.json", &self.summary())?];
+        let chart = out.join("chart.png");
+        let rows: Vec<(String, f64)> = self.rows().into_iter().map(|(l, t)| (l, t.tps)).collect();
+        chart::write_png(&chart, "TOKEN TRANSFERS PER SECOND (ONE RUN)", &rows)?;
+        files.push(chart);
+        Ok(files)
+    }
+}
