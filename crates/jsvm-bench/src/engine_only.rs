@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
 use jsvm_engine::{Engine, Host, HostError, HostValue, Invocation, Limits, QuickJs};
-use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
+use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 use crate::token::{TOKEN_ABI, TOKEN_JS};
 use crate::Timing;
@@ -58,18 +58,16 @@ pub fn measure(metered: bool, n: usize) -> Result<Timing, String> {
         prepare_unmetered_for_benchmark(TOKEN_JS)
     };
     let code = engine.compile("token.js", &prepared)?;
-    let context = if metered {
-        r#"{"block":{},"tx":{},"gasLimit":4000000}"#
-    } else {
-        r#"{"block":{},"tx":{},"gasLimit":4000000,"meterBuiltins":false}"#
-    };
+    let context = r#"{"block":{},"tx":{},"gasLimit":4000000}"#;
+    let baseline_flag = engine.compile("<baseline>", UNMETERED_BASELINE_SOURCE)?;
+    let pre: Vec<&[u8]> =
+        if metered { vec![prelude.as_slice()] } else { vec![baseline_flag.as_slice(), prelude.as_slice()] };
     let mut host = MapHost::default();
     for i in 0..100 {
         host.values.insert(format!("balances\0holder{i}"), "1000000000".into());
     }
     let mut call = |i: usize| -> Result<(), String> {
         let args = serde_json::json!([format!("holder{}", i % 100), format!("holder{}", (i + 1) % 100), "1", ""]).to_string();
-        let pre = [prelude.as_slice()];
         let inv = Invocation {
             prelude: &pre,
             program: &code,

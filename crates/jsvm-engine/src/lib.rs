@@ -25,6 +25,8 @@ pub trait Engine {
     /// `name` appears in stack traces.
     fn compile(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String>;
 
-    /// Runs one invocation in a fresh realm and returns the entry's string result.
+    /// Runs one invocation and returns the entry's string result. The realm (lockdown
+    /// and prelude) may be reused from an earlier run with the same prelude; it is
+    /// hardened, so nothing one run does reaches the next.
     fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError>;
 }

@@ -30,6 +30,9 @@ pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
 pub const PRELUDE_SOURCE: &str = include_str!("prelude.js");
+/// A script that, evaluated before [`PRELUDE_SOURCE`], leaves built-ins unpriced:
+/// for the meter benchmark's unmetered baseline only.
+pub const UNMETERED_BASELINE_SOURCE: &str = "globalThis.__jsvm_unmetered = true;";
 /// The global entry function the prelude defines (see `prelude.js`).
 pub const ENTRY: &str = "__jsvm_invoke";
 /// Longest method result, in bytes.

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
 use jsvm_engine::{Engine, Host, HostError, HostValue, Invocation, Limits, QuickJs};
-use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
+use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 /// One kernel's timings: medians over the rounds, in microseconds.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -58,6 +58,7 @@ pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
 pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
     let mut engine = QuickJs::new()?;
     let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
+    let baseline_flag = engine.compile("<baseline>", UNMETERED_BASELINE_SOURCE)?;
     let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (name, body) in kernels {
@@ -67,12 +68,12 @@ pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<
             .prepared;
         let metered = engine.compile("kernel.js", &metered)?;
         let unmetered = engine.compile("kernel.js", &prepare_unmetered_for_benchmark(&source))?;
-        let ctx_on = r#"{"block":{},"tx":{},"gasLimit":2000000000}"#;
-        let ctx_off = r#"{"block":{},"tx":{},"gasLimit":2000000000,"meterBuiltins":false}"#;
-        let mut run = |code: &[u8], ctx: &str| -> Result<(Duration, String), String> {
-            let pre = [prelude.as_slice()];
+        let ctx = r#"{"block":{},"tx":{},"gasLimit":2000000000}"#;
+        let metered_prelude = [prelude.as_slice()];
+        let unmetered_prelude = [baseline_flag.as_slice(), prelude.as_slice()];
+        let mut run = |code: &[u8], pre: &[&[u8]]| -> Result<(Duration, String), String> {
             let inv = Invocation {
-                prelude: &pre,
+                prelude: pre,
                 program: code,
                 entry: ENTRY,
                 args: &["run", "[]", ctx],
@@ -88,8 +89,8 @@ pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<
         };
         let (mut on, mut off) = (Vec::new(), Vec::new());
         for _ in 0..rounds.max(1) {
-            let (a, ra) = run(&metered, ctx_on)?;
-            let (b, rb) = run(&unmetered, ctx_off)?;
+            let (a, ra) = run(&metered, &metered_prelude)?;
+            let (b, rb) = run(&unmetered, &unmetered_prelude)?;
             if ra != rb {
                 return Err(format!("{name}: metered and unmetered results differ: {ra} vs {rb}"));
             }

@@ -89,20 +89,22 @@ const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("recompile a regex", "const r = /a/; r.compile('(a+)+$');", &[ERR]),
     ("deeply nested run-time pattern", "new RegExp('('.repeat(5000) + 'a' + ')'.repeat(5000));", &[ERR]),
     ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
-    ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[OOG]),
-    ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[OOG]),
+    ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[ERR]),
+    ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[ERR]),
+    ("cheapen through an own property", "const s = 'ab'.repeat(1e6); s.indexOf = () => -1; for (;;) s.indexOf('z');", &[OOG, ERR]),
     ("split bomb", "const s = 'a,'.repeat(1e6); for (;;) s.split(',');", &[OOG, ERR]),
-    // Prototype pollution and global leaks meant to survive into the next transaction.
-    ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[OK]),
-    ("pollute toJSON", "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });", &[OK]),
-    ("replace Array.prototype.push", "Array.prototype.push = function () { return -1; };", &[OK]),
-    ("replace JSON.stringify", "JSON.stringify = () => 'hacked';", &[OK]),
-    ("replace String.prototype.repeat", "String.prototype.repeat = () => 'hacked';", &[OK]),
-    ("replace Math.max", "Math.max = () => -1;", &[OK]),
-    ("replace Error.prototype.toString", "Error.prototype.toString = () => 'hacked';", &[OK]),
-    ("leak a global", "globalThis.leak = 1;", &[OK]),
+    // Prototype pollution and global leaks meant to survive into the next transaction:
+    // refused on the spot, since the realm's intrinsics and global object are frozen.
+    ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[ERR]),
+    ("pollute toJSON", "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });", &[ERR]),
+    ("replace Array.prototype.push", "Array.prototype.push = function () { return -1; };", &[ERR]),
+    ("replace JSON.stringify", "JSON.stringify = () => 'hacked';", &[ERR]),
+    ("replace String.prototype.repeat", "String.prototype.repeat = () => 'hacked';", &[ERR]),
+    ("replace Math.max", "Math.max = () => -1;", &[ERR]),
+    ("replace Error.prototype.toString", "Error.prototype.toString = () => 'hacked';", &[ERR]),
+    ("leak a global", "globalThis.leak = 1;", &[ERR]),
     ("undeclared assignment (class code is strict)", "leakMe = 1;", &[ERR]),
-    ("replace sort", "Array.prototype.sort = function () { return this; };", &[OK]),
+    ("replace sort", "Array.prototype.sort = function () { return this; };", &[ERR]),
     ("overwrite storage.put", "storage.put = () => null;", &[ERR]),
     ("redefine the storage global", "Object.defineProperty(globalThis, 'storage', { value: {} });", &[ERR]),
     // Forbidden globals and the meter.
@@ -114,7 +116,8 @@ const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("Math.random", "Math.random();", &[ERR]),
     ("SharedArrayBuffer", "new SharedArrayBuffer(8);", &[ERR]),
     ("Promise", "Promise.resolve(1);", &[ERR]),
-    ("reach the meter through globalThis", "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}", &[OOG]),
+    ("reach the meter through globalThis", "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}", &[ERR]),
+    ("shadow the meter with a var", "var __x = 1; for (;;) {}", &[OOG]),
     ("reach the host function", "globalThis['__jsvm' + '_host']('put', 0, 'k', 'v', '');", &[ERR]),
     ("reach the entry", "globalThis['__jsvm' + '_invoke']();", &[ERR]),
     // Huge results and contents; coercion traps at the host boundary.
@@ -165,7 +168,9 @@ fn every_hostile_contract_gets_a_defined_status_and_leaves_no_trace() {
     assert!(ATTACKS.len() + REFUSED.len() >= 50);
     let c = Chain::new();
     let victim = c.deploy(VICTIM, &abi(&[("bump", &[]), ("probe", &[])]));
-    let clean = c.query(&victim, "probe", json!([])).returns[0].clone();
+    let probe = c.query(&victim, "probe", json!([]));
+    assert_eq!(probe.status, Status::Success, "{}", probe.message);
+    let clean = probe.returns[0].clone();
     let mut bumps = 0;
     for (name, body, allowed) in ATTACKS {
         let id = c.deploy(&attack_source(body), &attack_abi());

@@ -16,28 +16,41 @@ const LEAKY: &str = r#"
 let moduleCounter = 0;
 const cache = [];
 const bump = (() => { let hidden = 0; return () => ++hidden; })();
+function attempt(f) {
+    try { f(); return "changed"; } catch (e) { return e instanceof TypeError ? "refused" : "error: " + e; }
+}
 class Leaky {
     init() {}
     poke() {
         moduleCounter += 1;
         cache.push("x");
-        globalThis.leaked = (globalThis.leaked || 0) + 1;
-        Array.prototype.leakedMethod = function () { return "leaked"; };
-        Object.prototype.polluted = "yes";
-        String.prototype.trim = function () { return "hijacked"; };
-        JSON.stringify = function () { return "hijacked"; };
-        Math.max = function () { return -1; };
-        return JSON.parse('"' + [moduleCounter, cache.length, globalThis.leaked, bump()].join(",") + '"');
+        const tries = [
+            attempt(() => { globalThis.leaked = 1; }),
+            attempt(() => { Array.prototype.leakedMethod = function () { return "leaked"; }; }),
+            attempt(() => { Object.prototype.polluted = "yes"; }),
+            attempt(() => { String.prototype.trim = function () { return "hijacked"; }; }),
+            attempt(() => { JSON.stringify = function () { return "hijacked"; }; }),
+            attempt(() => { Math.max = function () { return -1; }; }),
+            attempt(() => { Object.defineProperty(globalThis, "sneaky", { value: 1 }); }),
+            attempt(() => { Object.setPrototypeOf(Array.prototype, null); }),
+            attempt(() => { delete Array.prototype.map; }),
+            attempt(() => { Object.getPrototypeOf(function* () {}).prototype.next = null; }),
+            attempt(() => { Object.getPrototypeOf([][Symbol.iterator]()).next = null; }),
+        ];
+        return [moduleCounter, cache.length, bump()].join(",") + "|" + tries.join(",");
     }
     look() {
         return [
             moduleCounter, cache.length, typeof globalThis.leaked, typeof [].leakedMethod, ({}).polluted,
-            " a ".trim(), JSON.stringify({ a: 1 }), Math.max(1, 2), bump(),
+            " a ".trim(), JSON.stringify({ a: 1 }), Math.max(1, 2), bump(), typeof globalThis.sneaky,
         ].map(String).join(",");
     }
 }
 module.exports = Leaky;
 "#;
+
+const POKED: &str = "1,1,1|refused,refused,refused,refused,refused,refused,refused,refused,refused,refused,refused";
+const PRISTINE: &str = "0,0,undefined,undefined,undefined,a,{\"a\":1},2,1,undefined";
 
 fn one_worker() -> Chain {
     Chain::with_config(VmConfig { workers: 1, min_workers: 1, ..VmConfig::default() })
@@ -51,13 +64,13 @@ fn nothing_survives_from_one_transaction_into_the_next() {
     for _ in 0..3 {
         let r = c.call(&id, "poke", json!([]));
         assert_eq!(r.status, Status::Success, "{}", r.message);
-        assert_eq!(r.returns[0], "1,1,1,1", "each run starts from the module's first state");
+        assert_eq!(r.returns[0], POKED, "each run starts from the module's first state; the realm is frozen");
         let r = c.call(&id, "look", json!([]));
-        assert_eq!(r.returns[0], "0,0,undefined,undefined,undefined,a,{\"a\":1},2,1");
+        assert_eq!(r.returns[0], PRISTINE);
     }
     // Inside one transaction, two actions are two runs: still nothing shared.
     let r = c.run("admin", vec![action(&id, "poke", json!([])), action(&id, "look", json!([]))]);
-    assert_eq!(r.returns, vec!["1,1,1,1", "0,0,undefined,undefined,undefined,a,{\"a\":1},2,1"]);
+    assert_eq!(r.returns, vec![POKED, PRISTINE]);
 }
 
 #[test]
@@ -68,7 +81,7 @@ fn a_callee_does_not_see_its_caller_s_realm_nor_the_caller_its_callee_s() {
 class Caller {
     init() {}
     run(other) {
-        Object.prototype.fromCaller = "caller";
+        try { Object.prototype.fromCaller = "caller"; } catch (e) {}
         blockchain.call(other, "poke", []);
         const seen = blockchain.call(other, "look", [])[0];
         return [seen, ({}).polluted === undefined, typeof [].leakedMethod].join("|");
@@ -79,7 +92,42 @@ module.exports = Caller;
     let id = c.deploy(caller, &abi(&[("run", &["string"])]));
     let r = c.call(&id, "run", json!([leaky]));
     assert_eq!(r.status, Status::Success, "{}", r.message);
-    assert_eq!(r.returns[0], "0,0,undefined,undefined,undefined,a,{\"a\":1},2,1|true|undefined");
+    assert_eq!(r.returns[0], format!("{PRISTINE}|true|undefined"));
+}
+
+#[test]
+fn ordinary_code_still_assigns_over_frozen_prototype_properties() {
+    // Assigning `name`, `toString`, `constructor`… on one's own objects must keep
+    // working although the prototypes that hold them are frozen.
+    let c = one_worker();
+    let src = r#"
+class MyError extends Error {
+    constructor(m) { super(m); this.name = "MyError"; }
+}
+function Legacy() {}
+Legacy.prototype = { constructor: Legacy };
+Legacy.prototype.toString = function () { return "legacy"; };
+class Ok {
+    init() {}
+    run() {
+        const o = {};
+        o.toString = () => "custom";
+        o.valueOf = () => 41;
+        const f = function () {};
+        f.toString = () => "f!";
+        let caught = "";
+        try { throw new MyError("boom"); } catch (e) { caught = String(e) + "/" + (e instanceof MyError); }
+        const arr = [3, 1, 2];
+        arr.push = function (x) { return "own push " + x; };
+        return [String(o), o + 1, String(f), caught, String(new Legacy()), arr.push(9), [1].push(2)].join("|");
+    }
+}
+module.exports = Ok;
+"#;
+    let id = c.deploy(src, &abi(&[("run", &[])]));
+    let r = c.call(&id, "run", json!([]));
+    assert_eq!(r.status, Status::Success, "{}", r.message);
+    assert_eq!(r.returns[0], "custom|42|f!|MyError: boom/true|legacy|own push 9|2");
 }
 
 const SLOW: &str = r#"

@@ -33,9 +33,11 @@ impl MemoryBudget {
         self.limit.set(self.used.get().saturating_add(extra));
     }
 
-    /// No limit (between runs: compiling, creating and freeing contexts).
+    /// No limit (between runs: compiling, creating and freeing contexts), and no
+    /// refusal on record.
     pub(crate) fn lift(&self) {
         self.limit.set(usize::MAX);
+        self.exceeded.set(false);
     }
 
     /// Whether an allocation was refused since the run started.

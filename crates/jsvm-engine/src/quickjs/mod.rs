@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use rquickjs::context::intrinsic;
 use rquickjs::function::Rest;
-use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Runtime, Value};
+use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Persistent, Runtime, Value};
 
 use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
 
@@ -40,9 +40,28 @@ struct RunState {
     host: Cell<Option<*mut (dyn Host + 'static)>>,
 }
 
-/// QuickJS (quickjs-ng through rquickjs): one runtime per worker thread, a
-/// fresh context per run.
+/// A realm built once and reused run after run: lockdown, the class libraries
+/// (the prelude), then every reachable object frozen. Each run evaluates the
+/// contract's code afresh (new module function, new module-level state, new
+/// instance) and calls the entry; frozen intrinsics and a frozen global object
+/// leave nothing for one run to hand to the next.
+struct HotRealm {
+    /// Which prelude built it.
+    key: u64,
+    entry: Persistent<Function<'static>>,
+    ctx: Context,
+}
+
+/// Runs between garbage collections of a hot realm (QuickJS frees most garbage at
+/// once by reference counting; this collects cycles).
+const RUNS_PER_GC: u32 = 64;
+
+/// QuickJS (quickjs-ng through rquickjs): one runtime per worker thread and
+/// call-stack height, one hot realm in it.
 pub struct QuickJs {
+    // Dropped before the runtime that owns its objects.
+    hot: Option<HotRealm>,
+    runs_since_gc: u32,
     rt: Runtime,
     state: Rc<RunState>,
     memory: Rc<MemoryBudget>,
@@ -69,7 +88,7 @@ impl QuickJs {
                 _ => false,
             }
         })));
-        let mut engine = QuickJs { rt, state, memory, lockdown: Vec::new() };
+        let mut engine = QuickJs { hot: None, runs_since_gc: 0, rt, state, memory, lockdown: Vec::new() };
         engine.lockdown = engine.compile("<lockdown>", LOCKDOWN_SOURCE)?;
         Ok(engine)
     }
@@ -78,11 +97,42 @@ impl QuickJs {
         Context::custom::<Intrinsics>(&self.rt).map_err(|e| RunError::Engine(e.to_string()))
     }
 
-    fn reset_after_run(&self) {
+    fn reset_after_run(&mut self) {
         self.state.host.set(None);
         self.state.deadline.set(None);
         self.memory.lift();
+        self.runs_since_gc += 1;
+        if self.runs_since_gc >= RUNS_PER_GC || self.hot.is_none() {
+            self.rt.run_gc();
+            self.runs_since_gc = 0;
+        }
+    }
+
+    /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
+    fn realm(&mut self, inv: &Invocation<'_>) -> Result<(Context, Persistent<Function<'static>>), RunError> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&inv.prelude, &mut hasher);
+        std::hash::Hash::hash(inv.entry, &mut hasher);
+        let key = std::hash::Hasher::finish(&hasher);
+        if let Some(hot) = self.hot.as_ref().filter(|h| h.key == key) {
+            return Ok((hot.ctx.clone(), hot.entry.clone()));
+        }
+        self.hot = None;
         self.rt.run_gc();
+        let ctx = self.new_context()?;
+        let st = self.state.clone();
+        let lockdown = &self.lockdown;
+        let memory = &self.memory;
+        let entry = ctx.with(|ctx| {
+            build_realm(&ctx, lockdown, inv, st.clone())
+                .map(|entry| Persistent::save(&ctx, entry))
+                .map_err(|e| match classify(&ctx, e, &st, memory) {
+                    RunError::Exception(m) => RunError::Engine(format!("the class libraries failed to load: {m}")),
+                    other => other,
+                })
+        })?;
+        self.hot = Some(HotRealm { key, entry: entry.clone(), ctx: ctx.clone() });
+        Ok((ctx, entry))
     }
 }
 
@@ -97,7 +147,8 @@ impl Engine for QuickJs {
     }
 
     fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
-        let st = &self.state;
+        let st = self.state.clone();
+        let st = &st;
         st.timed_out.set(false);
         st.abort.replace(None);
         // SAFETY: the pointer is cleared in `reset_after_run` before this function
@@ -109,11 +160,11 @@ impl Engine for QuickJs {
             if Instant::now() >= inv.limits.deadline {
                 return Err(RunError::Timeout);
             }
-            let ctx = self.new_context()?;
+            let (ctx, entry) = self.realm(inv)?;
             self.rt.set_max_stack_size(inv.limits.stack_bytes);
             self.memory.start_run(inv.limits.memory_bytes);
             let out = ctx.with(|ctx| {
-                let out = run_in(&ctx, &self.lockdown, inv, st.clone());
+                let out = run_in(&ctx, entry, inv);
                 out.map_err(|e| classify(&ctx, e, st, &self.memory))
             });
             // A run that hit the limit ends as out of memory even if the contract caught
@@ -123,6 +174,11 @@ impl Engine for QuickJs {
                 other => other,
             }
         })();
+        // A run cut short inside the engine (abort, deadline, memory, engine error) may
+        // have left the realm mid-way: build a new one for the next run.
+        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_))) {
+            self.hot = None;
+        }
         self.reset_after_run();
         result
     }
@@ -140,16 +196,27 @@ impl From<rquickjs::Error> for Failure {
     }
 }
 
-fn run_in(ctx: &Ctx<'_>, lockdown: &[u8], inv: &Invocation<'_>, st: Rc<RunState>) -> Result<String, Failure> {
+/// Builds a realm: the host function, lockdown, the prelude scripts; then takes
+/// the entry and the host function off the global object and hardens the realm.
+fn build_realm<'js>(ctx: &Ctx<'js>, lockdown: &[u8], inv: &Invocation<'_>, st: Rc<RunState>) -> Result<Function<'js>, Failure> {
     let globals = ctx.globals();
     globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
-    eval_bytecode(ctx, lockdown)?;
+    let harden = eval_bytecode(ctx, lockdown)?;
+    let harden = harden.as_function().cloned().ok_or_else(|| Failure::Engine("lockdown returned no harden function".into()))?;
     for script in inv.prelude {
         eval_bytecode(ctx, script)?;
     }
     let entry: Function = globals.get(inv.entry)?;
     globals.remove(inv.entry)?;
     globals.remove(HOST_FUNCTION)?;
+    harden.call::<_, ()>(())?;
+    Ok(entry)
+}
+
+/// One run in a hot realm: evaluate the program (a fresh module function every
+/// time) and hand it to the entry with the arguments.
+fn run_in(ctx: &Ctx<'_>, entry: Persistent<Function<'static>>, inv: &Invocation<'_>) -> Result<String, Failure> {
+    let entry = entry.restore(ctx)?;
     let program = eval_bytecode(ctx, inv.program)?;
     let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
     let out: Value = entry.call((program, Rest(args)))?;

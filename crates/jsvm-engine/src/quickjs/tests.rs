@@ -207,3 +207,13 @@ fn every_run_frees_everything_it_allocated() {
     }
     drop(e);
 }
+
+#[test]
+fn after_an_out_of_memory_run_the_next_run_has_its_whole_budget() {
+    let mut e = QuickJs::new().unwrap();
+    let mut h = TestHost::default();
+    let bomb = "(function () { const a = []; for (;;) a.push(new Array(1000).fill(1)); })";
+    assert_eq!(run_with(&mut e, bomb, &[], 5000, &mut h), Err(RunError::OutOfMemory));
+    let ok = "(function () { const a = []; for (let i = 0; i < 1000; i++) a.push(new Array(100).fill(i)); return a.length; })";
+    assert_eq!(run_with(&mut e, ok, &[], 5000, &mut h), Ok("1000".into()));
+}
