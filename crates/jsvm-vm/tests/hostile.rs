@@ -8,7 +8,7 @@ use common::{abi, action, set_code, Chain};
 use jsvm_vm::{Receipt, Status, Transaction};
 use serde_json::json;
 
-use Status::{GasRunOut as OOG, RuntimeError as ERR, Success as OK, Timeout as TIME};
+use Status::{GasRunOut as OOG, RuntimeError as ERR, Timeout as TIME};
 
 /// Looks at the realm a fresh transaction gets: any trace of an attack changes this text.
 const VICTIM: &str = r#"
