@@ -2,6 +2,7 @@ use jsvm_engine::{Host, HostError, HostValue};
 use jsvm_state::TxState;
 
 use crate::auth::is_authorized;
+use crate::natives;
 use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
 
 /// Longest receipt or event content, in bytes.
@@ -187,6 +188,7 @@ impl ContractHost<'_> {
                 self.effects.logs.push(line);
                 Ok(HostValue::Undefined)
             }
+            op if natives::handles(op) => natives::call(&s.natives, op, a, &mut |g| self.charge(g)),
             _ => Err(thrown(format!("unknown host operation {op}"))),
         }
     }

@@ -14,6 +14,7 @@ mod contract;
 mod gas;
 mod host;
 pub mod layout;
+pub mod natives;
 pub mod storage;
 
 pub use auth::{parse_signer, Signer};
@@ -24,7 +25,8 @@ pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
-pub const PRELUDE_SOURCE: &str = include_str!("prelude.js");
+/// `classlib.js` (the number classes and IOSTCrypto) comes first; prelude.js installs it.
+pub const PRELUDE_SOURCE: &str = concat!(include_str!("classlib.js"), include_str!("prelude.js"));
 /// The global entry function the prelude defines (see `prelude.js`).
 pub const ENTRY: &str = "__jsvm_invoke";
 /// Longest method result, in bytes.

@@ -214,6 +214,10 @@
   constant("blockchain", blockchain);
   constant("console", console);
   constant("require", require);
+  // BigNumber, Int64, Float64 and IOSTCrypto: classlib.js, evaluated just before this file.
+  const installClasslib = g.__jsvm_classlib;
+  delete g.__jsvm_classlib;
+  installClasslib(host, constant);
 
   // A method's return value as IOST turns it into a string.
   function resultString(r) {
