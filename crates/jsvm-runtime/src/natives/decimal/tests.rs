@@ -239,3 +239,62 @@ fn shifted() {
     assert_eq!(v(d("1.5").shifted_by(-3)), "0.0015");
     assert_eq!(v(d("1").shifted_by(2_000_000_000)), "Infinity");
 }
+
+/// Results of bignumber.js 7.2.1 itself, configured as IOST configures it, on
+/// random and edge-case operands: `[op, [args], result or null, error or null]`.
+/// Results are `valueOf()` strings (so -0 keeps its sign) or the method's own value.
+#[test]
+fn agrees_with_bignumber_js() {
+    let vectors: Vec<(String, Vec<String>, Option<String>, Option<String>)> =
+        serde_json::from_str(include_str!("bignumber-vectors.json")).unwrap();
+    let mut failures = Vec::new();
+    for (op, args, want, want_err) in &vectors {
+        let a = |i: usize| args[i].as_str();
+        let n = |i: usize| args[i].parse::<i64>().unwrap();
+        let got: Result<String, String> = (|| {
+            Ok(match op.as_str() {
+                "parse" => Dec::parse(a(0))?.value_of(),
+                "parseBase" => Dec::parse_base(a(0), n(1) as u32)?.value_of(),
+                "toBase" => d(a(0)).to_base_string(n(1) as u32)?,
+                _ => {
+                    let x = d(a(0));
+                    let y = || d(a(1));
+                    match op.as_str() {
+                        "plus" => x.plus(&y())?.value_of(),
+                        "minus" => x.minus(&y())?.value_of(),
+                        "times" => x.times(&y())?.value_of(),
+                        "div" => x.div(&y())?.value_of(),
+                        "idiv" => x.idiv(&y())?.value_of(),
+                        "mod" => x.modulo(&y())?.value_of(),
+                        "comparedTo" => match x.compare(&y()) {
+                            None => return Err("null".into()),
+                            Some(o) => (o as i8).to_string(),
+                        },
+                        "sqrt" => x.sqrt()?.value_of(),
+                        "toString" => x.to_js_string(),
+                        "pow" => x.pow(&y(), None)?.value_of(),
+                        "powMod" => x.pow(&y(), Some(&d(a(2))))?.value_of(),
+                        "toFixed" => x.to_fixed(Some(n(1)), n(2) as u8)?,
+                        "toFixedPlain" => x.to_fixed(None, ROUND_DOWN)?,
+                        "toExponential" => x.format(Some(n(1) + 1), n(2) as u8, 1)?,
+                        "toPrecision" => x.format(Some(n(1)), n(2) as u8, 2)?,
+                        "dp" => x.round_dp(n(1), n(2) as u8).value_of(),
+                        "integerValue" => x.round_dp(0, n(1) as u8).value_of(),
+                        "shiftedBy" => x.shifted_by(n(1))?.value_of(),
+                        other => panic!("unknown op {other}"),
+                    }
+                }
+            })
+        })();
+        let ok = match (&got, want, want_err) {
+            (Ok(g), Some(w), _) => g == w,
+            (Err(e), None, None) => e == "null",
+            (Err(e), _, Some(w)) => e.contains(w.trim_start_matches("[BigNumber Error] ")),
+            _ => false,
+        };
+        if !ok {
+            failures.push(format!("{op}{args:?}: got {got:?}, bignumber.js {want:?} {want_err:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+}
