@@ -354,6 +354,18 @@ impl Dec {
     /// fraction cut to 50 digits of that base.
     pub fn to_base_string(&self, base: u32) -> Result<String, String> {
         let Dec::Fin { neg, c, exp } = self else { return Ok(self.to_js_string()) };
+        if !(2..=36).contains(&base) {
+            return Err(format!("{BN_ERROR}Base out of range: {base}"));
+        }
+        // Bound the text before building it: the integer part has lead·log_b(10) digits.
+        let int_chars = (self.lead().max(0) as f64) * std::f64::consts::LN_10 / (base as f64).ln();
+        if int_chars > MAX_OUTPUT as f64 {
+            return Err(format!("BigNumber: output longer than {MAX_OUTPUT} characters"));
+        }
+        // Below base^-50 (≤ 10^-78) a fraction leaves no digit.
+        if self.lead() < -80 {
+            return Ok(if *neg && !c.is_zero() { "-0".into() } else { "0".into() });
+        }
         let (int, frac_num, frac_den) = if *exp >= 0 {
             (c * pow10(*exp as u64), BigUint::zero(), BigUint::one())
         } else {
@@ -613,6 +625,10 @@ impl Dec {
             (Dec::Fin { c, .. }, _) if c.is_zero() => return Ok(self.clone()),
             _ => {}
         }
+        // |x| < |y|: x itself (and no scaling of y's exponent, however large).
+        if self.abs().compare(&y.abs()) == Some(Ordering::Less) {
+            return Ok(self.clone());
+        }
         let (Dec::Fin { neg, c: cx, exp: ex }, Dec::Fin { c: cy, exp: ey, .. }) = (self, y) else { unreachable!() };
         // Both scaled to 10^m: x mod y = (cx·10^(ex-m) mod cy·10^(ey-m)) · 10^m. A large
         // gap in exponents is handled with a modular power, never by writing it out.
@@ -698,6 +714,11 @@ impl Dec {
             k = Some((POW_PRECISION + 13) / 14 + 2);
         }
         let Dec::Fin { c: nc, exp: nexp, .. } = n else { unreachable!() };
+        // Write the exponent (and, for a modular power, x and m) out only when it is small.
+        let m_lead = m.map_or(0, Dec::lead);
+        if n.lead() > MAX_DIGITS as i64 || (modexp && (self.lead().max(m_lead) > MAX_DIGITS as i64)) {
+            return Err(too_long("power"));
+        }
         let mut e = nc * pow10(*nexp as u64);
         if modexp {
             // Integers only here: |x|^n mod |m|, with the sign x^n has (JS % keeps it).

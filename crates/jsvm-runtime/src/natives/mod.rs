@@ -99,6 +99,7 @@ pub fn call(
             charge(flat)?;
             let text = s_arg(a, 0, "value")?;
             let d = match opt_int(a, 1) {
+                Some(b) if !(2..=36).contains(&b) => Err(format!("{}Base out of range: {b}", decimal::BN_ERROR)),
                 Some(b) => Dec::parse_base(text, b as u32),
                 None => Dec::parse(text),
             };
@@ -166,7 +167,6 @@ pub fn call(
             match (a.get(1), opt_int(a, 2)) {
                 (Some(HostValue::Number(sd)), rm) => {
                     let rm = rm.unwrap_or(decimal::ROUND_DOWN as i64) as u8;
-                    charge(costs.num_char.saturating_mul(*sd as u64))?;
                     Ok(out(x.round_sd(*sd as i64, rm)))
                 }
                 (zeros, _) => {
@@ -182,8 +182,9 @@ pub fn call(
         "num.format" => {
             // (x, kind, digits, rounding mode): kind is fixed, exponential, precision,
             // string (toString()) or a base (toString(base)).
+            // The digits asked for are paid with the output (bounded, and charged below).
             let digits = opt_int(a, 2);
-            charge(flat.saturating_add(costs.num_char.saturating_mul(digits.unwrap_or(0).unsigned_abs())))?;
+            charge(flat)?;
             let x = num(a, 0)?;
             let rm = opt_int(a, 3).unwrap_or(decimal::ROUND_DOWN as i64) as u8;
             let kind = s_arg(a, 1, "format")?;

@@ -103,6 +103,29 @@ fn remainder_takes_the_dividend_sign() {
     assert_eq!(v(d("3").modulo(&d("Infinity"))), "3");
     // A huge gap in exponents costs a modular power, not a huge number.
     assert_eq!(v(d("1e900000000").modulo(&d("7"))), "1");
+    assert_eq!(v(d("1.5").modulo(&d("1e900000000"))), "1.5");
+    assert_eq!(v(d("-1.5").modulo(&d("-2"))), "-1.5");
+}
+
+#[test]
+fn huge_exponents_never_get_written_out() {
+    // Each of these would need a number of 10^8+ digits if written out.
+    assert!(d("1e900000000").to_base_string(2).is_err());
+    assert_eq!(d("-1e-900000000").to_base_string(2).unwrap(), "-0");
+    assert!(d("1e900000000").pow(&d("2"), Some(&d("7"))).is_err());
+    assert!(d("0.99999999").pow(&d("1e900000000"), None).is_err());
+    assert!(d("1e900000000").to_fixed(None, ROUND_DOWN).is_err());
+    assert!(d("1e-900000000").to_fixed(None, ROUND_DOWN).is_err());
+    assert!(d("1e900000000").sqrt().is_err());
+    assert_eq!(v(d("1e-900000000").sqrt()), "0");
+    assert!(d("1e900000000").div(&d("1e-900000000")).is_err());
+    assert_eq!(v(d("1e-900000000").div(&d("1e900000000"))), "0");
+    assert!(d("1e900000000").minus(&d("1e-900000000")).is_err());
+    assert_eq!(d("1e900000000").compare(&d("1e-900000000")), Some(std::cmp::Ordering::Greater));
+    assert_eq!(v(d("1e900000000").times(&d("1e-900000000"))), "1");
+    assert_eq!(d("1e900000000").round_dp(5, ROUND_UP).value_of(), "1e+900000000");
+    assert_eq!(d("1e-900000000").round_dp(5, ROUND_UP).value_of(), "0.00001");
+    assert_eq!(v(d("1e-900000000").shifted_by(900_000_000)), "1");
 }
 
 #[test]
