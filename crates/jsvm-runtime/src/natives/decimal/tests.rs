@@ -263,13 +263,15 @@ fn shifted() {
     assert_eq!(v(d("1").shifted_by(2_000_000_000)), "Infinity");
 }
 
+/// `[op, [args], result, error]`, as recorded.
+type Vector = (String, Vec<String>, Option<String>, Option<String>);
+
 /// Results of bignumber.js 7.2.1 itself, configured as IOST configures it, on
 /// random and edge-case operands: `[op, [args], result or null, error or null]`.
 /// Results are `valueOf()` strings (so -0 keeps its sign) or the method's own value.
 #[test]
 fn agrees_with_bignumber_js() {
-    let vectors: Vec<(String, Vec<String>, Option<String>, Option<String>)> =
-        serde_json::from_str(include_str!("bignumber-vectors.json")).unwrap();
+    let vectors: Vec<Vector> = serde_json::from_str(include_str!("bignumber-vectors.json")).unwrap();
     let mut failures = Vec::new();
     for (op, args, want, want_err) in &vectors {
         let a = |i: usize| args[i].as_str();
