@@ -9,6 +9,11 @@
   const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
   const create = Object.create;
+  // String methods used below, captured before contract code could replace them.
+  const apply = Reflect.apply;
+  const strSlice = String.prototype.slice;
+  const strIndexOf = String.prototype.indexOf;
+  const slice = (s, from, to) => apply(strSlice, s, to === undefined ? [from] : [from, to]);
   const isArray = Array.isArray;
   const toStr = String;
   const toNum = Number;
@@ -94,12 +99,12 @@
     method(["sqrt", "squareRoot"], function () { return wrap(host("num.sqrt", valueOf(this))); });
     method(["abs", "absoluteValue"], function () {
       const v = valueOf(this);
-      return v[0] === "-" ? wrap(v.slice(1)) : wrap(v);
+      return v[0] === "-" ? wrap(slice(v, 1)) : wrap(v);
     });
     method(["negated"], function () {
       const v = valueOf(this);
       if (v === "NaN") return wrap(v);
-      return wrap(v[0] === "-" ? v.slice(1) : "-" + v);
+      return wrap(v[0] === "-" ? slice(v, 1) : "-" + v);
     });
     method(["comparedTo"], function (y, b) { return compare(this, y, b); });
     method(["eq", "isEqualTo"], function (y, b) { return compare(this, y, b) === 0; });
@@ -147,12 +152,12 @@
       const v = valueOf(this);
       if (v === "NaN" || v === "Infinity" || v === "-Infinity") return s;
       const neg = s[0] === "-";
-      const body = neg ? s.slice(1) : s;
-      const point = body.indexOf(".");
-      const int = point < 0 ? body : body.slice(0, point);
-      let grouped = int.slice(0, int.length % 3 || 3);
-      for (let i = int.length % 3 || 3; i < int.length; i += 3) grouped += "," + int.slice(i, i + 3);
-      return (neg ? "-" : "") + grouped + (point < 0 ? "" : body.slice(point));
+      const body = neg ? slice(s, 1) : s;
+      const point = apply(strIndexOf, body, ["."]);
+      const int = point < 0 ? body : slice(body, 0, point);
+      let grouped = slice(int, 0, int.length % 3 || 3);
+      for (let i = int.length % 3 || 3; i < int.length; i += 3) grouped += "," + slice(int, i, i + 3);
+      return (neg ? "-" : "") + grouped + (point < 0 ? "" : slice(body, point));
     });
     method(["toString"], function (b) {
       const v = valueOf(this);

@@ -69,6 +69,15 @@ class Numbers {
         out.push(new BigNumber(1).plus(1).toString());
         return out.join(",");
     }
+    // Replaced intrinsics do not change the classes' results.
+    intrinsics() {
+        String.prototype.slice = function () { return "x"; };
+        String.prototype.indexOf = function () { return 0; };
+        const out = [new BigNumber("-1.5").abs().toString(), new BigNumber("2").negated().toString(),
+                     new BigNumber("-1234567.5").toFormat(1), BigNumber.max(1, 2).toString(),
+                     new Int64(-3).negated().toString(), IOSTCrypto.sha3Hex("00").length];
+        return out.join("|");
+    }
     work(a, b, m, n) {
         const x = new BigNumber(a);
         let r;
@@ -102,6 +111,7 @@ fn numbers_abi() -> serde_json::Value {
         ("fPow", &["number"]),
         ("misc", &[]),
         ("tamper", &[]),
+        ("intrinsics", &[]),
         ("work", &["string", "string", "string", "number"]),
     ])
 }
@@ -189,6 +199,7 @@ fn bignumber_results() {
         r#"[true,false,true,"3","1.5","7",2.5,"{\"a\":\"1.5\"}","1.5","1.51","-0","0","9223372036854775807","6","\"42\"","12.00","1,234,567.89","ff","1000",false]"#
     );
     assert_eq!(ok(c.query(&id, "tamper", json!([]))), "TypeError,TypeError,TypeError,TypeError,2");
+    assert_eq!(ok(c.query(&id, "intrinsics", json!([]))), "1.5|-2|-1,234,567.5|2|3|64");
 }
 
 #[test]
