@@ -233,3 +233,46 @@ pub fn check_range(x: &Dec, kind: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GasSchedule;
+
+    #[test]
+    fn a_schedule_stored_before_natives_loads_with_their_defaults() {
+        let mut stored = serde_json::to_value(GasSchedule::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("natives");
+        let loaded: GasSchedule = serde_json::from_value(stored).unwrap();
+        assert_eq!(loaded, GasSchedule::default());
+        assert_eq!(loaded.natives, NativeCosts::default());
+    }
+
+    #[test]
+    fn prices_grow_with_operand_size() {
+        let costs = NativeCosts::default();
+        let price = |op: &str, a: &str, b: &str| {
+            let mut paid = 0;
+            let args = [HostValue::String(a.into()), HostValue::String(b.into())];
+            call(&costs, op, &args, &mut |g| {
+                paid += g;
+                Ok(())
+            })
+            .unwrap();
+            paid
+        };
+        let (small, big) = ("7".repeat(10), "7".repeat(1000));
+        for op in ["num.plus", "num.times", "num.div", "num.mod", "num.cmp"] {
+            assert!(price(op, &big, &big) > 20 * price(op, &small, &small), "{op}");
+        }
+        assert_eq!(price("num.plus", "1", "2"), 20 + 2 * 2);
+        assert!(price("num.times", &big, &big) > price("num.plus", &big, &big) + 15_000);
+    }
+
+    #[test]
+    fn out_of_gas_stops_the_work() {
+        let args = [HostValue::String("2".into()), HostValue::String("3".into())];
+        let r = call(&NativeCosts::default(), "num.plus", &args, &mut |_| Err(HostError::Abort("out of gas".into())));
+        assert_eq!(r, Err(HostError::Abort("out of gas".into())));
+    }
+}
