@@ -365,6 +365,12 @@ fn crypto_verify() {
         other[31] ^= 0x80;
         assert_eq!(call(&other), "0");
     }
+    // IOST's fixed secp256k1 vector (go-iost crypto/algorithm_test.go): key and signature of sha3("hello world").
+    let hash = Sha3_256::digest(b"hello world");
+    let sig = "41cAgE8u93ha5zDp5aqPyxvVSHN7G5mocZMgkyedpg1WdaNqN72KAndw8Bv7SpGGmxYy28XXiF28WyCHDn8AFDzv";
+    let key = "mN6t6fLnSW2iYx7QkCVFZMDseCU2BjednbfCF7NeXcPj";
+    assert_eq!(ok(c.query(&id, "verify", json!(["secp256k1", b58(&hash), sig, key]))), "1");
+    assert_eq!(ok(c.query(&id, "verify", json!(["ed25519", b58(&hash), sig, key]))), "0");
     // Garbage in: not base58, wrong lengths.
     assert_eq!(ok(c.query(&id, "verify", json!(["ed25519", "0OIl", "x", "y"]))), "0");
 }

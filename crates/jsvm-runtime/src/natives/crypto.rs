@@ -119,6 +119,44 @@ mod tests {
         assert_eq!(sha3_base58(""), bs58::encode(Sha3_256::digest(b"")).into_string());
     }
 
+    // IOST's own fixed vectors (go-iost crypto/algorithm_test.go, common/crypto_test.go).
+    const IOST_SECP_SECKEY: &str = "3W7YGWd2XjuMVSP2wEhTnGaPs6S5A9UpHpDSyLMc2xYb";
+    const IOST_SECP_PUBKEY: &str = "mN6t6fLnSW2iYx7QkCVFZMDseCU2BjednbfCF7NeXcPj";
+    const IOST_SECP_SIG: &str =
+        "41cAgE8u93ha5zDp5aqPyxvVSHN7G5mocZMgkyedpg1WdaNqN72KAndw8Bv7SpGGmxYy28XXiF28WyCHDn8AFDzv";
+    const IOST_ED25519_SECKEY: &str =
+        "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
+
+    #[test]
+    fn iost_fixed_vectors() {
+        assert_eq!(
+            hex::encode(Sha3_256::digest(b"abc")),
+            "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532"
+        );
+        assert_eq!(b58("abc"), vec![0x01, 0xB9, 0x7B]);
+        // secp256k1: IOST's key, its public key and its (deterministic) signature of sha3("hello world").
+        let hash = Sha3_256::digest(b"hello world");
+        let (sig, key) = (b58(IOST_SECP_SIG), b58(IOST_SECP_PUBKEY));
+        assert!(verify("secp256k1", &hash, &sig, &key));
+        assert!(!verify("secp256k1", &Sha3_256::digest(b"hello world!"), &sig, &key));
+        {
+            use k256::ecdsa::{signature::hazmat::PrehashSigner, Signature, SigningKey};
+            let sk = SigningKey::from_slice(&b58(IOST_SECP_SECKEY)).unwrap();
+            assert_eq!(sk.verifying_key().to_encoded_point(true).as_bytes(), key.as_slice());
+            let ours: Signature = sk.sign_prehash(&hash).unwrap();
+            assert_eq!(ours.normalize_s().unwrap_or(ours).to_bytes().as_slice(), sig.as_slice());
+        }
+        // ed25519: IOST's 64-byte secret key is seed ‖ public key.
+        {
+            use ed25519_dalek::{Signer, SigningKey};
+            let sk = b58(IOST_ED25519_SECKEY);
+            let key = SigningKey::from_bytes(&sk[..32].try_into().unwrap());
+            assert_eq!(key.verifying_key().to_bytes().as_slice(), &sk[32..]);
+            let sig = key.sign(b"hello world").to_bytes();
+            assert!(verify("ed25519", b"hello world", &sig, &sk[32..]));
+        }
+    }
+
     #[test]
     fn ed25519_signatures() {
         use ed25519_dalek::{Signer, SigningKey};
