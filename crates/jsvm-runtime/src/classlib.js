@@ -139,10 +139,10 @@
     });
     function format(x, kind, digits, rm, min) {
       const v = valueOf(x);
-      const mode = roundingMode(rm);
+      // bignumber.js checks the digit count first, then the rounding mode.
       if (digits !== undefined && digits !== null) intArg(digits, min, MAX);
       else digits = undefined;
-      return host("num.format", v, kind, digits, mode);
+      return host("num.format", v, kind, digits, roundingMode(rm));
     }
     method(["toFixed"], function (dp, rm) { return format(this, "fixed", dp, rm, 0); });
     method(["toExponential"], function (dp, rm) { return format(this, "exponential", dp, rm, 0); });
