@@ -374,3 +374,22 @@ fn crypto_verify() {
     // Garbage in: not base58, wrong lengths.
     assert_eq!(ok(c.query(&id, "verify", json!(["ed25519", "0OIl", "x", "y"]))), "0");
 }
+
+/// 146 expressions over BigNumber, Int64 and Float64 (JS-number inputs, bases,
+/// rounding modes, argument errors, coercions, overflow messages), with the
+/// results bignumber.js 7.2.1 and IOST's int64.js/float64.js give for them under
+/// IOST's configuration (tests/data/numbers_oracle.json).
+#[test]
+fn expressions_agree_with_iost_libraries() {
+    let c = Chain::new();
+    let id = c.deploy(include_str!("data/numbers_oracle.js"), &abi(&[("all", &[])]));
+    let got: Vec<String> = serde_json::from_str(&ok(c.query(&id, "all", json!([])))).unwrap();
+    let want: Vec<String> = serde_json::from_str(include_str!("data/numbers_oracle.json")).unwrap();
+    let cases: Vec<&str> = include_str!("data/numbers_oracle.js").lines().filter_map(|l| l.trim().strip_prefix("() => ")).collect();
+    assert_eq!(got.len(), want.len());
+    let diffs: Vec<String> = (0..want.len())
+        .filter(|&i| got[i] != want[i])
+        .map(|i| format!("{}: got {:?}, IOST {:?}", cases[i], got[i], want[i]))
+        .collect();
+    assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), want.len(), diffs.join("\n"));
+}
