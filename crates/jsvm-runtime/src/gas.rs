@@ -1,6 +1,8 @@
 use jsvm_compiler::MeterCosts;
 use serde::{Deserialize, Serialize};
 
+use crate::natives::NativeCosts;
+
 /// What each priced operation costs, in gas. Data with a version: the version
 /// is part of the code-cache key and of every receipt's meaning.
 /// docs/gas.md explains each price.
@@ -34,6 +36,9 @@ pub struct GasSchedule {
     pub result_byte: u64,
     /// Static costs of JavaScript, injected at compile time (docs/gas.md).
     pub js: MeterCosts,
+    /// BigNumber/Int64/Float64 and IOSTCrypto (absent from schedules stored before them).
+    #[serde(default)]
+    pub natives: NativeCosts,
 }
 
 impl Default for GasSchedule {
@@ -53,6 +58,7 @@ impl Default for GasSchedule {
             log_base: 10,
             result_byte: 1,
             js: MeterCosts::default(),
+            natives: NativeCosts::default(),
         }
     }
 }

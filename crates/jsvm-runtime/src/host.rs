@@ -3,6 +3,7 @@ use jsvm_state::TxState;
 
 use crate::auth::AuthCheck;
 use crate::calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
+use crate::natives;
 use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
 
 /// Longest receipt or event content, in bytes.
@@ -247,6 +248,7 @@ impl ContractHost<'_> {
                 self.effects.logs.push(line);
                 Ok(HostValue::Undefined)
             }
+            op if natives::handles(op) => natives::call(&s.natives, op, a, &mut |g| self.charge(g)),
             _ => Err(thrown(format!("unknown host operation {op}"))),
         }
     }

@@ -15,6 +15,7 @@ mod contract;
 mod gas;
 mod host;
 pub mod layout;
+pub mod natives;
 pub mod storage;
 
 pub use auth::{
@@ -29,7 +30,8 @@ pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
-pub const PRELUDE_SOURCE: &str = include_str!("prelude.js");
+/// `classlib.js` (the number classes and IOSTCrypto) comes first; prelude.js installs it.
+pub const PRELUDE_SOURCE: &str = concat!(include_str!("classlib.js"), include_str!("prelude.js"));
 /// A script that, evaluated before [`PRELUDE_SOURCE`], leaves built-ins unpriced:
 /// for the meter benchmark's unmetered baseline only.
 pub const UNMETERED_BASELINE_SOURCE: &str = "globalThis.__jsvm_unmetered = true;";

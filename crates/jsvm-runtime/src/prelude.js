@@ -232,6 +232,10 @@
   constant("blockchain", blockchain);
   constant("console", console);
   constant("require", require);
+  // BigNumber, Int64, Float64 and IOSTCrypto: classlib.js, evaluated just before this file.
+  const installClasslib = g.__jsvm_classlib;
+  delete g.__jsvm_classlib;
+  installClasslib(host, constant);
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.

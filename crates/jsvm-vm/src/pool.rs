@@ -97,8 +97,9 @@ impl Pool {
         let (reply, answer) = bounded(1);
         let queue = self.queue.as_ref().ok_or_else(|| VmError::Internal("the pool is stopped".into()))?;
         queue.send((job, reply)).map_err(|_| VmError::Internal("no worker is running".into()))?;
-        // Nobody free to take it: grow (a worker that cannot start leaves the job to the others).
-        if self.shared.idle.load(Ordering::SeqCst) == 0 || self.shared.live.load(Ordering::SeqCst) == 0 {
+        // More jobs waiting than workers free to take them: grow (a worker that cannot
+        // start leaves the job to the others).
+        if queue.len() > self.shared.idle.load(Ordering::SeqCst) {
             let _ = self.spawn();
         }
         answer.recv().map_err(|_| VmError::Internal("a worker died during a transaction".into()))
@@ -129,6 +130,8 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
     let new_worker = || Worker::new(shared.config.clone(), shared.store.clone());
     let mut worker = match new_worker() {
         Ok(w) => {
+            // Counted as free before anyone hears it is ready.
+            shared.idle.fetch_add(1, Ordering::SeqCst);
             let _ = ready.send(Ok(()));
             w
         }
@@ -138,18 +141,23 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
         }
     };
     loop {
-        shared.idle.fetch_add(1, Ordering::SeqCst);
         let next = shared.jobs.recv_timeout(shared.config.worker_idle);
-        shared.idle.fetch_sub(1, Ordering::SeqCst);
         let (job, reply) = match next {
-            Ok(job) => job,
-            Err(RecvTimeoutError::Disconnected) => return,
+            Ok(job) => {
+                shared.idle.fetch_sub(1, Ordering::SeqCst);
+                job
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                shared.idle.fetch_sub(1, Ordering::SeqCst);
+                return;
+            }
             Err(RecvTimeoutError::Timeout) => {
                 // Idle long enough: leave, unless that would go below the minimum.
                 let min = shared.config.min_workers.max(1);
                 let left = shared.live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n > min).then_some(n - 1));
                 if left.is_ok() {
                     // Counted out already; the guard must not count again.
+                    shared.idle.fetch_sub(1, Ordering::SeqCst);
                     std::mem::forget(_live);
                     return;
                 }
@@ -169,6 +177,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 crashed(hash, block)
             }
         };
+        shared.idle.fetch_add(1, Ordering::SeqCst);
         let _ = reply.send(out);
     }
 }
