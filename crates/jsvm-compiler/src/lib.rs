@@ -13,6 +13,7 @@
 
 mod abi;
 mod args;
+mod bundle;
 mod contract;
 mod error;
 mod meter;
@@ -25,6 +26,7 @@ pub use abi::{
     parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, ABI_LANG, MAX_ABI_ARGS,
     MAX_ABI_METHODS, MAX_METHOD_NAME_LEN,
 };
+pub use bundle::{bundle_lines, map_positions, parse_bundle, Bundle, BundleLines, BundleModule, BUNDLE_VERSION, MAX_MODULES};
 pub use args::{decode_args, ArgError, MAX_ARGS_BYTES};
 pub use contract::{
     compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jsvm_compiler::decode_args;
+use jsvm_compiler::{bundle_lines, decode_args, map_positions};
 use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, Signer, TxEnv, ENTRY,
@@ -63,6 +63,15 @@ impl From<RunError> for Failure {
             RunError::OutOfMemory => Failure::OutOfMemory,
             RunError::Engine(m) => Failure::Unknown(m),
         }
+    }
+}
+
+/// `text` with positions in a bundle's compiled program turned into the author's
+/// `file:line:column` (a single-file contract's positions are already the author's).
+fn author_positions(record: &ContractRecord, text: &str) -> String {
+    match bundle_lines(&record.source) {
+        Some(lines) => map_positions(text, &format!("{}.js", record.id), &lines),
+        None => text.to_string(),
     }
 }
 
@@ -224,7 +233,7 @@ impl Worker {
         self.code
             .get(&mut self.engine, run.schedule.version, record)
             .map(|_| ())
-            .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))
+            .map_err(|e| Failure::Runtime(format!("validate code error: {}", author_positions(record, &e))))
     }
 
     /// Runs `record.method(...args)` in a fresh realm; `args` is a JSON array.
@@ -274,7 +283,10 @@ impl Worker {
             effects: &mut run.effects,
             js_gas: 0,
         };
-        let out = self.engine.run(&inv, &mut host)?;
+        let out = self.engine.run(&inv, &mut host).map_err(|e| match Failure::from(e) {
+            Failure::Runtime(m) => Failure::Runtime(author_positions(record, &m)),
+            other => other,
+        })?;
         if out.len() > MAX_RESULT_BYTES {
             return Err(Failure::Runtime(format!("result too long: {} bytes, at most {MAX_RESULT_BYTES}", out.len())));
         }
