@@ -127,9 +127,9 @@ const MODULE_OPEN: &str = "function (module, exports, require) {";
 /// entry's module object; `require` the built-in one (storage, blockchain).
 const LOADER: &str = r#"return [function (module, exports, require) {
 var cache = [];
-function load(i, m) {
+function load(i) {
   if (cache[i] !== undefined) return cache[i].exports;
-  if (m === undefined) m = { exports: {} };
+  var m = { exports: {} };
   m.id = __jsvm_ids[i]; m.filename = __jsvm_ids[i]; m.loaded = false;
   cache[i] = m;
   var deps = __jsvm_deps[i];
@@ -144,9 +144,8 @@ function load(i, m) {
   m.loaded = true;
   return m.exports;
 }
-load(__jsvm_entry, module);
-var e = module.exports;
-if (e !== null && (typeof e === "object" || typeof e === "function") && e.__esModule === true) module.exports = e.default;
+var e = load(__jsvm_entry);
+module.exports = e !== null && (typeof e === "object" || typeof e === "function") && e.__esModule === true ? e.default : e;
 }, function () { return __jsvm_lim - __jsvm_left; }, function (n) { if ((__jsvm_left -= n) < 0) __jsvm_oog(); }]; })"#;
 
 /// Where each module's lines are in a compiled bundle.
