@@ -8,8 +8,11 @@ use common::{abi, Chain};
 use jsvm_vm::Status;
 use serde_json::{json, Value};
 
-/// A bundle's deployed code from (id, source, deps) triples.
-fn bundle(entry: &str, modules: &[(&str, &str, &[(&str, &str)])]) -> String {
+/// One module: id, source, and its (request, module id) pairs.
+type Module<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// A bundle's deployed code.
+fn bundle(entry: &str, modules: &[Module]) -> String {
     let mut map = serde_json::Map::new();
     for (id, source, deps) in modules {
         let deps: serde_json::Map<String, Value> = deps.iter().map(|(r, t)| (r.to_string(), json!(t))).collect();

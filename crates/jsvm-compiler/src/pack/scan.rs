@@ -95,7 +95,7 @@ fn scan_on_this_thread(source: &str, typescript: bool) -> Result<Scanned, ScanEr
     if let Some(error) = parsed.diagnostics.errors().next() {
         let label = error.labels.iter().find(|l| l.primary()).or_else(|| error.labels.first());
         let offset = label.map_or(0, |l| l.offset());
-        return Err(err(u32::try_from(offset).unwrap_or(u32::MAX), format!("syntax error: {}", error.message)));
+        return Err(err(offset, format!("syntax error: {}", error.message)));
     }
     if let Some(span) = parsed.module_record.import_metas.first() {
         return Err(err(span.start, "import.meta is not supported"));
