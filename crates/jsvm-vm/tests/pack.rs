@@ -152,6 +152,29 @@ fn es_modules_become_commonjs_with_node_interop() {
 }
 
 #[test]
+fn named_imports_are_live_bindings_in_a_cycle() {
+    let packed = pack(&[
+        (
+            "index.js",
+            "import { even } from './even';\nimport { odd as isOdd, counter, bump } from './odd';\n\
+             export default class C {\n    init() {}\n    /** @param {number} n */\n    \
+             check(n) { bump(); bump(); const o = { isOdd, counter }; return [even(n), isOdd(n), counter, o.counter, typeof o.isOdd]; }\n    \
+             /** @param {number} isOdd */\n    shadow(isOdd) { return isOdd; }\n}\n",
+        ),
+        ("even.js", "import { odd } from './odd';\nexport function even(n) { return n === 0 ? true : odd(n - 1); }\n"),
+        (
+            "odd.js",
+            "import { even } from './even';\nexport let counter = 0;\nexport function bump() { counter += 1; }\n\
+             export function odd(n) { return n === 0 ? false : even(n - 1); }\n",
+        ),
+    ]);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "check", json!([7])), r#"[false,true,2,2,"function"]"#);
+    assert_eq!(ret(&chain, &id, "shadow", json!([5])), "5");
+}
+
+#[test]
 fn es_module_cycles_see_exports_through_live_getters() {
     let packed = pack(&[
         (

@@ -12,6 +12,7 @@
 //!   into getters on `exports`, all in one line put before the file's first line;
 //!   `export default class X` ends the file with `exports.default = X;` on a line of its own.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::thread;
 
 use oxc::allocator::Allocator;
@@ -129,6 +130,13 @@ struct Scanner<'s> {
     tail: Option<String>,
     default_class: Option<String>,
     temps: usize,
+    /// Imported bindings, in order: local name → the expression that reads it.
+    bindings: Vec<(String, String)>,
+    /// Names bound more than once in the file (an import shadowed somewhere): such imports
+    /// are copied into a constant rather than rewritten at each use.
+    rebound: BTreeSet<String>,
+    /// Local exports: (exported name, local name), resolved when the header is written.
+    local_exports: Vec<(String, String)>,
 }
 
 /// `(v && v.__esModule ? v.default : v)`: a default import with Node's interop.
@@ -220,6 +228,9 @@ impl<'s> Scanner<'s> {
             tail: None,
             default_class: None,
             temps: 0,
+            bindings: Vec::new(),
+            rebound: BTreeSet::new(),
+            local_exports: Vec::new(),
         }
     }
 
@@ -299,12 +310,32 @@ impl<'s> Scanner<'s> {
         }
     }
 
+    /// The expression that reads imported binding `name` where it is used, when uses are
+    /// rewritten (live bindings, as in ES modules).
+    fn live(&self, name: &str) -> Option<&str> {
+        if self.rebound.contains(name) {
+            return None;
+        }
+        self.bindings.iter().find(|(local, _)| local == name).map(|(_, value)| value.as_str())
+    }
+
     fn program(&mut self, program: &Program) -> Result<(), ScanError> {
         if let Some(h) = &program.hashbang {
             return Err(err(h.span.start, "a '#!' line is not allowed in a contract file"));
         }
+        let mut counter = BindingCounter::default();
+        counter.visit_program(program);
+        self.rebound = counter.counts.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| name).collect();
+        // Imports first (they are hoisted), so that uses anywhere in the file see them.
         for statement in &program.body {
-            self.top_statement(statement);
+            if matches!(statement, Statement::ImportDeclaration(_)) {
+                self.top_statement(statement);
+            }
+        }
+        for statement in &program.body {
+            if !matches!(statement, Statement::ImportDeclaration(_)) {
+                self.top_statement(statement);
+            }
         }
         Ok(())
     }
@@ -334,24 +365,28 @@ impl<'s> Scanner<'s> {
                     return;
                 }
                 let v = self.temp();
-                let mut text = format!("var {v} = require({source});");
+                self.imports.push(format!("var {v} = require({source});"));
                 for s in specifiers {
                     let (local, value) = match s {
                         ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (s.local.name.to_string(), interop_default(&v)),
-                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => (s.local.name.to_string(), interop_namespace(&v)),
+                        ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                            // A namespace is an object: a constant binding is already live.
+                            let local = s.local.name.to_string();
+                            self.imports.push(format!("const {local} = {};", interop_namespace(&v)));
+                            continue;
+                        }
                         ImportDeclarationSpecifier::ImportSpecifier(s) => {
                             let imported = export_name(&s.imported);
                             let value = if imported == "default" {
                                 interop_default(&v)
                             } else {
-                                format!("{v}[{}]", js_string(&imported))
+                                format!("(0, {v}[{}])", js_string(&imported))
                             };
                             (s.local.name.to_string(), value)
                         }
                     };
-                    text.push_str(&format!("const {local} = {value};"));
+                    self.bindings.push((local, value));
                 }
-                self.imports.push(text);
             }
             Statement::ExportDeclaration(d) => {
                 self.esm = true;
@@ -382,7 +417,7 @@ impl<'s> Scanner<'s> {
                     return;
                 }
                 for s in d.specifiers.iter().filter(|s| !s.export_kind.is_type()) {
-                    self.getters.push(getter(&export_name(&s.exported), &export_name(&s.local)));
+                    self.local_exports.push((export_name(&s.exported), export_name(&s.local)));
                 }
             }
             Statement::ExportFromDeclaration(d) => {
@@ -572,7 +607,19 @@ impl<'s> Scanner<'s> {
         let mut header = String::new();
         if self.esm {
             header.push_str("\"use strict\";Object.defineProperty(exports, \"__esModule\", { value: true });");
-            for part in self.imports.iter().chain(&self.getters).chain(&self.stars) {
+            for part in &self.imports {
+                header.push_str(part);
+            }
+            for (local, value) in &self.bindings {
+                if self.rebound.contains(local) {
+                    header.push_str(&format!("const {local} = {value};"));
+                }
+            }
+            for (exported, local) in &self.local_exports {
+                let value = self.live(local).unwrap_or(local.as_str());
+                header.push_str(&getter(exported, value));
+            }
+            for part in self.getters.iter().chain(&self.stars) {
                 header.push_str(part);
             }
             self.edits.push(Edit { start: 0, end: 0, text: header });
@@ -711,8 +758,37 @@ impl<'a> Visit<'a> for Scanner<'_> {
         walk::walk_call_expression(self, it);
     }
 
+    fn visit_identifier_reference(&mut self, it: &oxc::ast::ast::IdentifierReference<'a>) {
+        if let Some(value) = self.live(&it.name).map(str::to_string) {
+            self.replace(it.span.start, it.span.end, value);
+        }
+    }
+
+    fn visit_object_property(&mut self, it: &oxc::ast::ast::ObjectProperty<'a>) {
+        if let (true, Expression::Identifier(id)) = (it.shorthand, &it.value) {
+            if let Some(value) = self.live(&id.name).map(str::to_string) {
+                let text = format!("{}: {value}", id.name);
+                self.replace(id.span.start, id.span.end, text);
+                return;
+            }
+        }
+        walk::walk_object_property(self, it);
+    }
+
     fn visit_import_expression(&mut self, it: &oxc::ast::ast::ImportExpression<'a>) {
         self.refuse(it.span.start, "dynamic import() is not supported: use a static import or require('…')");
+    }
+}
+
+/// How many times each name is bound in a file (declarations, parameters, imports, …).
+#[derive(Default)]
+struct BindingCounter {
+    counts: BTreeMap<String, usize>,
+}
+
+impl<'a> Visit<'a> for BindingCounter {
+    fn visit_binding_identifier(&mut self, it: &oxc::ast::ast::BindingIdentifier<'a>) {
+        *self.counts.entry(it.name.to_string()).or_default() += 1;
     }
 }
 
