@@ -304,3 +304,27 @@ fn a_missing_npm_is_a_clear_error() {
     assert!(msg.contains("npm cannot be run"), "{msg}");
     assert!(msg.contains("node_modules"), "{msg}");
 }
+
+#[test]
+fn update_takes_a_project_directory() {
+    let cli = Cli::new();
+    let make = |name: &str, value: &str| {
+        let dir = cli.dir.path().join(name);
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        std::fs::write(dir.join("lib/value.ts"), format!("export const value: string = \"{value}\";\n")).unwrap();
+        std::fs::write(
+            dir.join("index.ts"),
+            "import { value } from './lib/value';\nexport default class U {\n    init(): void {}\n    \
+             v(): string { return value; }\n    can_update(data: string): boolean { return data === 'ok'; }\n}\n",
+        )
+        .unwrap();
+        dir.to_string_lossy().into_owned()
+    };
+    let one = make("one", "first");
+    let two = make("two", "second");
+    let id = cli.receipt(&["deploy", &one])["returns"][0].as_str().unwrap().to_string();
+    assert_eq!(cli.receipt(&["query", &id, "v"])["returns"], json!(["first"]));
+    let r = cli.receipt(&["update", &id, &two, "--update-data", "ok"]);
+    assert_eq!(r["status"], "SUCCESS", "{r}");
+    assert_eq!(cli.receipt(&["query", &id, "v"])["returns"], json!(["second"]));
+}
