@@ -136,7 +136,7 @@ fn parse_and_outline(
     if let Some(span) = module_only.or_else(|| parsed.module_record.import_metas.first().copied()) {
         return Err(OutlineError::Syntax {
             message: "import, export and import.meta are only allowed in modules; \
-                      a contract is a script"
+                      a contract is a script (jsvm pack converts a project's ES modules)"
                 .to_string(),
             offset: span.start as usize,
         });
