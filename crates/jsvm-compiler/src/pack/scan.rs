@@ -102,7 +102,7 @@ fn scan_on_this_thread(source: &str, typescript: bool) -> Result<Scanned, ScanEr
         return Err(err(span.start, "import.meta is not supported"));
     }
     let program = &parsed.program;
-    let mut s = Scanner::new(source);
+    let mut s = Scanner::new(source, typescript);
     s.program(program)?;
     if let Some(e) = s.error.take() {
         return Err(e);
@@ -118,6 +118,7 @@ struct Edit {
 
 struct Scanner<'s> {
     src: &'s str,
+    typescript: bool,
     edits: Vec<Edit>,
     requests: Vec<(String, u32)>,
     error: Option<ScanError>,
@@ -215,9 +216,10 @@ const MODIFIERS: [&str; 7] = ["public", "private", "protected", "readonly", "ove
 const KEPT_MODIFIERS: [&str; 5] = ["static", "async", "get", "set", "accessor"];
 
 impl<'s> Scanner<'s> {
-    fn new(src: &'s str) -> Self {
+    fn new(src: &'s str, typescript: bool) -> Self {
         Scanner {
             src,
+            typescript,
             edits: Vec::new(),
             requests: Vec::new(),
             error: None,
@@ -244,18 +246,17 @@ impl<'s> Scanner<'s> {
         self.edits.push(Edit { start, end, text: text.into() });
     }
 
-    /// Replaces `start..end` with spaces, keeping its line breaks.
+    /// Replaces `start..end` with spaces, keeping its line breaks and its length in bytes
+    /// (a multi-byte character becomes as many spaces).
     fn blank(&mut self, start: u32, end: u32) {
-        let text: String = self.src[start as usize..end as usize]
-            .chars()
-            .map(|c| if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') { c } else { ' ' })
-            .collect();
-        // Keep the byte length: a multi-byte character becomes one space per byte.
-        let text = self.src[start as usize..end as usize]
-            .chars()
-            .zip(text.chars())
-            .map(|(orig, new)| if new == ' ' { " ".repeat(orig.len_utf8()) } else { new.to_string() })
-            .collect::<String>();
+        let mut text = String::with_capacity((end - start) as usize);
+        for c in self.src[start as usize..end as usize].chars() {
+            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+                text.push(c);
+            } else {
+                text.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
         self.replace(start, end, text);
     }
 
@@ -280,6 +281,9 @@ impl<'s> Scanner<'s> {
     /// Blanks TypeScript modifiers (`private`, `readonly`, …) at the start of a class
     /// element or parameter; keeps JavaScript's (`static`, `async`, `get`, `set`).
     fn blank_modifiers(&mut self, start: u32) {
+        if !self.typescript {
+            return; // JavaScript has no such modifiers; a field may be named `declare`
+        }
         let mut at = start as usize;
         loop {
             at = self.skip_space(at);
@@ -861,4 +865,51 @@ fn top_level_classes(program: &Program, src: &str, comments: &[(u32, u32)]) -> V
 /// A `.json` file's text as a CommonJS module: one line.
 pub(crate) fn json_module(text: &str) -> String {
     format!("module.exports = JSON.parse({});", js_string(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erasing_types_keeps_every_line_and_column() {
+        let ts = "type Id = string;\ninterface P {\n  x: number;\n}\nfunction f<T>(a: T, b?: Id): T {\n  return (a as any)!;\n}\n\
+                  class C implements P {\n  private readonly x: number = 1;\n  declare y: string;\n  m(é: string): void {}\n}\n";
+        let out = scan(ts, true).unwrap().source;
+        assert_eq!(out.len(), ts.len());
+        assert_eq!(out.lines().count(), ts.lines().count());
+        assert_eq!(
+            out.lines().map(str::trim_end).collect::<Vec<_>>(),
+            [
+                "",
+                "",
+                "",
+                "",
+                "function f   (a   , b     )    {",
+                "  return (a       ) ;",
+                "}",
+                "class C              {",
+                "                   x         = 1;",
+                "",
+                "  m(é        )       {}",
+                "}",
+            ]
+        );
+    }
+
+    #[test]
+    fn javascript_fields_named_like_modifiers_stay() {
+        let js = "class A {\n  declare\n  foo() {}\n  static readonly = 1;\n}\nmodule.exports = A;\n";
+        assert_eq!(scan(js, false).unwrap().source, js);
+    }
+
+    #[test]
+    fn requests_and_jsdoc_are_collected() {
+        let js = "const a = require('./a');\nconst b = require(`b`);\nclass C {\n  /**\n   * @param {string} x\n   * @param {Object} y\n   */\n  m(x, y) {}\n}\nmodule.exports = C;\n";
+        let s = scan(js, false).unwrap();
+        assert_eq!(s.requests, vec![("./a".to_string(), 18), ("b".to_string(), 44)]);
+        assert_eq!(s.exported_class.as_deref(), Some("C"));
+        let m = &s.classes[0].methods[0];
+        assert_eq!(m.doc, vec![("x".to_string(), "string"), ("y".to_string(), "json")]);
+    }
 }
