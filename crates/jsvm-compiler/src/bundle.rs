@@ -198,7 +198,14 @@ pub(crate) fn compile_bundle(
     costs: &MeterCosts,
 ) -> Result<CompiledContract, CompileError> {
     if code.len() > MAX_CODE_BYTES {
-        return Err(CompileError::TooLarge { size: code.len(), max: MAX_CODE_BYTES });
+        let mut sizes: Vec<(usize, &str)> = bundle.modules.iter().map(|(id, m)| (m.source.len(), id.as_str())).collect();
+        sizes.sort_by(|a, b| b.cmp(a));
+        let largest: Vec<String> = sizes.iter().take(3).map(|(n, id)| format!("{id} {n} bytes")).collect();
+        return Err(CompileError::Bundle(format!(
+            "the bundle's code is {} bytes, more than the limit of {MAX_CODE_BYTES} bytes (largest modules: {})",
+            code.len(),
+            largest.join(", ")
+        )));
     }
     let index: BTreeMap<&str, usize> = bundle.modules.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     let mut prepared = String::with_capacity(code.len() * 2);

@@ -182,3 +182,15 @@ fn an_es_module_entry_exports_its_class_as_default() {
     let id = c.deploy(&bundle("t.js", &[("t.js", entry, &[])]), &abi(&[("hi", &[])]));
     assert_eq!(c.query(&id, "hi", json!([])).returns, vec!["hi"]);
 }
+
+#[test]
+fn a_bundle_over_the_size_limit_names_its_largest_modules() {
+    let big = format!("// {}", "x".repeat(300 * 1024));
+    let code = bundle(
+        "a.js",
+        &[("a.js", "class A { init() {} }\nmodule.exports = A;", &[]), ("big.js", &big, &[])],
+    );
+    let abi = jsvm_compiler::parse_abi(&abi(&[]).to_string()).unwrap();
+    let e = jsvm_compiler::compile_contract(&code, &abi, "c.js").unwrap_err().to_string();
+    assert!(e.contains("more than the limit of 262144 bytes (largest modules: big.js 307203 bytes"), "{e}");
+}
