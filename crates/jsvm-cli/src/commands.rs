@@ -69,11 +69,19 @@ fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("ABI {} is not valid JSON: {e}", path.display()))
 }
 
+/// Packs the project in `dir`, saying so on stderr first when npm has to install packages.
+fn pack_dir(dir: &Path) -> Result<jsvm_compiler::Packed, String> {
+    if jsvm_compiler::needs_npm_install(dir) {
+        eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
+    }
+    jsvm_compiler::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))
+}
+
 /// IOST's contract JSON for system.iost's setCode/updateCode. `file` is a single contract
 /// file, a project directory (packed here, in memory) or a bundle written by `jsvm pack`.
 pub fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
     let (source, abi) = if file.is_dir() {
-        let packed = jsvm_compiler::pack_project(file).map_err(|e| format!("cannot pack {}: {e}", file.display()))?;
+        let packed = pack_dir(file)?;
         let abi = match abi {
             Some(path) => read_abi(path)?,
             None => packed.bundle.abi.clone().unwrap_or_default(),
@@ -174,7 +182,7 @@ pub fn run(cli: Cli) -> CmdResult {
 
 fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
     let started = std::time::Instant::now();
-    let packed = jsvm_compiler::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))?;
+    let packed = pack_dir(dir)?;
     let out = out.unwrap_or_else(|| dir.join("contract.bundle.json"));
     let text = packed.bundle.file_text();
     std::fs::write(&out, &text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;

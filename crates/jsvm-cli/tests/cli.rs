@@ -328,3 +328,33 @@ fn update_takes_a_project_directory() {
     assert_eq!(r["status"], "SUCCESS", "{r}");
     assert_eq!(cli.receipt(&["query", &id, "v"])["returns"], json!(["second"]));
 }
+
+#[test]
+fn a_failing_npm_is_a_clear_error() {
+    let cli = Cli::new();
+    let dir = cli.dir.path().join("offline");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), r#"{"dependencies": {"left-pad": "1.3.0"}}"#).unwrap();
+    std::fs::write(dir.join("index.js"), "class C { init() {} }\nmodule.exports = C;\n").unwrap();
+    // A stand-in npm that fails the way an offline one does.
+    let bin = cli.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let npm = bin.join("npm");
+    std::fs::write(&npm, "#!/bin/sh\necho 'npm error code ENOTFOUND' >&2\necho 'npm error network request failed' >&2\nexit 1\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        .env("PATH", &bin)
+        .args(["pack", &dir.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("installing the dependencies with npm"), "{msg}");
+    assert!(msg.contains("npm install --omit=dev --ignore-scripts --no-audit --no-fund failed"), "{msg}");
+    assert!(msg.contains("ENOTFOUND"), "{msg}");
+    assert!(!dir.join("contract.bundle.json").exists());
+}

@@ -36,5 +36,5 @@ pub use error::CompileError;
 pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, WRAPPER_PREFIX};
 pub use meter_walk::check_regex_pattern;
 pub use nesting::MAX_NESTING;
-pub use pack::{pack_project, PackError, Packed};
+pub use pack::{needs_npm_install, pack_project, PackError, Packed};
 pub use position::line_col;

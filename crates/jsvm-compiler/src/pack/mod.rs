@@ -149,10 +149,20 @@ fn read_manifest(root: &Path) -> Result<serde_json::Value, PackError> {
     }
 }
 
+/// Whether packing `dir` will run `npm install` first (its package.json lists dependencies
+/// and it has no `node_modules`), so that a caller can say so before it waits on npm.
+pub fn needs_npm_install(dir: &Path) -> bool {
+    read_manifest(dir).is_ok_and(|m| npm_install_pending(dir, &m))
+}
+
+fn npm_install_pending(root: &Path, manifest: &serde_json::Value) -> bool {
+    let has_deps = manifest.get("dependencies").and_then(|d| d.as_object()).is_some_and(|d| !d.is_empty());
+    has_deps && !root.join("node_modules").exists()
+}
+
 /// Runs `npm install` when package.json has dependencies and `node_modules` is absent.
 fn install_dependencies(root: &Path, manifest: &serde_json::Value) -> Result<(), PackError> {
-    let has_deps = manifest.get("dependencies").and_then(|d| d.as_object()).is_some_and(|d| !d.is_empty());
-    if !has_deps || root.join("node_modules").exists() {
+    if !npm_install_pending(root, manifest) {
         return Ok(());
     }
     let args = ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"];
