@@ -56,7 +56,7 @@ const NODE_BUILTINS: &[&str] = &[
     "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
     "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net",
     "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream",
-    "string_decoder", "sys", "test", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi",
+    "string_decoder", "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi",
     "worker_threads", "zlib",
 ];
 
@@ -103,7 +103,8 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
             modules.insert(id.clone(), BundleModule { source: scan::json_module(&text), deps: BTreeMap::new() });
             continue;
         }
-        let scanned = scan::scan(&text, has_extension(&path, "ts")).map_err(|e| at(e.offset, e.message))?;
+        let typescript = ["ts", "mts", "cts"].iter().any(|ext| has_extension(&path, ext));
+        let scanned = scan::scan(&text, typescript).map_err(|e| at(e.offset, e.message))?;
         let mut deps = BTreeMap::new();
         for (request, offset) in &scanned.requests {
             if VM_BUILTINS.contains(&request.as_str()) {
