@@ -254,6 +254,18 @@ fn typescript_is_stripped_and_its_types_make_the_abi() {
 }
 
 #[test]
+fn an_entry_may_export_its_class_by_name() {
+    let packed = pack(&[(
+        "index.js",
+        "export class Named {\n    init() {}\n    /** @param {string} s */\n    echo(s) { return s; }\n}\nexport default Named;\n",
+    )]);
+    assert_eq!(packed.abi.abi.len(), 1);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "echo", json!(["hi"])), "hi");
+}
+
+#[test]
 fn a_contract_abi_file_wins_over_generation() {
     let abi = r#"{"lang": "javascript", "version": "1.0.0", "abi": [{"name": "hi", "args": ["string"]}]}"#;
     for name in ["contract.abi", "main.abi"] {

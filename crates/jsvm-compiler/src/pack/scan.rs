@@ -485,6 +485,9 @@ impl<'s> Scanner<'s> {
                     }
                     other => {
                         let e = other.to_expression();
+                        if let Expression::Identifier(id) = e {
+                            self.default_class = Some(id.name.to_string());
+                        }
                         self.replace(start, e.span().start, "exports.default = ");
                         self.visit_expression(e);
                     }
