@@ -122,7 +122,7 @@ fn check_bundle(b: &Bundle) -> Result<(), CompileError> {
 const BUNDLE_PREFIX: &str =
     "(function (__jsvm_lim, __jsvm_oog) { var __jsvm_left = __jsvm_lim; var __jsvm_f = [";
 /// Text that opens each module's function, on the line of the module's first line.
-const MODULE_OPEN: &str = "function (module, exports, require) {";
+const MODULE_OPEN: &str = "function (module, exports, require, __filename, __dirname) {";
 /// The loader: run by the prelude as the contract's module function. `module` is the
 /// entry's module object; `require` the built-in one (storage, blockchain).
 const LOADER: &str = r#"return [function (module, exports, require) {
@@ -139,7 +139,8 @@ function load(i) {
     throw new Error("Cannot find module '" + (typeof id === "string" ? id : typeof id) + "' required from " + __jsvm_ids[i] + ": it is not in the bundle");
   };
   var done = false;
-  try { __jsvm_apply(__jsvm_f[i], m.exports, [m, m.exports, req]); done = true; }
+  var slash = m.id.lastIndexOf("/");
+  try { __jsvm_apply(__jsvm_f[i], m.exports, [m, m.exports, req, m.id, slash < 0 ? "." : m.id.slice(0, slash)]); done = true; }
   finally { if (!done) cache[i] = undefined; }
   m.loaded = true;
   return m.exports;

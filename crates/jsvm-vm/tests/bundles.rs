@@ -28,7 +28,7 @@ const storage2 = require("storage");
 class Multi {
     init() { storage2.put("n", String(data.start)); }
     both() { return a.name + "+" + b.name + ":" + a.seenB + "/" + b.seenA; }
-    same() { return require("./a") === a && require("./lib/b") === b.self(); }
+    same() { return require("./a") === a && require("./lib/b") === b.self() && b.where === "lib/b.js in lib"; }
     counter() { a.bump(); a.bump(); return a.count(); }
     start() { return storage.get("n"); }
     missing(name) { return require(name); }
@@ -50,6 +50,7 @@ const B: &str = r#"exports.name = "b";
 const a = require("../a");
 exports.seenA = a.name + (a.seenB === undefined ? " (partial)" : " (done)");
 exports.done = true;
+exports.where = __filename + " in " + __dirname;
 exports.self = () => module.exports;
 exports.boom = function () {
     throw new Error("boom in b");
@@ -112,7 +113,7 @@ fn runtime_errors_name_the_module_file_and_line() {
     let r = c.call(&id, "boom", json!([]));
     assert_eq!(r.status, Status::RuntimeError);
     assert!(r.message.contains("boom in b"), "{}", r.message);
-    assert!(r.message.contains("lib/b.js:7"), "{}", r.message);
+    assert!(r.message.contains("lib/b.js:8"), "{}", r.message);
     assert!(r.message.contains("index.js:12"), "{}", r.message);
     assert!(!r.message.contains(&format!("{id}.js")), "{}", r.message);
 }
