@@ -138,6 +138,8 @@ struct Scanner<'s> {
     rebound: BTreeSet<String>,
     /// Local exports: (exported name, local name), resolved when the header is written.
     local_exports: Vec<(String, String)>,
+    /// Whether the file declares its own `process`.
+    process_bound: bool,
 }
 
 /// `(v && v.__esModule ? v.default : v)`: a default import with Node's interop.
@@ -233,6 +235,7 @@ impl<'s> Scanner<'s> {
             bindings: Vec::new(),
             rebound: BTreeSet::new(),
             local_exports: Vec::new(),
+            process_bound: false,
         }
     }
 
@@ -329,6 +332,7 @@ impl<'s> Scanner<'s> {
         }
         let mut counter = BindingCounter::default();
         counter.visit_program(program);
+        self.process_bound = counter.counts.contains_key("process");
         self.rebound = counter.counts.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| name).collect();
         // Imports first (they are hoisted), so that uses anywhere in the file see them.
         for statement in &program.body {
@@ -771,6 +775,22 @@ impl<'a> Visit<'a> for Scanner<'_> {
         }
     }
 
+    fn visit_static_member_expression(&mut self, it: &oxc::ast::ast::StaticMemberExpression<'a>) {
+        // `process.env.NODE_ENV`, which packages test to drop development code, is the
+        // literal "production" (there is no `process` in a contract), as bundlers do.
+        if it.property.name == "NODE_ENV" && !self.process_bound {
+            if let Expression::StaticMemberExpression(env) = &it.object {
+                if let Expression::Identifier(process) = &env.object {
+                    if env.property.name == "env" && process.name == "process" {
+                        self.replace(it.span.start, it.span.end, "\"production\"");
+                        return;
+                    }
+                }
+            }
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
     fn visit_object_property(&mut self, it: &oxc::ast::ast::ObjectProperty<'a>) {
         if let (true, Expression::Identifier(id)) = (it.shorthand, &it.value) {
             if let Some(value) = self.live(&id.name).map(str::to_string) {
@@ -898,6 +918,14 @@ mod tests {
                 "}",
             ]
         );
+    }
+
+    #[test]
+    fn node_env_is_production() {
+        let js = "if (process.env.NODE_ENV !== 'production') x();\n";
+        assert_eq!(scan(js, false).unwrap().source, "if (\"production\" !== 'production') x();\n");
+        let own = "const process = { env: {} };\nprocess.env.NODE_ENV;\n";
+        assert_eq!(scan(own, false).unwrap().source, own);
     }
 
     #[test]
