@@ -291,6 +291,11 @@ pub fn map_positions(text: &str, filename: &str, lines: &BundleLines) -> String 
                 }
                 rest = &after[used_line + used_col..];
             }
+            // A position outside every module is the loader's: `require` itself.
+            None if line.is_some() => {
+                out.push_str("<require>");
+                rest = &after[used_line + used_col..];
+            }
             None => {
                 out.push_str(filename);
                 rest = after;
@@ -328,7 +333,7 @@ mod tests {
         let text = "Error: x\n    at f (C.js:7:3)\n    at g (C.js:99:1)\n    at C.js:3";
         assert_eq!(
             map_positions(text, "C.js", &lines),
-            "Error: x\n    at f (lib/b.js:2:3)\n    at g (C.js:99:1)\n    at a.js:2"
+            "Error: x\n    at f (lib/b.js:2:3)\n    at g (<require>)\n    at a.js:2"
         );
     }
 }

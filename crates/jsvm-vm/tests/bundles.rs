@@ -195,3 +195,28 @@ fn a_bundle_over_the_size_limit_names_its_largest_modules() {
     let e = jsvm_compiler::compile_contract(&code, &abi, "c.js").unwrap_err().to_string();
     assert!(e.contains("more than the limit of 262144 bytes (largest modules: big.js 307203 bytes"), "{e}");
 }
+
+#[test]
+fn a_module_that_throws_while_loading_is_retried_and_named() {
+    let c = Chain::new();
+    let code = bundle(
+        "index.js",
+        &[
+            (
+                "index.js",
+                "class C {\n    init() {}\n    twice() {\n        let first;\n        try { require('./bad'); } catch (e) { first = e.message; }\n        \
+                 try { require('./bad'); } catch (e) { return first + '/' + e.message + '/' + globalThis.loads; }\n    }\n    \
+                 once() { return require('./bad'); }\n}\nmodule.exports = C;",
+                &[("./bad", "bad.js")],
+            ),
+            ("bad.js", "globalThis.loads = (globalThis.loads || 0) + 1;\nthrow new Error('bad at load');", &[]),
+        ],
+    );
+    let id = c.deploy(&code, &abi(&[("twice", &[]), ("once", &[])]));
+    // Not cached after a failed load: the second require runs the module again.
+    assert_eq!(c.query(&id, "twice", json!([])).returns, vec!["bad at load/bad at load/2"]);
+    let r = c.call(&id, "once", json!([]));
+    assert!(r.message.contains("bad.js:2"), "{}", r.message);
+    assert!(r.message.contains("<require>"), "{}", r.message);
+    assert!(!r.message.contains(&format!("{id}.js")), "{}", r.message);
+}
