@@ -53,10 +53,21 @@ pub struct MethodCall {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Deploy a contract; prints the receipt, whose returns[0] is the contract id.
+    /// Pack a contract project (package.json, several files, npm packages) into one bundle
+    /// file; prints a JSON summary (bundle path, modules, bytes, code hash).
+    Pack {
+        /// The project directory.
+        dir: PathBuf,
+        /// Where to write the bundle; default: DIR/contract.bundle.json.
+        #[arg(short = 'o', long = "out", value_name = "BUNDLE")]
+        out: Option<PathBuf>,
+    },
+    /// Deploy a contract (a .js file, a project directory, or a bundle from `jsvm pack`);
+    /// prints the receipt, whose returns[0] is the contract id.
     Deploy {
+        /// A contract file, a project directory, or a bundle file.
         file: PathBuf,
-        /// ABI file; default: FILE with .abi in place of .js.
+        /// ABI file; default: FILE with .abi in place of .js (a project's or bundle's own ABI).
         #[arg(long)]
         abi: Option<PathBuf>,
         #[command(flatten)]
@@ -65,6 +76,7 @@ pub enum Command {
     /// Replace a contract's code (its can_update(data) must return true).
     Update {
         contract: String,
+        /// A contract file, a project directory, or a bundle file.
         file: PathBuf,
         #[arg(long)]
         abi: Option<PathBuf>,

@@ -69,13 +69,47 @@ fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
     }
 }
 
-/// IOST's contract JSON for system.iost's setCode/updateCode.
+fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
+    let text = read_text(path, "ABI")?;
+    serde_json::from_str(&text).map_err(|e| format!("ABI {} is not valid JSON: {e}", path.display()))
+}
+
+/// Packs the project in `dir`, saying so on stderr first when npm has to install packages.
+fn pack_dir(dir: &Path) -> Result<jsvm_compiler::Packed, String> {
+    if jsvm_compiler::needs_npm_install(dir) {
+        eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
+    }
+    jsvm_compiler::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))
+}
+
+/// IOST's contract JSON for system.iost's setCode/updateCode. `file` is a single contract
+/// file, a project directory (packed here, in memory) or a bundle written by `jsvm pack`.
 pub fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
-    let source = read_text(file, "contract")?;
-    let abi_path = abi.map(Path::to_path_buf).unwrap_or_else(|| file.with_extension("abi"));
-    let abi_text = read_text(&abi_path, "ABI")?;
-    let abi: serde_json::Value = serde_json::from_str(&abi_text)
-        .map_err(|e| format!("ABI {} is not valid JSON: {e}", abi_path.display()))?;
+    let (source, abi) = if file.is_dir() {
+        let packed = pack_dir(file)?;
+        let abi = match abi {
+            Some(path) => read_abi(path)?,
+            None => packed.bundle.abi.clone().unwrap_or_default(),
+        };
+        (packed.bundle.code(), abi)
+    } else {
+        let source = read_text(file, "contract")?;
+        match jsvm_compiler::parse_bundle(&source) {
+            Some(bundle) => {
+                let bundle = bundle.map_err(|e| format!("{}: {e}", file.display()))?;
+                let abi = match (abi, &bundle.abi) {
+                    (Some(path), _) => read_abi(path)?,
+                    (None, Some(abi)) => abi.clone(),
+                    (None, None) => return Err(format!("bundle {} has no ABI: give --abi FILE", file.display())),
+                };
+                (bundle.code(), abi)
+            }
+            None => {
+                let abi_path = abi.map(Path::to_path_buf).unwrap_or_else(|| file.with_extension("abi"));
+                (source, read_abi(&abi_path)?)
+            }
+        }
+    };
     let mut c = serde_json::json!({"info": abi, "code": source});
     if let Some(id) = id {
         c["ID"] = serde_json::Value::String(id.to_string());
@@ -103,6 +137,7 @@ fn execute(data: &Path, tx: Transaction) -> CmdResult {
 pub fn run(cli: Cli) -> CmdResult {
     let data = data_dir(cli.data);
     match cli.command {
+        Command::Pack { dir, out } => pack(&dir, out),
         Command::Deploy { file, abi, tx } => {
             let c = contract_json(&file, abi.as_deref(), None)?;
             execute(&data, transaction(&tx, vec![system_action("setCode", &[c])]))
@@ -148,6 +183,30 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Demo => crate::demo::run(),
         Command::Bench { quick, out } => bench(quick, &out),
     }
+}
+
+fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
+    let started = std::time::Instant::now();
+    let packed = pack_dir(dir)?;
+    let out = out.unwrap_or_else(|| dir.join("contract.bundle.json"));
+    let text = packed.bundle.file_text();
+    std::fs::write(&out, &text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let summary = serde_json::json!({
+        "bundle": out.display().to_string(),
+        "entry": packed.bundle.entry,
+        "modules": packed.bundle.modules.keys().collect::<Vec<_>>(),
+        "bytes": text.len(),
+        "code_bytes": packed.bundle.code().len(),
+        // The code hash a deploy records (under the default gas schedule).
+        "code_hash": jsvm_runtime::ContractRecord::new(
+            String::new(), String::new(), packed.abi.clone(), String::new(), packed.compiled.prepared.clone(), 1,
+        ).code_hash,
+        "abi_generated": packed.abi_generated,
+        "methods": packed.abi.abi.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
+        "ms": started.elapsed().as_millis() as u64,
+    });
+    println!("{summary}");
+    Ok(())
 }
 
 fn bench(quick: bool, out: &Path) -> CmdResult {

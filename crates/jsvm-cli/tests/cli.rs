@@ -219,3 +219,142 @@ fn the_demo_runs() {
     assert!(text.contains("balanceOf(bob) = 250"), "{text}");
     assert!(text.contains("balanceOf(carol) = 0"), "{text}");
 }
+
+/// Runs `jsvm pack` and returns its JSON summary.
+fn pack(cli: &Cli, dir: &str, out: &str) -> Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_jsvm")).args(["pack", dir, "-o", out]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "pack {dir}: {}", String::from_utf8_lossy(&o.stderr));
+    let _ = cli;
+    serde_json::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap()
+}
+
+#[test]
+fn pack_and_deploy_the_multi_file_example_as_the_docs_show() {
+    let cli = Cli::new();
+    let project = format!("{EXAMPLES}/multi-file");
+    let first = cli.dir.path().join("a.bundle.json").to_string_lossy().into_owned();
+    let second = cli.dir.path().join("b.bundle.json").to_string_lossy().into_owned();
+    let summary = pack(&cli, &project, &first);
+    assert_eq!(summary["entry"], "src/index.js");
+    assert_eq!(summary["abi_generated"], true);
+    assert_eq!(summary["modules"].as_array().unwrap().len(), 9, "{summary}");
+    assert!(!summary["modules"].to_string().contains("scripts/seed.js"), "unreachable files stay out");
+    // Deterministic: the same project gives the same bytes and code hash.
+    let again = pack(&cli, &project, &second);
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+    assert_eq!(summary["code_hash"], again["code_hash"]);
+
+    // Deploy the bundle file, and the directory itself.
+    let r = cli.receipt(&["deploy", &first]);
+    assert_eq!(r["status"], "SUCCESS", "{r}");
+    let id = r["returns"][0].as_str().unwrap().to_string();
+    let r = cli.receipt(&["deploy", &project]);
+    assert_eq!(r["status"], "SUCCESS", "{r}");
+
+    let r = cli.receipt(&["call", &id, "earn", r#"["alice", "120.00"]"#]);
+    assert_eq!(r["returns"], json!(["120.00"]), "{r}");
+    let r = cli.receipt(&["call", &id, "earn", r#"["alice", "10"]"#]);
+    assert_eq!(r["returns"], json!(["11.00"]), "silver tier bonus: {r}");
+    assert_eq!(cli.receipt(&["query", &id, "tierOf", r#"["alice"]"#])["returns"], json!(["silver"]));
+    assert_eq!(cli.receipt(&["query", &id, "balanceOf", r#"["alice"]"#])["returns"], json!(["131.00"]));
+    let r = cli.receipt(&["call", &id, "redeem", r#"["alice", "500"]"#, "--signer", "alice@active"]);
+    assert_eq!(r["status"], "RUNTIME_ERROR");
+    let message = r["message"].as_str().unwrap();
+    assert!(message.contains("cannot redeem 500: alice has 131.00"), "{message}");
+    assert!(message.contains("src/ledger.js:27"), "errors name the author's file and line: {message}");
+    assert!(message.contains("src/index.js:38"), "{message}");
+}
+
+#[test]
+fn pack_errors_exit_2_with_file_and_line() {
+    let cli = Cli::new();
+    let dir = cli.dir.path().join("proj");
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::write(dir.join("index.js"), "const h = require('./lib/h');\nclass C { init() {} }\nmodule.exports = C;\n").unwrap();
+    std::fs::write(dir.join("lib/h.js"), "// helper\nconst os = require('os');\n").unwrap();
+    let d = dir.to_string_lossy().into_owned();
+    let msg = cli.refused(&["pack", &d]);
+    assert!(msg.contains("lib/h.js:2:20: Node built-in module 'os'"), "{msg}");
+    let msg = cli.refused(&["deploy", &d]);
+    assert!(msg.contains("lib/h.js:2:20"), "{msg}");
+    cli.refused(&["pack", "/no/such/project"]);
+    // A bundle without an ABI needs --abi.
+    let bundle = cli.write("b.json", r#"{"jsvm_bundle": 1, "entry": "a.js", "modules": {"a.js": {"source": "class A { init() {} }\nmodule.exports = A;"}}}"#);
+    let msg = cli.refused(&["deploy", &bundle]);
+    assert!(msg.contains("--abi"), "{msg}");
+    assert!(!cli.data().exists(), "nothing was written");
+}
+
+#[test]
+fn a_missing_npm_is_a_clear_error() {
+    let cli = Cli::new();
+    let dir = cli.dir.path().join("needs-npm");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), r#"{"main": "index.js", "dependencies": {"left-pad": "1.3.0"}}"#).unwrap();
+    std::fs::write(dir.join("index.js"), "const pad = require('left-pad');\nclass C { init() {} }\nmodule.exports = C;\n").unwrap();
+    let empty = cli.dir.path().join("empty-bin");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        .env("PATH", &empty)
+        .args(["pack", &dir.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("npm cannot be run"), "{msg}");
+    assert!(msg.contains("node_modules"), "{msg}");
+}
+
+#[test]
+fn update_takes_a_project_directory() {
+    let cli = Cli::new();
+    let make = |name: &str, value: &str| {
+        let dir = cli.dir.path().join(name);
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        std::fs::write(dir.join("lib/value.ts"), format!("export const value: string = \"{value}\";\n")).unwrap();
+        std::fs::write(
+            dir.join("index.ts"),
+            "import { value } from './lib/value';\nexport default class U {\n    init(): void {}\n    \
+             v(): string { return value; }\n    can_update(data: string): boolean { return data === 'ok'; }\n}\n",
+        )
+        .unwrap();
+        dir.to_string_lossy().into_owned()
+    };
+    let one = make("one", "first");
+    let two = make("two", "second");
+    let id = cli.receipt(&["deploy", &one])["returns"][0].as_str().unwrap().to_string();
+    assert_eq!(cli.receipt(&["query", &id, "v"])["returns"], json!(["first"]));
+    let r = cli.receipt(&["update", &id, &two, "--update-data", "ok"]);
+    assert_eq!(r["status"], "SUCCESS", "{r}");
+    assert_eq!(cli.receipt(&["query", &id, "v"])["returns"], json!(["second"]));
+}
+
+#[test]
+fn a_failing_npm_is_a_clear_error() {
+    let cli = Cli::new();
+    let dir = cli.dir.path().join("offline");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), r#"{"dependencies": {"left-pad": "1.3.0"}}"#).unwrap();
+    std::fs::write(dir.join("index.js"), "class C { init() {} }\nmodule.exports = C;\n").unwrap();
+    // A stand-in npm that fails the way an offline one does.
+    let bin = cli.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let npm = bin.join("npm");
+    std::fs::write(&npm, "#!/bin/sh\necho 'npm error code ENOTFOUND' >&2\necho 'npm error network request failed' >&2\nexit 1\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        .env("PATH", &bin)
+        .args(["pack", &dir.to_string_lossy()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("installing the dependencies with npm"), "{msg}");
+    assert!(msg.contains("npm install --omit=dev --ignore-scripts --no-audit --no-fund failed"), "{msg}");
+    assert!(msg.contains("ENOTFOUND"), "{msg}");
+    assert!(!dir.join("contract.bundle.json").exists());
+}

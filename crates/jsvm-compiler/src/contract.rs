@@ -52,6 +52,9 @@ pub fn compile_contract_metered(
     filename: &str,
     costs: &MeterCosts,
 ) -> Result<CompiledContract, CompileError> {
+    if let Some(bundle) = crate::bundle::parse_bundle(source) {
+        return crate::bundle::compile_bundle(source, bundle?, abi, costs);
+    }
     let outline = parse_source(source, filename, costs)?;
     if outline.hashbang {
         return Err(shape("a contract must not start with a '#!' line"));
@@ -88,7 +91,11 @@ pub fn compile_contract_metered(
 
 /// Size limits, the nesting guard, the parse itself and reserved names: everything that
 /// reads the source text rather than the contract's shape.
-fn parse_source(source: &str, filename: &str, costs: &MeterCosts) -> Result<Outline, CompileError> {
+pub(crate) fn parse_source(
+    source: &str,
+    filename: &str,
+    costs: &MeterCosts,
+) -> Result<Outline, CompileError> {
     if source.len() > MAX_CODE_BYTES {
         return Err(CompileError::TooLarge {
             size: source.len(),
@@ -151,12 +158,12 @@ fn is_reserved(name: &str) -> bool {
     name.starts_with("__jsvm") || name.starts_with("_IOST") || name == "IOSTInstruction"
 }
 
-fn shape(message: impl Into<String>) -> CompileError {
+pub(crate) fn shape(message: impl Into<String>) -> CompileError {
     CompileError::Shape(message.into())
 }
 
 /// Checks the contract class and returns its methods.
-fn check_class(class: ClassOutline) -> Result<Vec<MethodInfo>, CompileError> {
+pub(crate) fn check_class(class: ClassOutline) -> Result<Vec<MethodInfo>, CompileError> {
     let name = &class.name;
     if class.has_constructor {
         return Err(shape(format!(
@@ -181,7 +188,7 @@ fn check_class(class: ClassOutline) -> Result<Vec<MethodInfo>, CompileError> {
 }
 
 /// Every ABI method must exist in the class and take as many parameters as it has args.
-fn check_abi_against(abi: &Abi, methods: &[MethodInfo]) -> Result<(), CompileError> {
+pub(crate) fn check_abi_against(abi: &Abi, methods: &[MethodInfo]) -> Result<(), CompileError> {
     for entry in &abi.abi {
         let method = methods
             .iter()

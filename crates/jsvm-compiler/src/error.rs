@@ -58,6 +58,9 @@ pub enum CompileError {
     /// The ABI text is not JSON.
     #[error("ABI is not valid JSON: {0}")]
     Json(String),
+    /// A bundle (see `jsvm pack`) that is not well-formed.
+    #[error("{0}")]
+    Bundle(String),
     /// The compiler itself failed (e.g. the parser thread could not start); not the author's fault.
     #[error("internal compiler error: {0}")]
     Internal(String),

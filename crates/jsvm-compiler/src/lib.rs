@@ -13,11 +13,13 @@
 
 mod abi;
 mod args;
+mod bundle;
 mod contract;
 mod error;
 mod meter;
 mod meter_walk;
 mod nesting;
+mod pack;
 mod parse;
 mod position;
 
@@ -25,6 +27,7 @@ pub use abi::{
     parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, ABI_LANG, MAX_ABI_ARGS,
     MAX_ABI_METHODS, MAX_METHOD_NAME_LEN,
 };
+pub use bundle::{bundle_lines, map_positions, parse_bundle, Bundle, BundleLines, BundleModule, BUNDLE_VERSION, MAX_MODULES};
 pub use args::{decode_args, ArgError, MAX_ARGS_BYTES};
 pub use contract::{
     compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES,
@@ -33,4 +36,5 @@ pub use error::CompileError;
 pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, WRAPPER_PREFIX};
 pub use meter_walk::check_regex_pattern;
 pub use nesting::MAX_NESTING;
+pub use pack::{needs_npm_install, pack_project, PackError, Packed};
 pub use position::line_col;

@@ -42,6 +42,9 @@ pub(crate) struct Outline {
     pub hashbang: bool,
     /// `X` when the last statement is exactly `module.exports = X;`.
     pub exported: Option<String>,
+    /// `X` when the last statement is exactly `exports.default = X;` (an ES module's
+    /// `export default class X` after packing, see `pack`).
+    pub exported_default: Option<String>,
     /// Top-level `class` declarations, in source order.
     pub classes: Vec<ClassOutline>,
     /// The first identifier accepted by the `reserved` predicate given to [`outline`].
@@ -133,7 +136,7 @@ fn parse_and_outline(
     if let Some(span) = module_only.or_else(|| parsed.module_record.import_metas.first().copied()) {
         return Err(OutlineError::Syntax {
             message: "import, export and import.meta are only allowed in modules; \
-                      a contract is a script"
+                      a contract is a script (jsvm pack converts a project's ES modules)"
                 .to_string(),
             offset: span.start as usize,
         });
@@ -148,7 +151,8 @@ fn parse_and_outline(
     Ok(Outline {
         statements: program.body.len(),
         hashbang: program.hashbang.is_some(),
-        exported: program.body.last().and_then(exported_name),
+        exported: program.body.last().and_then(|s| exported_name(s, "module", "exports")),
+        exported_default: program.body.last().and_then(|s| exported_name(s, "exports", "default")),
         classes: top_level_classes(program),
         reserved: finder.found,
         gas: meter.inserts,
@@ -156,8 +160,8 @@ fn parse_and_outline(
     })
 }
 
-/// `X` if `statement` is exactly `module.exports = X;`.
-fn exported_name(statement: &Statement) -> Option<String> {
+/// `X` if `statement` is exactly `OBJECT.PROPERTY = X;` (`module.exports = X;`).
+fn exported_name(statement: &Statement, object_name: &str, property: &str) -> Option<String> {
     let Statement::ExpressionStatement(statement) = statement else {
         return None;
     };
@@ -173,7 +177,7 @@ fn exported_name(statement: &Statement) -> Option<String> {
     let Expression::Identifier(class) = &assign.right else {
         return None;
     };
-    let is_module_exports = object.name == "module" && target.property.name == "exports";
+    let is_module_exports = object.name == object_name && target.property.name == property;
     (assign.operator == AssignmentOperator::Assign && is_module_exports && !target.optional)
         .then(|| class.name.to_string())
 }

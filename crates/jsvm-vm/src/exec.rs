@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jsvm_compiler::{decode_args, AmountLimit};
+use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit};
 use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
@@ -81,6 +81,15 @@ impl Failure {
             Failure::OutOfMemory => HostError::Abort(ABORT_OUT_OF_MEMORY.into()),
             Failure::Unknown(m) => HostError::Abort(m),
         }
+    }
+}
+
+/// `text` with positions in a bundle's compiled program turned into the author's
+/// `file:line:column` (a single-file contract's positions are already the author's).
+fn author_positions(record: &ContractRecord, text: &str) -> String {
+    match bundle_lines(&record.source) {
+        Some(lines) => map_positions(text, &format!("{}.js", record.id), &lines),
+        None => text.to_string(),
     }
 }
 
@@ -337,7 +346,7 @@ impl Invoker<'_> {
         self.code
             .get(engine, run.schedule.version, record)
             .map(|_| ())
-            .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))
+            .map_err(|e| Failure::Runtime(format!("validate code error: {}", author_positions(record, &e))))
     }
 
     /// The engine of this frame's height, made when first needed.
@@ -404,7 +413,10 @@ impl Invoker<'_> {
             js_gas: 0,
             calls: &mut calls,
         };
-        let out = engine.run(&inv, &mut host)?;
+        let out = engine.run(&inv, &mut host).map_err(|e| match Failure::from(e) {
+            Failure::Runtime(m) => Failure::Runtime(author_positions(record, &m)),
+            other => other,
+        })?;
         if out.len() > MAX_RESULT_BYTES {
             return Err(Failure::Runtime(format!("result too long: {} bytes, at most {MAX_RESULT_BYTES}", out.len())));
         }

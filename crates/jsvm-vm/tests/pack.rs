@@ -1,0 +1,334 @@
+//! `jsvm pack` end to end: projects written to a temporary directory, packed, deployed and
+//! called; every rejection rule with its file and line; determinism.
+
+mod common;
+
+use std::path::Path;
+
+use common::Chain;
+use jsvm_compiler::{pack_project, Packed};
+use jsvm_vm::Status;
+use serde_json::{json, Value};
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    dir
+}
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+fn pack(files: &[(&str, &str)]) -> Packed {
+    let dir = project(files);
+    pack_project(dir.path()).unwrap_or_else(|e| panic!("pack failed: {e}"))
+}
+
+/// The pack error's text.
+fn refused(files: &[(&str, &str)]) -> String {
+    let dir = project(files);
+    match pack_project(dir.path()) {
+        Ok(_) => panic!("pack should fail"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn deploy(chain: &Chain, packed: &Packed) -> String {
+    let abi = packed.bundle.abi.clone().unwrap();
+    chain.deploy(&packed.bundle.code(), &abi)
+}
+
+fn ret(chain: &Chain, id: &str, method: &str, args: Value) -> String {
+    let r = chain.query(id, method, args);
+    assert_eq!(r.status, Status::Success, "{method}: {}", r.message);
+    r.returns[0].clone()
+}
+
+const NESTED: &[(&str, &str)] = &[
+    ("package.json", r#"{"name": "nested", "main": "src/main.js", "dependencies": {"local-pkg": "1.0.0"}}"#),
+    (
+        "src/main.js",
+        "const util = require('./util');\nconst pkg = require('local-pkg');\nconst deep = require('./a/b/c');\n\
+         const data = require('../data/values.json');\nconst ping = require('./ping');\n\
+         class Main {\n    init() {}\n    /** @param {number} n */\n    run(n) { return util.double(n) + pkg.plus1(n) + deep.c + data.k; }\n\
+         /** @param {string} s @param {boolean} b @param {object} o */\n    kinds(s, b, o) { return [s, b, o]; }\n\
+         cycle() { return ping.ping(3); }\n    fail() { return deep.fail(); }\n    _hidden() {}\n}\nmodule.exports = Main;\n",
+    ),
+    ("src/util/index.js", "exports.double = (n) => n * 2;\n"),
+    ("src/a/b/c.js", "exports.c = 100;\nexports.fail = function () {\n    throw new Error('deep');\n};\n"),
+    ("src/ping.js", "const pong = require('./pong');\nexports.ping = (n) => n <= 0 ? 'ping' : pong.pong(n - 1);\n"),
+    ("src/pong.js", "const ping = require('./ping');\nexports.early = typeof ping.ping;\nexports.pong = (n) => n <= 0 ? 'pong' : ping.ping(n - 1);\n"),
+    ("data/values.json", "{\"k\": 1000}\n"),
+    ("node_modules/local-pkg/package.json", r#"{"name": "local-pkg", "main": "lib/main"}"#),
+    ("node_modules/local-pkg/lib/main.js", "const { one } = require('./one.json');\nexports.plus1 = (n) => n + one;\n"),
+    ("node_modules/local-pkg/lib/one.json", "{\"one\": 1}"),
+    ("unused.js", "require('fs'); require(dynamic);\n"),
+];
+
+#[test]
+fn a_nested_project_with_a_cycle_json_and_a_package_runs() {
+    let packed = pack(NESTED);
+    let ids: Vec<&str> = packed.bundle.modules.keys().map(String::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "data/values.json",
+            "node_modules/local-pkg/lib/main.js",
+            "node_modules/local-pkg/lib/one.json",
+            "src/a/b/c.js",
+            "src/main.js",
+            "src/ping.js",
+            "src/pong.js",
+            "src/util/index.js",
+        ],
+        "only reachable files"
+    );
+    assert!(packed.abi_generated);
+    assert_eq!(
+        packed.bundle.abi.as_ref().unwrap()["abi"],
+        json!([
+            {"name": "run", "args": ["number"], "amountLimit": []},
+            {"name": "kinds", "args": ["string", "bool", "json"], "amountLimit": []},
+            {"name": "cycle", "args": [], "amountLimit": []},
+            {"name": "fail", "args": [], "amountLimit": []},
+        ])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| json!({"name": m["name"], "args": m["args"]}))
+        .collect::<Value>()
+    );
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "run", json!([5])), "1116");
+    assert_eq!(ret(&chain, &id, "kinds", json!(["s", true, {"a": 1}])), r#"["s",true,{"a":1}]"#);
+    assert_eq!(ret(&chain, &id, "cycle", json!([])), "pong");
+    let r = chain.call(&id, "fail", json!([]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.contains("src/a/b/c.js:3"), "{}", r.message);
+    assert!(r.message.contains("src/main.js:13"), "{}", r.message);
+}
+
+#[test]
+fn packing_is_deterministic_and_independent_of_the_directory() {
+    let a = pack(NESTED);
+    let b = pack(NESTED);
+    assert_eq!(a.bundle.file_text(), b.bundle.file_text());
+    assert_eq!(a.compiled.prepared, b.compiled.prepared);
+    let text = a.bundle.file_text();
+    assert!(!text.contains("/tmp"), "no absolute paths in the bundle");
+}
+
+#[test]
+fn es_modules_become_commonjs_with_node_interop() {
+    let packed = pack(&[
+        ("package.json", r#"{"main": "index.mjs.js"}"#),
+        (
+            "index.mjs.js",
+            "import Def, { named, value as renamed } from './esm';\nimport * as ns from './esm';\n\
+             import cjs from './cjs';\nimport { field } from './cjs';\nimport * as cjsNs from './cjs';\nimport './side';\n\
+             export { named } from './esm';\nexport * from './more';\n\
+             export default class Entry {\n    init() {}\n    all() {\n        return [Def(), named(), renamed, ns.value, ns.default === Def, \
+             cjs.field, field, cjsNs.default.field, cjsNs.field, require('./state').sideEffect, require('./more').more];\n    }\n    \
+             self() { const me = require('./index.mjs.js'); return [me.__esModule, typeof me.named, me.more]; }\n}\n",
+        ),
+        ("esm.js", "export default function def() { return 'def'; }\nexport function named() { return 'named'; }\nexport const value = 42;\n"),
+        ("cjs.js", "module.exports = { field: 'cjs' };\n"),
+        // The realm's global object is frozen: a side effect goes through a shared module.
+        ("side.js", "require('./state').sideEffect = 'side';\n"),
+        ("state.js", "module.exports = {};\n"),
+        ("more.js", "export let more = 'more';\n"),
+    ]);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(
+        ret(&chain, &id, "all", json!([])),
+        r#"["def","named",42,42,true,"cjs","cjs","cjs","cjs","side","more"]"#
+    );
+    assert_eq!(ret(&chain, &id, "self", json!([])), r#"[true,"function","more"]"#);
+}
+
+#[test]
+fn named_imports_are_live_bindings_in_a_cycle() {
+    let packed = pack(&[
+        (
+            "index.js",
+            "import { even } from './even';\nimport { odd as isOdd, counter, bump } from './odd';\n\
+             export default class C {\n    init() {}\n    /** @param {number} n */\n    \
+             check(n) { bump(); bump(); const o = { isOdd, counter }; return [even(n), isOdd(n), counter, o.counter, typeof o.isOdd]; }\n    \
+             /** @param {number} isOdd */\n    shadow(isOdd) { return isOdd; }\n}\n",
+        ),
+        ("even.js", "import { odd } from './odd';\nexport function even(n) { return n === 0 ? true : odd(n - 1); }\n"),
+        (
+            "odd.js",
+            "import { even } from './even';\nexport let counter = 0;\nexport function bump() { counter += 1; }\n\
+             export function odd(n) { return n === 0 ? false : even(n - 1); }\n",
+        ),
+    ]);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "check", json!([7])), r#"[false,true,2,2,"function"]"#);
+    assert_eq!(ret(&chain, &id, "shadow", json!([5])), "5");
+}
+
+#[test]
+fn es_module_cycles_see_exports_through_live_getters() {
+    let packed = pack(&[
+        (
+            "index.js",
+            "import { even } from './even';\nexport default class C {\n    init() {}\n    /** @param {number} n */\n    \
+             isEven(n) { return even(n); }\n}\n",
+        ),
+        ("even.js", "import * as o from './odd';\nexport function even(n) { return n === 0 ? true : o.odd(n - 1); }\n"),
+        ("odd.js", "import * as e from './even';\nexport function odd(n) { return n === 0 ? false : e.even(n - 1); }\n"),
+    ]);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "isEven", json!([10])), "true");
+    assert_eq!(ret(&chain, &id, "isEven", json!([7])), "false");
+}
+
+const TS_ENTRY: &str = "import { Greeter, type Mood } from './greeter';\n\
+interface Point { x: number; y?: number }\n\
+type Id = string;\n\
+export default class Shop {\n\
+    private static readonly tag: string = 'shop';\n\
+    declare hidden: number;\n\
+    init(): void {}\n\
+    greet(who: string, loud?: boolean): string {\n\
+        const g = new Greeter<Mood>('happy');\n\
+        const p = { x: 1 } as Point;\n\
+        return g.greet(who, loud!) + p.x + pick<number>([5, 6], 1);\n\
+    }\n\
+    kinds(a: number, b: bigint, c: Id, d: Point, e: boolean): string { return [typeof a, typeof c, typeof d, typeof e].join(); }\n\
+    fail(msg: string): never {\n\
+        throw new Error(msg);\n\
+    }\n\
+    _secret(): void {}\n\
+}\n\
+function pick<T>(xs: T[], i: number): T { return xs[i]!; }\n";
+
+const TS_GREETER: &str = "export type Mood = 'happy' | 'sad';\n\
+export class Greeter<M extends string> implements Object {\n\
+    public mood: M;\n\
+    constructor(mood: M) { this.mood = mood; }\n\
+    greet(who: string, loud: boolean = false): string {\n\
+        const s = `hello ${who} (${this.mood satisfies string})`;\n\
+        return loud ? s.toUpperCase() : s;\n\
+    }\n\
+}\n";
+
+#[test]
+fn typescript_is_stripped_and_its_types_make_the_abi() {
+    let packed = pack(&[("index.ts", TS_ENTRY), ("greeter.ts", TS_GREETER)]);
+    assert!(packed.abi_generated);
+    let abi: Vec<(String, Vec<String>)> = packed
+        .abi
+        .abi
+        .iter()
+        .map(|m| (m.name.clone(), m.args.iter().map(|a| a.to_string()).collect()))
+        .collect();
+    assert_eq!(
+        abi,
+        vec![
+            ("greet".to_string(), vec!["string".to_string(), "bool".to_string()]),
+            ("kinds".to_string(), ["number", "number", "json", "json", "bool"].map(String::from).to_vec()),
+            ("fail".to_string(), vec!["string".to_string()]),
+        ]
+    );
+    // Lines stay where the author wrote them.
+    for (id, module) in &packed.bundle.modules {
+        let original = if id == "index.ts" { TS_ENTRY } else { TS_GREETER };
+        assert!(module.source.lines().count() >= original.lines().count(), "{id}");
+        assert!(!module.source.contains("interface"), "{}", module.source);
+    }
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "greet", json!(["ann", true])), "HELLO ANN (HAPPY)16");
+    assert_eq!(ret(&chain, &id, "kinds", json!([1, 2, "c", {}, true])), "number,string,object,boolean");
+    let r = chain.call(&id, "fail", json!(["bad"]));
+    assert!(r.message.contains("index.ts:15"), "{}", r.message);
+}
+
+#[test]
+fn an_entry_may_export_its_class_by_name() {
+    let packed = pack(&[(
+        "index.js",
+        "export class Named {\n    init() {}\n    /** @param {string} s */\n    echo(s) { return s; }\n}\nexport default Named;\n",
+    )]);
+    assert_eq!(packed.abi.abi.len(), 1);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "echo", json!(["hi"])), "hi");
+}
+
+#[test]
+fn a_contract_abi_file_wins_over_generation() {
+    let abi = r#"{"lang": "javascript", "version": "1.0.0", "abi": [{"name": "hi", "args": ["string"]}]}"#;
+    for name in ["contract.abi", "main.abi"] {
+        let packed = pack(&[
+            ("package.json", r#"{"main": "main.js"}"#),
+            ("main.js", "class C {\n    init() {}\n    hi(x) { return x; }\n    other(y) {}\n}\nmodule.exports = C;\n"),
+            (name, abi),
+        ]);
+        assert!(!packed.abi_generated);
+        assert_eq!(packed.abi.abi.len(), 1, "{name}");
+    }
+}
+
+#[test]
+fn every_rejection_names_the_file_and_line() {
+    let entry = |body: &str| format!("class C {{\n    init() {{}}\n}}\n{body}\nmodule.exports = C;\n");
+    let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+        (vec![("index.js", entry("const m = 'x';\nrequire(m);"))], "index.js:5:1: dynamic require(expr) is not supported"),
+        (vec![("index.js", entry("require(`./${'a'}`);"))], "index.js:4:1: dynamic require(expr)"),
+        (vec![("index.js", entry("import('./a');"))], "index.js:4:1: dynamic import() is not supported"),
+        (vec![("index.js", entry("const fs = require('fs');"))], "index.js:4:20: Node built-in module 'fs'"),
+        (vec![("index.js", entry("const net = require('node:net');"))], "index.js:4:21: Node built-in module 'node:net'"),
+        (vec![("index.js", entry("require('fs/promises');"))], "Node built-in module 'fs/promises'"),
+        (vec![("index.js", entry("\nrequire('./missing');"))], "index.js:5:9: cannot find module './missing'"),
+        (vec![("index.js", entry("require('nopkg');"))], "index.js:4:9: cannot find package 'nopkg'"),
+        (vec![("index.js", entry("require('/etc/passwd');"))], "absolute require path"),
+        (vec![("index.js", entry("require('../outside');"))], "cannot find module '../outside'"),
+        (vec![("index.js", entry("require('./lib');")), ("lib.js", "const x = ;\n".into())], "lib.js:1:11: syntax error"),
+        (vec![("index.js", entry("require('./d.json');")), ("d.json", "{\n \"a\": }".into())], "d.json:2:7: invalid JSON"),
+        (vec![("index.js", entry("require('./w');")), ("w.js", "\nwith (a) {}\n".into())], "w.js:2:1: "),
+        (vec![("index.ts", entry("enum E { A }"))], "index.ts:4:1: TypeScript 'enum' is not supported"),
+        (vec![("index.ts", entry("namespace N { }"))], "index.ts:4:1: TypeScript 'namespace' is not supported"),
+        (
+            vec![("index.ts", "class C {\n    init() {}\n    constructor(private x: string) {}\n}\nmodule.exports = C;\n".into())],
+            "index.ts:3:17: TypeScript parameter properties are not supported",
+        ),
+        (vec![("index.ts", entry("import fs = require('fs');"))], "index.ts:4:1: 'import x = require()' is not supported"),
+        (
+            vec![("index.js", "class C {\n    init() {}\n    m(x) {}\n}\nmodule.exports = C;\n".into())],
+            "index.js:3:5: cannot generate the ABI: parameter x of m has no type",
+        ),
+        (vec![("index.js", "#!/usr/bin/env node\nmodule.exports = 1;\n".into())], "index.js:1:1: a '#!' line"),
+        (vec![("package.json", r#"{"main": "nope.js"}"#.into())], "package.json's main \"nope.js\" names no file"),
+        (vec![("package.json", "{".into())], "package.json is not valid JSON"),
+        (vec![("other.js", "".into())], "no entry"),
+    ];
+    for (files, expected) in cases {
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let message = refused(&files);
+        assert!(message.contains(expected), "expected {expected:?} in {message:?}");
+    }
+}
+
+#[test]
+fn npm_is_run_only_when_node_modules_is_absent() {
+    // With node_modules present, npm is not needed (the test runs offline).
+    let files = [
+        ("package.json", r#"{"dependencies": {"p": "1.0.0"}}"#),
+        ("index.js", "const p = require('p');\nclass C {\n    init() {}\n    v() { return p; }\n}\nmodule.exports = C;\n"),
+        ("node_modules/p/index.js", "module.exports = 'p';\n"),
+    ];
+    let packed = pack(&files);
+    assert!(packed.bundle.modules.contains_key("node_modules/p/index.js"));
+}
