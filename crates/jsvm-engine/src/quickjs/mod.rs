@@ -52,6 +52,22 @@ struct HotRealm {
     ctx: Context,
 }
 
+/// Identifies the prelude a realm was built from without reading all of it on
+/// every run: where each script lives, its length and its first and last bytes.
+/// Callers keep their prelude buffers for as long as the engine (a worker builds
+/// its prelude once), so the same buffers mean the same realm.
+fn prelude_key(inv: &Invocation<'_>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for script in inv.prelude {
+        let edge = script.len().min(32);
+        std::hash::Hash::hash(&(script.as_ptr() as usize, script.len()), &mut hasher);
+        std::hash::Hash::hash(&script[..edge], &mut hasher);
+        std::hash::Hash::hash(&script[script.len() - edge..], &mut hasher);
+    }
+    std::hash::Hash::hash(inv.entry, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
 /// Runs between garbage collections of a hot realm (QuickJS frees most garbage at
 /// once by reference counting; this collects cycles).
 const RUNS_PER_GC: u32 = 64;
@@ -110,10 +126,7 @@ impl QuickJs {
 
     /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
     fn realm(&mut self, inv: &Invocation<'_>) -> Result<(Context, Persistent<Function<'static>>), RunError> {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&inv.prelude, &mut hasher);
-        std::hash::Hash::hash(inv.entry, &mut hasher);
-        let key = std::hash::Hasher::finish(&hasher);
+        let key = prelude_key(inv);
         if let Some(hot) = self.hot.as_ref().filter(|h| h.key == key) {
             return Ok((hot.ctx.clone(), hot.entry.clone()));
         }
