@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use jsvm_compiler::{compile_contract_metered, Abi};
 use jsvm_state::{StateError, TxState};
 use serde::{Deserialize, Serialize};
@@ -69,12 +71,45 @@ impl ContractRecord {
         }
     }
 
+    /// Loads the record of `id` through `cache`: the stored bytes are read every
+    /// time (so an update is seen at once), but parsed only when they changed.
+    pub fn load_cached(state: &TxState, id: &str, cache: &mut RecordCache) -> Result<Option<Arc<ContractRecord>>, String> {
+        let Some(bytes) = state.get(&contract_key(id)).map_err(|e: StateError| e.to_string())? else {
+            return Ok(None);
+        };
+        if let Some((raw, record)) = cache.entries.get(id) {
+            if *raw == bytes {
+                return Ok(Some(record.clone()));
+            }
+        }
+        let record: ContractRecord =
+            serde_json::from_slice(&bytes).map_err(|e| format!("contract record {id} is unreadable: {e}"))?;
+        let record = Arc::new(record);
+        if cache.entries.len() >= RecordCache::CAPACITY {
+            cache.entries.clear();
+        }
+        cache.entries.insert(id.to_string(), (bytes, record.clone()));
+        Ok(Some(record))
+    }
+
     /// Stores the record.
     pub fn store(&self, state: &mut TxState) {
         // Serializing plain strings and the ABI cannot fail.
         let bytes = serde_json::to_vec(self).unwrap_or_default();
         state.put(contract_key(&self.id), bytes);
     }
+}
+
+/// Parsed contract records of one worker, keyed by contract id with the bytes
+/// they were parsed from.
+#[derive(Default)]
+pub struct RecordCache {
+    entries: std::collections::HashMap<String, (Vec<u8>, Arc<ContractRecord>)>,
+}
+
+impl RecordCache {
+    /// Records kept; the cache starts over when full.
+    const CAPACITY: usize = 512;
 }
 
 /// `Contract` + base58 of the deploying transaction's hash (IOST's rule).

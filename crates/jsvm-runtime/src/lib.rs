@@ -24,7 +24,7 @@ pub use auth::{
 };
 pub use calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, MAX_CALL_HEIGHT};
 pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
-pub use contract::{contract_id_for, ContractRecord, SYSTEM_CONTRACT};
+pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use jsvm_compiler::AmountLimit;
-use jsvm_runtime::{is_contract_id, storage, ContractRecord, ReceiptEntry, SYSTEM_CONTRACT};
+use jsvm_runtime::{is_contract_id, storage, ContractRecord, ReceiptEntry, RecordCache, SYSTEM_CONTRACT};
 use jsvm_state::TxState;
 
 use crate::exec::Failure;
@@ -67,11 +67,16 @@ fn within(limits: &BTreeMap<String, Fixed>, token: &str, amount: Fixed) -> bool 
 }
 
 /// The ABI limits of `contract.method`; native and system contracts allow anything.
-pub(crate) fn abi_limits(state: &TxState, contract: &str, method: &str) -> Result<Vec<AmountLimit>, Failure> {
+pub(crate) fn abi_limits(
+    state: &TxState,
+    contract: &str,
+    method: &str,
+    records: &mut RecordCache,
+) -> Result<Vec<AmountLimit>, Failure> {
     if contract == SYSTEM_CONTRACT || natives::find(contract).is_some() {
         return Ok(vec![AmountLimit { token: ANY_TOKEN.into(), val: UNLIMITED.into() }]);
     }
-    let record = ContractRecord::load(state, contract).map_err(Failure::Unknown)?;
+    let record = ContractRecord::load_cached(state, contract, records).map_err(Failure::Unknown)?;
     Ok(record.and_then(|r| r.abi.method(method).map(|m| m.amount_limit.clone())).unwrap_or_default())
 }
 
@@ -82,12 +87,13 @@ pub(crate) struct TxLimits {
 }
 
 impl TxLimits {
-    /// Holds the receipts of one action to the method's and the transaction's limits.
+    /// Holds the receipts of one action to the method's limits (read only when
+    /// the action moved tokens) and the transaction's.
     pub(crate) fn check(
         &mut self,
         state: &TxState,
         receipts: &[ReceiptEntry],
-        abi: &[AmountLimit],
+        abi: impl FnOnce() -> Result<Vec<AmountLimit>, Failure>,
         tx: &[AmountLimit],
     ) -> Result<(), Failure> {
         let mut spent: BTreeMap<String, Fixed> = BTreeMap::new();
@@ -111,7 +117,7 @@ impl TxLimits {
         if spent.is_empty() {
             return Ok(());
         }
-        let (abi, tx) = (parse_limits(state, abi)?, parse_limits(state, tx)?);
+        let (abi, tx) = (parse_limits(state, &abi()?)?, parse_limits(state, tx)?);
         for (token, amount) in spent {
             let total = self.totals.entry(token.clone()).or_insert(Fixed { value: 0, scale: amount.scale });
             total.value = total.value.saturating_add(amount.value);

@@ -8,7 +8,7 @@ use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
-    TxEnv, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
+    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
     SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
@@ -109,6 +109,7 @@ pub(crate) struct Worker {
     engines: Vec<Option<QuickJs>>,
     prelude: Vec<u8>,
     code: CodeCache,
+    records: RecordCache,
     config: Arc<VmConfig>,
 }
 
@@ -117,6 +118,7 @@ pub(crate) struct Worker {
 pub(crate) struct Invoker<'w> {
     engines: &'w mut [Option<QuickJs>],
     code: &'w mut CodeCache,
+    records: &'w mut RecordCache,
     prelude: &'w [u8],
     config: &'w VmConfig,
     pub deadline: Instant,
@@ -150,7 +152,7 @@ impl Worker {
         let code = CodeCache::new(store, config.code_cache_entries);
         let mut engines: Vec<Option<QuickJs>> = (0..MAX_CALL_HEIGHT).map(|_| None).collect();
         engines[0] = Some(engine);
-        Ok(Worker { engines, prelude, code, config })
+        Ok(Worker { engines, prelude, code, records: RecordCache::default(), config })
     }
 
     /// Runs a whole transaction.
@@ -181,6 +183,7 @@ impl Worker {
         let mut invoker = Invoker {
             engines: &mut self.engines,
             code: &mut self.code,
+            records: &mut self.records,
             prelude: &self.prelude,
             config: &config,
             deadline: Instant::now() + config.tx_timeout,
@@ -289,8 +292,9 @@ impl Invoker<'_> {
         let mark = run.effects.mark();
         let receipts_before = run.effects.receipts.len();
         let result = self.call_frame(run, frame, data).and_then(|returns| {
-            let abi_limits = amount_limit::abi_limits(run.state, contract, method)?;
-            totals.check(run.state, &run.effects.receipts[receipts_before..], &abi_limits, tx_limits)?;
+            let records = &mut *self.records;
+            let abi_limits = || amount_limit::abi_limits(run.state, contract, method, records);
+            totals.check(run.state, &run.effects.receipts[receipts_before..], abi_limits, tx_limits)?;
             Ok(returns.into_iter().next().unwrap_or_default())
         });
         if result.is_err() {
@@ -326,7 +330,7 @@ impl Invoker<'_> {
     fn call_contract(&mut self, run: &mut TxRun, frame: &mut CallFrame, data: &str) -> Result<String, Failure> {
         let contract = frame.contract.as_str();
         let method = frame.method.as_str();
-        let record = ContractRecord::load(run.state, contract)
+        let record = ContractRecord::load_cached(run.state, contract, self.records)
             .map_err(Failure::Unknown)?
             .ok_or_else(|| Failure::Runtime(format!("contract {contract} not found")))?;
         if method == "init" {
@@ -397,6 +401,7 @@ impl Invoker<'_> {
         let mut calls = Invoker {
             engines: higher,
             code: &mut *self.code,
+            records: &mut *self.records,
             prelude: self.prelude,
             config: self.config,
             deadline: self.deadline,

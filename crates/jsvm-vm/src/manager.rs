@@ -199,14 +199,18 @@ impl VmManager {
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
         let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
+        let jobs: Vec<TxJob> = txs
+            .iter()
+            .zip(signers)
+            .zip(&hashes)
+            .map(|((tx, signers), &hash)| {
+                let base: Arc<dyn StateRead> = overlay.clone();
+                TxJob { block: block.clone(), tx: tx.clone(), hash, signers, base, schedule: schedule.clone() }
+            })
+            .collect();
         let mut receipts = Vec::with_capacity(txs.len());
         let mut logs = Vec::new();
-        for ((tx, signers), &hash) in txs.iter().zip(signers).zip(&hashes) {
-            let base: Arc<dyn StateRead> = overlay.clone();
-            let (block, tx, schedule) = (block.clone(), tx.clone(), schedule.clone());
-            let job = TxJob { block, tx, hash, signers, base, schedule };
-            let out = self.pool.run(job)?;
-            overlay.apply(out.writes);
+        for out in self.pool.run_block(jobs, overlay.clone())? {
             logs.extend(out.logs);
             receipts.push(out.receipt);
         }

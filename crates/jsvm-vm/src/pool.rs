@@ -9,14 +9,22 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
-use jsvm_state::{Store, Writes};
+use jsvm_state::{BlockOverlay, Store, Writes};
 
 use crate::config::WORKER_STACK_BYTES;
 use crate::exec::{TxJob, TxOutput, Worker};
 use crate::receipt::{Receipt, Status};
 use crate::{VmConfig, VmError};
 
-type Job = (TxJob, Sender<TxOutput>);
+/// Transactions for one worker to run in order. With an overlay (a block), each
+/// transaction's writes are applied to it before the next runs; without (a
+/// query), writes are returned and dropped by the caller.
+struct Batch {
+    txs: Vec<TxJob>,
+    overlay: Option<Arc<BlockOverlay>>,
+}
+
+type Job = (Batch, Sender<Vec<TxOutput>>);
 
 /// What the workers and the submitters share.
 struct Shared {
@@ -94,9 +102,25 @@ impl Pool {
 
     /// Runs one transaction on the next free worker and waits for it.
     pub(crate) fn run(&self, job: TxJob) -> Result<TxOutput, VmError> {
+        let mut out = self.submit(Batch { txs: vec![job], overlay: None })?;
+        out.pop().ok_or_else(|| VmError::Internal("a worker lost a transaction".into()))
+    }
+
+    /// Runs a block's transactions in order on one worker (one hand-over for the
+    /// whole block), applying each one's writes to `overlay` before the next.
+    pub(crate) fn run_block(&self, txs: Vec<TxJob>, overlay: Arc<BlockOverlay>) -> Result<Vec<TxOutput>, VmError> {
+        let n = txs.len();
+        let out = self.submit(Batch { txs, overlay: Some(overlay) })?;
+        if out.len() != n {
+            return Err(VmError::Internal("a worker lost a transaction".into()));
+        }
+        Ok(out)
+    }
+
+    fn submit(&self, batch: Batch) -> Result<Vec<TxOutput>, VmError> {
         let (reply, answer) = bounded(1);
         let queue = self.queue.as_ref().ok_or_else(|| VmError::Internal("the pool is stopped".into()))?;
-        queue.send((job, reply)).map_err(|_| VmError::Internal("no worker is running".into()))?;
+        queue.send((batch, reply)).map_err(|_| VmError::Internal("no worker is running".into()))?;
         // More jobs waiting than workers free to take them: grow (a worker that cannot
         // start leaves the job to the others).
         if queue.len() > self.shared.idle.load(Ordering::SeqCst) {
@@ -142,7 +166,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
     };
     loop {
         let next = shared.jobs.recv_timeout(shared.config.worker_idle);
-        let (job, reply) = match next {
+        let (job, reply): Job = match next {
             Ok(job) => {
                 shared.idle.fetch_sub(1, Ordering::SeqCst);
                 job
@@ -164,21 +188,28 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 continue;
             }
         };
-        let block = job.block.number;
-        let hash = bs58::encode(job.hash).into_string();
-        let out = match catch_unwind(AssertUnwindSafe(|| worker.execute(job))) {
-            Ok(out) => out,
-            Err(_) => {
-                // A bug, not a contract's doing: answer with UNKNOWN_ERROR and
-                // replace the worker's engines, whose state is now suspect.
-                if let Ok(fresh) = new_worker() {
-                    worker = fresh;
+        let mut outputs = Vec::with_capacity(job.txs.len());
+        for tx in job.txs {
+            let block = tx.block.number;
+            let hash = bs58::encode(tx.hash).into_string();
+            let mut out = match catch_unwind(AssertUnwindSafe(|| worker.execute(tx))) {
+                Ok(out) => out,
+                Err(_) => {
+                    // A bug, not a contract's doing: answer with UNKNOWN_ERROR and
+                    // replace the worker's engines, whose state is now suspect.
+                    if let Ok(fresh) = new_worker() {
+                        worker = fresh;
+                    }
+                    crashed(hash, block)
                 }
-                crashed(hash, block)
+            };
+            if let Some(overlay) = &job.overlay {
+                overlay.apply(std::mem::take(&mut out.writes));
             }
-        };
+            outputs.push(out);
+        }
         shared.idle.fetch_add(1, Ordering::SeqCst);
-        let _ = reply.send(out);
+        let _ = reply.send(outputs);
     }
 }
 
