@@ -50,7 +50,7 @@ impl Host for MapHost {
 /// Transfers per second on the bare engine, `metered` or not.
 pub fn measure(metered: bool, n: usize) -> Result<Timing, String> {
     let mut engine = QuickJs::new()?;
-    let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
+    let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let abi = parse_abi(TOKEN_ABI).map_err(|e| e.to_string())?;
     let prepared = if metered {
         compile_contract_metered(TOKEN_JS, &abi, "token.js", &MeterCosts::default()).map_err(|e| e.to_string())?.prepared
@@ -59,7 +59,7 @@ pub fn measure(metered: bool, n: usize) -> Result<Timing, String> {
     };
     let code = engine.compile("token.js", &prepared)?;
     let context = r#"{"block":{},"tx":{},"gasLimit":4000000}"#;
-    let baseline_flag = engine.compile("<baseline>", UNMETERED_BASELINE_SOURCE)?;
+    let baseline_flag = engine.compile_library("<baseline>", UNMETERED_BASELINE_SOURCE)?;
     let pre: Vec<&[u8]> =
         if metered { vec![prelude.as_slice()] } else { vec![baseline_flag.as_slice(), prelude.as_slice()] };
     let mut host = MapHost::default();

@@ -43,7 +43,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Cold and warm loads of contracts of the given sizes, `rounds` each.
 pub fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String> {
     let mut engine = QuickJs::new()?;
-    let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
+    let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let abi = parse_abi(r#"{"abi": [{"name": "ping", "args": []}]}"#).map_err(|e| e.to_string())?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let store = RocksStore::open(&dir.path().join("data")).map_err(|e| e.to_string())?;

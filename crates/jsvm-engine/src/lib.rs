@@ -25,6 +25,13 @@ pub trait Engine {
     /// `name` appears in stack traces.
     fn compile(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String>;
 
+    /// Compiles one of the VM's own scripts (the class libraries): like
+    /// [`Engine::compile`], but its functions show no source text and no
+    /// positions, as built-ins do.
+    fn compile_library(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
+        self.compile(name, source)
+    }
+
     /// Runs one invocation and returns the entry's string result. The realm (lockdown
     /// and prelude) may be reused from an earlier run with the same prelude; it is
     /// hardened, so nothing one run does reaches the next.

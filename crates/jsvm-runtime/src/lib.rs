@@ -35,6 +35,11 @@ pub const PRELUDE_SOURCE: &str = concat!(include_str!("classlib.js"), include_st
 /// A script that, evaluated before [`PRELUDE_SOURCE`], leaves built-ins unpriced:
 /// for the meter benchmark's unmetered baseline only.
 pub const UNMETERED_BASELINE_SOURCE: &str = "globalThis.__jsvm_unmetered = true;";
+/// The file name contract code is compiled under. Compiled code is cached by code
+/// hash and shared by every deployment of the same code, so it cannot carry a
+/// contract id; the VM writes the id of the contract that ran in its place when it
+/// forms a message.
+pub const CODE_FILENAME: &str = "__contract__.js";
 /// The global entry function the prelude defines (see `prelude.js`).
 pub const ENTRY: &str = "__jsvm_invoke";
 /// Longest method result, in bytes.

@@ -53,6 +53,8 @@
         return result;
       },
     }[name];
+    // Look like the built-in: same arity (the name is set by the object literal).
+    defineProperty(wrapper, "length", { value: original.length, configurable: true });
     defineProperty(owner, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
   }
   // The RegExp constructor checks its pattern like the compile stage checks literals.
@@ -115,13 +117,12 @@
     const checkPattern = (pattern, flags) => host("regexCheck", pattern, flags);
     for (const name of ["match", "matchAll", "search"]) {
       const priced = S[name];
-      defineProperty(S, name, {
-        value: { [name](...args) {
-          if (typeof args[0] === "string") checkPattern(args[0], "");
-          return apply(priced, this, args);
-        } }[name],
-        writable: true, enumerable: false, configurable: true,
-      });
+      const checked = { [name](...args) {
+        if (typeof args[0] === "string") checkPattern(args[0], "");
+        return apply(priced, this, args);
+      } }[name];
+      defineProperty(checked, "length", { value: priced.length, configurable: true });
+      defineProperty(S, name, { value: checked, writable: true, enumerable: false, configurable: true });
     }
     const R = RegExp.prototype;
     meter(R, "exec", (t, a) => len(a[0]));

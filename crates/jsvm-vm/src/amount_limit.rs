@@ -27,6 +27,18 @@ pub(crate) fn token_decimals(state: &TxState, token: &str) -> Result<Option<u32>
     Ok(v.and_then(|d| d.parse().ok()))
 }
 
+/// Refuses a transaction whose `amount_limit` names a token that does not exist
+/// (IOST rejects it before it runs: no receipt, nothing charged).
+pub(crate) fn check_tx_tokens(state: &TxState, limits: &[AmountLimit]) -> Result<(), crate::VmError> {
+    for l in limits.iter().filter(|l| l.token != ANY_TOKEN) {
+        let known = token_decimals(state, &l.token).map_err(|_| crate::VmError::Internal("token records unreadable".into()))?;
+        if known.is_none() {
+            return Err(crate::VmError::InvalidTx(format!("token not exists in amountLimit: {}", l.token)));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a list of limits as deploys and transactions must give them: known
 /// tokens (or `*`), each once, values that parse at the token's decimals.
 pub(crate) fn validate(state: &TxState, limits: &[AmountLimit]) -> Result<(), Failure> {

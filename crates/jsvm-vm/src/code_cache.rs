@@ -42,7 +42,7 @@ impl CodeCache {
         let code = match self.load(&key) {
             Some(code) => code,
             None => {
-                let code = engine.compile(&format!("{}.js", record.id), &record.code)?;
+                let code = engine.compile(jsvm_runtime::CODE_FILENAME, &record.code)?;
                 self.persist(&key, &code);
                 code
             }

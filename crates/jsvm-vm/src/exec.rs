@@ -8,7 +8,7 @@ use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
-    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
+    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, CODE_FILENAME, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
     SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
@@ -88,8 +88,8 @@ impl Failure {
 /// `file:line:column` (a single-file contract's positions are already the author's).
 fn author_positions(record: &ContractRecord, text: &str) -> String {
     match bundle_lines(&record.source) {
-        Some(lines) => map_positions(text, &format!("{}.js", record.id), &lines),
-        None => text.to_string(),
+        Some(lines) => map_positions(text, CODE_FILENAME, &lines),
+        None => text.replace(CODE_FILENAME, &format!("{}.js", record.id)),
     }
 }
 
@@ -148,7 +148,7 @@ pub(crate) struct TxOutput {
 impl Worker {
     pub(crate) fn new(config: Arc<VmConfig>, store: Arc<dyn Store>) -> Result<Worker, String> {
         let mut engine = QuickJs::new()?;
-        let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
+        let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
         let code = CodeCache::new(store, config.code_cache_entries);
         let mut engines: Vec<Option<QuickJs>> = (0..MAX_CALL_HEIGHT).map(|_| None).collect();
         engines[0] = Some(engine);

@@ -5,7 +5,7 @@ use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 
-use crate::natives;
+use crate::{amount_limit, natives};
 use crate::exec::TxJob;
 use crate::pool::Pool;
 use crate::{Receipt, Transaction, VmConfig, VmError};
@@ -199,6 +199,11 @@ impl VmManager {
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
         let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
+        let state = TxState::new(overlay.clone());
+        for tx in &txs {
+            amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
+        }
+        drop(state);
         let jobs: Vec<TxJob> = txs
             .iter()
             .zip(signers)
@@ -258,6 +263,7 @@ impl VmManager {
             time: head.time,
         };
         let state = TxState::new(snapshot.clone());
+        amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
         let hash = tx.hash();
         let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule })?;

@@ -57,8 +57,8 @@ pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
 /// Times each of `kernels` (name, method body) `rounds` times each way, alternating.
 pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
     let mut engine = QuickJs::new()?;
-    let prelude = engine.compile("<prelude>", PRELUDE_SOURCE)?;
-    let baseline_flag = engine.compile("<baseline>", UNMETERED_BASELINE_SOURCE)?;
+    let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
+    let baseline_flag = engine.compile_library("<baseline>", UNMETERED_BASELINE_SOURCE)?;
     let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (name, body) in kernels {

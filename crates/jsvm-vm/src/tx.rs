@@ -83,7 +83,7 @@ impl Transaction {
         let mut tokens: Vec<&str> = self.amount_limit.iter().map(|l| l.token.as_str()).collect();
         tokens.sort_unstable();
         if let Some(w) = tokens.windows(2).find(|w| w[0] == w[1]) {
-            return bad(format!("amount_limit names token {} twice", w[0]));
+            return bad(format!("duplicated token in amountLimit: {}", w[0]));
         }
         for a in &self.actions {
             if a.contract.is_empty() || a.action_name.is_empty() {

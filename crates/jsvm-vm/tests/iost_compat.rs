@@ -412,3 +412,47 @@ fn deploys_check_amount_limits() {
     let r = c.run("admin", vec![common::set_code("class A { init() {} f() {} }\nmodule.exports = A;", &unknown)]);
     failed_with(&r, "token not exists: zzz");
 }
+
+#[test]
+fn an_unknown_token_in_the_transaction_limit_is_refused_before_it_runs() {
+    let c = Chain::new();
+    sign_up(&c, "acc1");
+    let mut tx = c.tx("admin", &[], vec![action(TOKEN, "transfer", json!(["iost", "admin", "acc1", "1", ""]))]);
+    tx.amount_limit = vec![AmountLimit { token: "iost1".into(), val: "100".into() }];
+    let t = tx.time;
+    let err = c.vm.execute_tx(tx, t).unwrap_err().to_string();
+    assert!(err.contains("token not exists in amountLimit: iost1"), "{err}");
+    let mut tx = c.tx("admin", &[], vec![action(TOKEN, "transfer", json!(["iost", "admin", "acc1", "1", ""]))]);
+    tx.amount_limit = vec![AmountLimit { token: "iost".into(), val: "1".into() }, AmountLimit { token: "iost".into(), val: "2".into() }];
+    let t = tx.time;
+    let err = c.vm.execute_tx(tx, t).unwrap_err().to_string();
+    assert!(err.contains("duplicated token in amountLimit: iost"), "{err}");
+    assert_eq!(balance(&c, "acc1"), "0");
+}
+
+const THROWER: &str = "class T {\n    init() {}\n    boom() { throw new Error(\"x\"); }\n    shapes() {\n        return [[].concat.length, JSON.stringify.length, \"\".padStart.length, Function.prototype.toString.call([].concat)].join(\"|\");\n    }\n}\nmodule.exports = T;\n";
+
+#[test]
+fn messages_name_the_contract_that_ran_and_only_its_own_frames() {
+    let c = Chain::new();
+    let t_abi = abi(&[("boom", &[]), ("shapes", &[])]);
+    let a = c.deploy(THROWER, &t_abi);
+    let b = c.deploy(THROWER, &t_abi);
+    for id in [&a, &b] {
+        let r = c.call(id, "boom", json!([]));
+        assert_eq!(r.status, Status::RuntimeError);
+        assert!(r.message.contains(&format!("at boom ({id}.js:3:")), "{}", r.message);
+        assert!(!r.message.contains("(native)") && !r.message.contains("<prelude>"), "{}", r.message);
+    }
+}
+
+#[test]
+fn priced_built_ins_look_like_the_built_ins() {
+    let c = Chain::new();
+    let id = c.deploy(THROWER, &abi(&[("boom", &[]), ("shapes", &[])]));
+    let r = c.call(&id, "shapes", json!([]));
+    assert_eq!(r.status, Status::Success, "{}", r.message);
+    let text = &r.returns[0];
+    assert!(text.starts_with("1|3|1|function concat() {"), "{text}");
+    assert!(!text.contains("charge"), "the wrapper's source stays hidden: {text}");
+}

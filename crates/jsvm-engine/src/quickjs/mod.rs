@@ -105,7 +105,7 @@ impl QuickJs {
             }
         })));
         let mut engine = QuickJs { hot: None, runs_since_gc: 0, rt, state, memory, lockdown: Vec::new() };
-        engine.lockdown = engine.compile("<lockdown>", LOCKDOWN_SOURCE)?;
+        engine.lockdown = engine.compile_library("<lockdown>", LOCKDOWN_SOURCE)?;
         Ok(engine)
     }
 
@@ -151,12 +151,19 @@ impl QuickJs {
 
 impl Engine for QuickJs {
     fn version(&self) -> &'static str {
-        "quickjs-ng/rquickjs-0.14"
+        // Bumped when compiled code changes meaning: hot realms and code compiled
+        // under a contract-independent file name.
+        "quickjs-ng/rquickjs-0.14/2"
     }
 
     fn compile(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
         let ctx = Context::custom::<Intrinsics>(&self.rt).map_err(|e| e.to_string())?;
-        ctx.with(|ctx| compile_script(&ctx, name, source))
+        ctx.with(|ctx| compile_script(&ctx, name, source, false))
+    }
+
+    fn compile_library(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
+        let ctx = Context::custom::<Intrinsics>(&self.rt).map_err(|e| e.to_string())?;
+        ctx.with(|ctx| compile_script(&ctx, name, source, true))
     }
 
     fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
@@ -298,7 +305,9 @@ fn from_host_value<'js>(ctx: &Ctx<'js>, v: HostValue) -> rquickjs::Result<Value<
     })
 }
 
-fn compile_script(ctx: &Ctx<'_>, name: &str, source: &str) -> Result<Vec<u8>, String> {
+/// Compiles `source` to bytecode; `strip` drops source text and debug positions
+/// (for the VM's own libraries, whose functions then print like built-ins).
+fn compile_script(ctx: &Ctx<'_>, name: &str, source: &str, strip: bool) -> Result<Vec<u8>, String> {
     let fname = CString::new(name.replace('\0', "")).map_err(|e| e.to_string())?;
     // JS_Eval wants a NUL after the input.
     let mut buf = Vec::with_capacity(source.len() + 1);
@@ -323,7 +332,11 @@ fn compile_script(ctx: &Ctx<'_>, name: &str, source: &str) -> Result<Vec<u8>, St
     let mut size = 0 as qjs::size_t;
     // SAFETY: JS_WriteObject returns a js_malloc'd buffer of `size` bytes or NULL.
     unsafe {
-        let p = qjs::JS_WriteObject(raw, &mut size, compiled.as_raw(), qjs::JS_WRITE_OBJ_BYTECODE as i32);
+        let mut flags = qjs::JS_WRITE_OBJ_BYTECODE;
+        if strip {
+            flags |= qjs::JS_WRITE_OBJ_STRIP_SOURCE | qjs::JS_WRITE_OBJ_STRIP_DEBUG;
+        }
+        let p = qjs::JS_WriteObject(raw, &mut size, compiled.as_raw(), flags as i32);
         if p.is_null() {
             return Err(exception_text(ctx, ctx.catch()));
         }
@@ -388,7 +401,12 @@ fn exception_text(ctx: &Ctx<'_>, v: Value<'_>) -> String {
                 (None, None) => "Error".into(),
             };
             if let Some(stack) = stack {
-                for frame in stack.lines().filter(|l| l.trim_start().starts_with("at ")).take(MAX_FRAMES) {
+                // The contract's own frames: built-ins and the VM's libraries are not the author's.
+                let own = |l: &&str| {
+                    let l = l.trim_start();
+                    l.starts_with("at ") && !l.ends_with("(native)") && !l.contains(" (<")
+                };
+                for frame in stack.lines().filter(own).take(MAX_FRAMES) {
                     text.push('\n');
                     text.push_str(frame);
                 }
