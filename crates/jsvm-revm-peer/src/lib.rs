@@ -122,7 +122,7 @@ fn reader_address() -> Address {
 fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
     let hex = hex.trim();
     let hex = hex.strip_prefix("0x").unwrap_or(hex);
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
     }
     (0..hex.len())
