@@ -48,9 +48,17 @@ struct RunState {
 struct HotRealm {
     /// Which prelude built it.
     key: u64,
+    /// Programs evaluated in this realm, most recent last: the bytecode and the
+    /// factory it evaluated to. A factory keeps no state of its own (each call
+    /// makes a new gas counter and module function) and contract code cannot
+    /// reach it, so a program is evaluated once per realm, not once per run.
+    programs: Vec<(Vec<u8>, Persistent<Value<'static>>)>,
     entry: Persistent<Function<'static>>,
     ctx: Context,
 }
+
+/// Programs kept evaluated per realm.
+const PROGRAMS_PER_REALM: usize = 32;
 
 /// Identifies the prelude a realm was built from without reading all of it on
 /// every run: where each script lives, its length and its first and last bytes.
@@ -144,7 +152,7 @@ impl QuickJs {
                     other => other,
                 })
         })?;
-        self.hot = Some(HotRealm { key, entry: entry.clone(), ctx: ctx.clone() });
+        self.hot = Some(HotRealm { key, programs: Vec::new(), entry: entry.clone(), ctx: ctx.clone() });
         Ok((ctx, entry))
     }
 }
@@ -181,12 +189,22 @@ impl Engine for QuickJs {
                 return Err(RunError::Timeout);
             }
             let (ctx, entry) = self.realm(inv)?;
+            let cached = self.hot.as_ref().and_then(|h| {
+                h.programs.iter().rev().find(|(bytes, _)| bytes.as_slice() == inv.program).map(|(_, f)| f.clone())
+            });
             self.rt.set_max_stack_size(inv.limits.stack_bytes);
             self.memory.start_run(inv.limits.memory_bytes);
+            let mut evaluated = None;
             let out = ctx.with(|ctx| {
-                let out = run_in(&ctx, entry, inv);
+                let out = run_in(&ctx, entry, cached, &mut evaluated, inv);
                 out.map_err(|e| classify(&ctx, e, st, &self.memory))
             });
+            if let (Some(program), Some(hot)) = (evaluated, self.hot.as_mut()) {
+                if hot.programs.len() >= PROGRAMS_PER_REALM {
+                    hot.programs.remove(0);
+                }
+                hot.programs.push((inv.program.to_vec(), program));
+            }
             // A run that hit the limit ends as out of memory even if the contract caught
             // the error and finished before the next interrupt poll.
             match out {
@@ -233,11 +251,25 @@ fn build_realm<'js>(ctx: &Ctx<'js>, lockdown: &[u8], inv: &Invocation<'_>, st: R
     Ok(entry)
 }
 
-/// One run in a hot realm: evaluate the program (a fresh module function every
-/// time) and hand it to the entry with the arguments.
-fn run_in(ctx: &Ctx<'_>, entry: Persistent<Function<'static>>, inv: &Invocation<'_>) -> Result<String, Failure> {
+/// One run in a hot realm: the program's factory (evaluated now, or earlier in this
+/// realm) goes to the entry with the arguments; the entry calls it for a fresh gas
+/// counter and module function.
+fn run_in(
+    ctx: &Ctx<'_>,
+    entry: Persistent<Function<'static>>,
+    cached: Option<Persistent<Value<'static>>>,
+    evaluated: &mut Option<Persistent<Value<'static>>>,
+    inv: &Invocation<'_>,
+) -> Result<String, Failure> {
     let entry = entry.restore(ctx)?;
-    let program = eval_bytecode(ctx, inv.program)?;
+    let program = match cached {
+        Some(program) => program.restore(ctx)?,
+        None => {
+            let program = eval_bytecode(ctx, inv.program)?;
+            *evaluated = Some(Persistent::save(ctx, program.clone()));
+            program
+        }
+    };
     let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
     let out: Value = entry.call((program, Rest(args)))?;
     match out.as_string() {
