@@ -93,15 +93,9 @@ fn author_positions(record: &ContractRecord, text: &str) -> String {
     }
 }
 
-/// The transaction as one call frame changes it.
-pub(crate) struct TxRun<'a> {
-    pub state: &'a mut TxState,
-    pub gas: &'a mut GasMeter,
-    pub effects: &'a mut Effects,
-    pub schedule: &'a GasSchedule,
-    pub block: &'a BlockEnv,
-    pub env: &'a TxEnv,
-}
+/// The transaction as one call frame changes it: the runtime's [`TxCtx`], which a
+/// host hands back for nested calls.
+pub(crate) type TxRun<'a> = TxCtx<'a>;
 
 /// A worker's engines (one per call-stack height, made when first needed) and
 /// its compiled code. Lives on one thread.
@@ -178,7 +172,7 @@ impl Worker {
             effects: &mut effects,
             schedule: &schedule,
             block: &job.block,
-            env: &env,
+            tx: &env,
         };
         let mut invoker = Invoker {
             engines: &mut self.engines,
@@ -251,15 +245,7 @@ impl Worker {
 }
 
 impl NestedCalls for Invoker<'_> {
-    fn call(&mut self, ctx: TxCtx<'_>, frame: CallFrame, args_json: &str) -> Result<String, HostError> {
-        let mut run = TxRun {
-            state: ctx.state,
-            gas: ctx.gas,
-            effects: ctx.effects,
-            schedule: ctx.schedule,
-            block: ctx.block,
-            env: ctx.tx,
-        };
+    fn call(&mut self, mut run: TxCtx<'_>, frame: CallFrame, args_json: &str) -> Result<String, HostError> {
         let returns = self.call_frame(&mut run, frame, args_json).map_err(Failure::into_host_error)?;
         Ok(serde_json::to_string(&returns).unwrap_or_else(|_| "[]".into()))
     }
@@ -282,7 +268,7 @@ impl Invoker<'_> {
             contract: contract.to_string(),
             method: method.to_string(),
             owner: String::new(),
-            caller: run.env.publisher.clone(),
+            caller: run.tx.publisher.clone(),
             caller_is_account: true,
             height: 1,
             auth_contracts: Vec::new(),
@@ -382,7 +368,7 @@ impl Invoker<'_> {
         let gas_left = run.gas.limit() - run.gas.used();
         let context = serde_json::json!({
             "block": run.block.constant(),
-            "tx": run.env.constant(gas_left),
+            "tx": run.tx.constant(gas_left),
             "gasLimit": gas_left,
         })
         .to_string();
@@ -412,7 +398,7 @@ impl Invoker<'_> {
             gas: &mut *run.gas,
             schedule: run.schedule,
             block: run.block,
-            tx: run.env,
+            tx: run.tx,
             frame,
             effects: &mut *run.effects,
             js_gas: 0,

@@ -53,7 +53,7 @@ fn system_frame(record: &ContractRecord, method: &str, run: &TxRun) -> CallFrame
         contract: record.id.clone(),
         method: method.into(),
         owner: record.owner.clone(),
-        caller: run.env.publisher.clone(),
+        caller: run.tx.publisher.clone(),
         caller_is_account: true,
         height: 1,
         auth_contracts: Vec::new(),
@@ -92,7 +92,7 @@ fn set_code(inv: &mut Invoker, run: &mut TxRun, text: &str) -> Result<String, Fa
     if ContractRecord::load(run.state, &id).map_err(Failure::Runtime)?.is_some() {
         return Err(Failure::Duplicate("contract exists".into()));
     }
-    let publisher = run.env.publisher.clone();
+    let publisher = run.tx.publisher.clone();
     let record = ContractRecord::new(id.clone(), publisher.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
     inv.precompile(run, &record)?;
     record.store(run.state);
@@ -137,7 +137,7 @@ fn update_code(inv: &mut Invoker, run: &mut TxRun, text: &str, extra: &str) -> R
     let record = ContractRecord::new(old.id.clone(), old.owner.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
     inv.precompile(run, &record)?;
     record.store(run.state);
-    let publisher = run.env.publisher.clone();
+    let publisher = run.tx.publisher.clone();
     run.effects.charge_ram(&publisher, record.ram_bytes() - old.ram_bytes());
     Ok(String::new())
 }

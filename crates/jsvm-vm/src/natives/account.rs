@@ -36,7 +36,7 @@ pub(crate) fn call(run: &mut TxRun, frame: &CallFrame, data: &str) -> Result<Vec
     let mut n = Native { run, frame, me: ACCOUNT_CONTRACT };
     let id = text(&a[0]).to_string();
     if frame.method == "signUp" {
-        let payer = n.run.env.publisher.clone();
+        let payer = n.run.tx.publisher.clone();
         sign_up(&mut n, &id, text(&a[1]), text(&a[2]), &payer)?;
         return Ok(Vec::new());
     }
@@ -82,7 +82,7 @@ pub(crate) fn call(run: &mut TxRun, frame: &CallFrame, data: &str) -> Result<Vec
         }
         _ => unreachable!("METHODS lists every method"),
     }
-    let payer = n.run.env.publisher.clone();
+    let payer = n.run.tx.publisher.clone();
     n.save(&account, &payer)?;
     Ok(Vec::new())
 }

@@ -75,8 +75,8 @@ impl Native<'_, '_> {
     pub(crate) fn require_auth(&mut self, id: &str, perm: &str) -> Result<bool, Failure> {
         let mut check = AuthCheck {
             state: self.run.state,
-            publisher: &self.run.env.publisher,
-            signers: &self.run.env.signers,
+            publisher: &self.run.tx.publisher,
+            signers: &self.run.tx.signers,
             auth_contracts: &self.frame.auth_contracts,
             bytes_read: 0,
         };
@@ -118,7 +118,7 @@ pub(crate) fn genesis(state: &mut jsvm_state::TxState, schedule: &jsvm_runtime::
         gas_limit: 0,
         actions: Vec::new(),
     };
-    let mut run = TxRun { state, gas: &mut gas, effects: &mut effects, schedule, block: &block, env: &env };
+    let mut run = TxRun { state, gas: &mut gas, effects: &mut effects, schedule, block: &block, tx: &env };
     let frame = CallFrame {
         contract: ACCOUNT_CONTRACT.into(),
         method: "signUp".into(),

@@ -182,7 +182,7 @@ impl Native<'_, '_> {
         let key = format!("TB{who}");
         let existing = jsvm_runtime::storage::map_get(self.run.state, self.me, &key, sym).map_err(Failure::Unknown)?;
         let payer = if existing.is_none() && (sym != NATIVE_TOKEN || is_contract_id(who)) {
-            Some(self.run.env.publisher.clone())
+            Some(self.run.tx.publisher.clone())
         } else {
             None
         };
@@ -255,7 +255,7 @@ fn create(t: &mut Native, a: &[Value]) -> Result<Vec<String>, Failure> {
     if total < 0 || total > i64::MAX / unit {
         return Err(fail("invalid totalSupply"));
     }
-    let publisher = t.run.env.publisher.clone();
+    let publisher = t.run.tx.publisher.clone();
     let key = info_key(sym);
     let fields = [
         ("issuer", issuer.to_string()),
@@ -353,7 +353,7 @@ fn transfer_freeze(t: &mut Native, a: &[Value]) -> Result<Vec<String>, Failure> 
     frozen.push(Frozen { amount, ftime });
     frozen.sort_by_key(|f| (f.ftime, f.amount));
     t.charge(t.run.schedule.context * frozen.len() as u64)?;
-    let publisher = t.run.env.publisher.clone();
+    let publisher = t.run.tx.publisher.clone();
     t.put(&fkey, &sym, &serde_json::to_string(&frozen).unwrap_or_default(), Some(&publisher))?;
     t.receipt(receipt_of(&a))?;
     Ok(Vec::new())
