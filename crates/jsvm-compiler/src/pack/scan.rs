@@ -268,6 +268,20 @@ impl<'s> Scanner<'s> {
         format!("$jsvm$m{}", self.temps)
     }
 
+    /// An `export … from "m"` statement: blanked, and (unless it exports types only)
+    /// its module required once into a new variable, whose name is returned.
+    fn re_export_source(&mut self, statement: Span, type_only: bool, source: &str, source_span: Span) -> Option<String> {
+        self.esm = true;
+        self.blank(statement.start, statement.end);
+        if type_only {
+            return None;
+        }
+        self.request(source, source_span);
+        let v = self.temp();
+        self.imports.push(format!("var {v} = require({});", js_string(source)));
+        Some(v)
+    }
+
     fn request(&mut self, value: &str, span: Span) {
         self.requests.push((value.to_string(), span.start));
     }
@@ -429,14 +443,9 @@ impl<'s> Scanner<'s> {
                 }
             }
             Statement::ExportFromDeclaration(d) => {
-                self.esm = true;
-                self.blank(d.span.start, d.span.end);
-                if d.export_kind.is_type() {
+                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span) else {
                     return;
-                }
-                self.request(&d.source.value, d.source.span);
-                let v = self.temp();
-                self.imports.push(format!("var {v} = require({});", js_string(&d.source.value)));
+                };
                 for s in d.specifiers.iter().filter(|s| !s.export_kind.is_type()) {
                     let local = export_name(&s.local);
                     let value = if local == "default" { interop_default(&v) } else { format!("{v}[{}]", js_string(&local)) };
@@ -444,14 +453,9 @@ impl<'s> Scanner<'s> {
                 }
             }
             Statement::ExportAllDeclaration(d) => {
-                self.esm = true;
-                self.blank(d.span.start, d.span.end);
-                if d.export_kind.is_type() {
+                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span) else {
                     return;
-                }
-                self.request(&d.source.value, d.source.span);
-                let v = self.temp();
-                self.imports.push(format!("var {v} = require({});", js_string(&d.source.value)));
+                };
                 match &d.exported {
                     Some(name) => self.getters.push(getter(&export_name(name), &interop_namespace(&v))),
                     None => self.stars.push(format!(
