@@ -3,9 +3,11 @@
 # libclang (bindgen, for RocksDB's bindings) and a C++ compiler (RocksDB itself).
 set -euo pipefail
 
+# libclang itself (libclang.so, libclang-14.so.1, ...), not libclang-cpp, which
+# some machines carry without it and which bindgen cannot use.
 have_libclang() {
-    ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && return 0
-    compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null
+    ldconfig -p 2>/dev/null | grep -qE 'libclang(-[0-9.]+)?\.so' && return 0
+    compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || compgen -G '/usr/lib/llvm-*/lib/libclang-[0-9]*.so*' >/dev/null
 }
 
 missing=()
