@@ -5,8 +5,8 @@
 use oxc::ast::ast::{
     ArrowFunctionBody, ArrowFunctionExpression, CatchClause, ConditionalExpression,
     DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
-    FunctionBody, IfStatement, LogicalExpression, Program, PropertyDefinition, Statement,
-    StaticBlock, SwitchStatement, TryStatement, WhileStatement,
+    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
+    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
 use oxc::ast::ast::RegExpLiteral;
 use oxc::ast::AstKind;
@@ -32,7 +32,21 @@ pub(crate) struct MeterWalk<'s, 'c> {
     pub inserts: Vec<Insert>,
     /// Blocks being summed: (index of their opening insert, cost so far).
     open: Vec<(usize, u64)>,
+    /// The bodies whose `var`s hold loop counters (program, functions, static blocks),
+    /// innermost last.
+    bodies: Vec<CounterScope>,
+    /// Where the labels in front of the loop about to be visited start: the loop's
+    /// `try` must enclose them, so that `continue LABEL` still names a loop.
+    label_start: Option<u32>,
     pub refused: Option<Refused>,
+}
+
+/// Loop counters of one function body (see `meter`): how deep its loops nest now and
+/// at most, and the entry charge that declares them.
+struct CounterScope {
+    entry: Option<usize>,
+    depth: u8,
+    deepest: u8,
 }
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -42,6 +56,8 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             costs,
             inserts: Vec::new(),
             open: Vec::new(),
+            bodies: Vec::new(),
+            label_start: None,
             refused: None,
         }
     }
@@ -58,25 +74,58 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
     }
 
-    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
+    fn splice(&mut self, offset: u32, splice: Splice, cost: u64, counter: u8) {
         self.inserts.push(Insert {
             offset,
             splice,
-            cost: 0,
+            cost,
+            counter,
         });
+    }
+
+    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
+        self.open_counted_block(offset, splice, base, 0);
+    }
+
+    fn open_counted_block(&mut self, offset: u32, splice: Splice, base: u64, counter: u8) {
+        self.splice(offset, splice, 0, counter);
         self.open.push((self.inserts.len() - 1, base));
     }
 
-    fn close_block(&mut self, closing: Option<(u32, Splice)>) {
-        if let Some((i, cost)) = self.open.pop() {
-            self.inserts[i].cost = cost;
-        }
+    /// Closes the innermost block: its opening charge gets the summed cost, which is
+    /// returned.
+    fn close_block(&mut self, closing: Option<(u32, Splice)>) -> u64 {
+        let cost = match self.open.pop() {
+            Some((i, cost)) => {
+                if let Some(insert) = self.inserts.get_mut(i) {
+                    insert.cost = cost;
+                }
+                cost
+            }
+            None => 0,
+        };
         if let Some((offset, splice)) = closing {
-            self.inserts.push(Insert {
-                offset,
-                splice,
-                cost: 0,
-            });
+            self.splice(offset, splice, 0, 0);
+        }
+        cost
+    }
+
+    /// Starts a body that declares loop counters; its entry charge is the insert just
+    /// opened, if any.
+    fn begin_counter_scope(&mut self) {
+        let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
+        self.bodies.push(CounterScope {
+            entry,
+            depth: 0,
+            deepest: 0,
+        });
+    }
+
+    fn end_counter_scope(&mut self) {
+        if let Some(scope) = self.bodies.pop() {
+            if let Some(insert) = scope.entry.and_then(|i| self.inserts.get_mut(i)) {
+                insert.counter = scope.deepest;
+            }
         }
     }
 
@@ -100,32 +149,51 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.source.get(offset as usize) == Some(&b'{')
     }
 
-    /// Opens the block a loop body or `if` branch runs as: inside its braces, or new
-    /// braces around a lone statement. Returns the closing splice.
-    fn begin_statement_block(&mut self, body: &Statement<'_>, base: u64) -> Option<(u32, Splice)> {
+    /// Opens the block a loop body or `if` branch runs as: inside its braces (`inside`),
+    /// or new braces around a lone statement (`around`). Returns the closing splice.
+    fn begin_statement_block(
+        &mut self,
+        body: &Statement<'_>,
+        base: u64,
+        (inside, around): (Splice, Splice),
+        counter: u8,
+    ) -> Option<(u32, Splice)> {
         let span = body.span();
         match body {
             Statement::BlockStatement(_) if self.is_brace(span.start) => {
-                self.open_block(span.start + 1, Splice::Charge, base);
+                self.open_counted_block(span.start + 1, inside, base, counter);
                 None
             }
             _ => {
-                self.open_block(span.start, Splice::OpenBlock, base);
+                self.open_counted_block(span.start, around, base, counter);
                 Some((span.end, Splice::CloseBlock))
             }
         }
     }
 
-    /// A loop: `per_iteration` visits what runs on every iteration besides the body (test,
-    /// update, the binding of `for…in`/`for…of`); all of it is charged at the body's start.
-    fn metered_loop<'a>(&mut self, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
+    /// A loop statement spanning `start..end`: `per_iteration` visits what runs on every
+    /// iteration besides the body (test, update, the binding of `for…in`/`for…of`); all
+    /// of it is one iteration's cost, counted at the body's start and paid in batches
+    /// (see `meter`).
+    fn metered_loop<'a>(&mut self, start: u32, end: u32, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
     where
         Self: Visit<'a>,
     {
-        let closing = self.begin_statement_block(body, self.costs.loop_iteration);
+        let start = self.label_start.take().unwrap_or(start);
+        let Some(scope) = self.bodies.last_mut() else { return };
+        scope.depth = scope.depth.saturating_add(1);
+        scope.deepest = scope.deepest.max(scope.depth);
+        let counter = scope.depth;
+        self.splice(start, Splice::OpenLoop, 0, counter);
+        let kinds = (Splice::Iteration, Splice::OpenIteration);
+        let closing = self.begin_statement_block(body, self.costs.loop_iteration, kinds, counter);
         per_iteration(self);
         self.visit_statement(body);
-        self.close_block(closing);
+        let cost = self.close_block(closing);
+        self.splice(end, Splice::CloseLoop, cost, counter);
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.depth -= 1;
+        }
     }
 
     /// An `if` arm.
@@ -133,7 +201,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     where
         Self: for<'x> Visit<'x>,
     {
-        let closing = self.begin_statement_block(body, base);
+        let closing = self.begin_statement_block(body, base, (Splice::Charge, Splice::OpenBlock), 0);
         self.visit_statement(body);
         self.close_branch(closing);
     }
@@ -175,14 +243,18 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             // An empty body without a brace we can find: nothing runs, nothing to charge.
             _ => self.open.push((usize::MAX, 0)),
         }
+        self.begin_counter_scope();
     }
 
     fn end_body_block(&mut self) {
+        self.end_counter_scope();
         match self.open.last() {
             Some((usize::MAX, _)) => {
                 self.open.pop();
             }
-            _ => self.close_block(None),
+            _ => {
+                self.close_block(None);
+            }
         }
     }
 }
@@ -342,7 +414,10 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             ArrowFunctionBody::FunctionBody(body) => self.visit_function_body(body),
             body => {
                 if let Some(e) = body.as_expression() {
-                    self.expression_block(e, self.costs.function_entry);
+                    let span = e.span();
+                    self.open_block(span.start, Splice::OpenReturn, self.costs.function_entry);
+                    self.visit_expression(e);
+                    self.close_block(Some((span.end, Splice::CloseBlock)));
                 }
             }
         }
@@ -353,7 +428,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(init) = &it.init {
             self.visit_for_statement_init(init);
         }
-        self.metered_loop(&it.body, |w| {
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| {
             if let Some(test) = &it.test {
                 w.visit_expression(test);
             }
@@ -366,7 +441,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
@@ -378,17 +453,36 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
         self.add(self.costs.node);
-        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_expression(&it.test));
     }
 
     fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
         self.add(self.costs.node);
-        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_expression(&it.test));
+    }
+
+    fn visit_labeled_statement(&mut self, it: &LabeledStatement<'a>) {
+        let mut body = &it.body;
+        while let Statement::LabeledStatement(inner) = body {
+            body = &inner.body;
+        }
+        let is_loop = matches!(
+            body,
+            Statement::ForStatement(_)
+                | Statement::ForInStatement(_)
+                | Statement::ForOfStatement(_)
+                | Statement::WhileStatement(_)
+                | Statement::DoWhileStatement(_)
+        );
+        if is_loop && self.label_start.is_none() {
+            self.label_start = Some(it.span.start);
+        }
+        walk::walk_labeled_statement(self, it);
     }
 
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
@@ -460,7 +554,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
                 Splice::Charge,
                 self.costs.function_entry,
             );
+            self.begin_counter_scope();
             self.visit_statements(&it.body);
+            self.end_counter_scope();
             self.close_block(None);
         }
     }

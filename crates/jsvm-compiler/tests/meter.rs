@@ -6,6 +6,10 @@ use jsvm_compiler::{compile_contract, parse_abi, WRAPPER_PREFIX};
 const CHARGE: &str = "if((__jsvm_left-=";
 /// The tail of a charge in expression position.
 const EXPR_CHARGE: &str = "<0&&__jsvm_oog(),";
+/// Counting one iteration of a loop at depth 1 (the batch is paid when complete).
+const ITERATION: &str = "__jsvm_c1--;if(!__jsvm_c1){__jsvm_c1=64;if((__jsvm_left-=";
+/// What a loop pays for its last, partial batch however it ends.
+const FINALLY: &str = "}finally{if((__jsvm_left-=(64-__jsvm_c1)*";
 
 fn metered(methods: &str) -> String {
     let source = format!("class C {{\n    init() {{}}\n{methods}\n}}\nmodule.exports = C;\n");
@@ -22,12 +26,40 @@ fn count(haystack: &str, needle: &str) -> usize {
 #[test]
 fn every_function_entry_and_loop_iteration_is_charged() {
     let m = metered("    a() { for (;;) {} }\n    b() { while (x) y(); }\n    c() { do {} while (z); }");
-    // top level, init, a, b, c, and three loop bodies
-    assert_eq!(count(&m, CHARGE), 8, "{m}");
-    assert!(m.contains("for (;;) {if((__jsvm_left-="), "{m}");
-    // A lone statement as a loop body becomes a block with its charge.
-    assert!(m.contains("while (x) {if((__jsvm_left-="), "{m}");
-    assert!(m.contains("y();}"), "{m}");
+    // top level, init, a, b, c: a charge at entry; the three loops count iterations.
+    assert_eq!(count(&m, CHARGE) - 2 * count(&m, ITERATION), 5, "{m}");
+    assert_eq!(count(&m, ITERATION), 3, "{m}");
+    assert_eq!(count(&m, FINALLY), 3, "{m}");
+    assert!(m.contains("{__jsvm_c1=64;try{for (;;) {__jsvm_c1--;"), "{m}");
+    // A lone statement as a loop body becomes a block with its count.
+    assert!(m.contains("while (x) {__jsvm_c1--;"), "{m}");
+    assert!(m.contains("y();}}finally{"), "{m}");
+    // A function with loops declares their counters before its charge.
+    assert!(m.contains("a() {var __jsvm_c1;if((__jsvm_left-="), "{m}");
+}
+
+#[test]
+fn nested_loops_count_in_one_counter_per_depth() {
+    let m = metered("    a() { for (;;) { while (x) {} } for (;;) {} function f() { do {} while (y); } }");
+    assert!(m.contains("a() {var __jsvm_c1,__jsvm_c2;"), "{m}");
+    assert!(m.contains("while (x) {__jsvm_c2--;"), "{m}");
+    // An inner function counts its own loops from depth 1.
+    assert!(m.contains("f() {var __jsvm_c1;"), "{m}");
+    assert_eq!(count(&m, "try{"), 4, "{m}");
+}
+
+#[test]
+fn a_labelled_loop_keeps_its_label_inside_the_try() {
+    let m = metered("    a() { outer: inner: for (;;) { continue outer; } }");
+    assert!(m.contains("{__jsvm_c1=64;try{outer: inner: for (;;) {"), "{m}");
+}
+
+#[test]
+fn the_batch_charge_is_the_iteration_cost_times_the_batch() {
+    // `for (;;) {}`: the loop's iteration cost 2 plus the body block 1.
+    let m = metered("    a() { for (;;) {} }");
+    assert!(m.contains("if((__jsvm_left-=192)<0)__jsvm_oog()}"), "{m}");
+    assert!(m.contains("(64-__jsvm_c1)*3)<0)"), "{m}");
 }
 
 #[test]
@@ -53,7 +85,8 @@ fn catch_and_finally_recheck_the_meter_first() {
 fn concise_arrows_and_field_initializers_are_charged_when_they_run() {
     let m = metered("    f = [1, 2].length;\n    a() { return [1].map((v) => v + 1); }");
     assert!(m.contains("f = ((__jsvm_left-="), "{m}");
-    assert!(m.contains("(v) => ((__jsvm_left-="), "{m}");
+    // A concise arrow body becomes a block whose charge is a statement.
+    assert!(m.contains("(v) => {if((__jsvm_left-=8)<0)__jsvm_oog();return v + 1}"), "{m}");
 }
 
 #[test]
