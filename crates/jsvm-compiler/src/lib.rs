@@ -17,6 +17,7 @@ mod bundle;
 mod contract;
 mod error;
 mod meter;
+mod meter_strip;
 mod meter_walk;
 mod nesting;
 mod pack;

@@ -102,6 +102,14 @@ pub(crate) enum Splice {
     Iteration,
     /// `{` and [`Splice::Iteration`], before a loop body that must become a block.
     OpenIteration,
+    /// Text of its own (index into the walk's texts), placed like an opening.
+    Text(u32),
+    /// Text of its own, placed like a closing.
+    TextClose(u32),
+    /// Leaves out this many bytes of the source (a counted loop's head, rewritten).
+    Skip(u32),
+    /// ` __jsvm_l<counter>` after an unlabelled `break` that leaves a counted loop.
+    BreakLabel,
 }
 
 /// One splice: where, what, the cost it charges (per iteration, for the loop kinds),
@@ -127,12 +135,16 @@ fn charge(cost: u64) -> String {
     format!("if(({COUNTER}-={cost})<0)__jsvm_oog();")
 }
 
-/// `var __jsvm_c1,…,__jsvm_cN;` for a body whose loops nest `n` deep, or nothing.
+/// The loop variables of a body whose loops nest `n` deep, or nothing: per depth an
+/// iteration counter, and a counted loop's stretch start, end and body flag
+/// (`meter_strip`).
 fn declare_counters(n: u8) -> String {
     if n == 0 {
         return String::new();
     }
-    let names: Vec<String> = (1..=n).map(|d| format!("__jsvm_c{d}")).collect();
+    let names: Vec<String> = (1..=n)
+        .flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}")))
+        .collect();
     format!("var {};", names.join(","))
 }
 
@@ -144,11 +156,10 @@ fn iteration(counter: u8, cost: u64) -> String {
 
 impl Splice {
     fn is_close(self) -> bool {
-        matches!(self, Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop)
+        matches!(self, Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop | Splice::TextClose(_))
     }
 
-
-    fn text(self, cost: u64, counter: u8) -> String {
+    fn text(self, cost: u64, counter: u8, texts: &[String]) -> String {
         match self {
             Splice::Charge => format!("{}{}", declare_counters(counter), charge(cost)),
             Splice::ChargeAfterDirectives => format!(";{}{}", declare_counters(counter), charge(cost)),
@@ -163,6 +174,9 @@ impl Splice {
             ),
             Splice::Iteration => iteration(counter, cost),
             Splice::OpenIteration => format!("{{{}", iteration(counter, cost)),
+            Splice::Text(i) | Splice::TextClose(i) => texts.get(i as usize).cloned().unwrap_or_default(),
+            Splice::Skip(_) => String::new(),
+            Splice::BreakLabel => format!(" __jsvm_l{counter}"),
         }
     }
 }
@@ -172,15 +186,23 @@ impl Splice {
 /// At one offset, closings go before openings (the node ending there comes first in the
 /// text); openings keep walk order (outer before inner) and closings too (the walk emits
 /// inner closings first).
-pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>) -> String {
+///
+/// A [`Splice::Skip`] leaves out source bytes after the splices at its offset; the walk
+/// puts none inside a skipped range.
+pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) -> String {
     inserts.sort_by_key(|i| (i.offset, !i.splice.is_close()));
     let mut out = String::with_capacity(source.len() + inserts.len() * 48);
     let mut at = 0usize;
     for i in inserts {
         let offset = (i.offset as usize).min(source.len());
-        out.push_str(&source[at..offset]);
-        at = offset;
-        out.push_str(&i.splice.text(i.cost, i.counter));
+        if offset > at {
+            out.push_str(&source[at..offset]);
+            at = offset;
+        }
+        match i.splice {
+            Splice::Skip(n) => at = at.max(offset.saturating_add(n as usize).min(source.len())),
+            splice => out.push_str(&splice.text(i.cost, i.counter, texts)),
+        }
     }
     out.push_str(&source[at..]);
     out
@@ -247,6 +269,7 @@ mod tests {
                 ins(4, Splice::CloseExpr, 0),
                 ins(4, Splice::CloseExpr, 0),
             ],
+            &[],
         );
         assert_eq!(out, "((__jsvm_left-=3)<0&&__jsvm_oog(),a||((__jsvm_left-=1)<0&&__jsvm_oog(),b))");
         let out = apply(
@@ -256,8 +279,26 @@ mod tests {
                 ins(2, Splice::CloseBlock, 0),
                 ins(2, Splice::Charge, 1),
             ],
+            &[],
         );
         assert_eq!(out, "{if((__jsvm_left-=2)<0)__jsvm_oog();x;}if((__jsvm_left-=1)<0)__jsvm_oog();y;");
+    }
+
+    #[test]
+    fn texts_replace_skipped_source() {
+        let texts = vec!["{".to_string(), "!".to_string(), "}".to_string()];
+        let out = apply(
+            "for (a; b) c;",
+            vec![
+                ins(0, Splice::Text(0), 0),
+                ins(0, Splice::Skip(5), 0),
+                ins(6, Splice::Text(1), 0),
+                ins(6, Splice::Skip(5), 0),
+                ins(13, Splice::TextClose(2), 0),
+            ],
+            &texts,
+        );
+        assert_eq!(out, "{a!c;}");
     }
 
     #[test]
@@ -274,8 +315,9 @@ mod tests {
             Splice::CloseLoop,
             Splice::Iteration,
             Splice::OpenIteration,
+            Splice::BreakLabel,
         ] {
-            assert!(!s.text(7, 2).contains('\n'));
+            assert!(!s.text(7, 2, &[]).contains('\n'));
         }
         assert!(!WRAPPER_PREFIX.contains('\n'));
     }

@@ -4,7 +4,7 @@
 
 use oxc::ast::ast::{
     ArrowFunctionBody, ArrowFunctionExpression, CatchClause, ConditionalExpression,
-    DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
+    BreakStatement, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
     FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
     Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
@@ -18,6 +18,7 @@ use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
 
 use crate::meter::{Insert, MeterCosts, Splice};
+use crate::meter_strip::{counted_loop, rewrite, Assigned, CountedLoop};
 
 /// A construct the metered dialect refuses, with its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +31,12 @@ pub(crate) struct MeterWalk<'s, 'c> {
     source: &'s [u8],
     costs: &'c MeterCosts,
     pub inserts: Vec<Insert>,
+    /// The texts of [`Splice::Text`] and [`Splice::TextClose`] inserts.
+    pub texts: Vec<String>,
     /// Blocks being summed: (index of their opening insert, cost so far).
     open: Vec<(usize, u64)>,
+    /// Names the source assigns somewhere (for counted loops' bounds).
+    assigned: Assigned,
     /// The bodies whose `var`s hold loop counters (program, functions, static blocks),
     /// innermost last.
     bodies: Vec<CounterScope>,
@@ -47,6 +52,9 @@ struct CounterScope {
     entry: Option<usize>,
     depth: u8,
     deepest: u8,
+    /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
+    /// depth of a counted loop (whose breaks must leave its stretch loop too).
+    breaks: Vec<Option<u8>>,
 }
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -55,7 +63,9 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             source: source.as_bytes(),
             costs,
             inserts: Vec::new(),
+            texts: Vec::new(),
             open: Vec::new(),
+            assigned: Assigned::default(),
             bodies: Vec::new(),
             label_start: None,
             refused: None,
@@ -118,6 +128,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             entry,
             depth: 0,
             deepest: 0,
+            breaks: Vec::new(),
         });
     }
 
@@ -136,9 +147,10 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// takes a check out of hot paths.
     fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
         let Some(&(i, cost)) = self.open.last() else { return };
-        if i != usize::MAX && self.inserts.len() == i + 1 {
+        let straight = |rest: &[Insert]| rest.iter().all(|r| r.splice == Splice::BreakLabel);
+        if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
             self.open.pop();
-            self.inserts.truncate(i);
+            self.inserts.remove(i);
             self.add(cost);
         } else {
             self.close_block(closing);
@@ -180,10 +192,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         Self: Visit<'a>,
     {
         let start = self.label_start.take().unwrap_or(start);
-        let Some(scope) = self.bodies.last_mut() else { return };
-        scope.depth = scope.depth.saturating_add(1);
-        scope.deepest = scope.deepest.max(scope.depth);
-        let counter = scope.depth;
+        let Some(counter) = self.enter_loop(None) else { return };
         self.splice(start, Splice::OpenLoop, 0, counter);
         let kinds = (Splice::Iteration, Splice::OpenIteration);
         let closing = self.begin_statement_block(body, self.costs.loop_iteration, kinds, counter);
@@ -191,9 +200,56 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.visit_statement(body);
         let cost = self.close_block(closing);
         self.splice(end, Splice::CloseLoop, cost, counter);
+        self.leave_loop();
+    }
+
+    /// One loop deeper in the current body: its depth (and counter). `counted` marks a
+    /// counted loop, whose unlabelled breaks are rewritten.
+    fn enter_loop(&mut self, counted: Option<()>) -> Option<u8> {
+        let scope = self.bodies.last_mut()?;
+        scope.depth = scope.depth.saturating_add(1);
+        scope.deepest = scope.deepest.max(scope.depth);
+        let depth = scope.depth;
+        scope.breaks.push(counted.map(|()| depth));
+        Some(depth)
+    }
+
+    fn leave_loop(&mut self) {
         if let Some(scope) = self.bodies.last_mut() {
             scope.depth -= 1;
+            scope.breaks.pop();
         }
+    }
+
+    fn text(&mut self, offset: u32, text: String, close: bool) {
+        let i = self.texts.len() as u32;
+        self.texts.push(text);
+        self.splice(offset, if close { Splice::TextClose(i) } else { Splice::Text(i) }, 0, 0);
+    }
+
+    /// A counted loop (see `meter_strip`): no work per iteration, its stretches paid as
+    /// they start and when it ends. The test, update and body are one iteration's cost.
+    fn counted_loop(&mut self, it: &ForStatement<'_>, l: CountedLoop)
+    where
+        Self: for<'x> Visit<'x>,
+    {
+        let Some(depth) = self.enter_loop(Some(())) else { return };
+        self.open.push((usize::MAX, self.costs.loop_iteration));
+        if let Some(test) = &it.test {
+            self.visit_expression(test);
+        }
+        if let Some(update) = &it.update {
+            self.visit_expression(update);
+        }
+        self.visit_statement(&it.body);
+        let cost = self.close_block(None);
+        self.leave_loop();
+        let (open, head, close) = rewrite(&l, depth, cost);
+        self.text(it.span.start, open, false);
+        self.splice(it.span.start, Splice::Skip(l.init_start - it.span.start), 0, 0);
+        self.text(l.init_end, head, false);
+        self.splice(l.init_end, Splice::Skip(l.body_start - l.init_end), 0, 0);
+        self.text(it.span.end, close, true);
     }
 
     /// An `if` arm.
@@ -371,6 +427,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_program(&mut self, it: &Program<'a>) {
+        self.assigned = Assigned::of(it);
         let first = it.body.first().map(|s| s.span().start);
         let directive_end = it.directives.last().map(|d| d.span.end);
         self.body_block(None, directive_end, first.or(Some(it.span.start)), 0);
@@ -427,6 +484,14 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.add(self.costs.node);
         if let Some(init) = &it.init {
             self.visit_for_statement_init(init);
+        }
+        let counted = if self.label_start.is_none() {
+            counted_loop(it, std::str::from_utf8(self.source).unwrap_or(""), &self.assigned)
+        } else {
+            None
+        };
+        if let Some(l) = counted {
+            return self.counted_loop(it, l);
         }
         self.metered_loop(it.span.start, it.span.end, &it.body, |w| {
             if let Some(test) = &it.test {
@@ -494,9 +559,22 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
     }
 
+    fn visit_break_statement(&mut self, it: &BreakStatement<'a>) {
+        walk::walk_break_statement(self, it);
+        if it.label.is_none() {
+            if let Some(&Some(depth)) = self.bodies.last().and_then(|s| s.breaks.last()) {
+                // `break` is five bytes: the label goes right after it.
+                self.splice(it.span.start + 5, Splice::BreakLabel, 0, depth);
+            }
+        }
+    }
+
     fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.discriminant);
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.breaks.push(None);
+        }
         for case in &it.cases {
             if let Some(test) = &case.test {
                 self.visit_expression(test);
@@ -506,6 +584,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
                 self.visit_statements(&case.consequent);
                 self.close_branch(None);
             }
+        }
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.breaks.pop();
         }
     }
 
