@@ -3,7 +3,7 @@
 //! this module touches oxc; nothing of oxc leaves it.
 
 use oxc::ast::ast::{
-    ArrowFunctionBody, ArrowFunctionExpression, CatchClause, ConditionalExpression,
+    Argument, ArrowFunctionBody, ArrowFunctionExpression, CallExpression, CatchClause, ConditionalExpression,
     BreakStatement, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
     FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
     Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
@@ -315,6 +315,54 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 }
 
+/// The comparator of `X.sort(ARROW)` or `X.toSorted(ARROW)`, an arrow function written in
+/// place: its calls can be paid for by the sort (see `meter`, `__jsvm_cmp`).
+fn inline_comparator<'c, 'a>(it: &'c CallExpression<'a>) -> Option<&'c ArrowFunctionExpression<'a>> {
+    let Expression::StaticMemberExpression(member) = &it.callee else { return None };
+    if it.optional || member.optional || !matches!(member.property.name.as_str(), "sort" | "toSorted") {
+        return None;
+    }
+    match it.arguments.as_slice() {
+        [Argument::ArrowFunctionExpression(arrow)] if !arrow.r#async => Some(arrow),
+        _ => None,
+    }
+}
+
+impl<'s, 'c> MeterWalk<'s, 'c> {
+    /// An inline sort comparator: walked as any arrow, but when its body holds no loop
+    /// its entry charge is left out and the arrow wrapped in `__jsvm_cmp(ARROW, COST)`,
+    /// which pays that charge on every call.
+    fn sort_comparator<'a>(&mut self, it: &ArrowFunctionExpression<'a>)
+    where
+        Self: Visit<'a>,
+    {
+        self.add(self.costs.node);
+        self.visit_formal_parameters(&it.params);
+        let entry = self.inserts.len();
+        let cost = match &it.body {
+            ArrowFunctionBody::FunctionBody(body) => {
+                self.visit_function_body(body);
+                match self.inserts.get_mut(entry) {
+                    Some(charge) if charge.counter == 0 && matches!(charge.splice, Splice::Charge | Splice::ChargeAfterDirectives) => {
+                        let cost = charge.cost;
+                        charge.splice = Splice::Skip(0);
+                        cost
+                    }
+                    _ => return,
+                }
+            }
+            body => {
+                let Some(e) = body.as_expression() else { return };
+                self.open.push((usize::MAX, self.costs.function_entry));
+                self.visit_expression(e);
+                self.close_block(None)
+            }
+        };
+        self.text(it.span.start, "__jsvm_cmp(".to_string(), false);
+        self.text(it.span.end, format!(",{cost})"), true);
+    }
+}
+
 /// A quantifier repeating more than this many times counts as unbounded.
 const MANY: u64 = 16;
 
@@ -556,6 +604,17 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.branch_statement(&it.consequent, self.costs.branch);
         if let Some(alternate) = &it.alternate {
             self.branch_statement(alternate, self.costs.branch);
+        }
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        match inline_comparator(it) {
+            Some(arrow) => {
+                self.add(self.costs.node.saturating_add(self.costs.call));
+                self.visit_expression(&it.callee);
+                self.sort_comparator(arrow);
+            }
+            None => walk::walk_call_expression(self, it),
         }
     }
 

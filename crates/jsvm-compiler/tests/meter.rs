@@ -168,3 +168,21 @@ fn loops_whose_bound_or_variable_could_change_are_batched() {
         assert_eq!(count(&m, "__jsvm_c1--;"), 1, "{body}: {m}");
     }
 }
+
+#[test]
+fn inline_sort_comparators_are_paid_for_by_the_sort() {
+    let m = metered("    a(x) { x.sort((p, q) => p - q); return x.toSorted((p, q) => { return q - p; }); }");
+    // Entry cost 5 and the body's nodes, handed to the wrapper; no charge in the arrow.
+    assert!(m.contains("x.sort(__jsvm_cmp((p, q) => p - q,8));"), "{m}");
+    assert!(m.contains("x.toSorted(__jsvm_cmp((p, q) => { return q - p; },"), "{m}");
+    for kept in [
+        "x.sort((p, q) => { for (;;) {} });", // a loop: the arrow keeps its own charges
+        "x?.sort((p, q) => p - q);",
+        "x.sort(function (p, q) { return p - q; });",
+        "x.sort((p, q) => p - q, 1);",
+        "x.map((p, q) => p - q);",
+    ] {
+        let m = metered(&format!("    a(x) {{ {kept} }}"));
+        assert!(!m.contains("__jsvm_cmp("), "{kept}: {m}");
+    }
+}

@@ -30,8 +30,13 @@ pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
-/// `classlib.js` (the number classes and IOSTCrypto) comes first; prelude.js installs it.
-pub const PRELUDE_SOURCE: &str = concat!(include_str!("classlib.js"), include_str!("prelude.js"));
+/// `sort.js` (one sorting algorithm on every engine) and `classlib.js` (the number
+/// classes and IOSTCrypto) come first; prelude.js installs them.
+pub const PRELUDE_SOURCE: &str =
+    concat!(include_str!("sort.js"), include_str!("classlib.js"), include_str!("prelude.js"));
+/// `sort.js` alone, for tests that compare its two forms (interpreted and native).
+#[doc(hidden)]
+pub const SORT_SOURCE: &str = include_str!("sort.js");
 /// A script that, evaluated before [`PRELUDE_SOURCE`], leaves built-ins unpriced:
 /// for the meter benchmark's unmetered baseline only.
 pub const UNMETERED_BASELINE_SOURCE: &str = "globalThis.__jsvm_unmetered = true;";

@@ -96,6 +96,9 @@
     const A = Array.prototype;
     meter(A, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
     meter(A, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+    const T = Object.getPrototypeOf(Int8Array.prototype);
+    meter(T, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
+    meter(T, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
     meter(A, "join", (t, a) => len(t) * (typeof a[0] === "string" ? a[0].length + 1 : 2), len);
     meter(A, "toString", self, len);
     meter(A, "concat", selfPlusArgs);
@@ -237,6 +240,12 @@
   const installClasslib = g.__jsvm_classlib;
   delete g.__jsvm_classlib;
   installClasslib(host, constant);
+  // Sorting (sort.js): the same comparator calls on every engine. `brand` registers the
+  // inline comparators the compile stage wraps; a sort pays for their calls through the
+  // run's meter.
+  const installSort = g.__jsvm_sort;
+  delete g.__jsvm_sort;
+  const brand = installSort(() => charge);
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.
@@ -266,12 +275,12 @@
   }
 
   // The entry the engine calls: (contract factory, method, JSON args, JSON context).
-  // The factory is the prepared contract: (gas limit, out-of-gas) => [module function,
-  // gas read-out, charge]. The final gas is reported to the host however the call ends
+  // The factory is the prepared contract: (gas limit, out-of-gas, comparator brand) =>
+  // [module function, gas read-out, charge]. The final gas is reported to the host however the call ends
   // (an out-of-gas abort skips this, and charges the whole limit anyway).
   g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
     const context = parse(contextJson);
-    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()));
+    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()), brand);
     gasUsed = used;
     charge = add;
     currentBlock = freeze(context.block);

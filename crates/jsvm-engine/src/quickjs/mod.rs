@@ -10,7 +10,9 @@ use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Persistent, Runt
 use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
 
 mod memory;
+mod merge_sort;
 use memory::{MemoryBudget, MeteredAllocator};
+use merge_sort::{merge_sort_function, MERGE_SORT_FUNCTION};
 
 /// The intrinsics a realm gets. Left out on purpose: Date, Promise (no job
 /// queue runs, so nothing asynchronous could ever settle), WeakRef/
@@ -239,6 +241,7 @@ impl From<rquickjs::Error> for Failure {
 fn build_realm<'js>(ctx: &Ctx<'js>, lockdown: &[u8], inv: &Invocation<'_>, st: Rc<RunState>) -> Result<Function<'js>, Failure> {
     let globals = ctx.globals();
     globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
+    globals.set(MERGE_SORT_FUNCTION, merge_sort_function(ctx)?)?;
     let harden = eval_bytecode(ctx, lockdown)?;
     let harden = harden.as_function().cloned().ok_or_else(|| Failure::Engine("lockdown returned no harden function".into()))?;
     for script in inv.prelude {
@@ -247,6 +250,7 @@ fn build_realm<'js>(ctx: &Ctx<'js>, lockdown: &[u8], inv: &Invocation<'_>, st: R
     let entry: Function = globals.get(inv.entry)?;
     globals.remove(inv.entry)?;
     globals.remove(HOST_FUNCTION)?;
+    globals.remove(MERGE_SORT_FUNCTION)?;
     harden.call::<_, ()>(())?;
     Ok(entry)
 }

@@ -1,6 +1,8 @@
-//! Loops pay for their iterations in batches (docs/gas.md): whatever way a loop ends,
-//! the gas it used must be exactly its iteration cost times the iterations that ran, so
-//! one more iteration always costs the same, across batch boundaries and exit paths.
+//! What the meter's shortcuts must not change (docs/gas.md). Loops pay for their
+//! iterations in batches or stretches: whatever way a loop ends, the gas it used must be
+//! exactly its iteration cost times the iterations that ran, so one more iteration always
+//! costs the same, across batch boundaries and exit paths. Inline sort comparators are
+//! paid for by the sort: they must cost what the same function passed any other way costs.
 
 mod common;
 
@@ -136,4 +138,48 @@ fn counted_loops_keep_their_meaning() {
     assert_eq!(r.status, Status::Success, "{}", r.message);
     let expected = json!([3, 3, 3, 3, 0, 0, 6, 6, 0, 0, 3, 4, 3, 4, 3414, 3414, "024", 800, 800]);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&r.returns[0]).unwrap(), expected);
+}
+
+const SORTS: &str = r#"
+class Sorts {
+    init() {}
+    // The arrow is the call's argument: the sort pays for its calls.
+    inline(s) { const a = []; for (let i = 0; i < Number(s); i++) a.push((i * 7919) % 101); a.sort((x, y) => x - y); return "ok"; }
+    // In parentheses it is an expression like any other: it pays its own entry.
+    parens(s) { const a = []; for (let i = 0; i < Number(s); i++) a.push((i * 7919) % 101); a.sort(((x, y) => x - y)); return "ok"; }
+    inlineThrows(s) {
+        const a = []; for (let i = 0; i < 300; i++) a.push(i % 13);
+        let k = 0; const n = Number(s);
+        try { a.sort((x, y) => { if (++k > n) throw 1; return x - y; }); } catch (e) {}
+        return "ok";
+    }
+    parensThrows(s) {
+        const a = []; for (let i = 0; i < 300; i++) a.push(i % 13);
+        let k = 0; const n = Number(s);
+        try { a.sort(((x, y) => { if (++k > n) throw 1; return x - y; })); } catch (e) {}
+        return "ok";
+    }
+}
+module.exports = Sorts;
+"#;
+
+#[test]
+fn an_inline_comparator_costs_what_it_costs_as_any_function() {
+    let c = Chain::new();
+    let methods: Vec<(&str, &[&str])> =
+        ["inline", "parens", "inlineThrows", "parensThrows"].iter().map(|m| (*m, &["string"][..])).collect();
+    let id = c.deploy(SORTS, &abi(&methods));
+    let gas = |method: &str, n: usize| {
+        let r = c.query(&id, method, json!([format!("{n:03}")]));
+        assert_eq!(r.status, Status::Success, "{method}({n}): {}", r.message);
+        r.gas_used
+    };
+    // The parentheses are one node more, charged once.
+    for n in [0, 1, 2, 9, 63, 64, 65, 200, 500] {
+        assert_eq!(gas("inline", n) + 1, gas("parens", n), "sorting {n}");
+    }
+    // A comparator that throws on its (n+1)th call: the calls made are paid either way.
+    for n in [0, 5, 63, 64, 100, 1000] {
+        assert_eq!(gas("inlineThrows", n) + 1, gas("parensThrows", n), "throwing after {n} calls");
+    }
 }
