@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -150,6 +151,7 @@ struct Engine {
   CountingAllocator* allocator = nullptr;
   v8::StartupData blob{nullptr, 0};
   v8::Global<v8::Context> scratch;  // for compiling
+  v8::Global<v8::Function> tripwire;  // a JavaScript function that does nothing (see Halt)
   v8::Global<v8::Context> realm;
   v8::Global<v8::Function> entry;
   // Per realm: the program bytes and the value they evaluated to.
@@ -234,6 +236,22 @@ size_t OnNearHeapLimit(void* data, size_t current, size_t) {
   return current + std::max<size_t>(current / 2, size_t{256} << 20);
 }
 
+// Ends the run now, from inside a host call. TerminateExecution alone only requests an
+// interrupt: the contract would go on until its next interrupt check, and a built-in such as
+// Array.from or fill never makes one. Entering any JavaScript function checks for
+// interrupts, so calling one turns the request into the termination exception, which V8
+// rethrows the moment the host call returns: nothing more of the contract runs, not even a
+// catch or finally block.
+void Halt(Engine* e) {
+  v8::Isolate* iso = e->isolate;
+  iso->TerminateExecution();
+  if (e->tripwire.IsEmpty()) return;
+  v8::HandleScope scope(iso);
+  v8::Local<v8::Context> ctx = e->scratch.Get(iso);
+  v8::Local<v8::Value> ignored;
+  (void)e->tripwire.Get(iso)->Call(ctx, v8::Undefined(iso), 0, nullptr).ToLocal(&ignored);
+}
+
 void ThrowError(v8::Isolate* iso, const std::string& msg, bool type_error) {
   v8::Local<v8::String> m = Str(iso, msg);
   iso->ThrowException(type_error ? v8::Exception::TypeError(m) : v8::Exception::Error(m));
@@ -245,7 +263,7 @@ void HostCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
   Engine* e = static_cast<Engine*>(iso->GetData(kEngineSlot));
   if (e != nullptr && (e->aborted || e->oom.load())) {
     // The run is ending: nothing reaches the host any more.
-    iso->TerminateExecution();
+    Halt(e);
     return;
   }
   v8::HandleScope scope(iso);
@@ -320,7 +338,7 @@ void HostCallback(const v8::FunctionCallbackInfo<v8::Value>& info) {
       return;
     default:  // JSVM_HOST_ABORT, or anything unexpected
       e->aborted = true;
-      iso->TerminateExecution();
+      Halt(e);
       return;
   }
 }
@@ -589,6 +607,11 @@ Engine* jsvm_v8_engine_new(const char* blob, size_t blob_len, size_t heap_limit,
     v8::Local<v8::Context> ctx = v8::Context::New(iso);
     ctx->AllowCodeGenerationFromStrings(false);
     e->scratch.Reset(iso, ctx);
+    v8::Context::Scope context_scope(ctx);
+    const char kNothing[] = "(function () {})";
+    jsvm_script nothing{{"<jsvm>", 6}, {kNothing, sizeof kNothing - 1}, {nullptr, 0}};
+    v8::Local<v8::Value> fn;
+    if (RunScript(iso, ctx, nothing, &fn) && fn->IsFunction()) e->tripwire.Reset(iso, fn.As<v8::Function>());
   }
   return e;
 }
@@ -601,6 +624,7 @@ void jsvm_v8_engine_free(Engine* e) {
     e->scripts.clear();
     e->entry.Reset();
     e->realm.Reset();
+    e->tripwire.Reset();
     e->scratch.Reset();
   }
   e->isolate->Dispose();
@@ -724,11 +748,11 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
   int32_t status = JSVM_OK;
   {
     v8::TryCatch tc(iso);
-    std::string program_key(key.ptr, key.len);
+    std::string_view program_key(key.ptr, key.len);
     v8::Local<v8::Value> value;
     bool found = false;
     for (auto it = e->programs.rbegin(); it != e->programs.rend(); ++it) {
-      if (it->first == program_key) {
+      if (std::string_view(it->first) == program_key) {
         value = it->second.Get(iso);
         found = true;
         break;
@@ -737,7 +761,7 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
     if (!found) {
       v8::Local<v8::UnboundScript> unbound;
       for (auto& s : e->scripts) {
-        if (s.first == program_key) {
+        if (std::string_view(s.first) == program_key) {
           unbound = s.second.Get(iso);
           break;
         }
@@ -747,7 +771,7 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
           status = Failure(iso, ctx, tc, out, out_len);
         } else {
           if (e->scripts.size() >= kScriptsPerIsolate) e->scripts.erase(e->scripts.begin());
-          e->scripts.emplace_back(program_key, v8::Global<v8::UnboundScript>(iso, unbound));
+          e->scripts.emplace_back(std::string(program_key), v8::Global<v8::UnboundScript>(iso, unbound));
         }
       }
       if (status == JSVM_OK) {
@@ -755,7 +779,7 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
           status = Failure(iso, ctx, tc, out, out_len);
         } else {
           if (e->programs.size() >= kProgramsPerRealm) e->programs.erase(e->programs.begin());
-          e->programs.emplace_back(std::move(program_key), v8::Global<v8::Value>(iso, value));
+          e->programs.emplace_back(std::string(program_key), v8::Global<v8::Value>(iso, value));
         }
       }
     }

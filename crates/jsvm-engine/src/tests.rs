@@ -135,6 +135,12 @@ fn host_throw_is_catchable_host_abort_is_not(new: New) {
     let out = run_with(&mut *e, src, &[], 2000, &mut h);
     assert_eq!(out, Err(RunError::Aborted("out of gas".into())));
     assert_eq!(h.calls, vec!["abort"], "no contract code ran after the abort");
+    // Not even a built-in that never looks up from its work.
+    let src = "(function () { try { hostCall('abort'); } finally { Array.from({ length: 5e8 }); hostCall('echo', 'after'); } })";
+    let start = Instant::now();
+    assert_eq!(run_with(&mut *e, src, &[], 20000, &mut h), Err(RunError::Aborted("out of gas".into())));
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+    assert_eq!(h.calls, vec!["abort", "abort"]);
 }
 
 fn the_memory_limit_ends_the_run(new: New) {

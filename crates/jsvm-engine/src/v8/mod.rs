@@ -61,8 +61,13 @@ const YOUNG_GENERATION: usize = 24 << 20;
 pub(crate) fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
+        // More flags for diagnosis (e.g. --trace-gc) from $JSVM_V8_FLAGS.
+        let flags = match std::env::var("JSVM_V8_FLAGS") {
+            Ok(extra) if !extra.trim().is_empty() => format!("{FLAGS} {extra}"),
+            _ => FLAGS.to_string(),
+        };
         // SAFETY: the flags are a valid buffer for the call.
-        unsafe { ffi::jsvm_v8_init(FLAGS.as_ptr() as *const c_char, FLAGS.len()) };
+        unsafe { ffi::jsvm_v8_init(flags.as_ptr() as *const c_char, flags.len()) };
     });
 }
 
@@ -145,6 +150,8 @@ pub struct V8 {
     isolate: Option<Isolate>,
     /// The prelude the isolate's realm was built from (`prelude_key`).
     hot: Option<u64>,
+    /// The prelude the isolate's snapshot holds (`prelude_key`).
+    blob_key: Option<u64>,
     /// Whether realms come from the prelude's startup snapshot (else the prelude is
     /// evaluated in a new context).
     snapshots: bool,
@@ -162,6 +169,7 @@ impl V8 {
         Ok(V8 {
             isolate: None,
             hot: None,
+            blob_key: None,
             snapshots: true,
             realms: 0,
             state: Box::new(RunState {
@@ -189,6 +197,7 @@ impl V8 {
         if !keep {
             self.isolate = None;
             self.hot = None;
+            self.blob_key = None;
             self.isolate = Some(Isolate::new(blob, memory, &self.state)?);
         }
         self.isolate.as_ref().ok_or_else(|| RunError::Engine("no isolate".into()))
@@ -214,7 +223,10 @@ impl V8 {
             .map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
         let lockdown = Precompiled::source_only(LOCKDOWN_NAME, LOCKDOWN_SOURCE);
         let failed = |m: String| RunError::Engine(format!("the class libraries failed to load: {m}"));
-        let snapshot = if self.snapshots {
+        let snapshot = if let Some(blob) = self.isolate.as_ref().and_then(|i| i.blob.clone()).filter(|_| self.blob_key == Some(key)) {
+            // The realm of the isolate's own snapshot, again (after a run cut short).
+            Ok(blob)
+        } else if self.snapshots {
             snapshot::get(&lockdown, &prelude, inv.entry)
         } else {
             Err(SnapshotError::Unsupported("turned off".into()))
@@ -264,6 +276,7 @@ impl V8 {
             }
         }
         self.hot = Some(key);
+        self.blob_key = self.isolate.as_ref().and_then(|i| i.blob.as_ref()).map(|_| key);
         Ok(())
     }
 
@@ -376,6 +389,15 @@ impl V8 {
         }
     }
 
+    /// Drops the hot realm, so that the next run builds one (measurements).
+    pub fn drop_realm(&mut self) {
+        self.hot = None;
+        if let Some(i) = &self.isolate {
+            // SAFETY: a live engine.
+            unsafe { ffi::jsvm_v8_realm_drop(i.ptr()) };
+        }
+    }
+
     /// Realms this engine has built.
     pub fn realms_built(&self) -> u64 {
         self.realms
@@ -418,11 +440,7 @@ impl Engine for V8 {
         // A run cut short inside the engine may have left the realm mid-way: build a new one
         // for the next run.
         if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_))) {
-            self.hot = None;
-            if let Some(i) = &self.isolate {
-                // SAFETY: a live engine.
-                unsafe { ffi::jsvm_v8_realm_drop(i.ptr()) };
-            }
+            self.drop_realm();
         }
         if let Some(i) = &self.isolate {
             // SAFETY: a live engine.
