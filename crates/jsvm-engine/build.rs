@@ -7,76 +7,71 @@
 //! `lib/`), else `<repo>/.libnode/usr` (what `make libnode` unpacks), else `/usr` when its
 //! headers are V8 10.2's.
 
-use std::path::{Path, PathBuf};
-
 fn main() {
     println!("cargo:rerun-if-env-changed=JSVM_LIBNODE_DIR");
     println!("cargo:rerun-if-changed=build.rs");
-    if std::env::var_os("CARGO_FEATURE_V8").is_none() {
-        return;
-    }
     #[cfg(feature = "v8")]
     v8::build();
 }
 
-/// Whether `v8-version.h` under `root/include/node` says V8 10.2.
-fn is_v8_10_2(root: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(root.join("include/node/v8-version.h")) else { return false };
-    let define = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(&format!("#define {name} ")).map(|v| v.trim().to_string()))
-            .unwrap_or_default()
-    };
-    define("V8_MAJOR_VERSION") == "10" && define("V8_MINOR_VERSION") == "2"
-}
-
-/// The directory holding `libnode.so.108` under `root`.
-fn libnode_dir(root: &Path) -> Option<PathBuf> {
-    let lib = root.join("lib");
-    let mut candidates = vec![lib.clone()];
-    if let Ok(entries) = std::fs::read_dir(&lib) {
-        let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
-        dirs.sort();
-        candidates.extend(dirs);
-    }
-    candidates.into_iter().find(|d| d.join("libnode.so.108").exists())
-}
-
-fn locate() -> Result<(PathBuf, PathBuf), String> {
-    let missing = "libnode (V8 10.2) was not found: run `make libnode` (or point JSVM_LIBNODE_DIR at a \
-                   directory holding include/node/ and lib/)";
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
-    let repo = manifest.parent().and_then(Path::parent).ok_or("no repository root")?.to_path_buf();
-    let roots: Vec<PathBuf> = match std::env::var_os("JSVM_LIBNODE_DIR") {
-        Some(dir) => vec![PathBuf::from(dir)],
-        None => {
-            println!("cargo:rerun-if-changed={}", repo.join(".libnode").display());
-            vec![repo.join(".libnode/usr"), PathBuf::from("/usr")]
-        }
-    };
-    for root in roots {
-        if !is_v8_10_2(&root) {
-            continue;
-        }
-        if let Some(lib) = libnode_dir(&root) {
-            return Ok((root.join("include/node"), lib));
-        }
-    }
-    Err(missing.to_string())
-}
-
-/// `'name': value,` from node's config.gypi, as text.
-fn gypi_value(config: &str, name: &str) -> Option<String> {
-    let key = format!("'{name}':");
-    config.lines().find_map(|l| {
-        let rest = l.trim().strip_prefix(&key)?;
-        Some(rest.trim().trim_end_matches(',').trim_matches('\'').to_string())
-    })
-}
-
 #[cfg(feature = "v8")]
 mod v8 {
-    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Whether `v8-version.h` under `root/include/node` says V8 10.2.
+    fn is_v8_10_2(root: &Path) -> bool {
+        let Ok(text) = std::fs::read_to_string(root.join("include/node/v8-version.h")) else { return false };
+        let define = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("#define {name} ")).map(|v| v.trim().to_string()))
+                .unwrap_or_default()
+        };
+        define("V8_MAJOR_VERSION") == "10" && define("V8_MINOR_VERSION") == "2"
+    }
+
+    /// The directory holding `libnode.so.108` under `root`.
+    fn libnode_dir(root: &Path) -> Option<PathBuf> {
+        let lib = root.join("lib");
+        let mut candidates = vec![lib.clone()];
+        if let Ok(entries) = std::fs::read_dir(&lib) {
+            let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            dirs.sort();
+            candidates.extend(dirs);
+        }
+        candidates.into_iter().find(|d| d.join("libnode.so.108").exists())
+    }
+
+    fn locate() -> Result<(PathBuf, PathBuf), String> {
+        let missing = "libnode (V8 10.2) was not found: run `make libnode` (or point JSVM_LIBNODE_DIR at a \
+                       directory holding include/node/ and lib/)";
+        let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+        let repo = manifest.parent().and_then(Path::parent).ok_or("no repository root")?.to_path_buf();
+        let roots: Vec<PathBuf> = match std::env::var_os("JSVM_LIBNODE_DIR") {
+            Some(dir) => vec![PathBuf::from(dir)],
+            None => {
+                println!("cargo:rerun-if-changed={}", repo.join(".libnode").display());
+                vec![repo.join(".libnode/usr"), PathBuf::from("/usr")]
+            }
+        };
+        for root in roots {
+            if !is_v8_10_2(&root) {
+                continue;
+            }
+            if let Some(lib) = libnode_dir(&root) {
+                return Ok((root.join("include/node"), lib));
+            }
+        }
+        Err(missing.to_string())
+    }
+
+    /// `'name': value,` from node's config.gypi, as text.
+    fn gypi_value(config: &str, name: &str) -> Option<String> {
+        let key = format!("'{name}':");
+        config.lines().find_map(|l| {
+            let rest = l.trim().strip_prefix(&key)?;
+            Some(rest.trim().trim_end_matches(',').trim_matches('\'').to_string())
+        })
+    }
 
     pub fn build() {
         let (include, lib) = match locate() {

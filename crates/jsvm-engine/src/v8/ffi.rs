@@ -55,6 +55,8 @@ pub(crate) type HostFn = unsafe extern "C" fn(
 pub(crate) const OK: i32 = 0;
 pub(crate) const EXCEPTION: i32 = 1;
 pub(crate) const TERMINATED: i32 = 2;
+/// The engine failed (the text says how); the catch-all of every match on a status.
+#[allow(dead_code)]
 pub(crate) const ENGINE: i32 = 3;
 pub(crate) const SNAPSHOT: i32 = 4;
 

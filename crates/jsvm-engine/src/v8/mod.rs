@@ -271,7 +271,7 @@ impl V8 {
                     ffi::OK => {}
                     ffi::EXCEPTION => return Err(failed(text)),
                     ffi::TERMINATED => return Err(failed("execution terminated".into())),
-                    ffi::ENGINE | _ => return Err(RunError::Engine(text)),
+                    _ => return Err(RunError::Engine(text)),
                 }
             }
         }

@@ -26,12 +26,14 @@ pub(crate) enum SnapshotError {
     Unsupported(String),
 }
 
+/// Name and source of each script: a prelude is its sources (two engines may compile the
+/// same source to different code caches).
+type Sources = Vec<(Vec<u8>, Vec<u8>)>;
+
 struct Entry {
     hash: u64,
     entry: String,
-    /// Name and source of each script: a prelude is its sources (two engines may compile
-    /// the same source to different code caches).
-    sources: Vec<(Vec<u8>, Vec<u8>)>,
+    sources: Sources,
     result: Result<Arc<Blob>, SnapshotError>,
 }
 
@@ -46,7 +48,7 @@ pub(crate) fn built() -> usize {
     BUILT.load(Ordering::Relaxed)
 }
 
-fn key(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -> (u64, Vec<(Vec<u8>, Vec<u8>)>) {
+fn key(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -> (u64, Sources) {
     let mut sources = vec![(lockdown.name.to_vec(), lockdown.source.to_vec())];
     sources.extend(prelude.iter().map(|p| (p.name.to_vec(), p.source.to_vec())));
     let mut h = DefaultHasher::new();
