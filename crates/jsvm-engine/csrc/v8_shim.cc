@@ -170,6 +170,8 @@ struct Engine {
   size_t heap_limit = 0;      // the isolate's hard limit (old generation)
   size_t run_limit = 0;       // heap bytes in use the run may reach
   size_t run_budget = 0;      // Limits::memory_bytes
+  size_t used_after_run = 0;  // heap bytes in use when the last run ended (0: not known)
+  bool collect = false;       // the last run left more than its budget: collect before the next
   std::atomic<size_t> external{0};
   size_t run_external_limit = SIZE_MAX;
   uint64_t cache_rejected = 0;  // code caches V8 refused (the script was compiled from source)
@@ -511,6 +513,7 @@ int32_t BuildRealm(v8::Isolate* iso, v8::Local<v8::Context> ctx, const jsvm_scri
 }
 
 void ForgetRealm(Engine* e) {
+  e->used_after_run = 0;
   e->programs.clear();
   e->entry.Reset();
   if (!e->realm.IsEmpty()) {
@@ -658,6 +661,7 @@ int32_t jsvm_v8_compile(Engine* e, jsvm_bytes name, jsvm_bytes source, char** ca
     SetOut(out, out_len, "V8 made no code cache");
     return JSVM_ENGINE;
   }
+  e->used_after_run = 0;
   *cache = static_cast<char*>(std::malloc(static_cast<size_t>(data->length)));
   if (*cache == nullptr) std::abort();
   std::memcpy(*cache, data->data, static_cast<size_t>(data->length));
@@ -719,9 +723,23 @@ void jsvm_v8_realm_drop(Engine* e) {
 
 int32_t jsvm_v8_has_realm(Engine* e) { return e->realm.IsEmpty() ? 0 : 1; }
 
+// Whether a run of the program whose precompiled bytes are `key` needs its script: not when
+// the realm evaluated it already or the isolate compiled it.
+int32_t jsvm_v8_knows_program(Engine* e, jsvm_bytes key) {
+  std::string_view k(key.ptr, key.len);
+  for (auto& p : e->programs) {
+    if (std::string_view(p.first) == k) return 1;
+  }
+  for (auto& s : e->scripts) {
+    if (std::string_view(s.first) == k) return 1;
+  }
+  return 0;
+}
+
 // One run in the hot realm: the program (`key` is its precompiled bytes, `program` the
-// same taken apart) is evaluated, or found evaluated, and its value goes to the entry with
-// `args`. The entry's string result comes back in *out.
+// same taken apart, or null when jsvm_v8_knows_program said so) is evaluated, or found
+// evaluated, and its value goes to the entry with `args`. The entry's string result comes
+// back in *out.
 int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const jsvm_bytes* args, size_t nargs,
                     size_t memory_bytes, size_t stack_bytes, char** out, size_t* out_len) {
   v8::Isolate* iso = e->isolate;
@@ -734,14 +752,16 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
   v8::Local<v8::Context> ctx = e->realm.Get(iso);
   v8::Context::Scope context_scope(ctx);
 
-  // Limits: the stack from here; the heap from what is in use now (the realm, compiled
-  // code, and garbage of earlier runs not collected yet, so a run gets at least its budget).
+  // Limits: the stack from here; the heap from what was in use when the last run ended (the
+  // realm, compiled code, and garbage not collected yet, so a run gets at least its budget;
+  // measured now after anything that may have added to it since).
   uintptr_t here = reinterpret_cast<uintptr_t>(&here);
   iso->SetStackLimit(here > stack_bytes ? here - stack_bytes : 0);
   e->aborted = false;
   e->oom.store(false);
   e->run_budget = memory_bytes;
-  e->run_limit = UsedHeap(iso) + memory_bytes;
+  if (e->used_after_run == 0) e->used_after_run = UsedHeap(iso);
+  e->run_limit = e->used_after_run + memory_bytes;
   e->run_external_limit = e->external.load() + memory_bytes;
   e->running = true;
 
@@ -766,7 +786,10 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
           break;
         }
       }
-      if (unbound.IsEmpty()) {
+      if (unbound.IsEmpty() && program == nullptr) {
+        SetOut(out, out_len, "the program's script is needed");
+        status = JSVM_ENGINE;
+      } else if (unbound.IsEmpty()) {
         if (!CompileScript(e, iso, *program, v8::ScriptCompiler::kNoCompileOptions).ToLocal(&unbound)) {
           status = Failure(iso, ctx, tc, out, out_len);
         } else {
@@ -803,19 +826,28 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
   e->running = false;
   // One allocation far past the budget (a flattened string, a joined array) that no GC saw
   // before the run ended: out of memory all the same.
-  if (!e->oom.load() && UsedHeap(iso) > e->run_limit + e->run_budget) e->oom.store(true);
+  e->used_after_run = UsedHeap(iso);
+  if (!e->oom.load() && e->used_after_run > e->run_limit + e->run_budget) e->oom.store(true);
+  // Garbage of this run must not count as the next run's starting point.
+  if (e->used_after_run > e->run_limit) e->collect = true;
   if (iso->IsExecutionTerminating() || status == JSVM_TERMINATED) iso->CancelTerminateExecution();
   return status;
 }
 
 // After a run, with nothing of it left on the stack: whatever V8 asked the platform to do
-// on this isolate's thread (GC steps, finalising compiles) and a stale termination request.
+// on this isolate's thread (GC steps, finalising compiles), a stale termination request,
+// and a full collection when the run left more than its budget behind.
 void jsvm_v8_idle(Engine* e) {
   v8::Isolate* iso = e->isolate;
   v8::Isolate::Scope isolate_scope(iso);
   while (v8::platform::PumpMessageLoop(g_platform.get(), iso, v8::platform::MessageLoopBehavior::kDoNotWait)) {
   }
   iso->CancelTerminateExecution();
+  if (e->collect) {
+    e->collect = false;
+    iso->LowMemoryNotification();
+    e->used_after_run = UsedHeap(iso);
+  }
 }
 
 int32_t jsvm_v8_oom(Engine* e) { return e->oom.load() ? 1 : 0; }

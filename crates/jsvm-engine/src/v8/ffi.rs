@@ -113,6 +113,7 @@ extern "C" {
     ) -> i32;
     pub(crate) fn jsvm_v8_realm_drop(e: *mut RawEngine);
     pub(crate) fn jsvm_v8_has_realm(e: *mut RawEngine) -> i32;
+    pub(crate) fn jsvm_v8_knows_program(e: *mut RawEngine, key: Bytes) -> i32;
     pub(crate) fn jsvm_v8_run(
         e: *mut RawEngine,
         key: Bytes,

@@ -284,11 +284,18 @@ impl V8 {
         if Instant::now() >= inv.limits.deadline {
             return Err(RunError::Timeout);
         }
-        let program = code::decode(inv.program).map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
         self.realm(inv)?;
         let isolate = self.isolate.as_ref().ok_or_else(|| RunError::Engine("no isolate".into()))?;
         let e = isolate.ptr();
-        let script = program.script();
+        // Taking the program apart (and checking its cache) only when V8 has to compile it.
+        // SAFETY: a live engine.
+        let known = unsafe { ffi::jsvm_v8_knows_program(e, ffi::Bytes::of(inv.program)) } != 0;
+        let script = if known {
+            None
+        } else {
+            let program = code::decode(inv.program).map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
+            Some(program.script())
+        };
         let args: Vec<ffi::Bytes> = inv.args.iter().map(|a| ffi::Bytes::of(a.as_bytes())).collect();
         let (mut out, mut out_len) = (std::ptr::null_mut(), 0usize);
         let status = {
@@ -300,7 +307,7 @@ impl V8 {
                 ffi::jsvm_v8_run(
                     e,
                     ffi::Bytes::of(inv.program),
-                    &script,
+                    script.as_ref().map_or(std::ptr::null(), |s| s as *const ffi::Script),
                     args.as_ptr(),
                     args.len(),
                     inv.limits.memory_bytes,

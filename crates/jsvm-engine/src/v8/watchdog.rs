@@ -24,6 +24,10 @@ unsafe impl Send for Target {}
 struct State {
     next: u64,
     armed: BTreeMap<(Instant, u64), Target>,
+    /// When the thread wakes up next by itself (None: not before it is woken). A run that
+    /// arms a later deadline leaves it asleep: most runs end long before their deadline, and
+    /// waking a thread per run would cost more than the run.
+    wakes_at: Option<Instant>,
 }
 
 struct Watchdog {
@@ -57,9 +61,14 @@ impl Watchdog {
                     }
                 }
                 Some((deadline, _)) => {
+                    state.wakes_at = Some(deadline);
                     state = self.wake.wait_timeout(state, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+                    state.wakes_at = None;
                 }
-                None => state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner()),
+                None => {
+                    state.wakes_at = None;
+                    state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+                }
             }
         }
     }
@@ -77,9 +86,10 @@ pub(crate) fn arm(deadline: Instant, isolate: *mut c_void, fired: Arc<AtomicBool
     let mut state = w.state.lock().unwrap_or_else(|e| e.into_inner());
     state.next += 1;
     let key = (deadline, state.next);
-    let earliest = state.armed.first_key_value().is_none_or(|(k, _)| key < *k);
     state.armed.insert(key, Target { isolate, fired });
-    if earliest {
+    // The thread must be up by this deadline: woken now unless it wakes earlier anyway.
+    if state.wakes_at.is_none_or(|t| deadline < t) {
+        state.wakes_at = Some(deadline);
         w.wake.notify_one();
     }
     Armed { key }
