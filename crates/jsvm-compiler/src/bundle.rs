@@ -236,7 +236,7 @@ pub(crate) fn compile_bundle(
             prepared.push_str("},\n");
         }
         prepared.push_str(MODULE_OPEN);
-        prepared.push_str(&meter::apply(&module.source, outline.gas));
+        prepared.push_str(&meter::apply(&module.source, outline.gas, &outline.gas_texts));
         prepared.push('\n');
     }
     let (class_name, class) = contract.ok_or_else(|| CompileError::Internal("entry module not compiled".into()))?;

@@ -82,7 +82,7 @@ pub fn compile_contract_metered(
     check_abi_against(abi, &methods)?;
     Ok(CompiledContract {
         source: source.to_string(),
-        prepared: meter::wrap(&meter::apply(source, outline.gas)),
+        prepared: meter::wrap(&meter::apply(source, outline.gas, &outline.gas_texts)),
         class_name,
         methods,
         abi: abi.clone(),

@@ -15,6 +15,25 @@
 //! cheapest check QuickJS offers (no second variable to load, no temporal-dead-zone check
 //! as a `let` would need).
 //!
+//! Loop iterations are the hot path, and a check per iteration costs as much as a small
+//! loop body. So a loop counts its iterations in a local of its function (one `var` per
+//! loop nesting depth, `__jsvm_c1`, `__jsvm_c2`, …, declared with the function's entry
+//! charge) and pays for them in batches of [`LOOP_BATCH`]: every `LOOP_BATCH`-th
+//! iteration charges the whole batch and checks the limit, and however the loop is left
+//! (its test fails, `break`, `return`, a labelled jump or an exception) a `finally`
+//! charges the iterations not yet paid for:
+//!
+//! ```text
+//! {__jsvm_c1=64;try{for(…){__jsvm_c1--;if(!__jsvm_c1){__jsvm_c1=64;if((__jsvm_left-=64*N)<0)__jsvm_oog()} BODY}}
+//! finally{if((__jsvm_left-=(64-__jsvm_c1)*N)<0)__jsvm_oog()}}
+//! ```
+//!
+//! Gas used is exactly N per iteration, as with a check on every iteration; only the
+//! moment a run is found out of gas moves, by at most one batch of a loop, which changes
+//! no result: out of gas ends the run, undoes its writes and charges the whole limit
+//! whenever it is found. The counter only ever goes down, so a run is out of gas at its
+//! end exactly when a check on every iteration would have stopped it.
+//!
 //! No charge contains a line break, so line numbers in errors stay those of the source.
 //! The counter and the limit are locals of the wrapper function (see [`wrap`]): contract
 //! code cannot name them (identifiers starting with `__jsvm` are refused, `with` and
@@ -67,37 +86,97 @@ pub(crate) enum Splice {
     CloseBlock,
     /// The head of a charged expression.
     OpenExpr,
+    /// `{`, a charge statement and `return `: before the expression body of an arrow
+    /// function, which becomes a block body (a statement charge costs QuickJS fewer
+    /// steps than one inside an expression, and arrows are often small and hot).
+    OpenReturn,
     /// `)` closing an [`Splice::OpenExpr`].
     CloseExpr,
+    /// Before a loop statement (and its labels): the loop's iteration counter is set
+    /// and a `try` opened.
+    OpenLoop,
+    /// After a loop statement: the `finally` that pays for the iterations of the last,
+    /// partial batch.
+    CloseLoop,
+    /// At the start of a loop body: one iteration counted, a batch paid when complete.
+    Iteration,
+    /// `{` and [`Splice::Iteration`], before a loop body that must become a block.
+    OpenIteration,
+    /// Text of its own (index into the walk's texts), placed like an opening.
+    Text(u32),
+    /// Text of its own, placed like a closing.
+    TextClose(u32),
+    /// Leaves out this many bytes of the source (a counted loop's head, rewritten).
+    Skip(u32),
+    /// ` __jsvm_l<counter>` after an unlabelled `break` that leaves a counted loop.
+    BreakLabel,
 }
 
-/// One splice: where, what, and the cost it charges (for the opening kinds).
+/// One splice: where, what, the cost it charges (per iteration, for the loop kinds),
+/// which loop counter it uses (loops) or how many it declares (a function's entry
+/// charge).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Insert {
     pub offset: u32,
     pub splice: Splice,
     pub cost: u64,
+    /// Loop kinds: the loop's nesting depth in its function, from 1 (its counter is
+    /// `__jsvm_c<depth>`). Charges at a function's (or the program's, or a static
+    /// block's) start: how many loop counters to declare there.
+    pub counter: u8,
 }
 
 const COUNTER: &str = "__jsvm_left";
+
+/// Loop iterations paid for at a time (see the module documentation).
+pub(crate) const LOOP_BATCH: u64 = 64;
 
 fn charge(cost: u64) -> String {
     format!("if(({COUNTER}-={cost})<0)__jsvm_oog();")
 }
 
+/// The loop variables of a body whose loops nest `n` deep, or nothing: per depth an
+/// iteration counter, and a counted loop's stretch start, end and body flag
+/// (`meter_strip`).
+fn declare_counters(n: u8) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let names: Vec<String> = (1..=n)
+        .flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}")))
+        .collect();
+    format!("var {};", names.join(","))
+}
+
+fn iteration(counter: u8, cost: u64) -> String {
+    let c = format!("__jsvm_c{counter}");
+    let batch = cost.saturating_mul(LOOP_BATCH);
+    format!("{c}--;if(!{c}){{{c}={LOOP_BATCH};if(({COUNTER}-={batch})<0)__jsvm_oog()}}")
+}
+
 impl Splice {
     fn is_close(self) -> bool {
-        matches!(self, Splice::CloseBlock | Splice::CloseExpr)
+        matches!(self, Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop | Splice::TextClose(_))
     }
 
-    fn text(self, cost: u64) -> String {
+    fn text(self, cost: u64, counter: u8, texts: &[String]) -> String {
         match self {
-            Splice::Charge => charge(cost),
-            Splice::ChargeAfterDirectives => format!(";{}", charge(cost)),
+            Splice::Charge => format!("{}{}", declare_counters(counter), charge(cost)),
+            Splice::ChargeAfterDirectives => format!(";{}{}", declare_counters(counter), charge(cost)),
             Splice::OpenBlock => format!("{{{}", charge(cost)),
             Splice::CloseBlock => "}".into(),
             Splice::OpenExpr => format!("(({COUNTER}-={cost})<0&&__jsvm_oog(),"),
+            Splice::OpenReturn => format!("{{{}return ", charge(cost)),
             Splice::CloseExpr => ")".into(),
+            Splice::OpenLoop => format!("{{__jsvm_c{counter}={LOOP_BATCH};try{{"),
+            Splice::CloseLoop => format!(
+                "}}finally{{if(({COUNTER}-=({LOOP_BATCH}-__jsvm_c{counter})*{cost})<0)__jsvm_oog()}}}}"
+            ),
+            Splice::Iteration => iteration(counter, cost),
+            Splice::OpenIteration => format!("{{{}", iteration(counter, cost)),
+            Splice::Text(i) | Splice::TextClose(i) => texts.get(i as usize).cloned().unwrap_or_default(),
+            Splice::Skip(_) => String::new(),
+            Splice::BreakLabel => format!(" __jsvm_l{counter}"),
         }
     }
 }
@@ -107,15 +186,23 @@ impl Splice {
 /// At one offset, closings go before openings (the node ending there comes first in the
 /// text); openings keep walk order (outer before inner) and closings too (the walk emits
 /// inner closings first).
-pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>) -> String {
+///
+/// A [`Splice::Skip`] leaves out source bytes after the splices at its offset; the walk
+/// puts none inside a skipped range.
+pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) -> String {
     inserts.sort_by_key(|i| (i.offset, !i.splice.is_close()));
     let mut out = String::with_capacity(source.len() + inserts.len() * 48);
     let mut at = 0usize;
     for i in inserts {
         let offset = (i.offset as usize).min(source.len());
-        out.push_str(&source[at..offset]);
-        at = offset;
-        out.push_str(&i.splice.text(i.cost));
+        if offset > at {
+            out.push_str(&source[at..offset]);
+            at = offset;
+        }
+        match i.splice {
+            Splice::Skip(n) => at = at.max(offset.saturating_add(n as usize).min(source.len())),
+            splice => out.push_str(&splice.text(i.cost, i.counter, texts)),
+        }
     }
     out.push_str(&source[at..]);
     out
@@ -127,12 +214,21 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>) -> String {
 /// - `moduleFunction(module, exports, require)` runs the contract's top level;
 /// - `gasUsed()` reads the counter;
 /// - `charge(n)` adds `n` (the class libraries' data-dependent costs) and checks the limit.
-pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog) { var __jsvm_left = __jsvm_lim; \
+///
+/// The counter is kept a 32-bit integer (`limit` is at most [`MAX_METERED_LIMIT`]): QuickJS
+/// compares two small integers on its fast path, but a number that arrived as a double
+/// (as JSON gives it) would send every charge's `< 0` through its slow generic path.
+pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog) { var __jsvm_left = __jsvm_lim | 0; \
 return [function (module, exports, require) {";
 
-/// Text after the metered source. Its line break ends a trailing `//` comment.
+/// The largest gas limit a prepared contract can count down from (a 32-bit integer).
+pub const MAX_METERED_LIMIT: u64 = i32::MAX as u64;
+
+/// Text after the metered source. Its line break ends a trailing `//` comment. `charge`
+/// refuses an amount larger than what is left before subtracting it, so the counter stays
+/// an integer in its range whatever the amount (a price can be huge or fractional).
 pub(crate) const WRAPPER_SUFFIX: &str = "\n}, function () { return __jsvm_lim - __jsvm_left; }, \
-function (n) { if ((__jsvm_left -= n) < 0) __jsvm_oog(); }]; })";
+function (n) { if (!(n <= __jsvm_left)) { __jsvm_left = -1; __jsvm_oog(); } __jsvm_left = (__jsvm_left - n) | 0; }]; })";
 
 /// The prepared code for an already metered source.
 pub(crate) fn wrap(metered: &str) -> String {
@@ -158,6 +254,7 @@ mod tests {
             offset,
             splice,
             cost,
+            counter: 0,
         }
     }
 
@@ -172,6 +269,7 @@ mod tests {
                 ins(4, Splice::CloseExpr, 0),
                 ins(4, Splice::CloseExpr, 0),
             ],
+            &[],
         );
         assert_eq!(out, "((__jsvm_left-=3)<0&&__jsvm_oog(),a||((__jsvm_left-=1)<0&&__jsvm_oog(),b))");
         let out = apply(
@@ -181,8 +279,26 @@ mod tests {
                 ins(2, Splice::CloseBlock, 0),
                 ins(2, Splice::Charge, 1),
             ],
+            &[],
         );
         assert_eq!(out, "{if((__jsvm_left-=2)<0)__jsvm_oog();x;}if((__jsvm_left-=1)<0)__jsvm_oog();y;");
+    }
+
+    #[test]
+    fn texts_replace_skipped_source() {
+        let texts = vec!["{".to_string(), "!".to_string(), "}".to_string()];
+        let out = apply(
+            "for (a; b) c;",
+            vec![
+                ins(0, Splice::Text(0), 0),
+                ins(0, Splice::Skip(5), 0),
+                ins(6, Splice::Text(1), 0),
+                ins(6, Splice::Skip(5), 0),
+                ins(13, Splice::TextClose(2), 0),
+            ],
+            &texts,
+        );
+        assert_eq!(out, "{a!c;}");
     }
 
     #[test]
@@ -194,8 +310,14 @@ mod tests {
             Splice::CloseBlock,
             Splice::OpenExpr,
             Splice::CloseExpr,
+            Splice::OpenReturn,
+            Splice::OpenLoop,
+            Splice::CloseLoop,
+            Splice::Iteration,
+            Splice::OpenIteration,
+            Splice::BreakLabel,
         ] {
-            assert!(!s.text(7).contains('\n'));
+            assert!(!s.text(7, 2, &[]).contains('\n'));
         }
         assert!(!WRAPPER_PREFIX.contains('\n'));
     }

@@ -4,9 +4,9 @@
 
 use oxc::ast::ast::{
     ArrowFunctionBody, ArrowFunctionExpression, CatchClause, ConditionalExpression,
-    DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
-    FunctionBody, IfStatement, LogicalExpression, Program, PropertyDefinition, Statement,
-    StaticBlock, SwitchStatement, TryStatement, WhileStatement,
+    BreakStatement, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
+    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
+    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
 use oxc::ast::ast::RegExpLiteral;
 use oxc::ast::AstKind;
@@ -18,6 +18,7 @@ use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
 
 use crate::meter::{Insert, MeterCosts, Splice};
+use crate::meter_strip::{counted_loop, rewrite, Assigned, CountedLoop};
 
 /// A construct the metered dialect refuses, with its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +31,30 @@ pub(crate) struct MeterWalk<'s, 'c> {
     source: &'s [u8],
     costs: &'c MeterCosts,
     pub inserts: Vec<Insert>,
+    /// The texts of [`Splice::Text`] and [`Splice::TextClose`] inserts.
+    pub texts: Vec<String>,
     /// Blocks being summed: (index of their opening insert, cost so far).
     open: Vec<(usize, u64)>,
+    /// Names the source assigns somewhere (for counted loops' bounds).
+    assigned: Assigned,
+    /// The bodies whose `var`s hold loop counters (program, functions, static blocks),
+    /// innermost last.
+    bodies: Vec<CounterScope>,
+    /// Where the labels in front of the loop about to be visited start: the loop's
+    /// `try` must enclose them, so that `continue LABEL` still names a loop.
+    label_start: Option<u32>,
     pub refused: Option<Refused>,
+}
+
+/// Loop counters of one function body (see `meter`): how deep its loops nest now and
+/// at most, and the entry charge that declares them.
+struct CounterScope {
+    entry: Option<usize>,
+    depth: u8,
+    deepest: u8,
+    /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
+    /// depth of a counted loop (whose breaks must leave its stretch loop too).
+    breaks: Vec<Option<u8>>,
 }
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -41,7 +63,11 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             source: source.as_bytes(),
             costs,
             inserts: Vec::new(),
+            texts: Vec::new(),
             open: Vec::new(),
+            assigned: Assigned::default(),
+            bodies: Vec::new(),
+            label_start: None,
             refused: None,
         }
     }
@@ -58,25 +84,59 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
     }
 
-    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
+    fn splice(&mut self, offset: u32, splice: Splice, cost: u64, counter: u8) {
         self.inserts.push(Insert {
             offset,
             splice,
-            cost: 0,
+            cost,
+            counter,
         });
+    }
+
+    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
+        self.open_counted_block(offset, splice, base, 0);
+    }
+
+    fn open_counted_block(&mut self, offset: u32, splice: Splice, base: u64, counter: u8) {
+        self.splice(offset, splice, 0, counter);
         self.open.push((self.inserts.len() - 1, base));
     }
 
-    fn close_block(&mut self, closing: Option<(u32, Splice)>) {
-        if let Some((i, cost)) = self.open.pop() {
-            self.inserts[i].cost = cost;
-        }
+    /// Closes the innermost block: its opening charge gets the summed cost, which is
+    /// returned.
+    fn close_block(&mut self, closing: Option<(u32, Splice)>) -> u64 {
+        let cost = match self.open.pop() {
+            Some((i, cost)) => {
+                if let Some(insert) = self.inserts.get_mut(i) {
+                    insert.cost = cost;
+                }
+                cost
+            }
+            None => 0,
+        };
         if let Some((offset, splice)) = closing {
-            self.inserts.push(Insert {
-                offset,
-                splice,
-                cost: 0,
-            });
+            self.splice(offset, splice, 0, 0);
+        }
+        cost
+    }
+
+    /// Starts a body that declares loop counters; its entry charge is the insert just
+    /// opened, if any.
+    fn begin_counter_scope(&mut self) {
+        let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
+        self.bodies.push(CounterScope {
+            entry,
+            depth: 0,
+            deepest: 0,
+            breaks: Vec::new(),
+        });
+    }
+
+    fn end_counter_scope(&mut self) {
+        if let Some(scope) = self.bodies.pop() {
+            if let Some(insert) = scope.entry.and_then(|i| self.inserts.get_mut(i)) {
+                insert.counter = scope.deepest;
+            }
         }
     }
 
@@ -87,9 +147,10 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// takes a check out of hot paths.
     fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
         let Some(&(i, cost)) = self.open.last() else { return };
-        if i != usize::MAX && self.inserts.len() == i + 1 {
+        let straight = |rest: &[Insert]| rest.iter().all(|r| r.splice == Splice::BreakLabel);
+        if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
             self.open.pop();
-            self.inserts.truncate(i);
+            self.inserts.remove(i);
             self.add(cost);
         } else {
             self.close_block(closing);
@@ -100,32 +161,95 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.source.get(offset as usize) == Some(&b'{')
     }
 
-    /// Opens the block a loop body or `if` branch runs as: inside its braces, or new
-    /// braces around a lone statement. Returns the closing splice.
-    fn begin_statement_block(&mut self, body: &Statement<'_>, base: u64) -> Option<(u32, Splice)> {
+    /// Opens the block a loop body or `if` branch runs as: inside its braces (`inside`),
+    /// or new braces around a lone statement (`around`). Returns the closing splice.
+    fn begin_statement_block(
+        &mut self,
+        body: &Statement<'_>,
+        base: u64,
+        (inside, around): (Splice, Splice),
+        counter: u8,
+    ) -> Option<(u32, Splice)> {
         let span = body.span();
         match body {
             Statement::BlockStatement(_) if self.is_brace(span.start) => {
-                self.open_block(span.start + 1, Splice::Charge, base);
+                self.open_counted_block(span.start + 1, inside, base, counter);
                 None
             }
             _ => {
-                self.open_block(span.start, Splice::OpenBlock, base);
+                self.open_counted_block(span.start, around, base, counter);
                 Some((span.end, Splice::CloseBlock))
             }
         }
     }
 
-    /// A loop: `per_iteration` visits what runs on every iteration besides the body (test,
-    /// update, the binding of `for…in`/`for…of`); all of it is charged at the body's start.
-    fn metered_loop<'a>(&mut self, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
+    /// A loop statement spanning `start..end`: `per_iteration` visits what runs on every
+    /// iteration besides the body (test, update, the binding of `for…in`/`for…of`); all
+    /// of it is one iteration's cost, counted at the body's start and paid in batches
+    /// (see `meter`).
+    fn metered_loop<'a>(&mut self, start: u32, end: u32, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
     where
         Self: Visit<'a>,
     {
-        let closing = self.begin_statement_block(body, self.costs.loop_iteration);
+        let start = self.label_start.take().unwrap_or(start);
+        let Some(counter) = self.enter_loop(None) else { return };
+        self.splice(start, Splice::OpenLoop, 0, counter);
+        let kinds = (Splice::Iteration, Splice::OpenIteration);
+        let closing = self.begin_statement_block(body, self.costs.loop_iteration, kinds, counter);
         per_iteration(self);
         self.visit_statement(body);
-        self.close_block(closing);
+        let cost = self.close_block(closing);
+        self.splice(end, Splice::CloseLoop, cost, counter);
+        self.leave_loop();
+    }
+
+    /// One loop deeper in the current body: its depth (and counter). `counted` marks a
+    /// counted loop, whose unlabelled breaks are rewritten.
+    fn enter_loop(&mut self, counted: Option<()>) -> Option<u8> {
+        let scope = self.bodies.last_mut()?;
+        scope.depth = scope.depth.saturating_add(1);
+        scope.deepest = scope.deepest.max(scope.depth);
+        let depth = scope.depth;
+        scope.breaks.push(counted.map(|()| depth));
+        Some(depth)
+    }
+
+    fn leave_loop(&mut self) {
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.depth -= 1;
+            scope.breaks.pop();
+        }
+    }
+
+    fn text(&mut self, offset: u32, text: String, close: bool) {
+        let i = self.texts.len() as u32;
+        self.texts.push(text);
+        self.splice(offset, if close { Splice::TextClose(i) } else { Splice::Text(i) }, 0, 0);
+    }
+
+    /// A counted loop (see `meter_strip`): no work per iteration, its stretches paid as
+    /// they start and when it ends. The test, update and body are one iteration's cost.
+    fn counted_loop(&mut self, it: &ForStatement<'_>, l: CountedLoop)
+    where
+        Self: for<'x> Visit<'x>,
+    {
+        let Some(depth) = self.enter_loop(Some(())) else { return };
+        self.open.push((usize::MAX, self.costs.loop_iteration));
+        if let Some(test) = &it.test {
+            self.visit_expression(test);
+        }
+        if let Some(update) = &it.update {
+            self.visit_expression(update);
+        }
+        self.visit_statement(&it.body);
+        let cost = self.close_block(None);
+        self.leave_loop();
+        let (open, head, close) = rewrite(&l, depth, cost);
+        self.text(it.span.start, open, false);
+        self.splice(it.span.start, Splice::Skip(l.init_start - it.span.start), 0, 0);
+        self.text(l.init_end, head, false);
+        self.splice(l.init_end, Splice::Skip(l.body_start - l.init_end), 0, 0);
+        self.text(it.span.end, close, true);
     }
 
     /// An `if` arm.
@@ -133,7 +257,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     where
         Self: for<'x> Visit<'x>,
     {
-        let closing = self.begin_statement_block(body, base);
+        let closing = self.begin_statement_block(body, base, (Splice::Charge, Splice::OpenBlock), 0);
         self.visit_statement(body);
         self.close_branch(closing);
     }
@@ -175,14 +299,18 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             // An empty body without a brace we can find: nothing runs, nothing to charge.
             _ => self.open.push((usize::MAX, 0)),
         }
+        self.begin_counter_scope();
     }
 
     fn end_body_block(&mut self) {
+        self.end_counter_scope();
         match self.open.last() {
             Some((usize::MAX, _)) => {
                 self.open.pop();
             }
-            _ => self.close_block(None),
+            _ => {
+                self.close_block(None);
+            }
         }
     }
 }
@@ -299,6 +427,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_program(&mut self, it: &Program<'a>) {
+        self.assigned = Assigned::of(it);
         let first = it.body.first().map(|s| s.span().start);
         let directive_end = it.directives.last().map(|d| d.span.end);
         self.body_block(None, directive_end, first.or(Some(it.span.start)), 0);
@@ -342,7 +471,10 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             ArrowFunctionBody::FunctionBody(body) => self.visit_function_body(body),
             body => {
                 if let Some(e) = body.as_expression() {
-                    self.expression_block(e, self.costs.function_entry);
+                    let span = e.span();
+                    self.open_block(span.start, Splice::OpenReturn, self.costs.function_entry);
+                    self.visit_expression(e);
+                    self.close_block(Some((span.end, Splice::CloseBlock)));
                 }
             }
         }
@@ -353,7 +485,15 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(init) = &it.init {
             self.visit_for_statement_init(init);
         }
-        self.metered_loop(&it.body, |w| {
+        let counted = if self.label_start.is_none() {
+            counted_loop(it, std::str::from_utf8(self.source).unwrap_or(""), &self.assigned)
+        } else {
+            None
+        };
+        if let Some(l) = counted {
+            return self.counted_loop(it, l);
+        }
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| {
             if let Some(test) = &it.test {
                 w.visit_expression(test);
             }
@@ -366,7 +506,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
@@ -378,17 +518,36 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
         self.add(self.costs.node);
         self.visit_expression(&it.right);
-        self.metered_loop(&it.body, |w| w.visit_for_statement_left(&it.left));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_for_statement_left(&it.left));
     }
 
     fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
         self.add(self.costs.node);
-        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_expression(&it.test));
     }
 
     fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
         self.add(self.costs.node);
-        self.metered_loop(&it.body, |w| w.visit_expression(&it.test));
+        self.metered_loop(it.span.start, it.span.end, &it.body, |w| w.visit_expression(&it.test));
+    }
+
+    fn visit_labeled_statement(&mut self, it: &LabeledStatement<'a>) {
+        let mut body = &it.body;
+        while let Statement::LabeledStatement(inner) = body {
+            body = &inner.body;
+        }
+        let is_loop = matches!(
+            body,
+            Statement::ForStatement(_)
+                | Statement::ForInStatement(_)
+                | Statement::ForOfStatement(_)
+                | Statement::WhileStatement(_)
+                | Statement::DoWhileStatement(_)
+        );
+        if is_loop && self.label_start.is_none() {
+            self.label_start = Some(it.span.start);
+        }
+        walk::walk_labeled_statement(self, it);
     }
 
     fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
@@ -400,9 +559,22 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
     }
 
+    fn visit_break_statement(&mut self, it: &BreakStatement<'a>) {
+        walk::walk_break_statement(self, it);
+        if it.label.is_none() {
+            if let Some(&Some(depth)) = self.bodies.last().and_then(|s| s.breaks.last()) {
+                // `break` is five bytes: the label goes right after it.
+                self.splice(it.span.start + 5, Splice::BreakLabel, 0, depth);
+            }
+        }
+    }
+
     fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
         self.add(self.costs.node);
         self.visit_expression(&it.discriminant);
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.breaks.push(None);
+        }
         for case in &it.cases {
             if let Some(test) = &case.test {
                 self.visit_expression(test);
@@ -412,6 +584,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
                 self.visit_statements(&case.consequent);
                 self.close_branch(None);
             }
+        }
+        if let Some(scope) = self.bodies.last_mut() {
+            scope.breaks.pop();
         }
     }
 
@@ -460,7 +635,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
                 Splice::Charge,
                 self.costs.function_entry,
             );
+            self.begin_counter_scope();
             self.visit_statements(&it.body);
+            self.end_counter_scope();
             self.close_block(None);
         }
     }

@@ -49,8 +49,10 @@ pub(crate) struct Outline {
     pub classes: Vec<ClassOutline>,
     /// The first identifier accepted by the `reserved` predicate given to [`outline`].
     pub reserved: Option<Located>,
-    /// The gas charges to splice into the source (see `meter`).
+    /// The gas charges to splice into the source (see `meter`), and the texts of the
+    /// splices that carry their own.
     pub gas: Vec<Insert>,
+    pub gas_texts: Vec<String>,
     /// The first construct the metered dialect refuses.
     pub refused: Option<Refused>,
 }
@@ -156,6 +158,7 @@ fn parse_and_outline(
         classes: top_level_classes(program),
         reserved: finder.found,
         gas: meter.inserts,
+        gas_texts: meter.texts,
         refused: meter.refused,
     })
 }

@@ -6,6 +6,10 @@ use jsvm_compiler::{compile_contract, parse_abi, WRAPPER_PREFIX};
 const CHARGE: &str = "if((__jsvm_left-=";
 /// The tail of a charge in expression position.
 const EXPR_CHARGE: &str = "<0&&__jsvm_oog(),";
+/// Counting one iteration of a loop at depth 1 (the batch is paid when complete).
+const ITERATION: &str = "__jsvm_c1--;if(!__jsvm_c1){__jsvm_c1=64;if((__jsvm_left-=";
+/// What a loop pays for its last, partial batch however it ends.
+const FINALLY: &str = "}finally{if((__jsvm_left-=(64-__jsvm_c1)*";
 
 fn metered(methods: &str) -> String {
     let source = format!("class C {{\n    init() {{}}\n{methods}\n}}\nmodule.exports = C;\n");
@@ -22,12 +26,40 @@ fn count(haystack: &str, needle: &str) -> usize {
 #[test]
 fn every_function_entry_and_loop_iteration_is_charged() {
     let m = metered("    a() { for (;;) {} }\n    b() { while (x) y(); }\n    c() { do {} while (z); }");
-    // top level, init, a, b, c, and three loop bodies
-    assert_eq!(count(&m, CHARGE), 8, "{m}");
-    assert!(m.contains("for (;;) {if((__jsvm_left-="), "{m}");
-    // A lone statement as a loop body becomes a block with its charge.
-    assert!(m.contains("while (x) {if((__jsvm_left-="), "{m}");
-    assert!(m.contains("y();}"), "{m}");
+    // top level, init, a, b, c: a charge at entry; the three loops count iterations.
+    assert_eq!(count(&m, CHARGE) - 2 * count(&m, ITERATION), 5, "{m}");
+    assert_eq!(count(&m, ITERATION), 3, "{m}");
+    assert_eq!(count(&m, FINALLY), 3, "{m}");
+    assert!(m.contains("{__jsvm_c1=64;try{for (;;) {__jsvm_c1--;"), "{m}");
+    // A lone statement as a loop body becomes a block with its count.
+    assert!(m.contains("while (x) {__jsvm_c1--;"), "{m}");
+    assert!(m.contains("y();}}finally{"), "{m}");
+    // A function with loops declares their counters before its charge.
+    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1;if((__jsvm_left-="), "{m}");
+}
+
+#[test]
+fn nested_loops_count_in_one_counter_per_depth() {
+    let m = metered("    a() { for (;;) { while (x) {} } for (;;) {} function f() { do {} while (y); } }");
+    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1,__jsvm_c2,__jsvm_s2,__jsvm_e2,__jsvm_x2;"), "{m}");
+    assert!(m.contains("while (x) {__jsvm_c2--;"), "{m}");
+    // An inner function counts its own loops from depth 1.
+    assert!(m.contains("f() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1;"), "{m}");
+    assert_eq!(count(&m, "try{"), 4, "{m}");
+}
+
+#[test]
+fn a_labelled_loop_keeps_its_label_inside_the_try() {
+    let m = metered("    a() { outer: inner: for (;;) { continue outer; } }");
+    assert!(m.contains("{__jsvm_c1=64;try{outer: inner: for (;;) {"), "{m}");
+}
+
+#[test]
+fn the_batch_charge_is_the_iteration_cost_times_the_batch() {
+    // `for (;;) {}`: the loop's iteration cost 2 plus the body block 1.
+    let m = metered("    a() { for (;;) {} }");
+    assert!(m.contains("if((__jsvm_left-=192)<0)__jsvm_oog()}"), "{m}");
+    assert!(m.contains("(64-__jsvm_c1)*3)<0)"), "{m}");
 }
 
 #[test]
@@ -53,7 +85,8 @@ fn catch_and_finally_recheck_the_meter_first() {
 fn concise_arrows_and_field_initializers_are_charged_when_they_run() {
     let m = metered("    f = [1, 2].length;\n    a() { return [1].map((v) => v + 1); }");
     assert!(m.contains("f = ((__jsvm_left-="), "{m}");
-    assert!(m.contains("(v) => ((__jsvm_left-="), "{m}");
+    // A concise arrow body becomes a block whose charge is a statement.
+    assert!(m.contains("(v) => {if((__jsvm_left-=8)<0)__jsvm_oog();return v + 1}"), "{m}");
 }
 
 #[test]
@@ -82,5 +115,56 @@ fn regex_literals_that_repeat_a_repetition_are_refused() {
     }
     for good in [r"/a+b+/", r"/(ab)+/", r"/(a|b)*/", r"/(a{1,3})+/", r"/\d+-\d+/", r"/^[a-z]+(?:-[a-z]+)*$/", r"/((ab)*c)*/"] {
         compile(good).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
+/// The head of a counted loop's stretch loop at depth 1.
+const STRETCHES: &str = "try{__jsvm_l1:for(;;){";
+
+#[test]
+fn counted_loops_run_in_stretches_with_no_work_per_iteration() {
+    let m = metered("    a(n) { for (let i = 0; i < 10; i++) { if (i == n) break; } for (let j = 1, k = n; j <= k; ++j) x(j); }");
+    assert_eq!(count(&m, STRETCHES), 2, "{m}");
+    // The loop's own test compares with the stretch's end; the body is left as it was.
+    assert!(m.contains("for(;i<__jsvm_e1;i++){ if (i == n) break __jsvm_l1; }"), "{m}");
+    assert!(m.contains("for(;j<=__jsvm_e1;j++)x(j);"), "{m}");
+    // A number bound needs no type check; a name does.
+    assert!(m.contains("__jsvm_e1=i+64;if(!(__jsvm_e1<10))__jsvm_e1=10;"), "{m}");
+    assert!(m.contains("if(typeof k===\"number\"){__jsvm_e1=j+63;"), "{m}");
+    // No per-iteration counting in a counted loop.
+    assert_eq!(count(&m, "__jsvm_c1--"), 0, "{m}");
+    // A `break` for an inner loop or a switch keeps its target.
+    let m = metered("    a(n) { for (let i = 0; i < 9; i++) { for (;;) { break; } switch (i) { case 1: break; } } }");
+    assert_eq!(count(&m, "break __jsvm_l1"), 0, "{m}");
+}
+
+#[test]
+fn loops_whose_bound_or_variable_could_change_are_batched() {
+    for body in [
+        // The bound is a var (it could be assigned elsewhere), a property, a call, or assigned.
+        "var n = 5; for (let i = 0; i < n; i++) {}",
+        "for (let i = 0; i < this.n; i++) {}",
+        "for (let i = 0; i < f(); i++) {}",
+        "let n = 5; n = 6; for (let i = 0; i < n; i++) {}",
+        "for (let i = 0, n = 5; i < n; i++) { n++; }",
+        // The body assigns the variable, or a closure captures it.
+        "for (let i = 0; i < 5; i++) { i += 2; }",
+        "for (let i = 0; i < 5; i++) { [i] = [1]; }",
+        "for (let i = 0; i < 5; i++) { g(() => i); }",
+        // Not an integer start, not a step of one, not `<`/`<=`, a `var`, a label.
+        "for (let i = 0.5; i < 5; i++) {}",
+        "for (let i = 0; i < 5; i += 2) {}",
+        "for (let i = 9; i > 0; i--) {}",
+        "for (var i = 0; i < 5; i++) {}",
+        "l: for (let i = 0; i < 5; i++) {}",
+        // A head spread over lines or with a comment.
+        "for (let i = 0;\n i < 5; i++) {}",
+        "for (let i = 0; /* c */ i < 5; i++) {}",
+        // `arguments` could change a parameter.
+        "for (let i = 0; i < n; i++) { arguments; }",
+    ] {
+        let m = metered(&format!("    a(n) {{ {body} }}"));
+        assert_eq!(count(&m, STRETCHES), 0, "{body}: {m}");
+        assert_eq!(count(&m, "__jsvm_c1--;"), 1, "{body}: {m}");
     }
 }

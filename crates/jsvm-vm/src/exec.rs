@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit};
+use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit, MAX_METERED_LIMIT};
 use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
@@ -369,7 +369,8 @@ impl Invoker<'_> {
         let context = serde_json::json!({
             "block": run.block.constant(),
             "tx": run.tx.constant(gas_left),
-            "gasLimit": gas_left,
+            // The JS counter is a 32-bit integer; transaction limits are far below that.
+            "gasLimit": gas_left.min(MAX_METERED_LIMIT),
         })
         .to_string();
         let prelude = [self.prelude];
