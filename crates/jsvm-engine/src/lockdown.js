@@ -10,6 +10,12 @@
 (function () {
   "use strict";
   const g = globalThis;
+  // How the engine prints a built-in, taken apart around its name (before anything else
+  // runs): see `masked` in harden.
+  const functionToString = Function.prototype.toString;
+  const nativeSample = Reflect.apply(functionToString, Math.max, []);
+  const nativeBefore = nativeSample.slice(0, nativeSample.indexOf("max"));
+  const nativeAfter = nativeSample.slice(nativeSample.indexOf("max") + 3);
   const refuse = function Function() {
     throw new EvalError("code generation from strings is disabled");
   };
@@ -159,6 +165,23 @@
   // freezes them once it has.
   return function harden(...open) {
     const keepOpen = new Set(open);
+    // The VM's library functions print as built-ins do, whatever engine runs them: QuickJS
+    // compiles them without their source, V8 cannot, so Function.prototype.toString shows
+    // the engine's built-in form for every function the walk below finds that has source
+    // text (library and lockdown functions: contract code defines none of them).
+    const library = new WeakSet();
+    const masked = {
+      toString() {
+        if (library.has(this)) {
+          const d = getOwnPropertyDescriptor(this, "name");
+          return nativeBefore + (d !== undefined && typeof d.value === "string" ? d.value : "") + nativeAfter;
+        }
+        return apply(functionToString, this, []);
+      },
+    }.toString;
+    library.add(masked);
+    defineProperty(Function.prototype, "toString", { value: masked, writable: true, enumerable: false, configurable: true });
+    const isNative = /\[native code\]\s*\}$/;
     const errors = [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError];
     if (typeof AggregateError === "function") errors.push(AggregateError);
     enable(Object.prototype, ["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty",
@@ -184,6 +207,7 @@
       const o = queue.pop();
       if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) continue;
       seen.add(o);
+      if (typeof o === "function" && !isNative.test(apply(functionToString, o, []))) library.add(o);
       if (!keepOpen.has(o)) freeze(o);
       queue.push(getPrototypeOf(o));
       for (const key of ownKeys(o)) {
@@ -191,6 +215,12 @@
         if (d === undefined) continue;
         if ("value" in d) queue.push(d.value);
         else queue.push(d.get, d.set);
+        // And what a getter hands out: the originals behind `enable`'s accessors, or a
+        // constructor reachable only that way (Iterator, through its prototype's
+        // `constructor`, once the global is gone).
+        if (d.get !== undefined) {
+          try { queue.push(apply(d.get, o, [])); } catch (e) { /* a getter for instances only */ }
+        }
       }
     }
   };

@@ -237,6 +237,8 @@ fn every_reachable_object_is_frozen(new: New) {
                 const d = Reflect.getOwnPropertyDescriptor(o, key);
                 if (d === undefined) continue;
                 if ("value" in d) roots.push(d.value); else roots.push(d.get, d.set);
+                // What a getter hands out is reachable too.
+                if (d.get !== undefined) { try { roots.push(Reflect.apply(d.get, o, [])); } catch (e) {} }
             }
         }
         return seen.size > 500 ? "open: " + open.join(",") : "too few objects: " + seen.size;
@@ -283,6 +285,40 @@ fn the_late_built_ins_follow_the_specification(new: New) {
     assert_eq!(run_on(new, src), Ok(expected.into()));
 }
 
+fn library_functions_print_as_built_ins(new: New) {
+    let src = r#"(function () {
+        const shown = [String(hostCall), String([].at), String(Object.hasOwn), String(Function.prototype.toString),
+                       Function.prototype.toString.call(Object.getOwnPropertyDescriptor(Object.prototype, "toString").get)];
+        const native = shown.every((t) => /^function [\w ]*\(\) \{\s*\[native code\]\s*\}$/.test(t));
+        function own(a) { return a + 1; }
+        return [native, String(own), String(Math.max) === String(Math.max).replace("max", "max")].join("|");
+    })"#;
+    assert_eq!(run_on(new, src), Ok("true|function own(a) { return a + 1; }|true".into()));
+}
+
+fn a_hot_realm_keeps_nothing_of_a_run(new: New) {
+    // One prelude buffer, so the realm is reused: what one run tries to leave on shared
+    // objects (the built-ins behind the lockdown's accessors among them) the next does not see.
+    let mut e = new();
+    let prelude = e.compile_library("prelude.js", PRELUDE).unwrap();
+    let pre = [prelude.as_slice()];
+    let mut run = |src: &str| {
+        let code = e.compile("contract.js", src).unwrap();
+        let inv = Invocation { prelude: &pre, program: &code, entry: "__jsvm_entry", args: &[], limits: limits_ms(5000) };
+        e.run(&inv, &mut TestHost::default())
+    };
+    let leave = r#"(function () {
+        const targets = [[].concat, Function.prototype.call, Object.prototype.toString, [].at, Math, hostCall, Error];
+        let kept = 0;
+        for (const t of targets) { try { t.leak = 1; kept++; } catch (e) {} }
+        return String(kept);
+    })"#;
+    // (Sloppy code: an assignment to a frozen object is silently dropped.)
+    assert_eq!(run(leave), Ok("7".into()));
+    let look = "(function () { return [[].concat.leak, Function.prototype.call.leak, Object.prototype.toString.leak, [].at.leak, Math.leak, hostCall.leak, Error.leak].join(); })";
+    assert_eq!(run(look), Ok(",,,,,,".into()));
+}
+
 /// Declares every test above once per engine: `quickjs::name` and, with the `v8` feature,
 /// `v8::name`.
 macro_rules! engine_tests {
@@ -323,4 +359,6 @@ engine_tests!(
     after_an_out_of_memory_run_the_next_run_has_its_whole_budget,
     every_reachable_object_is_frozen,
     the_late_built_ins_follow_the_specification,
+    library_functions_print_as_built_ins,
+    a_hot_realm_keeps_nothing_of_a_run,
 );

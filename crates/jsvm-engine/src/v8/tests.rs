@@ -304,3 +304,4 @@ fn the_version_names_v8_10_2() {
 
 
 
+
