@@ -117,6 +117,20 @@ fn main() {
     println!("QuickJS realm (lockdown + prelude bytecode + harden): {:.0} µs", qjs_realm - hot_qjs);
     println!("one run of a small contract (hello, metered, hot realm): V8 {hot_v8:.1} µs, QuickJS {hot_qjs:.1} µs");
 
+    // The engines' own cost of a run: a prelude whose entry only calls the program.
+    let bare = "globalThis.__bare = function (f) { return f(); };";
+    let trivial = |engine: &mut dyn Engine| {
+        let pre = engine.compile_library("<bare>", bare).unwrap();
+        let code = engine.compile("t.js", "(function () { return 'ok'; })").unwrap();
+        let pres = [pre.as_slice()];
+        micros(20_000, || {
+            let inv = Invocation { prelude: &pres, program: &code, entry: "__bare", args: &[], limits: limits() };
+            assert_eq!(engine.run(&inv, &mut NullHost).as_deref(), Ok("ok"));
+        })
+    };
+    let (tv, tq) = (trivial(&mut V8::new().unwrap()), trivial(&mut QuickJs::new().unwrap()));
+    println!("an empty run (the engine's own cost per run): V8 {tv:.1} µs, QuickJS {tq:.1} µs");
+
     for metered in [true, false] {
         let n = 20_000;
         let q = jsvm_bench::bare_engine(EngineKind::QuickJs, metered, n).unwrap();
