@@ -405,6 +405,11 @@ impl V8 {
         }
     }
 
+    /// The size of the snapshot the isolate was made from, if any.
+    pub fn snapshot_bytes(&self) -> Option<usize> {
+        self.isolate.as_ref().and_then(|i| i.blob.as_ref()).map(|b| b.bytes.len())
+    }
+
     /// Realms this engine has built.
     pub fn realms_built(&self) -> u64 {
         self.realms
