@@ -4,7 +4,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test prereqs build bench clippy
+.PHONY: run test prereqs build bench clippy libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -20,6 +20,18 @@ run: build
 test: prereqs
 	cargo test --workspace
 	@if [ -f $(SMOKE) ]; then python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
+	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
+
+# V8 (jsvm-engine's `v8` feature) links Node's shared library: Debian 12's libnode108
+# (V8 10.2), installed system-wide when apt can, else unpacked into .libnode/.
+libnode:
+	@bash scripts/libnode.sh
+
+# The whole suite with V8 built in and every contract run on it (JSVM_ENGINE=v8), then the
+# CLI smoke check on the V8 binary.
+test-v8: prereqs libnode
+	JSVM_ENGINE=v8 cargo test --workspace --features jsvm-engine/v8
+	@if [ -f $(SMOKE) ]; then JSVM_ENGINE=v8 python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
 
 # The figures to report: an optimised build, every part, in one process and one run.

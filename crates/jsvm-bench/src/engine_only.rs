@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
-use jsvm_engine::{Engine, Host, HostError, HostValue, Invocation, Limits, QuickJs};
+use jsvm_engine::{new_engine, Engine, EngineKind, Host, HostError, HostValue, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 use crate::token::{TOKEN_ABI, TOKEN_JS};
@@ -47,9 +47,14 @@ impl Host for MapHost {
     }
 }
 
-/// Transfers per second on the bare engine, `metered` or not.
+/// Transfers per second on bare QuickJS, `metered` or not.
 pub fn measure(metered: bool, n: usize) -> Result<Timing, String> {
-    let mut engine = QuickJs::new()?;
+    measure_on(EngineKind::QuickJs, metered, n)
+}
+
+/// Transfers per second on the bare engine `kind`, `metered` or not.
+pub fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, String> {
+    let mut engine = new_engine(kind)?;
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let abi = parse_abi(TOKEN_ABI).map_err(|e| e.to_string())?;
     let prepared = if metered {

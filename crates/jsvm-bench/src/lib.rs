@@ -80,6 +80,12 @@ fn revm_row(transfers: usize) -> Result<(Option<Timing>, String), String> {
     }
 }
 
+/// Token transfers per second on the bare engine `kind` (hot realm, state in a hash map),
+/// with the gas meter or without.
+pub fn bare_engine(kind: jsvm_engine::EngineKind, metered: bool, n: usize) -> Result<Timing, String> {
+    engine_only::measure_on(kind, metered, n)
+}
+
 /// Runs every part, with a progress bar on stderr.
 pub fn run(opts: &Options) -> Result<Report, String> {
     let q = opts.quick;

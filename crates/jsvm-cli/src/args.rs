@@ -9,6 +9,10 @@ pub struct Cli {
     /// Data directory (RocksDB). Default: $JSVM_DATA, else ./jsvm-data.
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// JavaScript engine contracts run on: quickjs or v8 (v8 needs a build with the `v8`
+    /// feature). Default: $JSVM_ENGINE, else quickjs.
+    #[arg(long, global = true, value_name = "ENGINE")]
+    pub engine: Option<jsvm_engine::EngineKind>,
     #[command(subcommand)]
     pub command: Command,
 }

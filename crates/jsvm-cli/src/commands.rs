@@ -4,6 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsvm_runtime::storage;
 use jsvm_state::{RocksStore, TxState};
+use jsvm_engine::{EngineKind, ENGINE_ENV, V8_NOT_BUILT};
 use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
@@ -27,14 +28,29 @@ fn read_text(path: &Path, what: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
 }
 
-fn writer(data: &Path) -> Result<VmManager, String> {
-    let store = RocksStore::open(data).map_err(|e| e.to_string())?;
-    VmManager::new(Arc::new(store), VmConfig::default()).map_err(|e| e.to_string())
+/// The engine `--engine` names, else `$JSVM_ENGINE`, else QuickJS; refused when this
+/// build does not have it.
+fn engine_kind(flag: Option<EngineKind>) -> Result<EngineKind, String> {
+    // Checked even beside the flag: the VM's own configuration reads it too.
+    let from_env = match std::env::var(ENGINE_ENV) {
+        Ok(v) if !v.trim().is_empty() => Some(v.parse().map_err(|e| format!("{ENGINE_ENV}: {e}"))?),
+        _ => None,
+    };
+    let kind = flag.or(from_env).unwrap_or_default();
+    if !kind.is_built() {
+        return Err(V8_NOT_BUILT.to_string());
+    }
+    Ok(kind)
 }
 
-fn reader(data: &Path) -> Result<VmManager, String> {
+fn writer(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
+    let store = RocksStore::open(data).map_err(|e| e.to_string())?;
+    VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
+}
+
+fn reader(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
     let store = RocksStore::open_read_only(data).map_err(|e| e.to_string())?;
-    let config = VmConfig { workers: 1, ..VmConfig::default() };
+    let config = VmConfig { workers: 1, engine, ..VmConfig::default() };
     VmManager::new(Arc::new(store), config).map_err(|e| e.to_string())
 }
 
@@ -125,10 +141,10 @@ fn system_action(method: &str, args: &[String]) -> Action {
     }
 }
 
-fn execute(data: &Path, tx: Transaction) -> CmdResult {
+fn execute(data: &Path, engine: EngineKind, tx: Transaction) -> CmdResult {
     // Refuse a malformed transaction before the store is even opened.
     tx.validate().map_err(|e| e.to_string())?;
-    let vm = writer(data)?;
+    let vm = writer(data, engine)?;
     let (receipt, logs) = vm.execute_tx(tx, now_ns()).map_err(|e| e.to_string())?;
     print_receipt(&receipt, &logs)
 }
@@ -136,20 +152,21 @@ fn execute(data: &Path, tx: Transaction) -> CmdResult {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> CmdResult {
     let data = data_dir(cli.data);
+    let engine = || engine_kind(cli.engine);
     match cli.command {
         Command::Pack { dir, out } => pack(&dir, out),
         Command::Deploy { file, abi, tx } => {
             let c = contract_json(&file, abi.as_deref(), None)?;
-            execute(&data, transaction(&tx, vec![system_action("setCode", &[c])]))
+            execute(&data, engine()?, transaction(&tx, vec![system_action("setCode", &[c])]))
         }
         Command::Update { contract, file, abi, update_data, tx } => {
             let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
-            execute(&data, transaction(&tx, vec![system_action("updateCode", &[c, update_data])]))
+            execute(&data, engine()?, transaction(&tx, vec![system_action("updateCode", &[c, update_data])]))
         }
-        Command::Call { call, tx } => execute(&data, transaction(&tx, vec![call_action(call)?])),
+        Command::Call { call, tx } => execute(&data, engine()?, transaction(&tx, vec![call_action(call)?])),
         Command::Query { call, tx } => {
             let action = call_action(call)?;
-            let vm = reader(&data)?;
+            let vm = reader(&data, engine()?)?;
             let (receipt, logs) = vm.query(transaction(&tx, vec![action])).map_err(|e| e.to_string())?;
             print_receipt(&receipt, &logs)
         }
@@ -160,7 +177,7 @@ pub fn run(cli: Cli) -> CmdResult {
             if tx.time == 0 {
                 tx.time = now_ns();
             }
-            execute(&data, tx)
+            execute(&data, engine()?, tx)
         }
         Command::State { what: StateCmd::Get { contract, key, field } } => {
             let store = RocksStore::open_read_only(&data).map_err(|e| e.to_string())?;
@@ -174,13 +191,13 @@ pub fn run(cli: Cli) -> CmdResult {
             Ok(())
         }
         Command::Receipt { tx_hash } => {
-            let vm = reader(&data)?;
+            let vm = reader(&data, engine()?)?;
             match vm.receipt(&tx_hash).map_err(|e| e.to_string())? {
                 Some(r) => print_receipt(&r, &[]),
                 None => Err(format!("no committed transaction {tx_hash}")),
             }
         }
-        Command::Demo => crate::demo::run(),
+        Command::Demo => crate::demo::run(engine()?),
         Command::Bench { quick, out } => bench(quick, &out),
     }
 }

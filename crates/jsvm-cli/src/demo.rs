@@ -44,13 +44,13 @@ fn run_tx(vm: &VmManager, step: &str, t: Transaction) -> Result<Receipt, String>
 }
 
 /// Runs the demonstration.
-pub fn run() -> CmdResult {
+pub fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let data = dir.path().join("data");
-    println!("jsvm demo: a token contract over RocksDB in {}", data.display());
+    println!("jsvm demo: a token contract on {engine} over RocksDB in {}", data.display());
     let open = || -> Result<VmManager, String> {
         let store = RocksStore::open(&data).map_err(|e| e.to_string())?;
-        VmManager::new(Arc::new(store), VmConfig::default()).map_err(|e| e.to_string())
+        VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
     };
     let abi: serde_json::Value = serde_json::from_str(TOKEN_ABI).map_err(|e| e.to_string())?;
     let code = serde_json::json!({"info": abi, "code": TOKEN_JS}).to_string();

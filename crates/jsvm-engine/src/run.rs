@@ -52,3 +52,19 @@ impl std::fmt::Display for RunError {
         }
     }
 }
+
+/// Identifies the prelude a realm was built from without reading all of it on
+/// every run: where each script lives, its length and its first and last bytes.
+/// Callers keep their prelude buffers for as long as the engine (a worker builds
+/// its prelude once), so the same buffers mean the same realm.
+pub(crate) fn prelude_key(inv: &Invocation<'_>) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for script in inv.prelude {
+        let edge = script.len().min(32);
+        std::hash::Hash::hash(&(script.as_ptr() as usize, script.len()), &mut hasher);
+        std::hash::Hash::hash(&script[..edge], &mut hasher);
+        std::hash::Hash::hash(&script[script.len() - edge..], &mut hasher);
+    }
+    std::hash::Hash::hash(inv.entry, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}

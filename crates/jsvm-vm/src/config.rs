@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use jsvm_engine::EngineKind;
 use jsvm_runtime::GasSchedule;
 
 /// How the VM runs contracts. Every bound here has a default a node can rely on.
@@ -25,6 +26,9 @@ pub struct VmConfig {
     pub schedule: GasSchedule,
     /// Witness name put in produced blocks.
     pub witness: String,
+    /// The JavaScript engine contracts run on. Default: `$JSVM_ENGINE` ("quickjs" or "v8"),
+    /// else QuickJS; V8 needs a build with the `v8` feature.
+    pub engine: EngineKind,
 }
 
 impl Default for VmConfig {
@@ -39,6 +43,7 @@ impl Default for VmConfig {
             code_cache_entries: 256,
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
+            engine: EngineKind::from_env(),
         }
     }
 }

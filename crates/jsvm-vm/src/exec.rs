@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit, MAX_METERED_LIMIT};
-use jsvm_engine::{Engine, Invocation, Limits, QuickJs, RunError};
+use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
@@ -100,7 +100,7 @@ pub(crate) type TxRun<'a> = TxCtx<'a>;
 /// A worker's engines (one per call-stack height, made when first needed) and
 /// its compiled code. Lives on one thread.
 pub(crate) struct Worker {
-    engines: Vec<Option<QuickJs>>,
+    engines: Vec<Option<Box<dyn Engine>>>,
     prelude: Vec<u8>,
     code: CodeCache,
     records: RecordCache,
@@ -110,7 +110,7 @@ pub(crate) struct Worker {
 /// Runs the frames of one transaction: the engines of the heights above the
 /// current frame, the code cache, and the transaction's constants.
 pub(crate) struct Invoker<'w> {
-    engines: &'w mut [Option<QuickJs>],
+    engines: &'w mut [Option<Box<dyn Engine>>],
     code: &'w mut CodeCache,
     records: &'w mut RecordCache,
     prelude: &'w [u8],
@@ -141,10 +141,10 @@ pub(crate) struct TxOutput {
 
 impl Worker {
     pub(crate) fn new(config: Arc<VmConfig>, store: Arc<dyn Store>) -> Result<Worker, String> {
-        let mut engine = QuickJs::new()?;
+        let mut engine = new_engine(config.engine)?;
         let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
         let code = CodeCache::new(store, config.code_cache_entries);
-        let mut engines: Vec<Option<QuickJs>> = (0..MAX_CALL_HEIGHT).map(|_| None).collect();
+        let mut engines: Vec<Option<Box<dyn Engine>>> = (0..MAX_CALL_HEIGHT).map(|_| None).collect();
         engines[0] = Some(engine);
         Ok(Worker { engines, prelude, code, records: RecordCache::default(), config })
     }
@@ -340,13 +340,13 @@ impl Invoker<'_> {
     }
 
     /// The engine of this frame's height, made when first needed.
-    fn engine(&mut self) -> Result<&mut QuickJs, Failure> {
+    fn engine(&mut self) -> Result<&mut Box<dyn Engine>, Failure> {
         let slot = self
             .engines
             .first_mut()
             .ok_or_else(|| Failure::Runtime(format!("stack height exceed, at most {MAX_CALL_HEIGHT}")))?;
         if slot.is_none() {
-            *slot = Some(QuickJs::new().map_err(Failure::Unknown)?);
+            *slot = Some(new_engine(self.config.engine).map_err(Failure::Unknown)?);
         }
         slot.as_mut().ok_or_else(|| Failure::Unknown("no engine".into()))
     }

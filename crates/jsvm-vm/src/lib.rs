@@ -24,4 +24,5 @@ pub use receipt::{Receipt, Status};
 pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 
 pub use jsvm_compiler::AmountLimit;
+pub use jsvm_engine::EngineKind;
 pub use jsvm_runtime::{GasSchedule, SYSTEM_CONTRACT};

@@ -30,7 +30,7 @@ type Intrinsics = (
 /// sequence deletes it from the global object before contract code runs.
 pub const HOST_FUNCTION: &str = "__jsvm_host";
 
-const LOCKDOWN_SOURCE: &str = include_str!("lockdown.js");
+const LOCKDOWN_SOURCE: &str = include_str!("../lockdown.js");
 
 /// What the interrupt handler and the host function share with the run.
 #[derive(Default)]
@@ -61,22 +61,6 @@ struct HotRealm {
 
 /// Programs kept evaluated per realm.
 const PROGRAMS_PER_REALM: usize = 32;
-
-/// Identifies the prelude a realm was built from without reading all of it on
-/// every run: where each script lives, its length and its first and last bytes.
-/// Callers keep their prelude buffers for as long as the engine (a worker builds
-/// its prelude once), so the same buffers mean the same realm.
-fn prelude_key(inv: &Invocation<'_>) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for script in inv.prelude {
-        let edge = script.len().min(32);
-        std::hash::Hash::hash(&(script.as_ptr() as usize, script.len()), &mut hasher);
-        std::hash::Hash::hash(&script[..edge], &mut hasher);
-        std::hash::Hash::hash(&script[script.len() - edge..], &mut hasher);
-    }
-    std::hash::Hash::hash(inv.entry, &mut hasher);
-    std::hash::Hasher::finish(&hasher)
-}
 
 /// Runs between garbage collections of a hot realm (QuickJS frees most garbage at
 /// once by reference counting; this collects cycles).
@@ -136,7 +120,7 @@ impl QuickJs {
 
     /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
     fn realm(&mut self, inv: &Invocation<'_>) -> Result<(Context, Persistent<Function<'static>>), RunError> {
-        let key = prelude_key(inv);
+        let key = crate::run::prelude_key(inv);
         if let Some(hot) = self.hot.as_ref().filter(|h| h.key == key) {
             return Ok((hot.ctx.clone(), hot.entry.clone()));
         }
@@ -459,5 +443,3 @@ fn exception_text(ctx: &Ctx<'_>, v: Value<'_>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,227 @@
+// Runs first in every realm, before any library or contract code: removes what
+// DESIGN.md invariant 1 keeps out of contracts (string code generation,
+// randomness, shared memory, timers) so that every run is deterministic.
+//
+// Its completion value is `harden`, which the engine calls once the class
+// libraries are in place: it freezes every object reachable from the global
+// object (and the intrinsics only reachable through syntax), so that a realm can
+// serve one transaction after another with nothing carried over (DESIGN.md
+// invariant 3): contract code can neither add globals nor change a prototype.
+(function () {
+  "use strict";
+  const g = globalThis;
+  // How the engine prints a built-in, taken apart around its name (before anything else
+  // runs): see `masked` in harden.
+  const functionToString = Function.prototype.toString;
+  const nativeSample = Reflect.apply(functionToString, Math.max, []);
+  const nativeBefore = nativeSample.slice(0, nativeSample.indexOf("max"));
+  const nativeAfter = nativeSample.slice(nativeSample.indexOf("max") + 3);
+  const refuse = function Function() {
+    throw new EvalError("code generation from strings is disabled");
+  };
+  refuse.prototype = Function.prototype;
+  // Every path to a function constructor: Function itself and the hidden
+  // GeneratorFunction. (Async functions cannot exist: the compile stage refuses
+  // them, since without Promise they could never settle.)
+  const samples = [function () {}, function* () {}];
+  for (const f of samples) {
+    Object.defineProperty(Object.getPrototypeOf(f), "constructor", {
+      value: refuse, writable: false, enumerable: false, configurable: false,
+    });
+  }
+  Object.defineProperty(g, "Function", { value: refuse, writable: false, enumerable: false, configurable: false });
+  for (const name of ["eval", "SharedArrayBuffer", "Atomics", "WebAssembly", "performance",
+                      "queueMicrotask", "setTimeout", "setInterval", "Date", "WeakRef",
+                      "FinalizationRegistry", "Promise",
+                      // V8's: locale-dependent formatting, and a console the prelude replaces.
+                      "Intl", "console",
+                      // Not in QuickJS's realm: the same global names on every engine.
+                      "Proxy",
+                      // Not in V8 10.2's (ES2025 and later, and QuickJS's own InternalError).
+                      "Iterator", "DisposableStack", "AsyncDisposableStack", "SuppressedError",
+                      "Float16Array", "InternalError"]) {
+    delete g[name];
+  }
+  delete Math.random;
+  // Returns a promise, and Promise is not in the realm.
+  delete Array.fromAsync;
+
+  // Built-ins of ES2022/ES2023 the engine may lack: `at` (arrays, strings, typed arrays),
+  // `findLast`/`findLastIndex` (arrays, typed arrays) and `Object.hasOwn`. V8 10.2 has them
+  // behind flags and installs them on every context it makes from a startup snapshot, after
+  // the realm was built and frozen; the V8 engine turns them off and they are defined here,
+  // before the class libraries, following the specification's steps.
+  const apply = Reflect.apply;
+  const ToObject = Object;
+  const trunc = Math.trunc;
+  const getOwnPropertyDescriptor0 = Reflect.getOwnPropertyDescriptor;
+  function define(owner, methods, names, length = 1) {
+    let added = false;
+    for (const name of names) {
+      if (typeof owner[name] === "function") continue;
+      Object.defineProperty(methods[name], "length", { value: length, configurable: true });
+      Object.defineProperty(owner, name, { value: methods[name], writable: true, enumerable: false, configurable: true });
+      added = true;
+    }
+    return added;
+  }
+  function integer(v) {
+    const n = +v;
+    return n !== n ? 0 : trunc(n) + 0;
+  }
+  function thisObject(t, name) {
+    if (t === undefined || t === null) throw new TypeError(name + " called on null or undefined");
+    return ToObject(t);
+  }
+  function lengthOf(o) {
+    const n = integer(o.length);
+    return n <= 0 ? 0 : n < 9007199254740991 ? n : 9007199254740991;
+  }
+  // Methods over anything array-like: `view(this)` gives the object and its length.
+  function arrayMethods(view) {
+    return {
+      at(index) {
+        const [o, len] = view(this, "at");
+        const relative = integer(index);
+        const k = relative >= 0 ? relative : len + relative;
+        return k < 0 || k >= len ? undefined : o[k];
+      },
+      findLast(predicate) {
+        const [o, len] = view(this, "findLast");
+        if (typeof predicate !== "function") throw new TypeError(String(predicate) + " is not a function");
+        const thisArg = arguments.length > 1 ? arguments[1] : undefined;
+        for (let k = len - 1; k >= 0; k--) {
+          const value = o[k];
+          if (apply(predicate, thisArg, [value, k, o])) return value;
+        }
+        return undefined;
+      },
+      findLastIndex(predicate) {
+        const [o, len] = view(this, "findLastIndex");
+        if (typeof predicate !== "function") throw new TypeError(String(predicate) + " is not a function");
+        const thisArg = arguments.length > 1 ? arguments[1] : undefined;
+        for (let k = len - 1; k >= 0; k--) {
+          if (apply(predicate, thisArg, [o[k], k, o])) return k;
+        }
+        return -1;
+      },
+    };
+  }
+  const finders = ["at", "findLast", "findLastIndex"];
+  const arrayAdded = define(Array.prototype, arrayMethods((t, name) => {
+    const o = thisObject(t, "Array.prototype." + name);
+    return [o, lengthOf(o)];
+  }), finders);
+  if (arrayAdded) {
+    const unscopables = Array.prototype[Symbol.unscopables];
+    for (const name of finders) unscopables[name] = true;
+  }
+  const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+  // The `length` getter refuses anything but a typed array, as ValidateTypedArray does.
+  const typedLength = getOwnPropertyDescriptor0(TypedArrayPrototype, "length").get;
+  define(TypedArrayPrototype, arrayMethods((t) => [t, apply(typedLength, t, [])]), finders);
+  define(String.prototype, {
+    at(index) {
+      if (this === undefined || this === null) throw new TypeError("String.prototype.at called on null or undefined");
+      const s = `${this}`;
+      const relative = integer(index);
+      const k = relative >= 0 ? relative : s.length + relative;
+      return k < 0 || k >= s.length ? undefined : s[k];
+    },
+  }, ["at"]);
+  define(Object, {
+    hasOwn(o, key) {
+      if (o === undefined || o === null) throw new TypeError("Cannot convert undefined or null to object");
+      return getOwnPropertyDescriptor0(ToObject(o), key) !== undefined;
+    },
+  }, ["hasOwn"], 2);
+
+  // Assigning to an inherited frozen property fails in JavaScript ("the override
+  // mistake"), which would break ordinary code such as `this.name = "MyError"` or
+  // `obj.toString = f`. For these well-known names the shared prototype gets an
+  // accessor instead: reading gives the original; writing on any other object
+  // defines an own property there, as if the prototype's were writable.
+  const defineProperty = Object.defineProperty;
+  const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+  function enable(proto, names) {
+    for (const name of names) {
+      const d = getOwnPropertyDescriptor(proto, name);
+      if (!d || !("value" in d) || !d.configurable) continue;
+      const value = d.value;
+      defineProperty(proto, name, {
+        get: { [name]() { return value; } }[name],
+        set: { [name](v) {
+          if (this === proto) throw new TypeError("Cannot assign to read only property '" + String(name) + "' of a shared prototype");
+          defineProperty(this, name, { value: v, writable: true, enumerable: true, configurable: true });
+        } }[name],
+        enumerable: d.enumerable,
+        configurable: false,
+      });
+    }
+  }
+
+  // `open` (the V8 engine's, for a startup snapshot): objects walked but left extensible,
+  // because V8 adds properties to them in every context made from the snapshot; the engine
+  // freezes them once it has.
+  return function harden(...open) {
+    const keepOpen = new Set(open);
+    // The VM's library functions print as built-ins do, whatever engine runs them: QuickJS
+    // compiles them without their source, V8 cannot, so Function.prototype.toString shows
+    // the engine's built-in form for every function the walk below finds that has source
+    // text (library and lockdown functions: contract code defines none of them).
+    const library = new WeakSet();
+    const masked = {
+      toString() {
+        if (library.has(this)) {
+          const d = getOwnPropertyDescriptor(this, "name");
+          return nativeBefore + (d !== undefined && typeof d.value === "string" ? d.value : "") + nativeAfter;
+        }
+        return apply(functionToString, this, []);
+      },
+    }.toString;
+    library.add(masked);
+    defineProperty(Function.prototype, "toString", { value: masked, writable: true, enumerable: false, configurable: true });
+    const isNative = /\[native code\]\s*\}$/;
+    const errors = [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError];
+    if (typeof AggregateError === "function") errors.push(AggregateError);
+    enable(Object.prototype, ["constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty",
+                              "isPrototypeOf", "propertyIsEnumerable"]);
+    enable(Function.prototype, ["constructor", "name", "toString", "call", "apply", "bind"]);
+    for (const E of errors) enable(E.prototype, ["constructor", "name", "message", "toString"]);
+    for (const C of [Array, String, Number, Boolean, Symbol, RegExp, Map, Set, WeakMap, WeakSet, BigInt]) {
+      if (typeof C === "function") enable(C.prototype, ["constructor", "toString", "valueOf", "toLocaleString"]);
+    }
+    enable(Array.prototype, ["push", "concat", "join", "slice", "map", "filter", "sort"]);
+    // Intrinsics reachable only through syntax or built-in results.
+    function* generator() {}
+    const hidden = [
+      generator, generator(), [][Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](),
+      ""[Symbol.iterator](), /x/[Symbol.matchAll](""), (function () { return arguments; })(),
+    ];
+    const seen = new Set();
+    const queue = [g, ...hidden];
+    const ownKeys = Reflect.ownKeys;
+    const getPrototypeOf = Object.getPrototypeOf;
+    const freeze = Object.freeze;
+    while (queue.length > 0) {
+      const o = queue.pop();
+      if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) continue;
+      seen.add(o);
+      if (typeof o === "function" && !isNative.test(apply(functionToString, o, []))) library.add(o);
+      if (!keepOpen.has(o)) freeze(o);
+      queue.push(getPrototypeOf(o));
+      for (const key of ownKeys(o)) {
+        const d = getOwnPropertyDescriptor(o, key);
+        if (d === undefined) continue;
+        if ("value" in d) queue.push(d.value);
+        else queue.push(d.get, d.set);
+        // And what a getter hands out: the originals behind `enable`'s accessors, or a
+        // constructor reachable only that way (Iterator, through its prototype's
+        // `constructor`, once the global is gone).
+        if (d.get !== undefined) {
+          try { queue.push(apply(d.get, o, [])); } catch (e) { /* a getter for instances only */ }
+        }
+      }
+    }
+  };
+})();
