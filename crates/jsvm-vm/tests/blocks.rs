@@ -2,11 +2,13 @@
 //! blocks give the same receipts and state roots on any run and worker count.
 
 mod common;
+mod corpus;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use common::{abi, action, set_code, Chain};
+use common::{abi, action, Chain};
+use corpus::scripted_blocks;
 use jsvm_vm::{Status, Transaction, VmConfig, DEFAULT_GAS_LIMIT};
 use serde_json::json;
 
@@ -59,58 +61,6 @@ fn a_query_running_beside_block_commits_sees_whole_blocks_only() {
     assert!(seen.iter().all(|n| n % 2 == 0), "a query saw half a block: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "queries went back in time");
     assert_eq!(c.query(&id, "get", json!([])).returns, vec!["60"]);
-}
-
-/// A fixed sequence of 1,000 transactions in 25 blocks, mixing successes, thrown errors,
-/// out-of-gas, map churn, events, loops and modern JavaScript.
-fn scripted_blocks(c: &Chain) -> Vec<Vec<Transaction>> {
-    let src = r#"
-class Mix {
-    init() { storage.put("n", "0"); }
-    add(k, v) { storage.mapPut("m", k, v); blockchain.event(k); return storage.mapLen("m"); }
-    del(k) { storage.mapDel("m", k); return JSON.stringify(storage.mapKeys("m")); }
-    boom() { storage.put("x", "1"); throw new Error("boom"); }
-    work(n) {
-        const seen = new Map();
-        let acc = 0n;
-        for (let i = 0; i < n; i++) {
-            const { q, r } = { q: Math.floor(i / 7), r: i % 7 };
-            seen.set(r, (seen.get(r) ?? 0) + q);
-            acc += BigInt(i) ** 2n;
-        }
-        const sorted = [...seen.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-        storage.put("work", `${acc}:${sorted.map(([k]) => k).join("")}`);
-        return storage.get("work");
-    }
-    spin() { for (;;) {} }
-}
-module.exports = Mix;
-"#;
-    let a = abi(&[("add", &["string", "string"]), ("del", &["string"]), ("boom", &[]), ("work", &["number"]), ("spin", &[])]);
-    let deploy = c.tx("admin", &[], vec![set_code(src, &a)]);
-    let id = jsvm_runtime::contract_id_for(&deploy.hash());
-    let mut blocks = vec![vec![deploy]];
-    for i in 0..25u64 {
-        let mut block = Vec::new();
-        for j in 0..40u64 {
-            let n = i * 40 + j;
-            let k = format!("k{}", n % 13);
-            let mut t = match n % 7 {
-                0 | 1 => c.tx("admin", &[], vec![action(&id, "add", json!([k, format!("v{n}")]))]),
-                2 => c.tx("admin", &[], vec![action(&id, "del", json!([k]))]),
-                3 => c.tx("admin", &[], vec![action(&id, "add", json!([k, "x"])), action(&id, "boom", json!([]))]),
-                4 => c.tx("admin", &[], vec![action(&id, "work", json!([n % 50]))]),
-                5 => c.tx("admin", &[], vec![action(&id, "spin", json!([]))]),
-                _ => c.tx("bob", &[], vec![action(&id, "work", json!([3])), action(&id, "add", json!([k, "y"]))]),
-            };
-            if n % 7 == 5 {
-                t.gas_limit = 50_000;
-            }
-            block.push(t);
-        }
-        blocks.push(block);
-    }
-    blocks
 }
 
 fn replay(workers: usize, blocks: &[Vec<Transaction>]) -> (Vec<String>, [u8; 32]) {

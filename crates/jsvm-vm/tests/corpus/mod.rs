@@ -1,0 +1,215 @@
+//! Contracts and transaction sequences more than one test runs: the hostile suite, and
+//! a scripted sequence of blocks (hostile.rs, blocks.rs, cross_engine.rs).
+#![allow(dead_code)]
+
+use super::common::{abi, action, set_code, Chain};
+use jsvm_vm::{Receipt, Status, Transaction};
+use serde_json::json;
+
+use Status::{GasRunOut as OOG, RuntimeError as ERR, Timeout as TIME};
+
+/// Looks at the realm a fresh transaction gets: any trace of an attack changes this text.
+pub const VICTIM: &str = r#"
+class Victim {
+    init() { storage.put("n", "0"); }
+    bump() { const n = Number(storage.get("n")) + 1; storage.put("n", String(n)); return n; }
+    probe() {
+        return [typeof Object.prototype.polluted, typeof Object.prototype.toJSON, [1, 2].push(3), JSON.stringify({ a: [1] }),
+                "ab".repeat(2), typeof globalThis.leak, Object.keys(Object.prototype).length, Math.max(1, 2),
+                String(new Error("e")), typeof eval, typeof Date, [3, 1, 2].sort().join(), `${1 + 1}`,
+                typeof storage.put, typeof blockchain.receipt, Array.isArray([]), [..."xy"].length].join("|");
+    }
+}
+module.exports = Victim;
+"#;
+
+/// (name, method body, statuses it may end with). A status set with more than one member
+/// is for attacks whose end is a resource limit that fires first on one of two paths;
+/// determinism of the chosen one is checked by running every attack twice.
+pub const ATTACKS: &[(&str, &str, &[Status])] = &[
+    // Endless loops of every kind.
+    ("while true", "while (true) {}", &[OOG]),
+    ("for ever", "for (;;) {}", &[OOG]),
+    ("for ever, empty body", "for (;;);", &[OOG]),
+    ("do while", "do {} while (true);", &[OOG]),
+    ("labeled continue", "outer: for (;;) { for (;;) { continue outer; } }", &[OOG]),
+    ("for of an endless generator", "function* g() { for (;;) yield 1; } for (const x of g()) {}", &[OOG]),
+    ("for in, again and again", "const o = { a: 1, b: 2 }; for (;;) for (const k in o) {}", &[OOG]),
+    ("while with a lone statement", "let i = 0; while (true) i++;", &[OOG]),
+    ("ternary in a loop", "let i = 0; for (;;) i = i > 5 ? 0 : i + 1;", &[OOG]),
+    ("short-circuit in a loop", "let a = 1; for (;;) a = a && (a || 2);", &[OOG]),
+    // Recursion.
+    ("unbounded recursion", "function f(n) { return f(n + 1) + 1; } f(0);", &[ERR, OOG]),
+    ("mutual recursion", "function a(n) { return b(n); } function b(n) { return a(n) + 1; } a(0);", &[ERR, OOG]),
+    ("recursive getter", "const o = { get x() { return this.x; } }; o.x;", &[ERR, OOG]),
+    ("recursive setter", "const o = { set x(v) { this.x = v; } }; o.x = 1;", &[ERR, OOG]),
+    ("arrow recursion", "const f = (n) => f(n + 1); f(0);", &[ERR, OOG]),
+    // Catching or finally-ing out of gas.
+    ("catch out of gas", "for (;;) { try { for (;;) {} } catch (e) {} }", &[OOG]),
+    ("finally out of gas", "for (;;) { try { for (;;) {} } finally { continue; } }", &[OOG]),
+    ("catch out of gas from the host", "for (;;) { try { storage.put('k', 'v'); } catch (e) {} }", &[OOG]),
+    ("finally returns over out of gas", "function f() { try { for (;;) {} } finally { return 1; } } for (;;) f();", &[OOG]),
+    ("catch a stack overflow then loop", "function f() { f(); } try { f(); } catch (e) { for (;;) {} }", &[OOG]),
+    // Code that runs where metering is easy to forget.
+    ("valueOf loop", "const o = { valueOf() { for (;;) {} } }; o + 1;", &[OOG]),
+    ("toString loop", "const o = { toString() { for (;;) {} } }; `${o}`;", &[OOG]),
+    ("toPrimitive loop", "const o = { [Symbol.toPrimitive]() { for (;;) {} } }; o * 2;", &[OOG]),
+    ("toJSON loop", "JSON.stringify({ toJSON() { for (;;) {} } });", &[OOG]),
+    ("sort comparator loop", "[3, 2, 1].sort(() => { for (;;) {} });", &[OOG]),
+    ("sort comparator busy", "const a = []; for (let i = 0; i < 2000; i++) a.push(i % 7); for (;;) a.sort((x, y) => y - x);", &[OOG]),
+    ("reviver loop", "JSON.parse('[1]', () => { for (;;) {} });", &[OOG]),
+    ("replacer loop", "JSON.stringify([1], () => { for (;;) {} });", &[OOG]),
+    ("map callback loop", "[1].map(() => { for (;;) {} });", &[OOG]),
+    ("class field initializer loop", "class X { f = (() => { for (;;) {} })(); } new X();", &[OOG]),
+    ("static block loop", "class X { static { for (;;) {} } }", &[OOG]),
+    ("default parameter loop", "function f(a = (() => { for (;;) {} })()) {} f();", &[OOG]),
+    ("tagged template loop", "const t = () => { for (;;) {} }; t`x`;", &[OOG]),
+    ("generator resumed forever", "function* g() { let i = 0; for (;;) yield i++; } const it = g(); for (;;) it.next();", &[OOG]),
+    // Memory and string bombs.
+    ("string doubling", "let s = 'x'; for (;;) s += s;", &[ERR, OOG]),
+    ("repeat bomb", "'x'.repeat(2 ** 28);", &[OOG]),
+    ("padStart bomb", "'x'.padStart(2 ** 29);", &[OOG]),
+    ("padEnd bomb", "'x'.padEnd(2 ** 29, 'yz');", &[OOG]),
+    ("fill bomb", "new Array(2 ** 31).fill(0);", &[OOG, ERR]),
+    ("Array.from bomb", "Array.from({ length: 1e9 });", &[OOG]),
+    ("join with a huge separator", "new Array(100).join('x'.repeat(1e6));", &[OOG]),
+    ("array of arrays", "const a = []; for (;;) a.push(new Array(1000).fill(1));", &[ERR, OOG]),
+    ("object with endless keys", "const o = {}; for (let i = 0; ; i++) o['k' + i] = i;", &[ERR, OOG]),
+    ("map and set growth", "const m = new Map(); for (let i = 0; ; i++) m.set(i, new Set([i]));", &[ERR, OOG]),
+    ("huge stringify", "JSON.stringify(new Array(1e7).fill('xxxxxxxxxx'));", &[OOG, ERR]),
+    ("bigint squaring", "let x = 3n; for (;;) x = x * x;", &[ERR, OOG]),
+    ("bigint power", "2n ** 100000000n;", &[ERR, OOG]),
+    ("overlapping alternation regex (ends by the deadline)", "/^(a|a)*$/.test('a'.repeat(40) + '!');", &[TIME, OOG]),
+    ("catastrophic regex built at run time", "new RegExp('^(a+)+$').test('a'.repeat(40) + '!');", &[ERR]),
+    ("catastrophic regex called without new", "RegExp('(\\w+\\s?)*$').test('a');", &[ERR]),
+    ("catastrophic regex through match", "'aaaa!'.match('^(a+)+$');", &[ERR]),
+    ("catastrophic regex through search", "'aaaa!'.search('(a*)*b');", &[ERR]),
+    ("recompile a regex", "const r = /a/; r.compile('(a+)+$');", &[ERR]),
+    ("deeply nested run-time pattern", "new RegExp('('.repeat(5000) + 'a' + ')'.repeat(5000));", &[ERR]),
+    ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
+    ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[ERR]),
+    ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[ERR]),
+    ("cheapen through an own property", "const s = 'ab'.repeat(1e6); s.indexOf = () => -1; for (;;) s.indexOf('z');", &[OOG, ERR]),
+    ("split bomb", "const s = 'a,'.repeat(1e6); for (;;) s.split(',');", &[OOG, ERR]),
+    // Prototype pollution and global leaks meant to survive into the next transaction:
+    // refused on the spot, since the realm's intrinsics and global object are frozen.
+    ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[ERR]),
+    ("pollute toJSON", "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });", &[ERR]),
+    ("replace Array.prototype.push", "Array.prototype.push = function () { return -1; };", &[ERR]),
+    ("replace JSON.stringify", "JSON.stringify = () => 'hacked';", &[ERR]),
+    ("replace String.prototype.repeat", "String.prototype.repeat = () => 'hacked';", &[ERR]),
+    ("replace Math.max", "Math.max = () => -1;", &[ERR]),
+    ("replace Error.prototype.toString", "Error.prototype.toString = () => 'hacked';", &[ERR]),
+    ("leak a global", "globalThis.leak = 1;", &[ERR]),
+    ("undeclared assignment (class code is strict)", "leakMe = 1;", &[ERR]),
+    ("replace sort", "Array.prototype.sort = function () { return this; };", &[ERR]),
+    ("overwrite storage.put", "storage.put = () => null;", &[ERR]),
+    ("redefine the storage global", "Object.defineProperty(globalThis, 'storage', { value: {} });", &[ERR]),
+    // Forbidden globals and the meter.
+    ("eval", "eval('1');", &[ERR]),
+    ("Function constructor", "Function('return this')();", &[ERR]),
+    ("constructor of a function", "(function () {}).constructor('return 1')();", &[ERR]),
+    ("generator function constructor", "Object.getPrototypeOf(function* () {}).constructor('yield 1');", &[ERR]),
+    ("Date", "Date.now();", &[ERR]),
+    ("Math.random", "Math.random();", &[ERR]),
+    ("SharedArrayBuffer", "new SharedArrayBuffer(8);", &[ERR]),
+    ("Promise", "Promise.resolve(1);", &[ERR]),
+    ("reach the meter through globalThis", "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}", &[ERR]),
+    ("shadow the meter with a var", "var __x = 1; for (;;) {}", &[OOG]),
+    ("reach the host function", "globalThis['__jsvm' + '_host']('put', 0, 'k', 'v', '');", &[ERR]),
+    ("reach the entry", "globalThis['__jsvm' + '_invoke']();", &[ERR]),
+    // Huge results and contents; coercion traps at the host boundary.
+    ("result too long", "return 'x'.repeat(70000);", &[ERR]),
+    ("event too long", "blockchain.event('x'.repeat(70000));", &[ERR]),
+    ("value too long", "storage.put('k', 'x'.repeat(70000));", &[ERR]),
+    ("object as a key", "storage.put({ toString() { return 'k'; } }, 'v');", &[ERR]),
+    ("looping toString as a value", "storage.put('k', { toString() { for (;;) {} } });", &[ERR]),
+    ("throw an object whose toString loops", "throw { toString() { for (;;) {} } };", &[ERR, OOG]),
+    ("throw an error whose message getter loops", "const e = new Error(); Object.defineProperty(e, 'message', { get() { for (;;) {} } }); throw e;", &[ERR, OOG]),
+];
+
+/// Contracts the compile stage refuses, with a word of the expected message.
+pub const REFUSED: &[(&str, &str, &str)] = &[
+    ("with statement", "with ({}) {}", "with"),
+    ("async function", "async function f() {}", "async"),
+    ("async arrow", "const f = async () => 1;", "async"),
+    ("dynamic import", "import('x');", "import"),
+    ("reserved identifier", "let __jsvm_gas = 0;", "__jsvm_gas"),
+    ("reserved property", "const o = {}; o.__jsvm_lim = 1;", "__jsvm_lim"),
+    ("IOST instrumentation name", "IOSTInstruction.incr(1);", "IOSTInstruction"),
+    ("catastrophic regex literal", "/^(a+)+$/.test('a'.repeat(40) + '!');", "repeats a repetition"),
+];
+
+/// An attack contract: `attack()` first overwrites the sentinel, then runs `body`;
+/// `sentinel()` reads it back.
+pub fn attack_source(body: &str) -> String {
+    format!(
+        "class Attack {{\n    init() {{ storage.put('sentinel', 'untouched'); }}\n    \
+         sentinel() {{ return storage.get('sentinel'); }}\n    \
+         attack() {{\n        storage.put('sentinel', 'touched');\n        {body}\n    }}\n}}\n\
+         module.exports = Attack;\n"
+    )
+}
+
+pub fn attack_abi() -> serde_json::Value {
+    abi(&[("attack", &[]), ("sentinel", &[])])
+}
+
+pub fn run_attack(c: &Chain, id: &str) -> Receipt {
+    let mut tx: Transaction = c.tx("admin", &[], vec![action(id, "attack", json!([]))]);
+    tx.gas_limit = 1_000_000;
+    c.send(tx)
+}
+
+/// A fixed sequence of 1,000 transactions in 25 blocks, mixing successes, thrown errors,
+/// out-of-gas, map churn, events, loops and modern JavaScript.
+pub fn scripted_blocks(c: &Chain) -> Vec<Vec<Transaction>> {
+    let src = r#"
+class Mix {
+    init() { storage.put("n", "0"); }
+    add(k, v) { storage.mapPut("m", k, v); blockchain.event(k); return storage.mapLen("m"); }
+    del(k) { storage.mapDel("m", k); return JSON.stringify(storage.mapKeys("m")); }
+    boom() { storage.put("x", "1"); throw new Error("boom"); }
+    work(n) {
+        const seen = new Map();
+        let acc = 0n;
+        for (let i = 0; i < n; i++) {
+            const { q, r } = { q: Math.floor(i / 7), r: i % 7 };
+            seen.set(r, (seen.get(r) ?? 0) + q);
+            acc += BigInt(i) ** 2n;
+        }
+        const sorted = [...seen.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+        storage.put("work", `${acc}:${sorted.map(([k]) => k).join("")}`);
+        return storage.get("work");
+    }
+    spin() { for (;;) {} }
+}
+module.exports = Mix;
+"#;
+    let a = abi(&[("add", &["string", "string"]), ("del", &["string"]), ("boom", &[]), ("work", &["number"]), ("spin", &[])]);
+    let deploy = c.tx("admin", &[], vec![set_code(src, &a)]);
+    let id = jsvm_runtime::contract_id_for(&deploy.hash());
+    let mut blocks = vec![vec![deploy]];
+    for i in 0..25u64 {
+        let mut block = Vec::new();
+        for j in 0..40u64 {
+            let n = i * 40 + j;
+            let k = format!("k{}", n % 13);
+            let mut t = match n % 7 {
+                0 | 1 => c.tx("admin", &[], vec![action(&id, "add", json!([k, format!("v{n}")]))]),
+                2 => c.tx("admin", &[], vec![action(&id, "del", json!([k]))]),
+                3 => c.tx("admin", &[], vec![action(&id, "add", json!([k, "x"])), action(&id, "boom", json!([]))]),
+                4 => c.tx("admin", &[], vec![action(&id, "work", json!([n % 50]))]),
+                5 => c.tx("admin", &[], vec![action(&id, "spin", json!([]))]),
+                _ => c.tx("bob", &[], vec![action(&id, "work", json!([3])), action(&id, "add", json!([k, "y"]))]),
+            };
+            if n % 7 == 5 {
+                t.gas_limit = 50_000;
+            }
+            block.push(t);
+        }
+        blocks.push(block);
+    }
+    blocks
+}
+
