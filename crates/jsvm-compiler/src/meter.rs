@@ -215,18 +215,19 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
 /// - `gasUsed()` reads the counter;
 /// - `charge(n)` adds `n` (the class libraries' data-dependent costs) and checks the limit.
 ///
-/// `__jsvm_cmp(arrow, cost)` wraps an inline sort comparator whose entry charge the
-/// compile stage took out (see `meter_walk`): called as any function, the wrapper pays
-/// `cost` and calls the arrow; registered with the class libraries' sort
-/// (`__jsvm_brand`), it lets the sort call the arrow directly and pay for its calls in
-/// batches, which halves what metering costs a comparator-heavy sort.
+/// `__jsvm_vm` holds what the class libraries lend the prepared code (prelude.js,
+/// `vmHelpers`). `__jsvm_cmp(arrow, cost)` wraps an inline sort comparator whose entry
+/// charge the compile stage took out (see `meter_walk`): called as any function, the
+/// wrapper pays `cost` and calls the arrow; registered with the class libraries' sort
+/// (`__jsvm_vm.brand`), it lets the sort call the arrow directly and pay for its calls in
+/// batches.
 ///
 /// The counter is kept a 32-bit integer (`limit` is at most [`MAX_METERED_LIMIT`]): QuickJS
 /// compares two small integers on its fast path, but a number that arrived as a double
 /// (as JSON gives it) would send every charge's `< 0` through its slow generic path.
-pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog, __jsvm_brand) { var __jsvm_left = __jsvm_lim | 0; \
+pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0; \
 function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
-if (__jsvm_brand) __jsvm_brand(w, f, c); return w; } \
+__jsvm_vm.brand(w, f, c); return w; } \
 return [function (module, exports, require) {";
 
 /// The largest gas limit a prepared contract can count down from (a 32-bit integer).

@@ -246,6 +246,8 @@
   const installSort = g.__jsvm_sort;
   delete g.__jsvm_sort;
   const brand = installSort(() => charge);
+  // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
+  const vmHelpers = freeze({ brand });
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.
@@ -275,12 +277,12 @@
   }
 
   // The entry the engine calls: (contract factory, method, JSON args, JSON context).
-  // The factory is the prepared contract: (gas limit, out-of-gas, comparator brand) =>
+  // The factory is the prepared contract: (gas limit, out-of-gas, VM helpers) =>
   // [module function, gas read-out, charge]. The final gas is reported to the host however the call ends
   // (an out-of-gas abort skips this, and charges the whole limit anyway).
   g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
     const context = parse(contextJson);
-    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()), brand);
+    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()), vmHelpers);
     gasUsed = used;
     charge = add;
     currentBlock = freeze(context.block);
