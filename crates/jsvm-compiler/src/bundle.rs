@@ -119,13 +119,12 @@ fn check_bundle(b: &Bundle) -> Result<(), CompileError> {
 }
 
 /// Text before the first module: one line, like the single-file wrapper.
-const BUNDLE_PREFIX: &str =
-    "(function (__jsvm_lim, __jsvm_oog) { var __jsvm_left = __jsvm_lim; var __jsvm_f = [";
+const BUNDLE_PREFIX: &str = concat!(meter::wrapper_head!(), "var __jsvm_f = [");
 /// Text that opens each module's function, on the line of the module's first line.
 const MODULE_OPEN: &str = "function (module, exports, require, __filename, __dirname) {";
 /// The loader: run by the prelude as the contract's module function. `module` is the
 /// entry's module object; `require` the built-in one (storage, blockchain).
-const LOADER: &str = r#"return [function (module, exports, require) {
+const LOADER: &str = concat!(r#"return [function (module, exports, require) {
 var cache = [];
 function load(i) {
   if (cache[i] !== undefined) return cache[i].exports;
@@ -147,7 +146,7 @@ function load(i) {
 }
 var e = load(__jsvm_entry);
 module.exports = e !== null && (typeof e === "object" || typeof e === "function") && e.__esModule === true ? e.default : e;
-}, function () { return __jsvm_lim - __jsvm_left; }, function (n) { if ((__jsvm_left -= n) < 0) __jsvm_oog(); }]; })"#;
+}"#, meter::wrapper_tail!());
 
 /// Where each module's lines are in a compiled bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -86,10 +86,6 @@ pub(crate) enum Splice {
     CloseBlock,
     /// The head of a charged expression.
     OpenExpr,
-    /// `{`, a charge statement and `return `: before the expression body of an arrow
-    /// function, which becomes a block body (a statement charge costs QuickJS fewer
-    /// steps than one inside an expression, and arrows are often small and hot).
-    OpenReturn,
     /// `)` closing an [`Splice::OpenExpr`].
     CloseExpr,
     /// Before a loop statement (and its labels): the loop's iteration counter is set
@@ -110,6 +106,25 @@ pub(crate) enum Splice {
     Skip(u32),
     /// ` __jsvm_l<counter>` after an unlabelled `break` that leaves a counted loop.
     BreakLabel,
+    /// A function body's start: its loop counters and call-depth slots declared, its
+    /// charge, then one call deeper (see [`MAX_CALL_DEPTH`]).
+    Enter,
+    /// `;` then [`Splice::Enter`], after a directive prologue.
+    EnterAfterDirectives,
+    /// The start of code that runs once and is not a call (a program's top level, a class
+    /// static block): `;` (it may follow a directive prologue), its loop counters and the
+    /// depth it runs at (for its catch blocks), then its charge.
+    EnterBlock,
+    /// An arrow's expression body made a block (a statement charge costs QuickJS fewer
+    /// steps than one inside an expression, and arrows are often small and hot):
+    /// declarations, charge, one call deeper, and the head of the `return` that leaves
+    /// the depth (closed by [`Splice::CloseReturn`]).
+    OpenReturnEnter,
+    /// Closes [`Splice::OpenReturnEnter`]: the value is kept, the depth left.
+    CloseReturn,
+    /// Before a function body's closing brace: the depth left (a body that ends without
+    /// `return`).
+    Leave,
 }
 
 /// One splice: where, what, the cost it charges (per iteration, for the loop kinds),
@@ -135,18 +150,36 @@ fn charge(cost: u64) -> String {
     format!("if(({COUNTER}-={cost})<0)__jsvm_oog();")
 }
 
-/// The loop variables of a body whose loops nest `n` deep, or nothing: per depth an
-/// iteration counter, and a counted loop's stretch start, end and body flag
-/// (`meter_strip`).
-fn declare_counters(n: u8) -> String {
-    if n == 0 {
-        return String::new();
-    }
-    let names: Vec<String> = (1..=n)
+/// The variables a body declares, or nothing: per loop nesting depth up to `n` an
+/// iteration counter and a counted loop's stretch start, end and body flag
+/// (`meter_strip`); with `calls`, the call depth it runs at and a slot for the value it
+/// returns.
+fn declare(n: u8, calls: bool) -> String {
+    let mut names: Vec<String> = (1..=n)
         .flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}")))
         .collect();
+    if calls {
+        names.extend(["__jsvm_d".to_string(), "__jsvm_r".to_string()]);
+    }
+    if names.is_empty() {
+        return String::new();
+    }
     format!("var {};", names.join(","))
 }
+
+/// Most calls of contract code nested in one run (each method, function, getter, arrow
+/// …). Engines run out of stack at depths that differ from engine to engine (and from
+/// build to build), so the meter counts the depth itself and ends a run that goes deeper
+/// than this, the same way everywhere, well before any engine's stack is exhausted.
+pub const MAX_CALL_DEPTH: u32 = 1_000;
+
+/// The run's call depth (a `var` of the wrapper).
+const DEPTH: &str = "__jsvm_depth";
+/// One call deeper, ending the run past [`MAX_CALL_DEPTH`] (`__jsvm_d` is the depth the
+/// body runs at).
+const ENTER: &str = "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();";
+/// Back to the caller's depth.
+const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
 
 fn iteration(counter: u8, cost: u64) -> String {
     let c = format!("__jsvm_c{counter}");
@@ -156,17 +189,19 @@ fn iteration(counter: u8, cost: u64) -> String {
 
 impl Splice {
     fn is_close(self) -> bool {
-        matches!(self, Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop | Splice::TextClose(_))
+        matches!(
+            self,
+            Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop | Splice::TextClose(_) | Splice::CloseReturn
+        )
     }
 
     fn text(self, cost: u64, counter: u8, texts: &[String]) -> String {
         match self {
-            Splice::Charge => format!("{}{}", declare_counters(counter), charge(cost)),
-            Splice::ChargeAfterDirectives => format!(";{}{}", declare_counters(counter), charge(cost)),
+            Splice::Charge => format!("{}{}", declare(counter, false), charge(cost)),
+            Splice::ChargeAfterDirectives => format!(";{}{}", declare(counter, false), charge(cost)),
             Splice::OpenBlock => format!("{{{}", charge(cost)),
             Splice::CloseBlock => "}".into(),
             Splice::OpenExpr => format!("(({COUNTER}-={cost})<0&&__jsvm_oog(),"),
-            Splice::OpenReturn => format!("{{{}return ", charge(cost)),
             Splice::CloseExpr => ")".into(),
             Splice::OpenLoop => format!("{{__jsvm_c{counter}={LOOP_BATCH};try{{"),
             Splice::CloseLoop => format!(
@@ -177,6 +212,12 @@ impl Splice {
             Splice::Text(i) | Splice::TextClose(i) => texts.get(i as usize).cloned().unwrap_or_default(),
             Splice::Skip(_) => String::new(),
             Splice::BreakLabel => format!(" __jsvm_l{counter}"),
+            Splice::Enter => format!("{}{}{ENTER}", declare(counter, true), charge(cost)),
+            Splice::EnterAfterDirectives => format!(";{}{}{ENTER}", declare(counter, true), charge(cost)),
+            Splice::EnterBlock => format!(";{}__jsvm_d={DEPTH};{}", declare(counter, true), charge(cost)),
+            Splice::OpenReturnEnter => format!("{{{}{}{ENTER}return (__jsvm_r=(", declare(0, true), charge(cost)),
+            Splice::CloseReturn => format!("),{LEAVE},__jsvm_r)}}"),
+            Splice::Leave => format!("{LEAVE};"),
         }
     }
 }
@@ -208,6 +249,25 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
     out
 }
 
+/// The wrapper's opening, shared with bundles (`bundle.rs`): the factory's parameters,
+/// the counters and `__jsvm_cmp`, on one line.
+macro_rules! wrapper_head {
+    () => {
+        "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0, __jsvm_depth = 0; \
+function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
+__jsvm_vm.brand(w, f, c); return w; } "
+    };
+}
+/// The wrapper's close after the module function, shared with bundles: `gasUsed` and
+/// `charge`.
+macro_rules! wrapper_tail {
+    () => {
+        ", function () { return __jsvm_lim - __jsvm_left; }, \
+function (n) { if (!(n <= __jsvm_left)) { __jsvm_left = -1; __jsvm_oog(); } __jsvm_left = (__jsvm_left - n) | 0; }]; })"
+    };
+}
+pub(crate) use {wrapper_head, wrapper_tail};
+
 /// Text before the metered source in prepared code: one line, so that line numbers in
 /// the prepared code equal those in the source. Evaluating the prepared code yields a
 /// factory `(limit, outOfGas) => [moduleFunction, gasUsed, charge]`:
@@ -225,10 +285,7 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
 /// The counter is kept a 32-bit integer (`limit` is at most [`MAX_METERED_LIMIT`]): QuickJS
 /// compares two small integers on its fast path, but a number that arrived as a double
 /// (as JSON gives it) would send every charge's `< 0` through its slow generic path.
-pub const WRAPPER_PREFIX: &str = "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0; \
-function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
-__jsvm_vm.brand(w, f, c); return w; } \
-return [function (module, exports, require) {";
+pub const WRAPPER_PREFIX: &str = concat!(wrapper_head!(), "return [function (module, exports, require) {");
 
 /// The largest gas limit a prepared contract can count down from (a 32-bit integer).
 pub const MAX_METERED_LIMIT: u64 = i32::MAX as u64;
@@ -236,8 +293,7 @@ pub const MAX_METERED_LIMIT: u64 = i32::MAX as u64;
 /// Text after the metered source. Its line break ends a trailing `//` comment. `charge`
 /// refuses an amount larger than what is left before subtracting it, so the counter stays
 /// an integer in its range whatever the amount (a price can be huge or fractional).
-pub(crate) const WRAPPER_SUFFIX: &str = "\n}, function () { return __jsvm_lim - __jsvm_left; }, \
-function (n) { if (!(n <= __jsvm_left)) { __jsvm_left = -1; __jsvm_oog(); } __jsvm_left = (__jsvm_left - n) | 0; }]; })";
+pub(crate) const WRAPPER_SUFFIX: &str = concat!("\n}", wrapper_tail!());
 
 /// The prepared code for an already metered source.
 pub(crate) fn wrap(metered: &str) -> String {
@@ -294,6 +350,11 @@ mod tests {
     }
 
     #[test]
+    fn the_depth_limit_in_the_text_is_the_constant() {
+        assert!(ENTER.contains(&format!(">{MAX_CALL_DEPTH})")));
+    }
+
+    #[test]
     fn texts_replace_skipped_source() {
         let texts = vec!["{".to_string(), "!".to_string(), "}".to_string()];
         let out = apply(
@@ -319,12 +380,17 @@ mod tests {
             Splice::CloseBlock,
             Splice::OpenExpr,
             Splice::CloseExpr,
-            Splice::OpenReturn,
             Splice::OpenLoop,
             Splice::CloseLoop,
             Splice::Iteration,
             Splice::OpenIteration,
             Splice::BreakLabel,
+            Splice::Enter,
+            Splice::EnterAfterDirectives,
+            Splice::EnterBlock,
+            Splice::OpenReturnEnter,
+            Splice::CloseReturn,
+            Splice::Leave,
         ] {
             assert!(!s.text(7, 2, &[]).contains('\n'));
         }

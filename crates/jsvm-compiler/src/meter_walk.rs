@@ -3,7 +3,7 @@
 //! this module touches oxc; nothing of oxc leaves it.
 
 use oxc::ast::ast::{
-    Argument, ArrowFunctionBody, ArrowFunctionExpression, CallExpression, CatchClause, ConditionalExpression,
+    Argument, ArrowFunctionBody, BindingPattern, ReturnStatement, YieldExpression, ArrowFunctionExpression, CallExpression, CatchClause, ConditionalExpression,
     BreakStatement, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
     FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
     Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
@@ -43,6 +43,8 @@ pub(crate) struct MeterWalk<'s, 'c> {
     /// Where the labels in front of the loop about to be visited start: the loop's
     /// `try` must enclose them, so that `continue LABEL` still names a loop.
     label_start: Option<u32>,
+    /// The next function body walked counts no call depth (an inline sort comparator).
+    uncounted_body: bool,
     pub refused: Option<Refused>,
 }
 
@@ -52,9 +54,26 @@ struct CounterScope {
     entry: Option<usize>,
     depth: u8,
     deepest: u8,
+    /// A call frame that counts in the run's call depth (see `meter::MAX_CALL_DEPTH`):
+    /// its returns leave the depth.
+    calls: bool,
+    /// Its catch and finally blocks restore the depth it runs at (`__jsvm_d`: its own, or
+    /// for an inline sort comparator, which counts no depth, its enclosing function's).
+    restores: bool,
     /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
     /// depth of a counted loop (whose breaks must leave its stretch loop too).
     breaks: Vec<Option<u8>>,
+}
+
+/// How a body counts in the call depth.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A function's body: one call deeper while it runs.
+    Call,
+    /// A program's top level: it runs once, at the depth it starts at (0).
+    TopLevel,
+    /// An inline sort comparator's body, which the sort calls and pays for.
+    Uncounted,
 }
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -68,6 +87,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             assigned: Assigned::default(),
             bodies: Vec::new(),
             label_start: None,
+            uncounted_body: false,
             refused: None,
         }
     }
@@ -122,14 +142,39 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
 
     /// Starts a body that declares loop counters; its entry charge is the insert just
     /// opened, if any.
-    fn begin_counter_scope(&mut self) {
+    fn begin_counter_scope(&mut self, calls: bool, restores: bool) {
         let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
         self.bodies.push(CounterScope {
             entry,
             depth: 0,
             deepest: 0,
+            calls,
+            restores,
             breaks: Vec::new(),
         });
+    }
+
+    /// Whether the body being walked counts in the call depth.
+    fn counts_calls(&self) -> bool {
+        self.bodies.last().is_some_and(|b| b.calls)
+    }
+
+    /// Back at the body's own depth, where a catch block starts.
+    fn restore_depth(&mut self, offset: u32) {
+        if self.bodies.last().is_some_and(|b| b.restores) {
+            self.text(offset, "__jsvm_depth=__jsvm_d;".into(), false);
+        }
+    }
+
+    /// A finally block runs at the body's own depth, and where it ends normally gives back
+    /// the depth it found: its function's after a `return` in the try (which has left the
+    /// depth already), or a thrower's while the exception goes on up (its catcher restores
+    /// its own). `open` is after the block's `{`, `close` at its `}`.
+    fn finally_depth(&mut self, open: u32, close: u32) {
+        if self.bodies.last().is_some_and(|b| b.restores) {
+            self.text(open, "let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d;".into(), false);
+            self.text(close, "__jsvm_depth=__jsvm_f;".into(), true);
+        }
     }
 
     fn end_counter_scope(&mut self) {
@@ -285,24 +330,38 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 
     /// A statement list after an optional directive prologue; `brace` is where its `{` is.
+    /// `frame`: how the body counts in the call depth.
     fn body_block(
         &mut self,
         brace: Option<u32>,
         last_directive_end: Option<u32>,
         first: Option<u32>,
         base: u64,
+        frame: Frame,
     ) {
+        let (plain, after_directives) = match frame {
+            Frame::Call => (Splice::Enter, Splice::EnterAfterDirectives),
+            Frame::TopLevel => (Splice::EnterBlock, Splice::EnterBlock),
+            Frame::Uncounted => (Splice::Charge, Splice::ChargeAfterDirectives),
+        };
+        let calls = frame != Frame::Uncounted;
         match (last_directive_end, brace, first) {
-            (Some(end), _, _) => self.open_block(end, Splice::ChargeAfterDirectives, base),
-            (None, Some(b), _) if self.is_brace(b) => self.open_block(b + 1, Splice::Charge, base),
-            (None, _, Some(start)) => self.open_block(start, Splice::Charge, base),
+            (Some(end), _, _) => self.open_block(end, after_directives, base),
+            (None, Some(b), _) if self.is_brace(b) => self.open_block(b + 1, plain, base),
+            (None, _, Some(start)) => self.open_block(start, plain, base),
             // An empty body without a brace we can find: nothing runs, nothing to charge.
             _ => self.open.push((usize::MAX, 0)),
         }
-        self.begin_counter_scope();
+        let entered = self.open.last().is_some_and(|&(i, _)| i != usize::MAX);
+        self.begin_counter_scope(calls && entered, entered);
     }
 
-    fn end_body_block(&mut self) {
+    /// Ends a body; `closing_brace`: where a function body's `}` is, before which a body
+    /// that counts calls leaves its depth.
+    fn end_body_block(&mut self, closing_brace: Option<u32>) {
+        if let Some(brace) = closing_brace.filter(|_| self.counts_calls()) {
+            self.splice(brace, Splice::Leave, 0, 0);
+        }
         self.end_counter_scope();
         match self.open.last() {
             Some((usize::MAX, _)) => {
@@ -341,6 +400,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         let entry = self.inserts.len();
         let cost = match &it.body {
             ArrowFunctionBody::FunctionBody(body) => {
+                self.uncounted_body = true;
                 self.visit_function_body(body);
                 match self.inserts.get_mut(entry) {
                     Some(charge) if charge.counter == 0 && matches!(charge.splice, Splice::Charge | Splice::ChargeAfterDirectives) => {
@@ -354,7 +414,9 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             body => {
                 let Some(e) = body.as_expression() else { return };
                 self.open.push((usize::MAX, self.costs.function_entry));
+                self.begin_counter_scope(false, false);
                 self.visit_expression(e);
+                self.end_counter_scope();
                 self.close_block(None)
             }
         };
@@ -362,6 +424,9 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.text(it.span.end, format!(",{cost})"), true);
     }
 }
+
+/// What catch blocks pass a thrown value through (errors.js, lent on `__jsvm_vm`).
+const CAUGHT: &str = "__jsvm_vm.caught";
 
 /// A quantifier repeating more than this many times counts as unbounded.
 const MANY: u64 = 16;
@@ -478,9 +543,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.assigned = Assigned::of(it);
         let first = it.body.first().map(|s| s.span().start);
         let directive_end = it.directives.last().map(|d| d.span.end);
-        self.body_block(None, directive_end, first.or(Some(it.span.start)), 0);
+        self.body_block(None, directive_end, first.or(Some(it.span.start)), 0, Frame::TopLevel);
         walk::walk_program(self, it);
-        self.end_body_block();
+        self.end_body_block(None);
     }
 
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
@@ -496,14 +561,13 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_function_body(&mut self, it: &FunctionBody<'a>) {
         let first = it.statements.first().map(|s| s.span().start);
         let directive_end = it.directives.last().map(|d| d.span.end);
-        self.body_block(
-            Some(it.span.start),
-            directive_end,
-            first,
-            self.costs.function_entry,
-        );
+        // An inline sort comparator (see `sort_comparator`) is paid for and called by the
+        // sort: it counts no depth of its own.
+        let frame = if std::mem::take(&mut self.uncounted_body) { Frame::Uncounted } else { Frame::Call };
+        self.body_block(Some(it.span.start), directive_end, first, self.costs.function_entry, frame);
         walk::walk_function_body(self, it);
-        self.end_body_block();
+        let brace = it.span.end.checked_sub(1).filter(|&b| self.source.get(b as usize) == Some(&b'}'));
+        self.end_body_block(brace);
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
@@ -520,9 +584,11 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             body => {
                 if let Some(e) = body.as_expression() {
                     let span = e.span();
-                    self.open_block(span.start, Splice::OpenReturn, self.costs.function_entry);
+                    self.open_block(span.start, Splice::OpenReturnEnter, self.costs.function_entry);
+                    self.begin_counter_scope(false, false);
                     self.visit_expression(e);
-                    self.close_block(Some((span.end, Splice::CloseBlock)));
+                    self.end_counter_scope();
+                    self.close_block(Some((span.end, Splice::CloseReturn)));
                 }
             }
         }
@@ -618,6 +684,48 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
     }
 
+    fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
+        // A return leaves the call depth once its value is computed.
+        let mut close = None;
+        if self.counts_calls() {
+            // `return` is six bytes.
+            let after = it.span.start + 6;
+            match &it.argument {
+                // A name or a literal runs no code: the depth can be left first.
+                Some(value @ (Expression::Identifier(_) | Expression::ThisExpression(_)))
+                | Some(value @ (Expression::NumericLiteral(_) | Expression::StringLiteral(_)))
+                | Some(value @ (Expression::BooleanLiteral(_) | Expression::NullLiteral(_))) => {
+                    self.text(after, " (__jsvm_depth=__jsvm_d-1,".into(), false);
+                    close = Some((value.span().end, ")"));
+                }
+                Some(value) => {
+                    self.text(after, " (__jsvm_r=(".into(), false);
+                    close = Some((value.span().end, "),__jsvm_depth=__jsvm_d-1,__jsvm_r)"));
+                }
+                None => self.text(after, " void(__jsvm_depth=__jsvm_d-1)".into(), false),
+            }
+        }
+        walk::walk_return_statement(self, it);
+        // Registered after the value's own closings at the same place (a concise arrow's),
+        // so that it comes after them.
+        if let Some((at, text)) = close {
+            self.text(at, text.into(), true);
+        }
+    }
+
+    fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
+        // A generator leaves the call depth while suspended and comes back one deeper than
+        // whoever resumes it. (`yield*` keeps its depth while the inner generator runs.)
+        let counted = self.counts_calls() && !it.delegate;
+        if counted {
+            self.text(it.span.start, "(__jsvm_depth=__jsvm_d-1,__jsvm_r=".into(), false);
+        }
+        walk::walk_yield_expression(self, it);
+        if counted {
+            self.text(it.span.end, ",__jsvm_d=++__jsvm_depth,__jsvm_r)".into(), true);
+        }
+    }
+
     fn visit_break_statement(&mut self, it: &BreakStatement<'a>) {
         walk::walk_break_statement(self, it);
         if it.label.is_none() {
@@ -654,23 +762,51 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.visit_block_statement(&it.block);
         if let Some(handler) = &it.handler {
             self.visit_catch_clause(handler);
+        } else if it.finalizer.is_some() {
+            // A thrown value passes the class libraries (errors.js) before a finally runs
+            // on it: an engine's resource error ends the run there.
+            self.text(it.block.span.end, format!("catch(__jsvm_e){{throw {CAUGHT}(__jsvm_e)}}"), false);
         }
         if let Some(finalizer) = &it.finalizer {
             // A finally block re-checks the meter before any of its code runs.
             self.open_block(finalizer.span.start + 1, Splice::Charge, self.costs.branch);
+            self.finally_depth(finalizer.span.start + 1, finalizer.span.end - 1);
             self.visit_block_statement(finalizer);
             self.close_block(None);
         }
     }
 
     fn visit_catch_clause(&mut self, it: &CatchClause<'a>) {
+        // What a catch binds passes the class libraries first (errors.js: the same error
+        // on every engine, and an engine's resource error ends the run). `catch` is five
+        // bytes: a missing or destructured parameter is handled right after it.
+        let after_keyword = it.span.start + 5;
+        let name = match it.param.as_ref().map(|p| &p.pattern) {
+            None => {
+                self.text(after_keyword, " (__jsvm_e)".into(), false);
+                Some("__jsvm_e".to_string())
+            }
+            Some(BindingPattern::BindingIdentifier(id)) => Some(id.name.to_string()),
+            Some(_) => {
+                let open = format!(" (__jsvm_e) {{try{{throw {CAUGHT}(__jsvm_e)}}catch");
+                self.text(after_keyword, open, false);
+                None
+            }
+        };
         // So does a catch block: its charge is the first statement of its body.
         self.open_block(it.body.span.start + 1, Splice::Charge, self.costs.branch);
+        self.restore_depth(it.body.span.start + 1);
+        if let Some(name) = name {
+            self.text(it.body.span.start + 1, format!("{name}={CAUGHT}({name});"), false);
+        }
         if let Some(param) = &it.param {
             self.visit_catch_parameter(param);
         }
         self.visit_block_statement(&it.body);
         self.close_block(None);
+        if matches!(it.param.as_ref().map(|p| &p.pattern), Some(p) if !matches!(p, BindingPattern::BindingIdentifier(_))) {
+            self.text(it.span.end, "}".into(), true);
+        }
     }
 
     fn visit_conditional_expression(&mut self, it: &ConditionalExpression<'a>) {
@@ -691,10 +827,11 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(first) = it.body.first() {
             self.open_block(
                 first.span().start,
-                Splice::Charge,
+                Splice::EnterBlock,
                 self.costs.function_entry,
             );
-            self.begin_counter_scope();
+            // Not a call, but its catch blocks restore the depth it runs at.
+            self.begin_counter_scope(true, true);
             self.visit_statements(&it.body);
             self.end_counter_scope();
             self.close_block(None);

@@ -109,9 +109,26 @@ fn prepared_code_is_the_commonjs_wrapper_on_the_first_line() {
     assert_eq!(unbraced(&strip_charges(body)), unbraced(VALID));
 }
 
-/// The source with every injected gas charge removed.
+/// The source with every injected gas charge and call-depth count removed.
 fn strip_charges(metered: &str) -> String {
     let mut out = metered.to_string();
+    // A return of a plain value leaves the depth first: ` (LEAVE, value)`.
+    while let Some(start) = out.find(" (__jsvm_depth=__jsvm_d-1,") {
+        let close = start + out[start..].find(')').expect("the return's close");
+        out.replace_range(close..close + 1, "");
+        out.replace_range(start..start + " (__jsvm_depth=__jsvm_d-1,".len(), "");
+    }
+    for depth in [
+        // (its `;` goes with the charge after it)
+        ";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth",
+        "var __jsvm_d,__jsvm_r;",
+        "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();",
+        " (__jsvm_r=(",
+        "),__jsvm_depth=__jsvm_d-1,__jsvm_r)",
+        "__jsvm_depth=__jsvm_d-1;",
+    ] {
+        out = out.replace(depth, "");
+    }
     for (open, close) in [(";if((__jsvm_left-=", "__jsvm_oog();"), ("if((__jsvm_left-=", "__jsvm_oog();")] {
         while let Some(start) = out.find(open) {
             let end = start + out[start..].find(close).expect("a whole charge") + close.len();

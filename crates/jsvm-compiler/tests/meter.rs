@@ -8,6 +8,12 @@ const CHARGE: &str = "if((__jsvm_left-=";
 const EXPR_CHARGE: &str = "<0&&__jsvm_oog(),";
 /// Counting one iteration of a loop at depth 1 (the batch is paid when complete).
 const ITERATION: &str = "__jsvm_c1--;if(!__jsvm_c1){__jsvm_c1=64;if((__jsvm_left-=";
+/// A function body's slots for the depth it runs at and the value it returns.
+const SLOTS: &str = "var __jsvm_d,__jsvm_r;";
+/// One call deeper, at a function's entry.
+const ENTER: &str = "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();";
+/// Back to the caller's depth.
+const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
 /// What a loop pays for its last, partial batch however it ends.
 const FINALLY: &str = "}finally{if((__jsvm_left-=(64-__jsvm_c1)*";
 
@@ -35,16 +41,16 @@ fn every_function_entry_and_loop_iteration_is_charged() {
     assert!(m.contains("while (x) {__jsvm_c1--;"), "{m}");
     assert!(m.contains("y();}}finally{"), "{m}");
     // A function with loops declares their counters before its charge.
-    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1;if((__jsvm_left-="), "{m}");
+    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1,__jsvm_d,__jsvm_r;if((__jsvm_left-="), "{m}");
 }
 
 #[test]
 fn nested_loops_count_in_one_counter_per_depth() {
     let m = metered("    a() { for (;;) { while (x) {} } for (;;) {} function f() { do {} while (y); } }");
-    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1,__jsvm_c2,__jsvm_s2,__jsvm_e2,__jsvm_x2;"), "{m}");
+    assert!(m.contains("a() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1,__jsvm_c2,__jsvm_s2,__jsvm_e2,__jsvm_x2,__jsvm_d,__jsvm_r;"), "{m}");
     assert!(m.contains("while (x) {__jsvm_c2--;"), "{m}");
     // An inner function counts its own loops from depth 1.
-    assert!(m.contains("f() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1;"), "{m}");
+    assert!(m.contains("f() {var __jsvm_c1,__jsvm_s1,__jsvm_e1,__jsvm_x1,__jsvm_d,__jsvm_r;"), "{m}");
     assert_eq!(count(&m, "try{"), 4, "{m}");
 }
 
@@ -86,20 +92,20 @@ fn concise_arrows_and_field_initializers_are_charged_when_they_run() {
     let m = metered("    f = [1, 2].length;\n    a() { return [1].map((v) => v + 1); }");
     assert!(m.contains("f = ((__jsvm_left-="), "{m}");
     // A concise arrow body becomes a block whose charge is a statement.
-    assert!(m.contains("(v) => {if((__jsvm_left-=8)<0)__jsvm_oog();return v + 1}"), "{m}");
+    assert!(m.contains(&format!("(v) => {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(v + 1),{LEAVE},__jsvm_r)}}")), "{m}");
 }
 
 #[test]
 fn directive_prologues_stay_first() {
     let m = metered("    a() { 'use strict'\n        return 1; }");
-    assert!(m.contains("'use strict';if((__jsvm_left-="), "{m}");
+    assert!(m.contains(&format!("'use strict';{SLOTS}if((__jsvm_left-=")), "{m}");
 }
 
 #[test]
 fn charges_sum_the_static_costs_of_their_block() {
     // The body, `return` and `1`: 3 nodes at 1; entering a function: 5.
     let m = metered("    a() { return 1; }");
-    assert!(m.contains("a() {if((__jsvm_left-=8)<0)__jsvm_oog(); return 1; }"), "{m}");
+    assert!(m.contains(&format!("a() {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER} return ({LEAVE}, 1); {LEAVE};}}")), "{m}");
 }
 
 #[test]
@@ -185,4 +191,29 @@ fn inline_sort_comparators_are_paid_for_by_the_sort() {
         let m = metered(&format!("    a(x) {{ {kept} }}"));
         assert!(!m.contains("__jsvm_cmp("), "{kept}: {m}");
     }
+}
+
+#[test]
+fn calls_count_in_the_call_depth_and_catches_restore_it() {
+    let m = metered(
+        "    a(x) { try { return b(x); } catch (e) { return 2; } finally { c(); } }\n    \
+         *g() { const v = yield 1; return v; }\n    s(x) { return x.sort((p, q) => { try { return f(p); } catch { return 0; } }); }",
+    );
+    // The top level runs once, at depth 0: it keeps the depth for its catch blocks.
+    assert!(m.starts_with(";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth;"), "{m}");
+    // A return leaves the depth after its value is computed; catch and finally go back to
+    // the function's own depth before anything else.
+    assert!(m.contains(&format!("try {{ return (__jsvm_r=( b(x)),{LEAVE},__jsvm_r); }}")), "{m}");
+    assert!(m.contains("catch (e) {if((__jsvm_left-=6)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"), "{m}");
+    // A finally runs at the function's depth and gives back the depth it found (after a
+    // return, the caller's).
+    assert!(m.contains("finally {if((__jsvm_left-=10)<0)__jsvm_oog();let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d; c(); __jsvm_depth=__jsvm_f;}"), "{m}");
+    // A generator leaves at each yield and comes back one deeper.
+    assert!(m.contains(&format!("({LEAVE},__jsvm_r=yield 1,__jsvm_d=++__jsvm_depth,__jsvm_r)")), "{m}");
+    // An inline comparator counts no depth, but its catch restores its function's.
+    assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=4)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;"), "{m}");
+    assert_eq!(count(&m, ENTER), 4, "init, a, g, s: {m}");
+    // A returned concise arrow closes inside the return that holds it.
+    let m = metered("    a() { return () => b(); }");
+    assert!(m.contains(&format!("return (__jsvm_r=( () => {{{SLOTS}if((__jsvm_left-=12)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(b()),{LEAVE},__jsvm_r)}}),{LEAVE},__jsvm_r);")), "{m}");
 }

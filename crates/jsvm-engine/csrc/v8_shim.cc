@@ -75,7 +75,6 @@ enum jsvm_status : int32_t {
 namespace {
 
 constexpr uint32_t kEngineSlot = 0;
-constexpr int kMaxFrames = 4;
 constexpr int kCapturedFrames = 32;
 constexpr size_t kProgramsPerRealm = 32;
 constexpr size_t kScriptsPerIsolate = 64;
@@ -367,8 +366,10 @@ bool GetString(v8::Isolate* iso, v8::Local<v8::Context> ctx, v8::Local<v8::Objec
 bool OwnFrame(const std::string& script) { return !script.empty() && script[0] != '<'; }
 
 // The deterministic text of a thrown value, shaped as QuickJS's (src/quickjs/mod.rs,
-// exception_text): "Name: message" and up to four of the contract's own frames
-// "    at fn (file:line:col)" for errors; String(value) for anything else.
+// exception_text): "Name: message" for errors, String(value) for anything else. No
+// frames: where an engine places a position differs between engines (the class
+// libraries keep the engine's trace for the node's log). A compile error, which has no
+// frames, keeps its position.
 std::string ExceptionText(v8::Isolate* iso, v8::Local<v8::Context> ctx, v8::Local<v8::Value> exc,
                           v8::Local<v8::Message> message) {
   v8::TryCatch inner(iso);
@@ -388,23 +389,8 @@ std::string ExceptionText(v8::Isolate* iso, v8::Local<v8::Context> ctx, v8::Loca
       text = "Error";
     }
     v8::Local<v8::StackTrace> trace = v8::Exception::GetStackTrace(exc);
-    int shown = 0;
-    if (!trace.IsEmpty()) {
-      for (int i = 0; i < trace->GetFrameCount() && shown < kMaxFrames; i++) {
-        v8::Local<v8::StackFrame> f = trace->GetFrame(iso, static_cast<uint32_t>(i));
-        v8::Local<v8::String> script_name = f->GetScriptName();
-        std::string script = script_name.IsEmpty() ? std::string() : Utf8Lossy(iso, script_name);
-        if (!OwnFrame(script)) continue;
-        v8::Local<v8::String> fn_name = f->GetFunctionName();
-        std::string fn = fn_name.IsEmpty() ? std::string() : Utf8Lossy(iso, fn_name);
-        if (fn.empty()) fn = "<anonymous>";
-        text += "\n    at " + fn + " (" + script + ":" + std::to_string(f->GetLineNumber()) + ":" +
-                std::to_string(f->GetColumn()) + ")";
-        shown++;
-      }
-    }
     // A compile error has no frames: its position, as QuickJS gives it.
-    if (shown == 0 && !message.IsEmpty() && (trace.IsEmpty() || trace->GetFrameCount() == 0)) {
+    if (!message.IsEmpty() && (trace.IsEmpty() || trace->GetFrameCount() == 0)) {
       v8::Local<v8::Value> resource = message->GetScriptResourceName();
       if (!resource.IsEmpty() && resource->IsString()) {
         std::string script = Utf8Lossy(iso, resource.As<v8::String>());

@@ -10,6 +10,84 @@
 (function () {
   "use strict";
   const g = globalThis;
+
+  // Errors. What an engine writes into the errors it throws (messages, stack positions)
+  // differs from engine to engine, so nothing of it may reach a result: the class
+  // libraries replace an engine's message by a fixed one (jsvm-runtime's errors.js) and
+  // `stack` is empty. To tell the engine's errors from the ones code creates (whose
+  // messages are kept), every error constructor is wrapped first, before any other code
+  // can capture one, and the errors it makes are remembered. The engine's own trace (with
+  // positions) is kept aside for the node's log, never for a result.
+  const reflectConstruct = Reflect.construct;
+  const setPrototypeOf = Object.setPrototypeOf;
+  const defineProperty0 = Object.defineProperty;
+  const weakSetAdd = WeakSet.prototype.add;
+  const weakSetHas = WeakSet.prototype.has;
+  const weakMapGet = WeakMap.prototype.get;
+  const weakMapSet = WeakMap.prototype.set;
+  const weakMapHas = WeakMap.prototype.has;
+  const stringStartsWith = String.prototype.startsWith;
+  const made = new WeakSet();
+  const traces = new WeakMap();
+  const OriginalError = Error;
+  const wrappedErrors = {};
+  for (const name of ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+                      "AggregateError"]) {
+    const Original = g[name];
+    if (typeof Original !== "function") continue;
+    const Wrapped = {
+      [name]: function (message) {
+        const e = reflectConstruct(Original, arguments, new.target === undefined ? Wrapped : new.target);
+        Reflect.apply(weakSetAdd, made, [e]);
+        return e;
+      },
+    }[name];
+    defineProperty0(Wrapped, "length", { value: Original.length, configurable: true });
+    defineProperty0(Wrapped, "prototype", { value: Original.prototype, writable: false, enumerable: false, configurable: false });
+    defineProperty0(Original.prototype, "constructor", { value: Wrapped, writable: true, enumerable: false, configurable: true });
+    defineProperty0(g, name, { value: Wrapped, writable: true, enumerable: false, configurable: true });
+    wrappedErrors[name] = Wrapped;
+  }
+  for (const name in wrappedErrors) {
+    if (name !== "Error") setPrototypeOf(wrappedErrors[name], wrappedErrors.Error);
+  }
+  // Both engines format `stack` through Error.prepareStackTrace with call sites (QuickJS
+  // keeps it in its context, V8 reads the original Error's property): the contract's
+  // frames are kept aside, and `stack` is empty.
+  function prepareStackTrace(error, callSites) {
+    let trace = "";
+    let shown = 0;
+    for (let i = 0; i < callSites.length && shown < 4; i++) {
+      const site = callSites[i];
+      const file = site.getFileName();
+      if (typeof file !== "string" || file === "" || Reflect.apply(stringStartsWith, file, ["<"])) continue;
+      const fn = site.getFunctionName();
+      trace += "\n    at " + (typeof fn === "string" && fn !== "" ? fn : "<anonymous>") + " (" + file + ":" +
+        site.getLineNumber() + ":" + site.getColumnNumber() + ")";
+      shown++;
+    }
+    // QuickJS asks again when an error is thrown on from a `finally`, with the frames from
+    // there: the trace of where the error was made is the one kept.
+    if (error !== null && typeof error === "object" && !Reflect.apply(weakMapHas, traces, [error])) {
+      Reflect.apply(weakMapSet, traces, [error, trace]);
+    }
+    return "";
+  }
+  OriginalError.stackTraceLimit = 64;
+  OriginalError.prepareStackTrace = prepareStackTrace;
+  defineProperty0(OriginalError, "prepareStackTrace", { value: prepareStackTrace, writable: false, configurable: false });
+  // For the class libraries, which take it off the global object: whether code made an
+  // error, marking one as code's (host errors carry the VM's own messages), and the
+  // engine's trace of an error for the log.
+  defineProperty0(g, "__jsvm_errors", {
+    value: {
+      made: (e) => Reflect.apply(weakSetHas, made, [e]),
+      mark: (e) => { Reflect.apply(weakSetAdd, made, [e]); },
+      trace: (e) => Reflect.apply(weakMapGet, traces, [e]),
+    },
+    writable: true, enumerable: false, configurable: true,
+  });
+
   // How the engine prints a built-in, taken apart around its name (before anything else
   // runs): see `masked` in harden.
   const functionToString = Function.prototype.toString;
@@ -164,6 +242,9 @@
   // because V8 adds properties to them in every context made from the snapshot; the engine
   // freezes them once it has.
   return function harden(...open) {
+    // The class libraries took the error tools (errors.js); a realm without them keeps
+    // none either.
+    delete g.__jsvm_errors;
     const keepOpen = new Set(open);
     // The VM's library functions print as built-ins do, whatever engine runs them: QuickJS
     // compiles them without their source, V8 cannot, so Function.prototype.toString shows

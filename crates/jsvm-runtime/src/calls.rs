@@ -34,3 +34,10 @@ pub trait NestedCalls {
 pub const ABORT_TIMEOUT: &str = "execution killed: transaction deadline exceeded";
 /// The abort text a nested call's memory exhaustion travels up the stack as.
 pub const ABORT_OUT_OF_MEMORY: &str = "out of memory: the run exceeded its memory limit";
+/// The abort text of a run whose calls nested deeper than the meter allows (the same
+/// depth on every engine; jsvm-compiler's `MAX_CALL_DEPTH`), or whose engine ran out of
+/// call stack before that (errors.js). Either ends the run the same way, charging the
+/// whole gas limit: which comes first may differ between engines, the receipt may not.
+pub const ABORT_STACK_OVERFLOW: &str = "stack overflow: calls nested deeper than allowed (at most 1000)";
+/// How a receipt's message begins for a value a contract threw and did not catch.
+pub const UNCAUGHT: &str = "Uncaught exception: ";

@@ -2,7 +2,9 @@ use jsvm_engine::{Host, HostError, HostValue};
 use jsvm_state::TxState;
 
 use crate::auth::AuthCheck;
-use crate::calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
+use crate::calls::{
+    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, MAX_CALL_HEIGHT, UNCAUGHT,
+};
 use crate::natives;
 use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
 
@@ -234,18 +236,25 @@ impl ContractHost<'_> {
                 jsvm_compiler::check_regex_pattern(pattern, flags).map_err(thrown)?;
                 Ok(HostValue::Undefined)
             }
+            // The entry's end for a value the contract did not catch (prelude.js): the
+            // receipt's text, and the engine's own words and positions for the log.
+            "fail" => {
+                let (text, words) = (str_arg(a, 0, "text")?, str_arg(a, 1, "log")?);
+                self.log_line("error", words);
+                Err(HostError::Abort(format!("{UNCAUGHT}{text}")))
+            }
+            // The engine ran out of a resource (errors.js), or the meter's call depth
+            // (meter.rs): the run ends, uncatchably.
+            "limit" => Err(HostError::Abort(match str_arg(a, 0, "resource")? {
+                "depth" | "stack" => ABORT_STACK_OVERFLOW,
+                // the longest string, or memory
+                _ => ABORT_OUT_OF_MEMORY,
+            }
+            .into())),
             "log" => {
                 let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
                 self.charge(s.log_base + text.len() as u64 / 10)?;
-                let mut line = format!("[{level}] {me}: {text}");
-                if line.len() > MAX_LOG_BYTES {
-                    let mut cut = MAX_LOG_BYTES;
-                    while !line.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    line.truncate(cut);
-                }
-                self.effects.logs.push(line);
+                self.log_line(level, text);
                 Ok(HostValue::Undefined)
             }
             op if natives::handles(op) => natives::call(&s.natives, op, a, &mut |g| self.charge(g)),
@@ -255,6 +264,19 @@ impl ContractHost<'_> {
 }
 
 impl ContractHost<'_> {
+    /// A line of the node's log (not consensus data), cut at [`MAX_LOG_BYTES`].
+    fn log_line(&mut self, level: &str, text: &str) {
+        let mut line = format!("[{level}] {}: {text}", self.frame.contract);
+        if line.len() > MAX_LOG_BYTES {
+            let mut cut = MAX_LOG_BYTES;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            line.truncate(cut);
+        }
+        self.effects.logs.push(line);
+    }
+
     /// Charges the JS gas used since the last host call.
     fn sync_js_gas(&mut self, reported: Option<&HostValue>) -> Result<(), HostError> {
         let Some(HostValue::Number(n)) = reported else {

@@ -22,7 +22,10 @@ pub use auth::{
     is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer, ACCOUNT_MAP,
     AUTH_CONTRACT,
 };
-pub use calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_TIMEOUT, MAX_CALL_HEIGHT};
+pub use calls::{
+    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, MAX_CALL_HEIGHT,
+    UNCAUGHT,
+};
 pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
 pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
@@ -30,10 +33,15 @@ pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
-/// `sort.js` (one sorting algorithm on every engine) and `classlib.js` (the number
-/// classes and IOSTCrypto) come first; prelude.js installs them.
-pub const PRELUDE_SOURCE: &str =
-    concat!(include_str!("sort.js"), include_str!("classlib.js"), include_str!("prelude.js"));
+/// `errors.js` (errors the same on every engine), `sort.js` (one sorting algorithm on
+/// every engine) and `classlib.js` (the number classes and IOSTCrypto) come first;
+/// prelude.js installs them.
+pub const PRELUDE_SOURCE: &str = concat!(
+    include_str!("errors.js"),
+    include_str!("sort.js"),
+    include_str!("classlib.js"),
+    include_str!("prelude.js")
+);
 /// `sort.js` alone, for tests that compare its two forms (interpreted and native).
 #[doc(hidden)]
 pub const SORT_SOURCE: &str = include_str!("sort.js");

@@ -24,10 +24,20 @@
   let gasUsed = () => 0;
   let charge = (n) => {};
   // Every host call first reports the JS gas counter, so the host can hold the whole
-  // transaction to its limit.
+  // transaction to its limit. What the host throws carries the VM's own message: it is
+  // marked as code's, so errors.js keeps it.
   function host(op, ...args) {
-    return rawHost(op, gasUsed(), ...args);
+    try {
+      return rawHost(op, gasUsed(), ...args);
+    } catch (e) {
+      errors.mark(e);
+      throw e;
+    }
   }
+  // errors.js, evaluated just before this file: errors the same on every engine.
+  const installErrors = g.__jsvm_errors_install;
+  delete g.__jsvm_errors_install;
+  const errors = installErrors(host);
 
   // Built-ins whose work grows with their input are charged by size before they run:
   // one gas per 8 units (characters, elements, keys) plus one.
@@ -247,7 +257,7 @@
   delete g.__jsvm_sort;
   const brand = installSort(() => charge);
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
-  const vmHelpers = freeze({ brand });
+  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth") });
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.
@@ -296,6 +306,20 @@
       const fn = instance[method];
       if (typeof fn !== "function") throw new TypeError("method " + method + " is not a function");
       return resultString(apply(fn, instance, parse(argsJson)));
+    } catch (e) {
+      // The receipt's text is made here, inside the metered run: turning a thrown value
+      // into text can run contract code (toString, a getter). The host ends the run with
+      // it, uncatchably.
+      const thrown = errors.caught(e);
+      let text;
+      try {
+        text = errors.describe(thrown);
+      } catch (inner) {
+        errors.caught(inner);
+        text = "<a value that cannot be printed>";
+      }
+      host("fail", text, errors.logged(thrown, text));
+      throw thrown;
     } finally {
       host("sync");
     }

@@ -39,7 +39,7 @@ impl Default for VmConfig {
             worker_idle: Duration::from_secs(2),
             tx_timeout: Duration::from_millis(1_000),
             memory_limit: 64 << 20,
-            stack_limit: 1 << 20,
+            stack_limit: 4 << 20,
             code_cache_entries: 256,
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
@@ -55,6 +55,8 @@ impl VmConfig {
     }
 }
 
-/// Stack of a worker thread: comfortably above `stack_limit`, so QuickJS's own
-/// check fires before the thread's guard page.
-pub(crate) const WORKER_STACK_BYTES: usize = 16 << 20;
+/// Stack of a worker thread: comfortably above `stack_limit` at every call height (each
+/// nested contract call runs on this thread, on an engine of its own with its own limit),
+/// so the engines' own checks fire before the thread's guard page. Only what is touched
+/// is ever committed.
+pub(crate) const WORKER_STACK_BYTES: usize = 64 << 20;

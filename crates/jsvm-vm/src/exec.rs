@@ -8,7 +8,7 @@ use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_engine::HostError;
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
-    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, CODE_FILENAME, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
+    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, CODE_FILENAME, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
     SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
@@ -23,7 +23,13 @@ pub(crate) enum Failure {
     Runtime(String),
     OutOfGas,
     Timeout,
+    /// The run's heap outgrew the memory limit, or a string the engine's longest. Engines
+    /// lay out memory differently, so where this happens is not deterministic: it ends the
+    /// run as out of gas does (the receipt cannot tell them apart), and the log says which.
     OutOfMemory,
+    /// The engine ran out of a resource whose bound differs between engines (the call
+    /// stack): the abort's text.
+    Exhausted(&'static str),
     Duplicate(String),
     Unknown(String),
 }
@@ -31,8 +37,8 @@ pub(crate) enum Failure {
 impl Failure {
     fn status(&self) -> Status {
         match self {
-            Failure::Runtime(_) | Failure::OutOfMemory => Status::RuntimeError,
-            Failure::OutOfGas => Status::GasRunOut,
+            Failure::Runtime(_) | Failure::Exhausted(_) => Status::RuntimeError,
+            Failure::OutOfGas | Failure::OutOfMemory => Status::GasRunOut,
             Failure::Timeout => Status::Timeout,
             Failure::Duplicate(_) => Status::DuplicateSetCode,
             Failure::Unknown(_) => Status::UnknownError,
@@ -42,15 +48,15 @@ impl Failure {
     /// Failures whose point of occurrence is not a deterministic function of
     /// the input (or that ate the budget) charge the whole gas limit.
     fn charges_everything(&self) -> bool {
-        matches!(self, Failure::OutOfGas | Failure::Timeout | Failure::OutOfMemory)
+        matches!(self, Failure::OutOfGas | Failure::Timeout | Failure::OutOfMemory | Failure::Exhausted(_))
     }
 
     fn text(&self) -> String {
         match self {
             Failure::Runtime(m) | Failure::Duplicate(m) | Failure::Unknown(m) => m.clone(),
-            Failure::OutOfGas => "out of gas".into(),
+            Failure::OutOfGas | Failure::OutOfMemory => "out of gas".into(),
             Failure::Timeout => "execution killed: transaction deadline exceeded".into(),
-            Failure::OutOfMemory => "out of memory: the run exceeded its memory limit".into(),
+            Failure::Exhausted(m) => (*m).into(),
         }
     }
 }
@@ -62,6 +68,7 @@ impl From<RunError> for Failure {
             RunError::Aborted(m) if m == "out of gas" => Failure::OutOfGas,
             RunError::Aborted(m) if m == ABORT_TIMEOUT => Failure::Timeout,
             RunError::Aborted(m) if m == ABORT_OUT_OF_MEMORY => Failure::OutOfMemory,
+            RunError::Aborted(m) if m == ABORT_STACK_OVERFLOW => Failure::Exhausted(ABORT_STACK_OVERFLOW),
             RunError::Aborted(m) => Failure::Runtime(m),
             RunError::Timeout => Failure::Timeout,
             RunError::OutOfMemory => Failure::OutOfMemory,
@@ -79,10 +86,15 @@ impl Failure {
             Failure::OutOfGas => HostError::Abort("out of gas".into()),
             Failure::Timeout => HostError::Abort(ABORT_TIMEOUT.into()),
             Failure::OutOfMemory => HostError::Abort(ABORT_OUT_OF_MEMORY.into()),
+            Failure::Exhausted(m) => HostError::Abort(m.into()),
             Failure::Unknown(m) => HostError::Abort(m),
         }
     }
 }
+
+/// A deploy's or update's receipt when the engine refuses code the compile stage passed.
+const ENGINE_REFUSED: &str = "validate code error: SyntaxError: the engine refused the code (an early error, such as a \
+                              name declared twice in one scope; the node's log has the engine's words)";
 
 /// `text` with positions in a bundle's compiled program turned into the author's
 /// `file:line:column` (a single-file contract's positions are already the author's).
@@ -201,7 +213,7 @@ impl Worker {
                 }
             }
         }
-        let logs = std::mem::take(&mut effects.logs);
+        let mut logs = std::mem::take(&mut effects.logs);
         let mut receipt = Receipt {
             tx_hash: env.hash.clone(),
             block: job.block.number,
@@ -229,6 +241,9 @@ impl Worker {
             Err((i, failure)) => {
                 if failure.charges_everything() {
                     gas.exhaust();
+                }
+                if failure == Failure::OutOfMemory {
+                    logs.push(format!("[error] {}: {ABORT_OUT_OF_MEMORY} (reported as out of gas)", tx.actions.get(i).map_or("", |a| a.contract.as_str())));
                 }
                 receipt.status = failure.status();
                 receipt.message = match tx.actions.get(i) {
@@ -329,14 +344,15 @@ impl Invoker<'_> {
     }
 
     /// Compiles `record`'s code to bytecode (and caches it): the engine's own checks,
-    /// such as redeclared names, are part of validating a deploy or update.
-    pub(crate) fn precompile(&mut self, run: &TxRun, record: &ContractRecord) -> Result<(), Failure> {
+    /// such as redeclared names, are part of validating a deploy or update. Engines word
+    /// these errors differently: the receipt gets one text, the log the engine's words.
+    pub(crate) fn precompile(&mut self, run: &mut TxRun, record: &ContractRecord) -> Result<(), Failure> {
         self.engine()?;
         let engine = self.engines.first_mut().and_then(Option::as_mut).ok_or_else(|| Failure::Unknown("no engine".into()))?;
-        self.code
-            .get(engine, run.schedule.version, record)
-            .map(|_| ())
-            .map_err(|e| Failure::Runtime(format!("validate code error: {}", author_positions(record, &e))))
+        self.code.get(engine, run.schedule.version, record).map(|_| ()).map_err(|e| {
+            run.effects.logs.push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
+            Failure::Runtime(ENGINE_REFUSED.into())
+        })
     }
 
     /// The engine of this frame's height, made when first needed.
@@ -405,7 +421,16 @@ impl Invoker<'_> {
             js_gas: 0,
             calls: &mut calls,
         };
-        let out = engine.run(&inv, &mut host).map_err(|e| match Failure::from(e) {
+        let logged = host.effects.logs.len();
+        let out = engine.run(&inv, &mut host);
+        // The engine's own words on a failure (with its positions) went to the log: they
+        // name the author's files and lines there (nested frames mapped theirs already).
+        for line in &mut run.effects.logs[logged..] {
+            if line.contains(CODE_FILENAME) {
+                *line = author_positions(record, line);
+            }
+        }
+        let out = out.map_err(|e| match Failure::from(e) {
             Failure::Runtime(m) => Failure::Runtime(author_positions(record, &m)),
             other => other,
         })?;

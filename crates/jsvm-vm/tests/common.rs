@@ -91,6 +91,19 @@ impl Chain {
         self.run("admin", vec![action(contract, method, args)])
     }
 
+    /// A call's receipt and the node's log lines for it (where an uncaught error's engine
+    /// words and positions go).
+    pub fn call_logged(&self, contract: &str, method: &str, args: serde_json::Value) -> (Receipt, Vec<String>) {
+        self.run_logged("admin", vec![action(contract, method, args)])
+    }
+
+    /// A transaction's receipt and the node's log lines for it.
+    pub fn run_logged(&self, publisher: &str, actions: Vec<Action>) -> (Receipt, Vec<String>) {
+        let tx = self.tx(publisher, &[], actions);
+        let t = tx.time;
+        self.vm.execute_tx(tx, t).unwrap()
+    }
+
     pub fn query(&self, contract: &str, method: &str, args: serde_json::Value) -> Receipt {
         let tx = self.tx("admin", &[], vec![action(contract, method, args)]);
         self.vm.query(tx).unwrap().0

@@ -179,7 +179,7 @@ fn malformed_contracts_are_refused_at_deploy() {
         ("class A { init() {} _go() {} }\nmodule.exports = A;", abi(&[("_go", &[])]), "_go"),
         ("class A { init() { let __jsvm_gas = 1; } }\nmodule.exports = A;", abi(&[]), "__jsvm_gas"),
         ("class A { init() { \nmodule.exports = A;", abi(&[]), "syntax error"),
-        ("class A { init() { let x = 1; let x = 2; } }\nmodule.exports = A;", abi(&[]), "redefinition"),
+        ("class A { init() { let x = 1; let x = 2; } }\nmodule.exports = A;", abi(&[]), "name declared twice"),
     ];
     for (src, a, needle) in cases {
         let r = c.run("admin", vec![set_code(src, a)]);

@@ -291,7 +291,7 @@ fn a_failed_nested_call_caught_by_its_caller_rolls_back_only_its_own_writes() {
     ok(&r);
     let out: serde_json::Value = serde_json::from_str(&r.returns[0]).unwrap();
     let caught = out["caught"].as_str().unwrap();
-    assert!(caught.starts_with("Uncaught exception: Error: b failed\n    at fail ("), "{caught}");
+    assert_eq!(caught, "Uncaught exception: Error: b failed");
     assert_eq!(out["got"], json!(["hi!"]), "a JS callee's result comes back as a one-element array");
     assert_eq!(out["bSees"], "echoed hi");
     let contents: Vec<_> = r.receipts.iter().map(|x| x.content.as_str()).collect();
@@ -433,16 +433,18 @@ fn an_unknown_token_in_the_transaction_limit_is_refused_before_it_runs() {
 const THROWER: &str = "class T {\n    init() {}\n    boom() { throw new Error(\"x\"); }\n    shapes() {\n        return [[].concat.length, JSON.stringify.length, \"\".padStart.length, Function.prototype.toString.call([].concat)].join(\"|\");\n    }\n}\nmodule.exports = T;\n";
 
 #[test]
-fn messages_name_the_contract_that_ran_and_only_its_own_frames() {
+fn logs_name_the_contract_that_ran_and_only_its_own_frames() {
     let c = Chain::new();
     let t_abi = abi(&[("boom", &[]), ("shapes", &[])]);
     let a = c.deploy(THROWER, &t_abi);
     let b = c.deploy(THROWER, &t_abi);
     for id in [&a, &b] {
-        let r = c.call(id, "boom", json!([]));
+        let (r, logs) = c.call_logged(id, "boom", json!([]));
         assert_eq!(r.status, Status::RuntimeError);
-        assert!(r.message.contains(&format!("at boom ({id}.js:3:")), "{}", r.message);
-        assert!(!r.message.contains("(native)") && !r.message.contains("<prelude>"), "{}", r.message);
+        assert_eq!(r.message, format!("running action #0 {id}.boom: Uncaught exception: Error: x"));
+        let log = logs.join("\n");
+        assert!(log.starts_with(&format!("[error] {id}: Error: x\n    at boom ({id}.js:3:")), "{log}");
+        assert!(!log.contains("(native)") && !log.contains("prelude"), "{log}");
     }
 }
 

@@ -108,10 +108,11 @@ fn a_nested_project_with_a_cycle_json_and_a_package_runs() {
     assert_eq!(ret(&chain, &id, "run", json!([5])), "1116");
     assert_eq!(ret(&chain, &id, "kinds", json!(["s", true, {"a": 1}])), r#"["s",true,{"a":1}]"#);
     assert_eq!(ret(&chain, &id, "cycle", json!([])), "pong");
-    let r = chain.call(&id, "fail", json!([]));
+    let (r, logs) = chain.call_logged(&id, "fail", json!([]));
     assert_eq!(r.status, Status::RuntimeError);
-    assert!(r.message.contains("src/a/b/c.js:3"), "{}", r.message);
-    assert!(r.message.contains("src/main.js:13"), "{}", r.message);
+    let log = logs.join("\n");
+    assert!(log.contains("src/a/b/c.js:3"), "{log}");
+    assert!(log.contains("src/main.js:13"), "{log}");
 }
 
 #[test]
@@ -251,8 +252,9 @@ fn typescript_is_stripped_and_its_types_make_the_abi() {
     let id = deploy(&chain, &packed);
     assert_eq!(ret(&chain, &id, "greet", json!(["ann", true])), "HELLO ANN (HAPPY)16");
     assert_eq!(ret(&chain, &id, "kinds", json!([1, 2, "c", {}, true])), "number,string,object,boolean");
-    let r = chain.call(&id, "fail", json!(["bad"]));
-    assert!(r.message.contains("index.ts:15"), "{}", r.message);
+    let (r, logs) = chain.call_logged(&id, "fail", json!(["bad"]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(logs.join("\n").contains("index.ts:15"), "{logs:?}");
 }
 
 #[test]

@@ -391,11 +391,14 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> 
         Failure::Js(rquickjs::Error::Exception) => ctx.catch(),
         Failure::Js(e) => return RunError::Engine(e.to_string()),
     };
-    if let Some(msg) = st.abort.borrow().clone() {
-        return RunError::Aborted(msg);
-    }
+    // Memory first: once the heap is full, what the run did next (QuickJS throws `null`
+    // where it cannot even make an error, which the class libraries then report) says
+    // nothing deterministic.
     if memory.exceeded() {
         return RunError::OutOfMemory;
+    }
+    if let Some(msg) = st.abort.borrow().clone() {
+        return RunError::Aborted(msg);
     }
     if st.timed_out.get() {
         return RunError::Timeout;
