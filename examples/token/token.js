@@ -11,16 +11,16 @@ class Token {
     }
 
     _balance(account) {
-        return BigInt(storage.mapGet("balances", account) ?? "0");
+        return new Int64(storage.mapGet("balances", account) ?? "0");
     }
 
     issue(to, amount) {
         if (!blockchain.requireAuth(storage.get("issuer"), "active")) {
             throw new Error("only the issuer may issue");
         }
-        const value = BigInt(amount);
-        storage.mapPut("balances", to, (this._balance(to) + value).toString());
-        storage.put("supply", (BigInt(storage.get("supply")) + value).toString());
+        const value = new Int64(amount);
+        storage.mapPut("balances", to, this._balance(to).plus(value).toString());
+        storage.put("supply", new Int64(storage.get("supply")).plus(value).toString());
         blockchain.event(JSON.stringify({ issue: { to, amount } }));
         return this._balance(to).toString();
     }
@@ -29,12 +29,12 @@ class Token {
         if (!blockchain.requireAuth(from, "active")) {
             throw new Error("transfer needs " + from + "@active");
         }
-        const value = BigInt(amount);
-        if (value <= 0n) throw new Error("amount must be positive");
+        const value = new Int64(amount);
+        if (value.lte(0)) throw new Error("amount must be positive");
         const balance = this._balance(from);
-        if (balance < value) throw new Error(`balance not enough: ${from} has ${balance}, needs ${value}`);
-        storage.mapPut("balances", from, (balance - value).toString());
-        storage.mapPut("balances", to, (this._balance(to) + value).toString());
+        if (balance.lt(value)) throw new Error(`balance not enough: ${from} has ${balance}, needs ${value}`);
+        storage.mapPut("balances", from, balance.minus(value).toString());
+        storage.mapPut("balances", to, this._balance(to).plus(value).toString());
         blockchain.receipt(JSON.stringify({ from, to, amount, memo }));
     }
 

@@ -8,10 +8,11 @@ use oxc::ast::ast::{
     FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
     Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
-use oxc::ast::ast::RegExpLiteral;
+use oxc::ast::ast::{RegExpFlags, RegExpLiteral, VariableDeclarationKind};
 use oxc::ast::AstKind;
 use oxc::allocator::Allocator;
-use oxc::regular_expression::ast::{Disjunction, Term};
+use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
+use oxc::regular_expression::visit::{RegExpAstKind, Visit as RegExpVisit};
 use oxc::regular_expression::{LiteralParser, Options};
 use oxc::ast_visit::{walk, Visit};
 use oxc::span::GetSpan;
@@ -428,6 +429,10 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
 /// What catch blocks pass a thrown value through (errors.js, lent on `__jsvm_vm`).
 const CAUGHT: &str = "__jsvm_vm.caught";
 
+/// Why a BigInt literal is refused (docs/javascript.md).
+const BIGINT: &str = "BigInt (a `...n` literal; the engines limit a BigInt's size differently, 2^20 bits against \
+                      2^30, so the same arithmetic could succeed on one and fail on another: use BigNumber or Int64)";
+
 /// A quantifier repeating more than this many times counts as unbounded.
 const MANY: u64 = 16;
 
@@ -463,10 +468,56 @@ const NESTED_REPETITION: &str = "a regular expression that repeats a repetition 
 /// Deepest group nesting checked in a pattern built at run time (deeper is refused).
 const MAX_PATTERN_NESTING: usize = 64;
 
+/// Regular-expression syntax one engine accepts and another does not, or whose meaning
+/// differs between them: V8 10.2 has no `v` flag, no modifiers and no duplicate group
+/// names; Unicode property escapes match by each engine's own Unicode tables (V8's ICU
+/// knows Unicode 15.0, QuickJS-ng 17.0, and `\p{L}` alone differs in thousands of code
+/// points). Each is refused, at deploy for literals and when built at run time.
+const UNICODE_SETS: &str = "the `v` flag of regular expressions (one of the engines, V8 10.2, has no such flag)";
+const MODIFIERS: &str = "a regular expression modifier group such as `(?i:...)` (one of the engines, V8 10.2, has none)";
+const DUPLICATE_GROUP_NAMES: &str = "a group name used twice in one regular expression (one of the engines, V8 10.2, \
+                                     refuses it)";
+const PROPERTY_ESCAPES: &str = "a Unicode property escape `\\p{...}` or `\\P{...}` in a regular expression (the engines \
+                                match them by different versions of Unicode: use explicit character classes)";
+
+/// The first construct of a parsed pattern that [`UNICODE_SETS`] and its neighbours refuse.
+fn engine_gap(pattern: &Pattern<'_>) -> Option<&'static str> {
+    struct Gap<'a> {
+        names: Vec<&'a str>,
+        found: Option<&'static str>,
+    }
+    impl<'a> RegExpVisit<'a> for Gap<'a> {
+        fn enter_node(&mut self, kind: RegExpAstKind<'a>) {
+            let found = match kind {
+                RegExpAstKind::IgnoreGroup(g) if g.modifiers.is_some() => Some(MODIFIERS),
+                RegExpAstKind::UnicodePropertyEscape(_) => Some(PROPERTY_ESCAPES),
+                RegExpAstKind::CapturingGroup(g) => match &g.name {
+                    Some(name) if self.names.contains(&name.as_str()) => Some(DUPLICATE_GROUP_NAMES),
+                    Some(name) => {
+                        self.names.push(name.as_str());
+                        None
+                    }
+                    None => None,
+                },
+                _ => None,
+            };
+            if self.found.is_none() {
+                self.found = found;
+            }
+        }
+    }
+    let mut gap = Gap { names: Vec::new(), found: None };
+    gap.visit_pattern(pattern);
+    gap.found
+}
+
 /// Checks a pattern built at run time (`new RegExp(text, flags)`, `"…".match(text)`) as the
 /// compile stage checks literals. A pattern oxc cannot parse is left to the engine, which
 /// reports its own syntax error.
 pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
+    if flags.contains('v') {
+        return Err(format!("{UNICODE_SETS} is not supported"));
+    }
     let mut depth = 0usize;
     let mut deepest = 0usize;
     let mut escaped = false;
@@ -488,7 +539,11 @@ pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
     let allocator = Allocator::default();
     match LiteralParser::new(&allocator, pattern, Some(flags), Options::default()).parse() {
         Ok(parsed) if nests_repetition(&parsed.body) => Err(format!("{NESTED_REPETITION} is not supported")),
-        _ => Ok(()),
+        Ok(parsed) => match engine_gap(&parsed) {
+            Some(what) => Err(format!("{what} is not supported")),
+            None => Ok(()),
+        },
+        Err(_) => Ok(()),
     }
 }
 
@@ -510,9 +565,15 @@ fn nested_in(t: &Term<'_>) -> bool {
 impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
         self.add(self.costs.node);
+        if it.regex.flags.contains(RegExpFlags::V) {
+            self.refuse(UNICODE_SETS, it.span.start);
+        }
         if let Some(pattern) = &it.regex.pattern.pattern {
             if nests_repetition(&pattern.body) {
                 self.refuse(NESTED_REPETITION, it.span.start);
+            }
+            if let Some(what) = engine_gap(pattern) {
+                self.refuse(what, it.span.start);
             }
         }
     }
@@ -532,6 +593,19 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             }
             AstKind::ImportExpression(i) => {
                 self.refuse("dynamic import()", i.span.start);
+                0
+            }
+            AstKind::BigIntLiteral(b) => {
+                self.refuse(BIGINT, b.span.start);
+                0
+            }
+            AstKind::VariableDeclaration(d)
+                if matches!(d.kind, VariableDeclarationKind::Using | VariableDeclarationKind::AwaitUsing) =>
+            {
+                self.refuse(
+                    "a `using` declaration (explicit resource management; one of the engines, V8 10.2, has none)",
+                    d.span.start,
+                );
                 0
             }
             _ => 0,

@@ -675,8 +675,11 @@ int32_t jsvm_v8_realm_from_snapshot(Engine* e, char** out, size_t* out_len) {
     SetOut(out, out_len, "no entry function in the snapshot");
     return JSVM_ENGINE;
   }
+  // V8's own Error.stackTraceLimit goes, as the lockdown removes it from a realm it builds
+  // (QuickJS has none of the kind): the realms of both engines have the same shape.
   v8::Local<v8::Value> error_ctor;
   if (!ctx->Global()->Get(ctx, Str(iso, "Error", 5)).ToLocal(&error_ctor) || !error_ctor->IsObject() ||
+      !error_ctor.As<v8::Object>()->Delete(ctx, Str(iso, "stackTraceLimit", 15)).FromMaybe(false) ||
       !error_ctor.As<v8::Object>()->SetIntegrityLevel(ctx, v8::IntegrityLevel::kFrozen).FromMaybe(false)) {
     return Failure(iso, ctx, tc, out, out_len);
   }

@@ -124,6 +124,79 @@
   // Returns a promise, and Promise is not in the realm.
   delete Array.fromAsync;
 
+  // One realm shape on every engine. V8 10.2 is the older engine: what QuickJS-ng has
+  // beyond it (ES2023 and later, and proposals) goes, and so does what only one engine
+  // has (stack-trace hooks, RegExp's legacy statics, QuickJS's position getters).
+  // docs/javascript.md lists it; the engine test `both_engines_build_the_same_realm`
+  // walks both realms and compares them.
+  function remove(owner, names) {
+    for (const name of names) delete owner[name];
+  }
+  const TypedArray = Object.getPrototypeOf(Uint8Array);
+  // BigInt: the engines' size limits differ (QuickJS-ng refuses results over 2^20 bits,
+  // V8 allows 2^30) and its operators cannot be priced, so it is out (docs/javascript.md).
+  // The compile stage refuses BigInt literals; nothing else makes a BigInt once these go.
+  for (const name of ["BigInt", "BigInt64Array", "BigUint64Array"]) delete g[name];
+  remove(DataView.prototype, ["getBigInt64", "getBigUint64", "setBigInt64", "setBigUint64"]);
+  // `toSorted` goes too: the class libraries' sort.js defines it on every engine.
+  remove(Array.prototype, ["toReversed", "toSorted", "toSpliced", "with"]);
+  remove(Array.prototype[Symbol.unscopables], ["toReversed", "toSorted", "toSpliced"]);
+  remove(TypedArray.prototype, ["toReversed", "toSorted", "with"]);
+  remove(Object, ["groupBy"]);
+  remove(Map, ["groupBy"]);
+  remove(Map.prototype, ["getOrInsert", "getOrInsertComputed"]);
+  remove(WeakMap.prototype, ["getOrInsert", "getOrInsertComputed"]);
+  remove(Set.prototype, ["union", "intersection", "difference", "symmetricDifference", "isSubsetOf",
+                         "isSupersetOf", "isDisjointFrom"]);
+  remove(String.prototype, ["isWellFormed", "toWellFormed"]);
+  remove(JSON, ["rawJSON", "isRawJSON"]);
+  remove(Math, ["f16round", "sumPrecise"]);
+  remove(Uint8Array, ["fromBase64", "fromHex"]);
+  remove(Uint8Array.prototype, ["toBase64", "toHex", "setFromBase64", "setFromHex"]);
+  remove(ArrayBuffer.prototype, ["resize", "resizable", "maxByteLength", "detached", "transfer",
+                                 "transferToFixedLength", "transferToImmutable", "sliceToImmutable", "immutable"]);
+  remove(DataView.prototype, ["getFloat16", "setFloat16"]);
+  remove(RegExp, ["escape"]);
+  remove(RegExp.prototype, ["unicodeSets"]);
+  remove(Error, ["isError", "captureStackTrace", "stackTraceLimit", "prepareStackTrace"]);
+  remove(Function.prototype, ["fileName", "lineNumber", "columnNumber"]);
+  // V8's legacy RegExp statics: besides being V8's alone, they would hand one transaction
+  // the last match of the one before in a reused realm.
+  remove(RegExp, ["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "input", "$_", "lastMatch", "$&",
+                  "lastParen", "$+", "leftContext", "$`", "rightContext", "$'"]);
+  // QuickJS-ng's iterator helpers live on %IteratorPrototype%; V8 10.2's holds only
+  // @@iterator.
+  const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+  for (const key of Reflect.ownKeys(IteratorPrototype)) {
+    if (key !== Symbol.iterator) delete IteratorPrototype[key];
+  }
+  // QuickJS-ng's Symbol.dispose and Symbol.asyncDispose cannot be deleted (well-known
+  // symbols are fixed); with DisposableStack and the iterator's @@dispose gone nothing
+  // uses them, so the other engines get inert symbols of the same name.
+  for (const name of ["asyncDispose", "dispose"]) {
+    if (typeof Symbol[name] !== "symbol") {
+      Object.defineProperty(Symbol, name, { value: Symbol("Symbol." + name), writable: false, enumerable: false, configurable: false });
+    }
+  }
+  // QuickJS's global object says "[object global]"; V8's has an object of its own
+  // between it and Object.prototype.
+  delete g[Symbol.toStringTag];
+  Object.setPrototypeOf(g, Object.prototype);
+  // `new ArrayBuffer(n, options)`: QuickJS-ng reads `options.maxByteLength` (running a
+  // getter there) and V8 10.2 ignores it. The constructor takes the length alone.
+  const IntrinsicArrayBuffer = ArrayBuffer;
+  const ArrayBufferOfLength = function ArrayBuffer(length) {
+    if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
+    return Reflect.construct(IntrinsicArrayBuffer, [length], new.target);
+  };
+  for (const key of Reflect.ownKeys(IntrinsicArrayBuffer)) {
+    if (key !== "length" && key !== "name") {
+      Object.defineProperty(ArrayBufferOfLength, key, Reflect.getOwnPropertyDescriptor(IntrinsicArrayBuffer, key));
+    }
+  }
+  Object.defineProperty(IntrinsicArrayBuffer.prototype, "constructor", { value: ArrayBufferOfLength });
+  Object.defineProperty(g, "ArrayBuffer", { value: ArrayBufferOfLength });
+
   // Built-ins of ES2022/ES2023 the engine may lack: `at` (arrays, strings, typed arrays),
   // `findLast`/`findLastIndex` (arrays, typed arrays) and `Object.hasOwn`. V8 10.2 has them
   // behind flags and installs them on every context it makes from a startup snapshot, after
@@ -214,6 +287,89 @@
     },
   }, ["hasOwn"], 2);
 
+  // Built-ins whose engines disagree where the specification leaves room, or where one
+  // engine follows a proposal: the same behaviour on every engine, by the specification's
+  // steps. `replaceMethod` keeps the name the method is written with and gives `length`.
+  function replaceMethod(owner, name, fn, length) {
+    Object.defineProperty(fn, "length", { value: length, configurable: true });
+    Object.defineProperty(owner, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  }
+  // Joining an array that contains itself: V8 gives "" for the inner occurrence (as
+  // browsers do), QuickJS recurses until the stack overflows. Every engine gives "".
+  // (Entries a run left behind when it was aborted are unreachable by any later run.)
+  const joining = new WeakSet();
+  const joiningHas = WeakSet.prototype.has;
+  const joiningAdd = WeakSet.prototype.add;
+  const joiningDelete = WeakSet.prototype.delete;
+  function isObject(v) {
+    return (typeof v === "object" && v !== null) || typeof v === "function";
+  }
+  // Runs `f()` for `o` unless `o` is already being joined (then "").
+  function acyclic(o, f) {
+    if (!isObject(o)) return f();
+    if (apply(joiningHas, joining, [o])) return "";
+    apply(joiningAdd, joining, [o]);
+    try {
+      return f();
+    } finally {
+      apply(joiningDelete, joining, [o]);
+    }
+  }
+  const intrinsicJoin = Array.prototype.join;
+  replaceMethod(Array.prototype, "join", {
+    join(separator) {
+      return acyclic(this, () => apply(intrinsicJoin, this, [separator]));
+    },
+  }.join, 1);
+  // JSON.parse: QuickJS-ng hands a reviver a third argument (the proposal for source text
+  // access); V8 10.2 calls it with the holder's key and value alone.
+  const intrinsicParse = JSON.parse;
+  replaceMethod(JSON, "parse", {
+    parse(text, reviver) {
+      if (typeof reviver !== "function") return intrinsicParse(text);
+      return intrinsicParse(text, function (key, value) { return apply(reviver, this, [key, value]); });
+    },
+  }.parse, 2);
+  // No locale: an engine with ICU (V8) would format and compare by the host's locale
+  // data, one without (QuickJS) would not. The locale forms behave as ECMA-262 alone
+  // defines them, on every engine: numbers print as `toString()` does, arrays list their
+  // elements' `toLocaleString()` separated by ",", strings compare by UTF-16 code units.
+  // (toLocaleUpperCase/LowerCase: the class libraries, with the case mapping.)
+  const numberToString = Number.prototype.toString;
+  replaceMethod(Number.prototype, "toLocaleString", {
+    toLocaleString() {
+      return apply(numberToString, this, []);
+    },
+  }.toLocaleString, 0);
+  function listLocaleStrings(o, len) {
+    let r = "";
+    for (let k = 0; k < len; k++) {
+      if (k > 0) r += ",";
+      const next = o[k];
+      if (next !== undefined && next !== null) r += `${next.toLocaleString()}`;
+    }
+    return r;
+  }
+  replaceMethod(Array.prototype, "toLocaleString", {
+    toLocaleString() {
+      const o = thisObject(this, "Array.prototype.toLocaleString");
+      return acyclic(o, () => listLocaleStrings(o, lengthOf(o)));
+    },
+  }.toLocaleString, 0);
+  replaceMethod(TypedArrayPrototype, "toLocaleString", {
+    toLocaleString() {
+      return listLocaleStrings(this, apply(typedLength, this, []));
+    },
+  }.toLocaleString, 0);
+  replaceMethod(String.prototype, "localeCompare", {
+    localeCompare(that) {
+      if (this === undefined || this === null) throw new TypeError("String.prototype.localeCompare called on null or undefined");
+      const s = `${this}`;
+      const t = `${that}`;
+      return s < t ? -1 : t < s ? 1 : 0;
+    },
+  }.localeCompare, 1);
+
   // Assigning to an inherited frozen property fails in JavaScript ("the override
   // mistake"), which would break ordinary code such as `this.name = "MyError"` or
   // `obj.toString = f`. For these well-known names the shared prototype gets an
@@ -269,7 +425,7 @@
                               "isPrototypeOf", "propertyIsEnumerable"]);
     enable(Function.prototype, ["constructor", "name", "toString", "call", "apply", "bind"]);
     for (const E of errors) enable(E.prototype, ["constructor", "name", "message", "toString"]);
-    for (const C of [Array, String, Number, Boolean, Symbol, RegExp, Map, Set, WeakMap, WeakSet, BigInt]) {
+    for (const C of [Array, String, Number, Boolean, Symbol, RegExp, Map, Set, WeakMap, WeakSet]) {
       if (typeof C === "function") enable(C.prototype, ["constructor", "toString", "valueOf", "toLocaleString"]);
     }
     enable(Array.prototype, ["push", "concat", "join", "slice", "map", "filter", "sort"]);

@@ -67,6 +67,10 @@ fn host_calls_cross_with_primitive_values(new: New) {
     let out = run_with(&mut *e, "(function () { return hostCall('echo', 'v') + hostCall('echo', 7) + hostCall('echo', null); })", &[], 2000, &mut h);
     assert_eq!(out, Ok("v7null".into()));
     assert_eq!(h.calls, vec!["echo", "echo", "echo"]);
+    // Numbers cross unchanged: -0 keeps its sign, NaN and fractions stay what they are.
+    let numbers = "(function () { const n = [-0, 0, NaN, 0.5, -7, 2 ** 40, -Infinity].map((x) => hostCall('echo', x)); \
+                   return [Object.is(n[0], -0), Object.is(n[1], 0), Number.isNaN(n[2]), n[3], n[4], n[5], n[6]].join(); })";
+    assert_eq!(run_with(&mut *e, numbers, &[], 2000, &mut h), Ok("true,true,true,0.5,-7,1099511627776,-Infinity".into()));
     let bad = run_with(&mut *e, "(function () { return hostCall('echo', {}); })", &[], 2000, &mut h);
     assert!(matches!(bad, Err(RunError::Exception(ref m)) if m.contains("primitive")), "{bad:?}");
 }
@@ -103,11 +107,12 @@ fn modern_javascript_works(new: New) {
         function* g() { yield 1; yield 2; }
         let caught = "";
         try { null.x; } catch (e) { caught = e instanceof TypeError ? "TE" : "?"; } finally { caught += "!"; }
-        const big = 2n ** 70n;
+        const big = 2 ** 52 + 1;
         return [new A().x, A.s, a, Object.keys(rest).join(""), m.get("k"), s.size, [...g()].join(""),
-                caught, big.toString(), /a+/.exec("caaat")[0], `${1 + 1}`, null ?? "d", ({})?.q?.r, 1 == "1"].join("|");
+                caught, big.toString(), /a+/.exec("caaat")[0], `${1 + 1}`, null ?? "d", ({})?.q?.r, 1 == "1",
+                typeof BigInt, typeof BigInt64Array].join("|");
     })"#;
-    assert_eq!(run_on(new, src), Ok("1|2|1|bc|1|2|12|TE!|1180591620717411303424|aaa|2|d||true".into()));
+    assert_eq!(run_on(new, src), Ok("1|2|1|bc|1|2|12|TE!|4503599627370497|aaa|2|d||true|undefined|undefined".into()));
 }
 
 fn an_infinite_loop_times_out_even_inside_try_catch_finally(new: New) {
@@ -321,6 +326,107 @@ fn a_hot_realm_keeps_nothing_of_a_run(new: New) {
     assert_eq!(run(look), Ok(",,,,,,".into()));
 }
 
+fn locale_forms_and_unspecified_corners_are_the_same_everywhere(new: New) {
+    // What the lockdown makes engine-independent (lockdown.js): the locale forms, joining an
+    // array that holds itself, a reviver's arguments, ArrayBuffer's options.
+    let src = r#"(function () {
+        const out = [];
+        out.push((1234567.891).toLocaleString(), (-0).toLocaleString(), NaN.toLocaleString(),
+                 [1234.5, null, "x", undefined, { toLocaleString() { return "L"; } }].toLocaleString(),
+                 new Float64Array([1e21, 0.5]).toLocaleString(), [].toLocaleString(),
+                 Number.prototype.toLocaleString.length, Array.prototype.toLocaleString.name);
+        out.push(["a".localeCompare("B"), "B".localeCompare("a"), "é".localeCompare("f"), "a".localeCompare("a"),
+                  "a".localeCompare(), "undefined".localeCompare(), String.prototype.localeCompare.length].join());
+        const a = [1, 2]; a.push(a, [a, 3]);
+        out.push(a.join("-"), String(a), a.toLocaleString());
+        out.push(JSON.stringify(JSON.parse('{"a":[1,2]}', function (k, v) { return Array.isArray(v) ? arguments.length : v; })));
+        let reads = 0;
+        const buf = new ArrayBuffer(8, { get maxByteLength() { reads++; return 16; } });
+        out.push(reads, buf.byteLength, buf instanceof ArrayBuffer, buf.constructor === ArrayBuffer, buf.slice(2).byteLength,
+                 ArrayBuffer.length, ArrayBuffer.isView(new Uint8Array(1)), new Uint8Array(4).buffer.constructor === ArrayBuffer);
+        class Big extends ArrayBuffer {}
+        out.push(new Big(3).byteLength, new Big(3) instanceof Big, typeof RegExp.$1, typeof RegExp.lastMatch,
+                 typeof Symbol.dispose, String(Symbol.dispose), typeof Error.captureStackTrace, typeof Error.stackTraceLimit);
+        const thrown = [];
+        for (const f of [() => ArrayBuffer(1), () => Number.prototype.toLocaleString.call("1"),
+                         () => String.prototype.localeCompare.call(null, "a"), () => [{ toLocaleString: 1 }].toLocaleString(),
+                         () => Int8Array.prototype.toLocaleString.call([1])]) {
+            try { f(); thrown.push("no"); } catch (e) { thrown.push(e.constructor.name); }
+        }
+        out.push(thrown.join());
+        return out.join("|");
+    })"#;
+    let expected = "1234567.891|0|NaN|1234.5,,x,,L|1e+21,0.5||0|toLocaleString|1,-1,1,0,-1,0,1|1-2--,3|1,2,,,3|1,2,,,3|{\"a\":2}|0|8|true|true|6|1|true|true|3|true|undefined|undefined|symbol|Symbol(Symbol.dispose)|undefined|undefined|TypeError,TypeError,TypeError,TypeError,TypeError";
+    assert_eq!(run_on(new, src), Ok(expected.into()));
+}
+
+/// A prelude like [`PRELUDE`] in strict code (a sloppy function has own `arguments` and
+/// `caller` on V8, none on QuickJS; the class libraries are strict code).
+#[cfg(feature = "v8")]
+const STRICT_PRELUDE: &str = r#""use strict";
+const host = globalThis.__jsvm_host;
+globalThis.hostCall = function (op, ...a) { return host(op, ...a); };
+globalThis.__jsvm_entry = function (program, ...args) { return String(program(...args)); };
+"#;
+
+/// What realm_shape.js leaves out of the comparison: the error stack, whose text the error
+/// canonicalisation owns (QuickJS keeps it behind an accessor on Error.prototype, V8 on
+/// each error).
+#[cfg(feature = "v8")]
+const SHAPE_LEFT_OUT: &str = r#"["globalThis.Error.prototype.stack"]"#;
+
+/// The description of the realm an engine builds (lockdown, a small strict prelude, harden).
+#[cfg(feature = "v8")]
+fn realm_shape(mut e: Box<dyn Engine>) -> String {
+    let prelude = e.compile("prelude.js", STRICT_PRELUDE).unwrap();
+    let prog = e.compile("contract.js", include_str!("realm_shape.js")).unwrap();
+    let pre = [prelude.as_slice()];
+    let inv = Invocation { prelude: &pre, program: &prog, entry: "__jsvm_entry", args: &[SHAPE_LEFT_OUT], limits: limits_ms(20_000) };
+    e.run(&inv, &mut TestHost::default()).unwrap_or_else(|err| panic!("{}: {err}", e.version()))
+}
+
+#[cfg(feature = "v8")]
+#[test]
+fn both_engines_build_the_same_realm() {
+    let quickjs = realm_shape(Box::new(crate::QuickJs::new().unwrap()));
+    let v8 = realm_shape(Box::new(crate::V8::new().unwrap()));
+    let (q, v): (Vec<&str>, Vec<&str>) = (quickjs.lines().collect(), v8.lines().collect());
+    // Every object reachable from the global object and the hidden intrinsics.
+    let objects = q.iter().filter(|l| !l.starts_with(' ')).count();
+    assert!(objects > 450, "the walk found only {objects} objects");
+    let only = |a: &[&str], b: &[&str]| -> Vec<String> {
+        let other: std::collections::BTreeSet<&str> = b.iter().copied().collect();
+        let mut block = "";
+        let mut out = Vec::new();
+        for l in a {
+            if !l.starts_with(' ') {
+                block = l;
+            }
+            if !other.contains(l) {
+                out.push(if l.starts_with(' ') { format!("{block}\n    {l}") } else { l.to_string() });
+            }
+        }
+        out
+    };
+    let (q_only, v_only) = (only(&q, &v), only(&v, &q));
+    assert!(
+        q_only.is_empty() && v_only.is_empty() && q == v,
+        "the realms differ\nonly on QuickJS:\n{}\nonly on V8:\n{}",
+        q_only.join("\n"),
+        v_only.join("\n")
+    );
+    // What the lockdown removed is gone, what it defined is there.
+    for gone in ["Object.groupBy", "Array.prototype.toReversed", "Array.prototype.toSorted", "Set.prototype.union",
+                 "String.prototype.isWellFormed", "Error.captureStackTrace", "Error.stackTraceLimit", "RegExp.$1",
+                 "RegExp.escape", "Math.sumPrecise", "globalThis.BigInt ", "DataView.prototype.getBigInt64"] {
+        assert!(!quickjs.contains(&format!("globalThis.{gone}")), "{gone} is still there");
+    }
+    for there in ["\nglobalThis.Array.prototype.findLast function", "\nglobalThis.Object.hasOwn function",
+                  "\n  dispose data --- symbol(Symbol.dispose)", "\nglobalThis.ArrayBuffer function [object Function] constructor"] {
+        assert!(quickjs.contains(there), "{there} is missing");
+    }
+}
+
 /// Declares every test above once per engine: `quickjs::name` and, with the `v8` feature,
 /// `v8::name`.
 macro_rules! engine_tests {
@@ -363,4 +469,5 @@ engine_tests!(
     the_late_built_ins_follow_the_specification,
     library_functions_print_as_built_ins,
     a_hot_realm_keeps_nothing_of_a_run,
+    locale_forms_and_unspecified_corners_are_the_same_everywhere,
 );

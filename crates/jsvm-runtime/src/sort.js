@@ -14,6 +14,7 @@
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
   const getPrototypeOf = Object.getPrototypeOf;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const toObject = Object;
   const TypeErrorCtor = TypeError;
   const RangeErrorCtor = RangeError;
@@ -205,26 +206,38 @@
       },
       toSorted(comparefn) {
         checkComparator(comparefn);
-        const copy = apply(typedSlice, this, []);
+        // ValidateTypedArray, then a new array of the same type (not the species: the
+        // specification's TypedArrayCreateSameType).
+        const len = apply(typedLength, this, []);
+        const Same = typedConstructors[apply(typedName, this, [])];
+        const copy = new Same(len);
+        for (let k = 0; k < len; k++) copy[k] = this[k];
         return apply(typedMethods.sort, copy, [comparefn]);
       },
     };
 
-    // Each replaced method keeps the built-in's name and length.
-    function replace(owner, name, impl) {
-      const original = owner[name];
-      if (typeof original !== "function") return;
+    // Each method gets the built-in's name and length (1).
+    function define(owner, name, impl) {
       defineProperty(impl, "name", { value: name, configurable: true });
-      defineProperty(impl, "length", { value: original.length, configurable: true });
+      defineProperty(impl, "length", { value: 1, configurable: true });
       defineProperty(owner, name, { value: impl, writable: true, enumerable: false, configurable: true });
     }
     const TypedArrayPrototype = getPrototypeOf(Int8Array.prototype);
     const typedSort = TypedArrayPrototype.sort;
-    const typedSlice = TypedArrayPrototype.slice;
-    replace(ArrayCtor.prototype, "sort", methods.sort);
-    replace(ArrayCtor.prototype, "toSorted", methods.toSorted);
-    replace(TypedArrayPrototype, "sort", typedMethods.sort);
-    replace(TypedArrayPrototype, "toSorted", typedMethods.toSorted);
+    const typedLength = getOwnPropertyDescriptor(TypedArrayPrototype, "length").get;
+    const typedName = getOwnPropertyDescriptor(TypedArrayPrototype, g.Symbol.toStringTag).get;
+    const typedConstructors = {};
+    for (const C of [g.Int8Array, g.Uint8Array, g.Uint8ClampedArray, g.Int16Array, g.Uint16Array, g.Int32Array,
+                     g.Uint32Array, g.Float32Array, g.Float64Array]) {
+      typedConstructors[C.name] = C;
+    }
+    define(ArrayCtor.prototype, "sort", methods.sort);
+    define(TypedArrayPrototype, "sort", typedMethods.sort);
+    // toSorted (ES2023) is defined here on every engine (the lockdown removes an engine's
+    // own, which V8 10.2 lacks), with its entry in Array.prototype[@@unscopables].
+    define(ArrayCtor.prototype, "toSorted", methods.toSorted);
+    define(TypedArrayPrototype, "toSorted", typedMethods.toSorted);
+    ArrayCtor.prototype[g.Symbol.unscopables].toSorted = true;
     return brand;
   };
 })();

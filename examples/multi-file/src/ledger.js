@@ -12,7 +12,7 @@ function store(account, cents) {
 
 function credit(account, amount, bonusPercent) {
     const cents = decimal.parse(amount);
-    if (cents <= 0n) throw new Error("amount must be positive");
+    if (cents <= 0) throw new Error("amount must be positive");
     const earned = cents + decimal.percent(cents, bonusPercent);
     accounts.touch(account);
     store(account, balance(account) + earned);
@@ -23,7 +23,7 @@ function credit(account, amount, bonusPercent) {
 function debit(account, points) {
     const cents = decimal.parse(points);
     const have = balance(account);
-    if (cents <= 0n || cents > have) {
+    if (cents <= 0 || cents > have) {
         throw new Error("cannot redeem " + points + ": " + account + " has " + decimal.format(have));
     }
     store(account, have - cents);

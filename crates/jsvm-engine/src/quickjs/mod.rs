@@ -320,6 +320,9 @@ fn from_host_value<'js>(ctx: &Ctx<'js>, v: HostValue) -> rquickjs::Result<Value<
         HostValue::Undefined => Value::new_undefined(ctx.clone()),
         HostValue::Null => Value::new_null(ctx.clone()),
         HostValue::Bool(b) => Value::new_bool(ctx.clone(), b),
+        // rquickjs's new_number stores -0 as the integer 0 (it equals 0 as an i32); V8 keeps
+        // the sign, and so must QuickJS (Math results cross as host values).
+        HostValue::Number(n) if n == 0.0 && n.is_sign_negative() => Value::new_float(ctx.clone(), n),
         HostValue::Number(n) => Value::new_number(ctx.clone(), n),
         HostValue::String(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
     })

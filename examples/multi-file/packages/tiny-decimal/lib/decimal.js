@@ -1,6 +1,6 @@
-// Fixed-point decimals with two places, kept as BigInt hundredths.
-const PLACES = 2n;
-const SCALE = 10n ** PLACES;
+// Fixed-point decimals with two places, kept as integer hundredths (safe integers).
+const PLACES = 2;
+const SCALE = 10 ** PLACES;
 
 function parse(text) {
     const s = String(text);
@@ -8,20 +8,23 @@ function parse(text) {
     if (match === null) {
         throw new Error("not a decimal with at most two places: " + s);
     }
-    const cents = BigInt(match[2]) * SCALE + BigInt((match[3] || "").padEnd(2, "0"));
+    const cents = Number(match[2]) * SCALE + Number((match[3] || "").padEnd(2, "0"));
+    if (!Number.isSafeInteger(cents)) {
+        throw new Error("too large for a decimal: " + s);
+    }
     return match[1] === "-" ? -cents : cents;
 }
 
 function format(cents) {
-    const negative = cents < 0n;
+    const negative = cents < 0;
     const abs = negative ? -cents : cents;
-    const whole = abs / SCALE;
+    const whole = Math.floor(abs / SCALE);
     const fraction = String(abs % SCALE).padStart(2, "0");
     return (negative ? "-" : "") + whole + "." + fraction;
 }
 
 function percent(cents, pct) {
-    return (cents * BigInt(pct)) / 100n;
+    return Math.trunc((cents * Number(pct)) / 100);
 }
 
 module.exports = { parse, format, percent, SCALE };
