@@ -8,7 +8,10 @@ use oxc::ast::ast::{
     FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
     Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
 };
-use oxc::ast::ast::{RegExpFlags, RegExpLiteral, VariableDeclarationKind};
+use oxc::ast::ast::{
+    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags, RegExpLiteral,
+    VariableDeclarationKind,
+};
 use oxc::ast::AstKind;
 use oxc::allocator::Allocator;
 use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
@@ -388,6 +391,18 @@ fn inline_comparator<'c, 'a>(it: &'c CallExpression<'a>) -> Option<&'c ArrowFunc
     }
 }
 
+impl MeterWalk<'_, '_> {
+    /// Replaces the source from `from` to `to` (an operator between two operands, with
+    /// any spaces and comments around it) by `text`, keeping its line breaks so that line
+    /// numbers stay the source's.
+    fn replace_between(&mut self, from: u32, to: u32, text: &str) {
+        let between = self.source.get(from as usize..to as usize).unwrap_or(&[]);
+        let breaks: String = String::from_utf8_lossy(between).chars().filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')).collect();
+        self.splice(from, Splice::Skip(to.saturating_sub(from)), 0, 0);
+        self.text(from, format!("{text}{breaks}"), false);
+    }
+}
+
 impl<'s, 'c> MeterWalk<'s, 'c> {
     /// An inline sort comparator: walked as any arrow, but when its body holds no loop
     /// its entry charge is left out and the arrow wrapped in `__jsvm_cmp(ARROW, COST)`,
@@ -428,6 +443,14 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
 
 /// What catch blocks pass a thrown value through (errors.js, lent on `__jsvm_vm`).
 const CAUGHT: &str = "__jsvm_vm.caught";
+
+/// What `**` becomes a call of (math.js, lent on `__jsvm_vm`): engines compute powers
+/// with different libraries, which differ in the last digit.
+const POW: &str = "__jsvm_vm.pow";
+
+/// Why `**=` on a property is refused (it would need the property's object and key
+/// evaluated once into temporaries).
+const POW_ASSIGN: &str = "`**=` on a property (write `o.p = o.p ** v`; on a variable `x **= v` works)";
 
 /// Why a BigInt literal is refused (docs/javascript.md).
 const BIGINT: &str = "BigInt (a `...n` literal; the engines limit a BigInt's size differently, 2^20 bits against \
@@ -888,6 +911,37 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.visit_expression(&it.test);
         self.branch_expression(&it.consequent, self.costs.branch);
         self.branch_expression(&it.alternate, self.costs.branch);
+    }
+
+    fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        if it.operator != BinaryOperator::Exponential {
+            walk::walk_binary_expression(self, it);
+            return;
+        }
+        // `a ** b` becomes `__jsvm_vm.pow(a, b)`; its `)` is placed after the operands'
+        // own closings at the same place.
+        let (left, right) = (it.left.span(), it.right.span());
+        self.text(left.start, format!("{POW}("), false);
+        self.replace_between(left.end, right.start, ",");
+        walk::walk_binary_expression(self, it);
+        self.text(right.end, ")".into(), true);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if it.operator != AssignmentOperator::Exponential {
+            walk::walk_assignment_expression(self, it);
+            return;
+        }
+        // `x **= v` becomes `x = __jsvm_vm.pow(x, v)`.
+        let AssignmentTarget::AssignmentTargetIdentifier(id) = &it.left else {
+            self.refuse(POW_ASSIGN, it.span.start);
+            walk::walk_assignment_expression(self, it);
+            return;
+        };
+        let value = it.right.span();
+        self.replace_between(id.span.end, value.start, &format!(" = {POW}({},", id.name));
+        walk::walk_assignment_expression(self, it);
+        self.text(value.end, ")".into(), true);
     }
 
     fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {

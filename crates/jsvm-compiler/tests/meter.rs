@@ -217,3 +217,13 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
     let m = metered("    a() { return () => b(); }");
     assert!(m.contains(&format!("return (__jsvm_r=( () => {{{SLOTS}if((__jsvm_left-=12)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(b()),{LEAVE},__jsvm_r)}}),{LEAVE},__jsvm_r);")), "{m}");
 }
+
+#[test]
+fn powers_become_calls_of_the_class_libraries_pow() {
+    let m = metered("    a(x, y) { x **= 2; return (x + 1) ** /* p */ y ** 2; }");
+    assert!(m.contains("x = __jsvm_vm.pow(x,2);"), "{m}");
+    assert!(m.contains("__jsvm_vm.pow((x + 1),__jsvm_vm.pow(y,2))"), "{m}");
+    // Line breaks around the operator stay, so lines keep their numbers.
+    let m = metered("    a(x) { return x\n        **\n        3; }");
+    assert!(m.contains("__jsvm_vm.pow(x,\n\n3)"), "{m}");
+}

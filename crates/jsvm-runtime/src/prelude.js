@@ -38,6 +38,10 @@
   const installErrors = g.__jsvm_errors_install;
   delete g.__jsvm_errors_install;
   const errors = installErrors(host);
+  // math.js: numbers the same on every engine.
+  const installMath = g.__jsvm_math_install;
+  delete g.__jsvm_math_install;
+  const pow = installMath(host);
 
   // Built-ins whose work grows with their input are charged by size before they run:
   // one gas per 8 units (characters, elements, keys) plus one.
@@ -257,7 +261,7 @@
   delete g.__jsvm_sort;
   const brand = installSort(() => charge);
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
-  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth") });
+  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow });
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.

@@ -394,3 +394,74 @@ fn expressions_agree_with_iost_libraries() {
         .collect();
     assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), want.len(), diffs.join("\n"));
 }
+
+/// `Math`'s approximated functions, `**` and radix forms come from the host (natives/math.rs),
+/// the same bits on every engine and machine: values pinned here, as libm computes them
+/// (and V8's radix forms, IOST's).
+#[test]
+fn math_powers_and_radix_forms_are_the_host_s() {
+    const MATH: &str = r#"
+class M {
+    init() {}
+    fns() {
+        return [Math.sin(1e10), Math.cos(0.5), Math.tan(1.5), Math.exp(100.5), Math.log(7), Math.atan2(1, 3),
+                Math.cbrt(7), Math.expm1(1e-5), Math.log1p(3.3), Math.sinh(3.3), Math.hypot(3, 4), Math.asinh(2.2),
+                Math.log10(1000), Math.log2(8), Math.acos(0.3)].join(",");
+    }
+    powers() {
+        let x = 1.1;
+        x **= 3;
+        const y = 2;
+        return [1.1 ** 300.7, Math.pow(1.1, 300.7), 3 ** 2, (-8) ** (1 / 3), 2 ** -1074, 1 ** Infinity, NaN ** 0,
+                x, y ** 2 ** 3, Math.pow.length, Math.hypot.length, Math.sin.name, typeof Math.sin.prototype].join(",");
+    }
+    radix() {
+        return [(255).toString(16), (-255.5).toString(16), (0.1).toString(3), (1e21).toString(7), (123.456).toString(36),
+                (5).toString(), (5).toString(10), (NaN).toString(2), Number.prototype.toString.length].join(",");
+    }
+    badRadix() { return (5).toString(1); }
+}
+module.exports = M;
+"#;
+    let c = Chain::new();
+    let id = c.deploy(MATH, &abi(&[("fns", &[]), ("powers", &[]), ("radix", &[]), ("badRadix", &[])]));
+    let ret = |m: &str| {
+        let r = c.query(&id, m, json!([]));
+        assert_eq!(r.status, Status::Success, "{m}: {}", r.message);
+        r.returns[0].clone()
+    };
+    let js = |x: f64| {
+        // JavaScript's shortest form of a double, for the few forms used here.
+        let s = format!("{x:?}");
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    let expected: Vec<String> = [
+        libm::sin(1e10), libm::cos(0.5), libm::tan(1.5), libm::exp(100.5), libm::log(7.0), libm::atan2(1.0, 3.0),
+        libm::cbrt(7.0), libm::expm1(1e-5), libm::log1p(3.3), libm::sinh(3.3), 5.0, libm::asinh(2.2), libm::log10(1000.0),
+        libm::log2(8.0), libm::acos(0.3),
+    ]
+    .into_iter()
+    .map(js)
+    .collect();
+    let got = ret("fns");
+    let got: Vec<&str> = got.split(',').collect();
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g.parse::<f64>().unwrap(), e.parse::<f64>().unwrap(), "{got:?}");
+    }
+    let p = libm::pow(1.1, 300.7);
+    let x3 = libm::pow(1.1, 3.0);
+    let powers = ret("powers");
+    let parts: Vec<&str> = powers.split(',').collect();
+    assert_eq!(parts[0].parse::<f64>().unwrap(), p);
+    assert_eq!(parts[1], parts[0], "Math.pow and ** agree");
+    assert_eq!(&parts[2..8], &["9", "NaN", "5e-324", "NaN", "1", &js(x3)][..]);
+    assert_eq!(&parts[8..], &["256", "2", "2", "sin", "undefined"][..]);
+    assert_eq!(
+        ret("radix"),
+        "ff,-ff.8,0.0022002200220022002200220022002201,5135235413265003022600000,3f.gez4w97ry,5,5,NaN,1"
+    );
+    let r = c.call(&id, "badRadix", json!([]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.ends_with("RangeError: value out of range"), "{}", r.message);
+}

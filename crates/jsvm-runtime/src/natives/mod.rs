@@ -6,6 +6,7 @@
 
 pub mod crypto;
 pub mod decimal;
+pub mod math;
 
 use jsvm_engine::{HostError, HostValue};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,8 @@ pub struct NativeCosts {
     pub crypto_byte: u64,
     /// A signature check: flat part.
     pub crypto_verify: u64,
+    /// A `Math` function computed by the host (math.rs), or a number's radix form.
+    pub math_call: u64,
 }
 
 impl Default for NativeCosts {
@@ -43,13 +46,14 @@ impl Default for NativeCosts {
             crypto_base: 100,
             crypto_byte: 1,
             crypto_verify: 2_000,
+            math_call: 10,
         }
     }
 }
 
 /// Whether `op` is one of ours.
 pub fn handles(op: &str) -> bool {
-    op.starts_with("num.") || op.starts_with("crypto.")
+    op.starts_with("num.") || op.starts_with("crypto.") || op.starts_with("math.")
 }
 
 fn thrown(msg: String) -> HostError {
@@ -90,6 +94,12 @@ pub fn call(
 ) -> Result<HostValue, HostError> {
     if let Some(name) = op.strip_prefix("crypto.") {
         return crypto::call(costs, name, a, charge);
+    }
+    if let Some(name) = op.strip_prefix("math.") {
+        // A radix form's length is bounded (about 1100 digits): one price, and one gas
+        // more per argument (`Math.hypot` takes any number).
+        charge(costs.math_call.saturating_add(a.len() as u64))?;
+        return math::call(name, a);
     }
     let len = |i: usize| a.get(i).and_then(HostValue::as_str).map_or(0, str::len) as u64;
     let flat = costs.num_base.saturating_add(costs.num_char.saturating_mul(chars(a)));

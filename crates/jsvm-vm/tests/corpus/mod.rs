@@ -145,6 +145,7 @@ pub const REFUSED: &[(&str, &str, &str)] = &[
     ("regex unicode sets", "/[\\p{L}--[a-z]]/v.test('x');", "`v` flag"),
     ("regex modifiers", "/(?i:a)b/.test('Ab');", "modifier"),
     ("using declaration", "{ using r = null; }", "using"),
+    ("power assignment to a property", "const o = { p: 2 }; o.p **= 2;", "**="),
 ];
 
 /// An attack contract: `attack()` first overwrites the sentinel, then runs `body`;

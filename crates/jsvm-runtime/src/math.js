@@ -1,0 +1,64 @@
+// Numbers the same on every engine: the `Math` functions whose results the language
+// leaves to the implementation, the `**` operator (the compile stage turns it into a call
+// of `pow` below) and a number's form in a radix other than 10 are computed by the host
+// (natives/math.rs). The exact functions (abs, floor, sqrt, max, …) stay the engine's.
+//
+// prelude.js calls the installer below and removes it from the global object.
+(function () {
+  "use strict";
+  const g = globalThis;
+
+  g.__jsvm_math_install = function install(host) {
+    const apply = Reflect.apply;
+    const defineProperty = Object.defineProperty;
+    const trunc = Math.trunc;
+    const numberToString = Number.prototype.toString;
+    const thisNumber = Number.prototype.valueOf;
+
+    function replace(owner, name, fn, length) {
+      defineProperty(fn, "length", { value: length, configurable: true });
+      defineProperty(owner, name, { value: fn, writable: true, enumerable: false, configurable: true });
+    }
+
+    // Both operands are converted (left first), then the power: `x ** 2` is `x * x`, the
+    // rest the host's.
+    function pow(base, exponent) {
+      const x = +base;
+      const y = +exponent;
+      if (y === 2) return x * x;
+      return host("math.pow", x, y);
+    }
+
+    for (const name of ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "cos", "cosh", "exp", "expm1",
+                        "log", "log1p", "log10", "log2", "sin", "sinh", "tan", "tanh"]) {
+      const op = "math." + name;
+      replace(Math, name, { [name](x) { return host(op, +x); } }[name], 1);
+    }
+    replace(Math, "atan2", { atan2(y, x) { const a = +y; return host("math.atan2", a, +x); } }.atan2, 2);
+    replace(Math, "pow", { pow(x, y) { return pow(x, y); } }.pow, 2);
+    replace(Math, "hypot", {
+      hypot(...values) {
+        const n = [];
+        for (let i = 0; i < values.length; i++) n[i] = +values[i];
+        return apply(host, undefined, ["math.hypot", ...n]);
+      },
+    }.hypot, 2);
+
+    replace(Number.prototype, "toString", {
+      toString(radix) {
+        const x = apply(thisNumber, this, []);
+        if (radix === undefined) return apply(numberToString, x, []);
+        let r = +radix;
+        r = r !== r ? 0 : trunc(r);
+        // Base 10, the non-finite values and a radix out of range (a RangeError) are the
+        // engine's: the same everywhere.
+        if (r === 10 || x !== x || x === Infinity || x === -Infinity || r < 2 || r > 36) {
+          return apply(numberToString, x, [r]);
+        }
+        return host("math.radix", x, r);
+      },
+    }.toString, 1);
+
+    return pow;
+  };
+})();
