@@ -187,7 +187,11 @@ class Mix {
             acc += i ** 2;
         }
         const sorted = [...seen.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-        storage.put("work", `${acc}:${sorted.map(([k]) => k).join("")}`);
+        // Numbers and errors that engines would each make their own way (math.js, errors.js).
+        const f = Math.sin(n) * Math.exp(n / 10) + (n + 0.5) ** 1.5 + Math.hypot(n, 3) + Math.atan2(n, 7);
+        let caught = "";
+        try { null[n]; } catch (e) { caught = e.name + ":" + e.message + ":" + e.stack; }
+        storage.put("work", `${acc}:${sorted.map(([k]) => k).join("")}:${f}:${f.toString(7)}:${caught}`);
         return storage.get("work");
     }
     spin() { for (;;) {} }
