@@ -85,27 +85,26 @@ pub fn to_radix_string(value: f64, radix: u32) -> String {
             let digit = fraction as usize;
             fraction_digits.push(DIGITS[digit]);
             fraction -= digit as f64;
-            if fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1) {
-                if fraction + delta > 1.0 {
-                    // Round up: carry through the digits written, into the integer part if
-                    // they were all the last digit.
-                    loop {
-                        match fraction_digits.pop() {
-                            None => {
-                                integer += 1.0;
+            let past_half = fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1);
+            if past_half && fraction + delta > 1.0 {
+                // Round up: carry through the digits written, into the integer part if
+                // they were all the last digit.
+                loop {
+                    match fraction_digits.pop() {
+                        None => {
+                            integer += 1.0;
+                            break;
+                        }
+                        Some(c) => {
+                            let d = digit_value(c);
+                            if d + 1 < radix as usize {
+                                fraction_digits.push(DIGITS[d + 1]);
                                 break;
-                            }
-                            Some(c) => {
-                                let d = digit_value(c);
-                                if d + 1 < radix as usize {
-                                    fraction_digits.push(DIGITS[d + 1]);
-                                    break;
-                                }
                             }
                         }
                     }
-                    break;
                 }
+                break;
             }
             if fraction < delta {
                 break;
