@@ -65,6 +65,22 @@ pub struct Report {
     pub block_parallelism: String,
     pub meter: Vec<jsvm_vm::meter_bench::KernelTiming>,
     pub meter_geomean: f64,
+    /// The same figures with contracts on V8, where it is built in.
+    pub v8: Option<V8Rows>,
+}
+
+/// What the benchmark measures again on V8 (jsvm-engine's `v8` feature).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct V8Rows {
+    pub token_rocks: Timing,
+    pub metered: Timing,
+    pub unmetered: Timing,
+    pub meter: Vec<jsvm_vm::meter_bench::KernelTiming>,
+    pub meter_geomean: f64,
+}
+
+fn geomean(kernels: &[jsvm_vm::meter_bench::KernelTiming]) -> f64 {
+    (kernels.iter().map(|k| k.ratio.ln()).sum::<f64>() / kernels.len().max(1) as f64).exp()
 }
 
 /// The ERC-20 peer on revm, when built in.
@@ -89,7 +105,8 @@ pub fn bare_engine(kind: jsvm_engine::EngineKind, metered: bool, n: usize) -> Re
 /// Runs every part, with a progress bar on stderr.
 pub fn run(opts: &Options) -> Result<Report, String> {
     let q = opts.quick;
-    let mut bar = progress::Progress::new(8);
+    let v8_built = jsvm_vm::EngineKind::V8.is_built();
+    let mut bar = progress::Progress::new(if v8_built { 9 } else { 8 });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     bar.step("JS token, full path, RocksDB");
@@ -115,8 +132,23 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     }
     let scaling = scaling::measure(&counts, if q { 300 } else { 2_000 })?;
     bar.step("gas meter overhead per kernel");
-    let meter = jsvm_vm::meter_bench::meter_overhead(if q { 5 } else { 31 })?;
-    let meter_geomean = (meter.iter().map(|k| k.ratio.ln()).sum::<f64>() / meter.len().max(1) as f64).exp();
+    let rounds = if q { 5 } else { 31 };
+    let meter = jsvm_vm::meter_bench::meter_overhead(rounds)?;
+    let meter_geomean = geomean(&meter);
+    let v8 = if v8_built {
+        bar.step("the token and the kernels on V8");
+        let kind = jsvm_vm::EngineKind::V8;
+        let meter = jsvm_vm::meter_bench::meter_overhead_of(kind, jsvm_vm::meter_bench::KERNELS, rounds)?;
+        Some(V8Rows {
+            token_rocks: token::measure_on(kind, token::StoreKind::Rocks, blocks, per_block)?,
+            metered: engine_only::measure_on(kind, true, n)?,
+            unmetered: engine_only::measure_on(kind, false, n)?,
+            meter_geomean: geomean(&meter),
+            meter,
+        })
+    } else {
+        None
+    };
     bar.done();
     Ok(Report {
         quick: q,
@@ -134,6 +166,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         block_parallelism: BLOCK_PARALLELISM.to_string(),
         meter,
         meter_geomean,
+        v8,
     })
 }
 
@@ -146,6 +179,11 @@ impl Report {
             ("QuickJS metered, bare".to_string(), self.quickjs_metered),
             ("QuickJS unmetered, bare".to_string(), self.quickjs_unmetered),
         ];
+        if let Some(v8) = &self.v8 {
+            rows.push(("jsvm full path, RocksDB, V8".to_string(), v8.token_rocks));
+            rows.push(("V8 metered, bare".to_string(), v8.metered));
+            rows.push(("V8 unmetered, bare".to_string(), v8.unmetered));
+        }
         if let Some(n) = self.node {
             rows.push(("Node V8, one realm".to_string(), n));
         }
@@ -175,6 +213,10 @@ impl Report {
             "cold_load_ms_50kb": load50.map(|l| l.cold_ms),
             "warm_vs_cold_50kb": load50.map(|l| l.warm_vs_cold),
             "meter_overhead_geomean": self.meter_geomean,
+            "v8_token_transfer_tps": self.v8.as_ref().map(|v| v.token_rocks.tps),
+            "v8_vs_quickjs_full_path": self.v8.as_ref().map(|v| v.token_rocks.tps / self.token_rocks.tps),
+            "v8_metered_vs_unmetered": self.v8.as_ref().map(|v| v.metered.tps / v.unmetered.tps),
+            "v8_meter_overhead_geomean": self.v8.as_ref().map(|v| v.meter_geomean),
             "quick": self.quick,
         })
     }
@@ -218,6 +260,16 @@ impl Report {
             t.push_str(&format!("{:<28} {:>12.0} {:>10.0} {:>10.3}\n", k.kernel, k.metered_us, k.unmetered_us, k.ratio));
         }
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>10.3}\n", "geometric mean", "", "", self.meter_geomean));
+        match &self.v8 {
+            Some(v8) => {
+                t.push_str(&format!("\n{:<28} {:>12} {:>10} {:>10}\n", "gas meter on V8, kernel", "metered µs", "bare µs", "ratio"));
+                for k in &v8.meter {
+                    t.push_str(&format!("{:<28} {:>12.0} {:>10.0} {:>10.3}\n", k.kernel, k.metered_us, k.unmetered_us, k.ratio));
+                }
+                t.push_str(&format!("{:<28} {:>12} {:>10} {:>10.3}\n", "geometric mean", "", "", v8.meter_geomean));
+            }
+            None => t.push_str("(V8 not built in: no V8 rows; build with --features jsvm-engine/v8)\n"),
+        }
         t
     }
 

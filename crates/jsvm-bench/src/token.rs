@@ -112,7 +112,12 @@ impl TokenChain {
 
 /// Full-path transfers: `blocks` blocks of `per_block` transactions, one worker.
 pub fn measure(kind: StoreKind, blocks: usize, per_block: usize) -> Result<Timing, String> {
-    let config = VmConfig { workers: 1, min_workers: 1, ..VmConfig::default() };
+    measure_on(jsvm_vm::EngineKind::QuickJs, kind, blocks, per_block)
+}
+
+/// [`measure`] with contracts on `engine`.
+pub fn measure_on(engine: jsvm_vm::EngineKind, kind: StoreKind, blocks: usize, per_block: usize) -> Result<Timing, String> {
+    let config = VmConfig { workers: 1, min_workers: 1, engine, ..VmConfig::default() };
     let mut chain = TokenChain::new(kind, 1000, config)?;
     let warm = chain.transfers(200);
     chain.run_block(warm)?;

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
-use jsvm_engine::{Engine, Host, HostError, HostValue, Invocation, Limits, QuickJs};
+use jsvm_engine::{new_engine, EngineKind, Host, HostError, HostValue, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 /// One kernel's timings: medians over the rounds, in microseconds.
@@ -49,14 +49,15 @@ fn median(mut v: Vec<Duration>) -> f64 {
     v[v.len() / 2].as_secs_f64() * 1e6
 }
 
-/// Times every kernel of [`KERNELS`] `rounds` times each way, alternating.
+/// Times every kernel of [`KERNELS`] `rounds` times each way, alternating, on QuickJS.
 pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
-    meter_overhead_of(KERNELS, rounds)
+    meter_overhead_of(EngineKind::QuickJs, KERNELS, rounds)
 }
 
-/// Times each of `kernels` (name, method body) `rounds` times each way, alternating.
-pub fn meter_overhead_of(kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
-    let mut engine = QuickJs::new()?;
+/// Times each of `kernels` (name, method body) `rounds` times each way, alternating, on
+/// the engine `kind`.
+pub fn meter_overhead_of(kind: EngineKind, kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
+    let mut engine = new_engine(kind)?;
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let baseline_flag = engine.compile_library("<baseline>", UNMETERED_BASELINE_SOURCE)?;
     let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
