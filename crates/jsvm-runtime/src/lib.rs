@@ -33,13 +33,14 @@ pub use host::ContractHost;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.
-/// `errors.js` (errors the same on every engine), `math.js` (numbers the same on every
-/// engine), `sort.js` (one sorting algorithm on
+/// `errors.js` (errors the same on every engine), `math.js` and `text.js` (numbers
+/// and case mapping the same on every engine), `sort.js` (one sorting algorithm on
 /// every engine) and `classlib.js` (the number classes and IOSTCrypto) come first;
 /// prelude.js installs them.
 pub const PRELUDE_SOURCE: &str = concat!(
     include_str!("errors.js"),
     include_str!("math.js"),
+    include_str!("text.js"),
     include_str!("sort.js"),
     include_str!("classlib.js"),
     include_str!("prelude.js")

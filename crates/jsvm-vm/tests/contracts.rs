@@ -502,3 +502,27 @@ module.exports = Modern;
         "1,2,xy,1,t,2,called,,dflt,6,00,10,34,fTypeError,1,2,3,true,21,31,4,x|y|z2,10+20,abc,3,symbol,5,5,992,7,42,42,10,true,true,true,3628800,321,3"
     );
 }
+
+/// Case mapping beyond ASCII is the host's on every engine (text.js); `normalize` is out.
+#[test]
+fn case_mapping_is_the_same_everywhere_and_normalize_is_out() {
+    let c = Chain::new();
+    let src = r#"
+class T {
+    init() {}
+    go() {
+        return ["straße".toUpperCase(), "ΟΔΟΣ".toLowerCase(), "Abc".toLowerCase(), "é".toLocaleUpperCase(),
+                String.prototype.toUpperCase.length, String.prototype.toUpperCase.name, typeof "".normalize,
+                [..."ǅ"].map((ch) => ch.toLowerCase() + ch.toUpperCase()).join("")].join("|");
+    }
+    bad() { return String.prototype.toUpperCase.call(null); }
+}
+module.exports = T;
+"#;
+    let id = c.deploy(src, &abi(&[("go", &[]), ("bad", &[])]));
+    let r = c.query(&id, "go", json!([]));
+    assert_eq!(r.returns, vec!["STRASSE|οδος|abc|É|0|toUpperCase|undefined|ǆǄ"], "{}", r.message);
+    let r = c.query(&id, "bad", json!([]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.ends_with("TypeError: String.prototype.toUpperCase called on null or undefined"), "{}", r.message);
+}

@@ -7,6 +7,7 @@
 pub mod crypto;
 pub mod decimal;
 pub mod math;
+pub mod text;
 
 use jsvm_engine::{HostError, HostValue};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ impl Default for NativeCosts {
 
 /// Whether `op` is one of ours.
 pub fn handles(op: &str) -> bool {
-    op.starts_with("num.") || op.starts_with("crypto.") || op.starts_with("math.")
+    op.starts_with("num.") || op.starts_with("crypto.") || op.starts_with("math.") || op.starts_with("text.")
 }
 
 fn thrown(msg: String) -> HostError {
@@ -100,6 +101,11 @@ pub fn call(
         // more per argument (`Math.hypot` takes any number).
         charge(costs.math_call.saturating_add(a.len() as u64))?;
         return math::call(name, a);
+    }
+    if let Some(name) = op.strip_prefix("text.") {
+        // The text's length is priced by the method's own meter (prelude.js).
+        charge(costs.math_call)?;
+        return text::call(name, a);
     }
     let len = |i: usize| a.get(i).and_then(HostValue::as_str).map_or(0, str::len) as u64;
     let flat = costs.num_base.saturating_add(costs.num_char.saturating_mul(chars(a)));
