@@ -4,7 +4,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test prereqs build bench clippy libnode test-v8
+.PHONY: run test prereqs build bench bench-v8 clippy libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -38,6 +38,11 @@ test-v8: prereqs libnode
 # BENCH_FLAGS=--quick for a run under two minutes.
 bench: prereqs
 	cargo build --release --workspace
+	$(CARGO_TARGET_DIR)/release/jsvm bench $(BENCH_FLAGS)
+
+# The same with V8 built in: every figure again on V8 beside QuickJS's.
+bench-v8: prereqs libnode
+	cargo build --release --workspace --features jsvm-engine/v8
 	$(CARGO_TARGET_DIR)/release/jsvm bench $(BENCH_FLAGS)
 
 clippy: prereqs
