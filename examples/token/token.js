@@ -1,5 +1,12 @@
 // An ERC-20-like token in IOST's contract style.
-// Balances live in the map "balances"; only the issuer may mint.
+// Balances live in the map "balances"; only the issuer may mint. Amounts are whole
+// numbers below 2^53 (for larger ones, count with Int64 or BigNumber).
+function units(text, what) {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value)) throw new Error(`${what} must be a whole number below 2^53, got ${text}`);
+    return value;
+}
+
 class Token {
     init() {
         storage.put("issuer", blockchain.publisher());
@@ -11,35 +18,37 @@ class Token {
     }
 
     _balance(account) {
-        return new Int64(storage.mapGet("balances", account) ?? "0");
+        return units(storage.mapGet("balances", account) ?? "0", "balance");
     }
 
     issue(to, amount) {
         if (!blockchain.requireAuth(storage.get("issuer"), "active")) {
             throw new Error("only the issuer may issue");
         }
-        const value = new Int64(amount);
-        storage.mapPut("balances", to, this._balance(to).plus(value).toString());
-        storage.put("supply", new Int64(storage.get("supply")).plus(value).toString());
+        const value = units(amount, "amount");
+        const balance = units(this._balance(to) + value, "balance");
+        const supply = units(units(storage.get("supply"), "supply") + value, "supply");
+        storage.mapPut("balances", to, String(balance));
+        storage.put("supply", String(supply));
         blockchain.event(JSON.stringify({ issue: { to, amount } }));
-        return this._balance(to).toString();
+        return String(balance);
     }
 
     transfer(from, to, amount, memo) {
         if (!blockchain.requireAuth(from, "active")) {
             throw new Error("transfer needs " + from + "@active");
         }
-        const value = new Int64(amount);
-        if (value.lte(0)) throw new Error("amount must be positive");
+        const value = units(amount, "amount");
+        if (value <= 0) throw new Error("amount must be positive");
         const balance = this._balance(from);
-        if (balance.lt(value)) throw new Error(`balance not enough: ${from} has ${balance}, needs ${value}`);
-        storage.mapPut("balances", from, balance.minus(value).toString());
-        storage.mapPut("balances", to, this._balance(to).plus(value).toString());
+        if (balance < value) throw new Error(`balance not enough: ${from} has ${balance}, needs ${value}`);
+        storage.mapPut("balances", from, String(balance - value));
+        storage.mapPut("balances", to, String(units(this._balance(to) + value, "balance")));
         blockchain.receipt(JSON.stringify({ from, to, amount, memo }));
     }
 
     balanceOf(account) {
-        return this._balance(account).toString();
+        return String(this._balance(account));
     }
 
     holders() {

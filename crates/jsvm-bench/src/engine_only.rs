@@ -42,6 +42,11 @@ impl Host for MapHost {
             "publisher" => HostValue::String("admin".into()),
             "receipt" | "event" | "log" | "sync" => HostValue::Null,
             "outOfGas" => return Err(HostError::Abort("out of gas".into())),
+            "fail" => return Err(HostError::Abort(format!("Uncaught exception: {}", arg(a, 0)))),
+            "limit" => return Err(HostError::Abort(format!("the run ran out of {}", arg(a, 0)))),
+            op if jsvm_runtime::natives::handles(op) => {
+                return jsvm_runtime::natives::call(&Default::default(), op, a, &mut |_| Ok(()));
+            }
             other => return Err(HostError::Throw(format!("{other} is not available in the benchmark"))),
         })
     }

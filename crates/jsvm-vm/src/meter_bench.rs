@@ -31,10 +31,11 @@ pub const KERNELS: &[(&str, &str)] = &[
 struct BenchHost;
 
 impl Host for BenchHost {
-    fn call(&mut self, op: &str, _args: &[HostValue]) -> Result<HostValue, HostError> {
+    fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
         match op {
             "sync" => Ok(HostValue::Undefined),
             "outOfGas" => Err(HostError::Abort("out of gas".into())),
+            "fail" => Err(HostError::Abort(format!("a kernel failed: {:?}", args.get(1)))),
             _ => Err(HostError::Throw(format!("{op} is not available in the benchmark"))),
         }
     }
