@@ -52,11 +52,6 @@ impl Host for MapHost {
     }
 }
 
-/// Transfers per second on bare QuickJS, `metered` or not.
-pub fn measure(metered: bool, n: usize) -> Result<Timing, String> {
-    measure_on(EngineKind::QuickJs, metered, n)
-}
-
 /// Transfers per second on the bare engine `kind`, `metered` or not.
 pub fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, String> {
     let mut engine = new_engine(kind)?;
