@@ -8,17 +8,12 @@
   "use strict";
   const g = globalThis;
 
-  g.__jsvm_math_install = function install(host) {
+  // `method(owner, name, fn, length)` defines a built-in-like method (prelude.js).
+  g.__jsvm_math_install = function install(host, method) {
     const apply = Reflect.apply;
-    const defineProperty = Object.defineProperty;
     const trunc = Math.trunc;
     const numberToString = Number.prototype.toString;
     const thisNumber = Number.prototype.valueOf;
-
-    function replace(owner, name, fn, length) {
-      defineProperty(fn, "length", { value: length, configurable: true });
-      defineProperty(owner, name, { value: fn, writable: true, enumerable: false, configurable: true });
-    }
 
     // Both operands are converted (left first), then the power: `x ** 2` is `x * x`, the
     // rest the host's.
@@ -32,11 +27,11 @@
     for (const name of ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "cos", "cosh", "exp", "expm1",
                         "log", "log1p", "log10", "log2", "sin", "sinh", "tan", "tanh"]) {
       const op = "math." + name;
-      replace(Math, name, { [name](x) { return host(op, +x); } }[name], 1);
+      method(Math, name, { [name](x) { return host(op, +x); } }[name], 1);
     }
-    replace(Math, "atan2", { atan2(y, x) { const a = +y; return host("math.atan2", a, +x); } }.atan2, 2);
-    replace(Math, "pow", { pow(x, y) { return pow(x, y); } }.pow, 2);
-    replace(Math, "hypot", {
+    method(Math, "atan2", { atan2(y, x) { const a = +y; return host("math.atan2", a, +x); } }.atan2, 2);
+    method(Math, "pow", { pow(x, y) { return pow(x, y); } }.pow, 2);
+    method(Math, "hypot", {
       hypot(...values) {
         const n = [];
         for (let i = 0; i < values.length; i++) n[i] = +values[i];
@@ -44,7 +39,7 @@
       },
     }.hypot, 2);
 
-    replace(Number.prototype, "toString", {
+    method(Number.prototype, "toString", {
       toString(radix) {
         const x = apply(thisNumber, this, []);
         if (radix === undefined) return apply(numberToString, x, []);

@@ -34,18 +34,24 @@
       throw e;
     }
   }
+  // What a library evaluated before this file left on the global object, taken off it.
+  function take(name) {
+    const value = g[name];
+    delete g[name];
+    return value;
+  }
+  // A method that looks like a built-in: not enumerable, of arity `length` (its name is
+  // the one it was written with).
+  function method(owner, name, fn, length) {
+    defineProperty(fn, "length", { value: length, configurable: true });
+    defineProperty(owner, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  }
   // errors.js, evaluated just before this file: errors the same on every engine.
-  const installErrors = g.__jsvm_errors_install;
-  delete g.__jsvm_errors_install;
-  const errors = installErrors(host);
+  const errors = take("__jsvm_errors_install")(host);
   // math.js: numbers the same on every engine.
-  const installMath = g.__jsvm_math_install;
-  delete g.__jsvm_math_install;
-  const pow = installMath(host);
+  const pow = take("__jsvm_math_install")(host, method);
   // text.js: case mapping the same on every engine.
-  const installText = g.__jsvm_text_install;
-  delete g.__jsvm_text_install;
-  installText(host);
+  take("__jsvm_text_install")(host, method);
 
   // Built-ins whose work grows with their input are charged by size before they run:
   // one gas per 8 units (characters, elements, keys) plus one.
@@ -71,9 +77,7 @@
         return result;
       },
     }[name];
-    // Look like the built-in: same arity (the name is set by the object literal).
-    defineProperty(wrapper, "length", { value: original.length, configurable: true });
-    defineProperty(owner, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+    method(owner, name, wrapper, original.length);
   }
   // The RegExp constructor checks its pattern like the compile stage checks literals.
   const IntrinsicRegExp = RegExp;
@@ -255,15 +259,11 @@
   constant("console", console);
   constant("require", require);
   // BigNumber, Int64, Float64 and IOSTCrypto: classlib.js, evaluated just before this file.
-  const installClasslib = g.__jsvm_classlib;
-  delete g.__jsvm_classlib;
-  installClasslib(host, constant);
+  take("__jsvm_classlib")(host, constant);
   // Sorting (sort.js): the same comparator calls on every engine. `brand` registers the
   // inline comparators the compile stage wraps; a sort pays for their calls through the
   // run's meter.
-  const installSort = g.__jsvm_sort;
-  delete g.__jsvm_sort;
-  const brand = installSort(() => charge);
+  const brand = take("__jsvm_sort")(() => charge);
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
   const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow });
 
@@ -276,9 +276,7 @@
 
   // Size-priced built-ins are installed once per realm; the meter benchmark's
   // unmetered baseline sets `__jsvm_unmetered` in a script before this one.
-  const unmetered = g.__jsvm_unmetered === true;
-  delete g.__jsvm_unmetered;
-  if (!unmetered) meterBuiltins();
+  if (take("__jsvm_unmetered") !== true) meterBuiltins();
 
   // A method's return value as IOST turns it into a string.
   function resultString(r) {

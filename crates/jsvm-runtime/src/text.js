@@ -8,9 +8,9 @@
   "use strict";
   const g = globalThis;
 
-  g.__jsvm_text_install = function install(host) {
+  // `method(owner, name, fn, length)` defines a built-in-like method (prelude.js).
+  g.__jsvm_text_install = function install(host, method) {
     const apply = Reflect.apply;
-    const defineProperty = Object.defineProperty;
     const S = String.prototype;
     const beyondAscii = /[^\u0000-\u007f]/;
     const test = RegExp.prototype.test;
@@ -24,8 +24,7 @@
           return apply(test, beyondAscii, [s]) ? host(op, s) : apply(native, s, []);
         },
       }[name];
-      defineProperty(fn, "length", { value: 0, configurable: true });
-      defineProperty(S, name, { value: fn, writable: true, enumerable: false, configurable: true });
+      method(S, name, fn, 0);
     }
     replace("toUpperCase", "text.upper", S.toUpperCase);
     replace("toLowerCase", "text.lower", S.toLowerCase);
