@@ -27,9 +27,9 @@ pub(crate) enum Failure {
     /// lay out memory differently, so where this happens is not deterministic: it ends the
     /// run as out of gas does (the receipt cannot tell them apart), and the log says which.
     OutOfMemory,
-    /// The engine ran out of a resource whose bound differs between engines (the call
-    /// stack): the abort's text.
-    Exhausted(&'static str),
+    /// Calls nested deeper than the meter allows, or the engine's own stack ran out
+    /// first: which comes first differs between engines, so it charges the whole limit.
+    StackOverflow,
     Duplicate(String),
     Unknown(String),
 }
@@ -37,7 +37,7 @@ pub(crate) enum Failure {
 impl Failure {
     fn status(&self) -> Status {
         match self {
-            Failure::Runtime(_) | Failure::Exhausted(_) => Status::RuntimeError,
+            Failure::Runtime(_) | Failure::StackOverflow => Status::RuntimeError,
             Failure::OutOfGas | Failure::OutOfMemory => Status::GasRunOut,
             Failure::Timeout => Status::Timeout,
             Failure::Duplicate(_) => Status::DuplicateSetCode,
@@ -48,7 +48,7 @@ impl Failure {
     /// Failures whose point of occurrence is not a deterministic function of
     /// the input (or that ate the budget) charge the whole gas limit.
     fn charges_everything(&self) -> bool {
-        matches!(self, Failure::OutOfGas | Failure::Timeout | Failure::OutOfMemory | Failure::Exhausted(_))
+        matches!(self, Failure::OutOfGas | Failure::Timeout | Failure::OutOfMemory | Failure::StackOverflow)
     }
 
     fn text(&self) -> String {
@@ -56,7 +56,7 @@ impl Failure {
             Failure::Runtime(m) | Failure::Duplicate(m) | Failure::Unknown(m) => m.clone(),
             Failure::OutOfGas | Failure::OutOfMemory => "out of gas".into(),
             Failure::Timeout => "execution killed: transaction deadline exceeded".into(),
-            Failure::Exhausted(m) => (*m).into(),
+            Failure::StackOverflow => ABORT_STACK_OVERFLOW.into(),
         }
     }
 }
@@ -68,7 +68,7 @@ impl From<RunError> for Failure {
             RunError::Aborted(m) if m == "out of gas" => Failure::OutOfGas,
             RunError::Aborted(m) if m == ABORT_TIMEOUT => Failure::Timeout,
             RunError::Aborted(m) if m == ABORT_OUT_OF_MEMORY => Failure::OutOfMemory,
-            RunError::Aborted(m) if m == ABORT_STACK_OVERFLOW => Failure::Exhausted(ABORT_STACK_OVERFLOW),
+            RunError::Aborted(m) if m == ABORT_STACK_OVERFLOW => Failure::StackOverflow,
             RunError::Aborted(m) => Failure::Runtime(m),
             RunError::Timeout => Failure::Timeout,
             RunError::OutOfMemory => Failure::OutOfMemory,
@@ -86,7 +86,7 @@ impl Failure {
             Failure::OutOfGas => HostError::Abort("out of gas".into()),
             Failure::Timeout => HostError::Abort(ABORT_TIMEOUT.into()),
             Failure::OutOfMemory => HostError::Abort(ABORT_OUT_OF_MEMORY.into()),
-            Failure::Exhausted(m) => HostError::Abort(m.into()),
+            Failure::StackOverflow => HostError::Abort(ABORT_STACK_OVERFLOW.into()),
             Failure::Unknown(m) => HostError::Abort(m),
         }
     }
