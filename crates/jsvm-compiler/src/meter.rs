@@ -175,11 +175,15 @@ pub const MAX_CALL_DEPTH: u32 = 1_000;
 
 /// The run's call depth (a `var` of the wrapper).
 const DEPTH: &str = "__jsvm_depth";
+/// Back at the depth the body runs at (where a catch block starts).
+pub(crate) const RESTORE: &str = "__jsvm_depth=__jsvm_d;";
+/// One call deeper again (a generator resumed).
+pub(crate) const REENTER: &str = "__jsvm_d=++__jsvm_depth";
 /// One call deeper, ending the run past [`MAX_CALL_DEPTH`] (`__jsvm_d` is the depth the
 /// body runs at).
 const ENTER: &str = "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();";
 /// Back to the caller's depth.
-const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
+pub(crate) const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
 
 fn iteration(counter: u8, cost: u64) -> String {
     let c = format!("__jsvm_c{counter}");
@@ -352,6 +356,7 @@ mod tests {
     #[test]
     fn the_depth_limit_in_the_text_is_the_constant() {
         assert!(ENTER.contains(&format!(">{MAX_CALL_DEPTH})")));
+        assert!(ENTER.contains(REENTER) && RESTORE.starts_with(DEPTH) && LEAVE.starts_with(DEPTH));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use oxc::ast_visit::{walk, Visit};
 use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
 
-use crate::meter::{Insert, MeterCosts, Splice};
+use crate::meter::{Insert, MeterCosts, Splice, LEAVE, REENTER, RESTORE};
 use crate::meter_strip::{counted_loop, rewrite, Assigned, CountedLoop};
 
 /// A construct the metered dialect refuses, with its byte offset.
@@ -166,7 +166,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// Back at the body's own depth, where a catch block starts.
     fn restore_depth(&mut self, offset: u32) {
         if self.bodies.last().is_some_and(|b| b.restores) {
-            self.text(offset, "__jsvm_depth=__jsvm_d;".into(), false);
+            self.text(offset, RESTORE.into(), false);
         }
     }
 
@@ -176,7 +176,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// its own). `open` is after the block's `{`, `close` at its `}`.
     fn finally_depth(&mut self, open: u32, close: u32) {
         if self.bodies.last().is_some_and(|b| b.restores) {
-            self.text(open, "let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d;".into(), false);
+            self.text(open, format!("let __jsvm_f=__jsvm_depth;{RESTORE}"), false);
             self.text(close, "__jsvm_depth=__jsvm_f;".into(), true);
         }
     }
@@ -792,21 +792,21 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
                 Some(value @ (Expression::Identifier(_) | Expression::ThisExpression(_)))
                 | Some(value @ (Expression::NumericLiteral(_) | Expression::StringLiteral(_)))
                 | Some(value @ (Expression::BooleanLiteral(_) | Expression::NullLiteral(_))) => {
-                    self.text(after, " (__jsvm_depth=__jsvm_d-1,".into(), false);
-                    close = Some((value.span().end, ")"));
+                    self.text(after, format!(" ({LEAVE},"), false);
+                    close = Some((value.span().end, ")".to_string()));
                 }
                 Some(value) => {
                     self.text(after, " (__jsvm_r=(".into(), false);
-                    close = Some((value.span().end, "),__jsvm_depth=__jsvm_d-1,__jsvm_r)"));
+                    close = Some((value.span().end, format!("),{LEAVE},__jsvm_r)")));
                 }
-                None => self.text(after, " void(__jsvm_depth=__jsvm_d-1)".into(), false),
+                None => self.text(after, format!(" void({LEAVE})"), false),
             }
         }
         walk::walk_return_statement(self, it);
         // Registered after the value's own closings at the same place (a concise arrow's),
         // so that it comes after them.
         if let Some((at, text)) = close {
-            self.text(at, text.into(), true);
+            self.text(at, text, true);
         }
     }
 
@@ -815,11 +815,11 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         // whoever resumes it. (`yield*` keeps its depth while the inner generator runs.)
         let counted = self.counts_calls() && !it.delegate;
         if counted {
-            self.text(it.span.start, "(__jsvm_depth=__jsvm_d-1,__jsvm_r=".into(), false);
+            self.text(it.span.start, format!("({LEAVE},__jsvm_r="), false);
         }
         walk::walk_yield_expression(self, it);
         if counted {
-            self.text(it.span.end, ",__jsvm_d=++__jsvm_depth,__jsvm_r)".into(), true);
+            self.text(it.span.end, format!(",{REENTER},__jsvm_r)"), true);
         }
     }
 
