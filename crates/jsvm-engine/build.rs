@@ -34,7 +34,8 @@ mod v8 {
         let lib = root.join("lib");
         let mut candidates = vec![lib.clone()];
         if let Ok(entries) = std::fs::read_dir(&lib) {
-            let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            let mut dirs: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
             dirs.sort();
             candidates.extend(dirs);
         }

@@ -53,19 +53,33 @@ fn setup(engine: &mut dyn Engine) -> (Vec<u8>, Vec<u8>) {
 
 fn hello(engine: &mut dyn Engine, prelude: &[u8], code: &[u8]) {
     let pre = [prelude];
-    let inv = Invocation { prelude: &pre, program: code, entry: ENTRY, args: &["hello", r#"["x"]"#, CONTEXT], limits: limits() };
+    let inv = Invocation {
+        prelude: &pre,
+        program: code,
+        entry: ENTRY,
+        args: &["hello", r#"["x"]"#, CONTEXT],
+        limits: limits(),
+    };
     assert_eq!(engine.run(&inv, &mut NullHost).as_deref(), Ok("hello, x"));
 }
 
 fn main() {
-    println!("V8 {} (engine {}), QuickJS (engine {})", jsvm_engine::v8_version(), V8::new().unwrap().version(), QuickJs::new().unwrap().version());
+    println!(
+        "V8 {} (engine {}), QuickJS (engine {})",
+        jsvm_engine::v8_version(),
+        V8::new().unwrap().version(),
+        QuickJs::new().unwrap().version()
+    );
 
     // The first realm of the process builds the snapshot.
     let mut v8 = V8::new().unwrap();
     let (v8_prelude, v8_code) = setup(&mut v8);
     let t = Instant::now();
     hello(&mut v8, &v8_prelude, &v8_code);
-    println!("first run in the process (snapshot of the prelude built, isolate from it, realm): {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "first run in the process (snapshot of the prelude built, isolate from it, realm): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     println!(
         "snapshot of the VM's prelude: {} KiB; heap in use with the hot realm: {} KiB",
         v8.snapshot_bytes().unwrap_or(0) >> 10,
@@ -79,7 +93,11 @@ fn main() {
     let compile = micros(200, || {
         v8.compile("x.js", "1").unwrap();
     });
-    println!("V8 isolate (V8's own snapshot) created and dropped: {:.0} µs (a one-line compile: {:.0} µs)", isolate - compile, compile);
+    println!(
+        "V8 isolate (V8's own snapshot) created and dropped: {:.0} µs (a one-line compile: {:.0} µs)",
+        isolate - compile,
+        compile
+    );
     let from_blob = micros(50, || {
         let mut e = V8::new().unwrap();
         hello(&mut e, &v8_prelude, &v8_code);
@@ -105,7 +123,11 @@ fn main() {
         eval.drop_realm();
         hello(&mut eval, &e_prelude, &e_code);
     });
-    println!("V8 realm from the snapshot: {:.0} µs; by evaluating lockdown + prelude + harden: {:.0} µs", snapshot_realm - hot_v8, evaluated_realm - hot_v8);
+    println!(
+        "V8 realm from the snapshot: {:.0} µs; by evaluating lockdown + prelude + harden: {:.0} µs",
+        snapshot_realm - hot_v8,
+        evaluated_realm - hot_v8
+    );
 
     let mut qjs = QuickJs::new().unwrap();
     let (q_prelude, q_code) = setup(&mut qjs);

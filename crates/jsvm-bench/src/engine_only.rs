@@ -58,7 +58,9 @@ pub fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, S
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let abi = parse_abi(TOKEN_ABI).map_err(|e| e.to_string())?;
     let prepared = if metered {
-        compile_contract_metered(TOKEN_JS, &abi, "token.js", &MeterCosts::default()).map_err(|e| e.to_string())?.prepared
+        compile_contract_metered(TOKEN_JS, &abi, "token.js", &MeterCosts::default())
+            .map_err(|e| e.to_string())?
+            .prepared
     } else {
         prepare_unmetered_for_benchmark(TOKEN_JS)
     };
@@ -72,13 +74,18 @@ pub fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, S
         host.values.insert(format!("balances\0holder{i}"), "1000000000".into());
     }
     let mut call = |i: usize| -> Result<(), String> {
-        let args = serde_json::json!([format!("holder{}", i % 100), format!("holder{}", (i + 1) % 100), "1", ""]).to_string();
+        let args =
+            serde_json::json!([format!("holder{}", i % 100), format!("holder{}", (i + 1) % 100), "1", ""]).to_string();
         let inv = Invocation {
             prelude: &pre,
             program: &code,
             entry: ENTRY,
             args: &["transfer", &args, context],
-            limits: Limits { memory_bytes: 64 << 20, stack_bytes: 1 << 20, deadline: Instant::now() + Duration::from_secs(5) },
+            limits: Limits {
+                memory_bytes: 64 << 20,
+                stack_bytes: 1 << 20,
+                deadline: Instant::now() + Duration::from_secs(5),
+            },
         };
         engine.run(&inv, &mut host).map(|_| ()).map_err(|e| e.to_string())
     };

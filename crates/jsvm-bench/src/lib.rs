@@ -107,7 +107,8 @@ pub fn bare_engine(kind: jsvm_engine::EngineKind, metered: bool, n: usize) -> Re
 /// measurement in a process pays for warming the allocator, whichever it is.
 fn bare_pair(kind: jsvm_engine::EngineKind, n: usize) -> Result<(Timing, Timing), String> {
     let faster = |a: Timing, b: Timing| if a.us_per_tx <= b.us_per_tx { a } else { b };
-    let (mut metered, mut unmetered) = (engine_only::measure_on(kind, true, n)?, engine_only::measure_on(kind, false, n)?);
+    let (mut metered, mut unmetered) =
+        (engine_only::measure_on(kind, true, n)?, engine_only::measure_on(kind, false, n)?);
     metered = faster(metered, engine_only::measure_on(kind, true, n)?);
     unmetered = faster(unmetered, engine_only::measure_on(kind, false, n)?);
     Ok((metered, unmetered))
@@ -237,7 +238,10 @@ impl Report {
         let mut t = String::new();
         let revm = self.revm.map(|r| r.tps);
         let unmetered = self.quickjs_unmetered.tps;
-        t.push_str(&format!("{:<28} {:>12} {:>10} {:>10} {:>14}\n", "token transfer", "tx/s", "µs/tx", "÷ revm", "÷ unmetered QJS"));
+        t.push_str(&format!(
+            "{:<28} {:>12} {:>10} {:>10} {:>14}\n",
+            "token transfer", "tx/s", "µs/tx", "÷ revm", "÷ unmetered QJS"
+        ));
         for (label, timing) in self.rows() {
             let vs_revm = revm.map_or("-".to_string(), |r| format!("{:.3}", timing.tps / r));
             t.push_str(&format!(
@@ -253,13 +257,16 @@ impl Report {
         if self.node.is_none() {
             t.push_str("(node not found: no V8 row)\n");
         }
-        t.push_str(&format!(
-            "RocksDB ÷ in-memory full path: {:.3}\n\n",
-            self.token_rocks.tps / self.token_memory.tps
-        ));
+        t.push_str(&format!("RocksDB ÷ in-memory full path: {:.3}\n\n", self.token_rocks.tps / self.token_memory.tps));
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>12}\n", "contract load", "cold ms", "warm ms", "cold ÷ warm"));
         for l in &self.load {
-            t.push_str(&format!("{:<28} {:>12.3} {:>10.3} {:>12.1}\n", format!("{} bytes", l.size_bytes), l.cold_ms, l.warm_ms, l.warm_vs_cold));
+            t.push_str(&format!(
+                "{:<28} {:>12.3} {:>10.3} {:>12.1}\n",
+                format!("{} bytes", l.size_bytes),
+                l.cold_ms,
+                l.warm_ms,
+                l.warm_vs_cold
+            ));
         }
         t.push_str(&format!("\n{:<28} {:>12} {:>10}\n", "workers (queries)", "tx/s", "speedup"));
         for p in &self.scaling {
@@ -268,14 +275,23 @@ impl Report {
         t.push_str(&format!("{}\n\n", self.block_parallelism));
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>10}\n", "gas meter, kernel", "metered µs", "bare µs", "ratio"));
         for k in &self.meter {
-            t.push_str(&format!("{:<28} {:>12.0} {:>10.0} {:>10.3}\n", k.kernel, k.metered_us, k.unmetered_us, k.ratio));
+            t.push_str(&format!(
+                "{:<28} {:>12.0} {:>10.0} {:>10.3}\n",
+                k.kernel, k.metered_us, k.unmetered_us, k.ratio
+            ));
         }
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>10.3}\n", "geometric mean", "", "", self.meter_geomean));
         match &self.v8 {
             Some(v8) => {
-                t.push_str(&format!("\n{:<28} {:>12} {:>10} {:>10}\n", "gas meter on V8, kernel", "metered µs", "bare µs", "ratio"));
+                t.push_str(&format!(
+                    "\n{:<28} {:>12} {:>10} {:>10}\n",
+                    "gas meter on V8, kernel", "metered µs", "bare µs", "ratio"
+                ));
                 for k in &v8.meter {
-                    t.push_str(&format!("{:<28} {:>12.0} {:>10.0} {:>10.3}\n", k.kernel, k.metered_us, k.unmetered_us, k.ratio));
+                    t.push_str(&format!(
+                        "{:<28} {:>12.0} {:>10.0} {:>10.3}\n",
+                        k.kernel, k.metered_us, k.unmetered_us, k.ratio
+                    ));
                 }
                 t.push_str(&format!("{:<28} {:>12} {:>10} {:>10.3}\n", "geometric mean", "", "", v8.meter_geomean));
             }

@@ -60,7 +60,11 @@ pub fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String
                 program: code,
                 entry: ENTRY,
                 args: &["ping", "[]", r#"{"block":{},"tx":{},"gasLimit":4000000}"#],
-                limits: Limits { memory_bytes: 64 << 20, stack_bytes: 1 << 20, deadline: Instant::now() + Duration::from_secs(10) },
+                limits: Limits {
+                    memory_bytes: 64 << 20,
+                    stack_bytes: 1 << 20,
+                    deadline: Instant::now() + Duration::from_secs(10),
+                },
             };
             let r = engine.run(&inv, &mut MapHost::default()).map_err(|e| e.to_string())?;
             if r != "pong" {
@@ -82,7 +86,8 @@ pub fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String
             store.cache_put(key.as_bytes(), &code).map_err(|e| e.to_string())?;
 
             let t = Instant::now();
-            let code = store.cache_get(key.as_bytes()).map_err(|e| e.to_string())?.ok_or("the code cache lost an entry")?;
+            let code =
+                store.cache_get(key.as_bytes()).map_err(|e| e.to_string())?.ok_or("the code cache lost an entry")?;
             ping(&mut warm_engine, &code)?;
             warm.push(t.elapsed().as_secs_f64() * 1e3);
         }

@@ -48,7 +48,8 @@ pub fn measure(n: usize) -> Result<Option<Timing>, String> {
     let (driver, contract) = (dir.path().join("driver.cjs"), dir.path().join("token.js"));
     std::fs::write(&driver, DRIVER).map_err(|e| e.to_string())?;
     std::fs::write(&contract, TOKEN_JS).map_err(|e| e.to_string())?;
-    let out = Command::new("node").arg(&driver).arg(&contract).arg(n.to_string()).output().map_err(|e| e.to_string())?;
+    let out =
+        Command::new("node").arg(&driver).arg(&contract).arg(n.to_string()).output().map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!("node failed: {}", String::from_utf8_lossy(&out.stderr)));
     }

@@ -60,7 +60,8 @@ impl TokenChain {
         let vm = VmManager::new(store, config).map_err(|e| e.to_string())?;
         let abi: serde_json::Value = serde_json::from_str(TOKEN_ABI).map_err(|e| e.to_string())?;
         let code = json!({"info": abi, "code": TOKEN_JS}).to_string();
-        let deploy = Action { contract: SYSTEM_CONTRACT.into(), action_name: "setCode".into(), data: json!([code]).to_string() };
+        let deploy =
+            Action { contract: SYSTEM_CONTRACT.into(), action_name: "setCode".into(), data: json!([code]).to_string() };
         let mut chain = TokenChain { vm, id: String::new(), holders, clock: 1, next: 0, _dir: dir };
         let receipts = chain.run_block(vec![tx("admin", vec![deploy], 1)])?;
         chain.id = receipts[0].clone();
@@ -116,7 +117,12 @@ pub fn measure(kind: StoreKind, blocks: usize, per_block: usize) -> Result<Timin
 }
 
 /// [`measure`] with contracts on `engine`.
-pub fn measure_on(engine: jsvm_vm::EngineKind, kind: StoreKind, blocks: usize, per_block: usize) -> Result<Timing, String> {
+pub fn measure_on(
+    engine: jsvm_vm::EngineKind,
+    kind: StoreKind,
+    blocks: usize,
+    per_block: usize,
+) -> Result<Timing, String> {
     let config = VmConfig { workers: 1, min_workers: 1, engine, ..VmConfig::default() };
     let mut chain = TokenChain::new(kind, 1000, config)?;
     let warm = chain.transfers(200);

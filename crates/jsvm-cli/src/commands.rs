@@ -2,9 +2,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use jsvm_engine::{EngineKind, ENGINE_ENV, V8_NOT_BUILT};
 use jsvm_runtime::storage;
 use jsvm_state::{RocksStore, TxState};
-use jsvm_engine::{EngineKind, ENGINE_ENV, V8_NOT_BUILT};
 use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
@@ -13,9 +13,7 @@ use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
 pub type CmdResult = Result<(), String>;
 
 fn data_dir(cli_data: Option<PathBuf>) -> PathBuf {
-    cli_data
-        .or_else(|| std::env::var_os("JSVM_DATA").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("jsvm-data"))
+    cli_data.or_else(|| std::env::var_os("JSVM_DATA").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("jsvm-data"))
 }
 
 /// Nanoseconds since the epoch: the client's timestamp for a new transaction
@@ -172,8 +170,8 @@ pub fn run(cli: Cli) -> CmdResult {
         }
         Command::Tx { file } => {
             let text = read_text(&file, "transaction")?;
-            let mut tx: Transaction =
-                serde_json::from_str(&text).map_err(|e| format!("{} is not a valid transaction: {e}", file.display()))?;
+            let mut tx: Transaction = serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not a valid transaction: {e}", file.display()))?;
             if tx.time == 0 {
                 tx.time = now_ns();
             }

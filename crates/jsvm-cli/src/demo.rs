@@ -17,7 +17,14 @@ fn action(contract: &str, method: &str, args: serde_json::Value) -> Action {
 }
 
 fn tx(publisher: &str, actions: Vec<Action>) -> Transaction {
-    Transaction { actions, publisher: publisher.into(), signers: vec![], gas_limit: DEFAULT_GAS_LIMIT, time: now_ns(), amount_limit: vec![] }
+    Transaction {
+        actions,
+        publisher: publisher.into(),
+        signers: vec![],
+        gas_limit: DEFAULT_GAS_LIMIT,
+        time: now_ns(),
+        amount_limit: vec![],
+    }
 }
 
 fn show(step: &str, r: &Receipt) {
@@ -59,13 +66,28 @@ pub fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
         let deploy = tx("admin", vec![action(SYSTEM_CONTRACT, "setCode", serde_json::json!([code]))]);
         let r = run_tx(&vm, "deploy examples/token/token.js (init runs inside the deploy)", deploy)?;
         let token = r.returns.first().cloned().ok_or("the deploy returned no contract id")?;
-        run_tx(&vm, "admin issues 1000 to alice", tx("admin", vec![action(&token, "issue", serde_json::json!(["alice", "1000"]))]))?;
-        run_tx(&vm, "alice sends 250 to bob", tx("alice", vec![action(&token, "transfer", serde_json::json!(["alice", "bob", "250", "rent"]))]))?;
-        run_tx(&vm, "bob tries to spend alice's tokens (no authority: RUNTIME_ERROR)", tx("bob", vec![action(&token, "transfer", serde_json::json!(["alice", "bob", "1", ""]))]))?;
-        let two = tx("alice", vec![
-            action(&token, "transfer", serde_json::json!(["alice", "carol", "100", "first"])),
-            action(&token, "transfer", serde_json::json!(["alice", "carol", "100000", "too much"])),
-        ]);
+        run_tx(
+            &vm,
+            "admin issues 1000 to alice",
+            tx("admin", vec![action(&token, "issue", serde_json::json!(["alice", "1000"]))]),
+        )?;
+        run_tx(
+            &vm,
+            "alice sends 250 to bob",
+            tx("alice", vec![action(&token, "transfer", serde_json::json!(["alice", "bob", "250", "rent"]))]),
+        )?;
+        run_tx(
+            &vm,
+            "bob tries to spend alice's tokens (no authority: RUNTIME_ERROR)",
+            tx("bob", vec![action(&token, "transfer", serde_json::json!(["alice", "bob", "1", ""]))]),
+        )?;
+        let two = tx(
+            "alice",
+            vec![
+                action(&token, "transfer", serde_json::json!(["alice", "carol", "100", "first"])),
+                action(&token, "transfer", serde_json::json!(["alice", "carol", "100000", "too much"])),
+            ],
+        );
         run_tx(&vm, "two actions, the second fails: the first is rolled back too", two)?;
         token
     };
@@ -76,7 +98,8 @@ pub fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
         let (r, _) = vm.query(q).map_err(|e| e.to_string())?;
         println!("   balanceOf({who}) = {}", r.returns.first().map(String::as_str).unwrap_or("?"));
     }
-    let (r, _) = vm.query(tx("admin", vec![action(&token, "holders", serde_json::json!([]))])).map_err(|e| e.to_string())?;
+    let (r, _) =
+        vm.query(tx("admin", vec![action(&token, "holders", serde_json::json!([]))])).map_err(|e| e.to_string())?;
     println!("   holders() = {}", r.returns.first().map(String::as_str).unwrap_or("?"));
     let head = vm.head();
     println!("\nchain head: block {}, state root {}", head.height, hex::encode(head.state_root));

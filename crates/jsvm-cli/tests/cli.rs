@@ -75,7 +75,18 @@ fn deploy_call_and_query_across_processes() {
     let cli = Cli::new();
     let id = cli.deploy_hello();
     let r = cli.receipt(&["call", &id, "greet", r#"["world"]"#]);
-    for field in ["tx_hash", "block", "status", "status_code", "message", "gas_used", "ram_usage", "returns", "receipts", "events"] {
+    for field in [
+        "tx_hash",
+        "block",
+        "status",
+        "status_code",
+        "message",
+        "gas_used",
+        "ram_usage",
+        "returns",
+        "receipts",
+        "events",
+    ] {
         assert!(r.get(field).is_some(), "receipt lacks {field}: {r}");
     }
     assert_eq!(r["returns"], json!(["hello, world"]));
@@ -149,7 +160,9 @@ fn bad_command_lines_exit_2_and_write_nothing() {
     let head_after = cli.receipt(&["query", &id, "greet", r#"["a"]"#]);
     assert_eq!(head_before["block"], head_after["block"], "no block was committed");
     // RocksDB may rotate its own LOG files on open; our data files stay as they were.
-    let data_files = |l: Vec<(String, u64)>| l.into_iter().filter(|(n, _)| n.ends_with(".sst") || n.starts_with("CURRENT")).collect::<Vec<_>>();
+    let data_files = |l: Vec<(String, u64)>| {
+        l.into_iter().filter(|(n, _)| n.ends_with(".sst") || n.starts_with("CURRENT")).collect::<Vec<_>>()
+    };
     assert_eq!(data_files(listing(&cli.data())), data_files(before));
 }
 
@@ -274,7 +287,8 @@ fn pack_errors_exit_2_with_file_and_line() {
     let cli = Cli::new();
     let dir = cli.dir.path().join("proj");
     std::fs::create_dir_all(dir.join("lib")).unwrap();
-    std::fs::write(dir.join("index.js"), "const h = require('./lib/h');\nclass C { init() {} }\nmodule.exports = C;\n").unwrap();
+    std::fs::write(dir.join("index.js"), "const h = require('./lib/h');\nclass C { init() {} }\nmodule.exports = C;\n")
+        .unwrap();
     std::fs::write(dir.join("lib/h.js"), "// helper\nconst os = require('os');\n").unwrap();
     let d = dir.to_string_lossy().into_owned();
     let msg = cli.refused(&["pack", &d]);
@@ -295,7 +309,11 @@ fn a_missing_npm_is_a_clear_error() {
     let dir = cli.dir.path().join("needs-npm");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("package.json"), r#"{"main": "index.js", "dependencies": {"left-pad": "1.3.0"}}"#).unwrap();
-    std::fs::write(dir.join("index.js"), "const pad = require('left-pad');\nclass C { init() {} }\nmodule.exports = C;\n").unwrap();
+    std::fs::write(
+        dir.join("index.js"),
+        "const pad = require('left-pad');\nclass C { init() {} }\nmodule.exports = C;\n",
+    )
+    .unwrap();
     let empty = cli.dir.path().join("empty-bin");
     std::fs::create_dir_all(&empty).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_jsvm"))
@@ -344,7 +362,11 @@ fn a_failing_npm_is_a_clear_error() {
     let bin = cli.dir.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     let npm = bin.join("npm");
-    std::fs::write(&npm, "#!/bin/sh\necho 'npm error code ENOTFOUND' >&2\necho 'npm error network request failed' >&2\nexit 1\n").unwrap();
+    std::fs::write(
+        &npm,
+        "#!/bin/sh\necho 'npm error code ENOTFOUND' >&2\necho 'npm error network request failed' >&2\nexit 1\n",
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -76,12 +76,7 @@ pub enum ArgType {
 }
 
 impl ArgType {
-    const ALL: [ArgType; 4] = [
-        ArgType::String,
-        ArgType::Bool,
-        ArgType::Number,
-        ArgType::Json,
-    ];
+    const ALL: [ArgType; 4] = [ArgType::String, ArgType::Bool, ArgType::Number, ArgType::Json];
 
     /// The name used in ABI JSON.
     pub fn as_str(self) -> &'static str {
@@ -130,11 +125,7 @@ impl TryFrom<RawAbiMethod> for AbiMethod {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(AbiMethod {
-            name: raw.name,
-            args,
-            amount_limit: raw.amount_limit,
-        })
+        Ok(AbiMethod { name: raw.name, args, amount_limit: raw.amount_limit })
     }
 }
 
@@ -156,10 +147,7 @@ pub fn validate_abi(abi: &Abi) -> Result<(), CompileError> {
         return fail(format!("lang must be \"{ABI_LANG}\", got \"{}\"", abi.lang));
     }
     if abi.abi.len() > MAX_ABI_METHODS {
-        return fail(format!(
-            "too many methods: {}, at most {MAX_ABI_METHODS} are allowed",
-            abi.abi.len()
-        ));
+        return fail(format!("too many methods: {}, at most {MAX_ABI_METHODS} are allowed", abi.abi.len()));
     }
     let mut seen = BTreeSet::new();
     for method in &abi.abi {
@@ -181,19 +169,13 @@ pub fn validate_abi(abi: &Abi) -> Result<(), CompileError> {
 fn check_method_name(name: &str) -> Result<(), String> {
     let len = name.chars().count();
     if len == 0 || len > MAX_METHOD_NAME_LEN {
-        return Err(format!(
-            "method name \"{name}\" must be 1 to {MAX_METHOD_NAME_LEN} characters long"
-        ));
+        return Err(format!("method name \"{name}\" must be 1 to {MAX_METHOD_NAME_LEN} characters long"));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(format!(
-            "method name \"{name}\" may only contain letters A-Z a-z, digits and '_'"
-        ));
+        return Err(format!("method name \"{name}\" may only contain letters A-Z a-z, digits and '_'"));
     }
     if name.starts_with('_') {
-        return Err(format!(
-            "method {name} starts with '_', which marks it private"
-        ));
+        return Err(format!("method {name} starts with '_', which marks it private"));
     }
     if name == "init" {
         return Err("init runs once at deploy and must not be listed in the ABI".to_string());

@@ -25,19 +25,10 @@ pub enum ArgError {
     NotArray(String),
     /// The array length differs from the ABI.
     #[error("wrong number of arguments for {method}: expected {expected}, got {got}")]
-    Count {
-        method: String,
-        expected: usize,
-        got: usize,
-    },
+    Count { method: String, expected: usize, got: usize },
     /// An argument does not have its ABI type.
     #[error("argument {index} of {method} must be {}, got {found}", describe(*.expected))]
-    Type {
-        index: usize,
-        method: String,
-        expected: ArgType,
-        found: String,
-    },
+    Type { index: usize, method: String, expected: ArgType, found: String },
 }
 
 /// Checks `data` (a JSON array; empty text means `[]`) against `method` and returns the
@@ -45,10 +36,7 @@ pub enum ArgError {
 /// contract byte-identical text.
 pub fn decode_args(method: &AbiMethod, data: &str) -> Result<String, ArgError> {
     if data.len() > MAX_ARGS_BYTES {
-        return Err(ArgError::TooLarge {
-            size: data.len(),
-            max: MAX_ARGS_BYTES,
-        });
+        return Err(ArgError::TooLarge { size: data.len(), max: MAX_ARGS_BYTES });
     }
     let value = if data.trim().is_empty() {
         Value::Array(Vec::new())
@@ -59,20 +47,11 @@ pub fn decode_args(method: &AbiMethod, data: &str) -> Result<String, ArgError> {
         return Err(ArgError::NotArray(quote(&value)));
     };
     if args.len() != method.args.len() {
-        return Err(ArgError::Count {
-            method: method.name.clone(),
-            expected: method.args.len(),
-            got: args.len(),
-        });
+        return Err(ArgError::Count { method: method.name.clone(), expected: method.args.len(), got: args.len() });
     }
     for (index, (arg, &expected)) in args.iter().zip(&method.args).enumerate() {
         if !has_type(arg, expected) {
-            return Err(ArgError::Type {
-                index: index + 1,
-                method: method.name.clone(),
-                expected,
-                found: quote(arg),
-            });
+            return Err(ArgError::Type { index: index + 1, method: method.name.clone(), expected, found: quote(arg) });
         }
     }
     serde_json::to_string(&args).map_err(|e| ArgError::Json(e.to_string()))

@@ -124,7 +124,8 @@ const BUNDLE_PREFIX: &str = concat!(meter::wrapper_head!(), "var __jsvm_f = [");
 const MODULE_OPEN: &str = "function (module, exports, require, __filename, __dirname) {";
 /// The loader: run by the prelude as the contract's module function. `module` is the
 /// entry's module object; `require` the built-in one (storage, blockchain).
-const LOADER: &str = concat!(r#"return [function (module, exports, require) {
+const LOADER: &str = concat!(
+    r#"return [function (module, exports, require) {
 var cache = [];
 function load(i) {
   if (cache[i] !== undefined) return cache[i].exports;
@@ -146,7 +147,9 @@ function load(i) {
 }
 var e = load(__jsvm_entry);
 module.exports = e !== null && (typeof e === "object" || typeof e === "function") && e.__esModule === true ? e.default : e;
-}"#, meter::wrapper_tail!());
+}"#,
+    meter::wrapper_tail!()
+);
 
 /// Where each module's lines are in a compiled bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +201,8 @@ pub(crate) fn compile_bundle(
     costs: &MeterCosts,
 ) -> Result<CompiledContract, CompileError> {
     if code.len() > MAX_CODE_BYTES {
-        let mut sizes: Vec<(usize, &str)> = bundle.modules.iter().map(|(id, m)| (m.source.len(), id.as_str())).collect();
+        let mut sizes: Vec<(usize, &str)> =
+            bundle.modules.iter().map(|(id, m)| (m.source.len(), id.as_str())).collect();
         sizes.sort_by(|a, b| b.cmp(a));
         let largest: Vec<String> = sizes.iter().take(3).map(|(n, id)| format!("{id} {n} bytes")).collect();
         return Err(CompileError::Bundle(format!(
@@ -218,12 +222,13 @@ pub(crate) fn compile_bundle(
             return Err(shape(format!("{id}: a module must not start with a '#!' line")));
         }
         if *id == bundle.entry {
-            let class_name = outline.exported.clone().or_else(|| outline.exported_default.clone()).ok_or_else(|| {
-                shape(format!(
-                    "{id}: the entry's last statement must be 'module.exports = CLASS;' \
+            let class_name =
+                outline.exported.clone().or_else(|| outline.exported_default.clone()).ok_or_else(|| {
+                    shape(format!(
+                        "{id}: the entry's last statement must be 'module.exports = CLASS;' \
                      (or 'export default class CLASS' in an ES module)"
-                ))
-            })?;
+                    ))
+                })?;
             let class = outline
                 .classes
                 .iter()
@@ -256,13 +261,7 @@ pub(crate) fn compile_bundle(
         index[bundle.entry.as_str()]
     ));
     prepared.push_str(LOADER);
-    Ok(CompiledContract {
-        source: code.to_string(),
-        prepared,
-        class_name,
-        methods,
-        abi: abi.clone(),
-    })
+    Ok(CompiledContract { source: code.to_string(), prepared, class_name, methods, abi: abi.clone() })
 }
 
 /// The line table of a deployed bundle's prepared code, or `None` for a single-file contract.
@@ -321,10 +320,8 @@ mod tests {
 
     #[test]
     fn maps_program_lines_back_to_modules() {
-        let lines = BundleLines {
-            modules: vec![(2, 3, "a.js".into()), (6, 2, "lib/b.js".into())],
-            first_line_shift: 10,
-        };
+        let lines =
+            BundleLines { modules: vec![(2, 3, "a.js".into()), (6, 2, "lib/b.js".into())], first_line_shift: 10 };
         assert_eq!(lines.locate(2, 15), Some(("a.js", 1, 5)));
         assert_eq!(lines.locate(4, 7), Some(("a.js", 3, 7)));
         assert_eq!(lines.locate(7, 3), Some(("lib/b.js", 2, 3)));

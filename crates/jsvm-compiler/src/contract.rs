@@ -37,11 +37,7 @@ pub struct MethodInfo {
 
 /// Compiles `source` with its `abi` under the default metering costs; `filename` only
 /// labels error positions.
-pub fn compile_contract(
-    source: &str,
-    abi: &Abi,
-    filename: &str,
-) -> Result<CompiledContract, CompileError> {
+pub fn compile_contract(source: &str, abi: &Abi, filename: &str) -> Result<CompiledContract, CompileError> {
     compile_contract_metered(source, abi, filename, &MeterCosts::default())
 }
 
@@ -65,18 +61,13 @@ pub fn compile_contract_metered(
              a class and 'module.exports = CLASS_IDENTIFIER;'",
         ));
     }
-    let class_name = outline
-        .exported
-        .ok_or_else(|| shape("last statement must be 'module.exports = CLASS_IDENTIFIER;'"))?;
+    let class_name =
+        outline.exported.ok_or_else(|| shape("last statement must be 'module.exports = CLASS_IDENTIFIER;'"))?;
     let class = outline
         .classes
         .into_iter()
         .find(|class| class.name == class_name)
-        .ok_or_else(|| {
-            shape(format!(
-                "exported class {class_name} is not declared at top level"
-            ))
-        })?;
+        .ok_or_else(|| shape(format!("exported class {class_name} is not declared at top level")))?;
     let methods = check_class(class)?;
     validate_abi(abi)?;
     check_abi_against(abi, &methods)?;
@@ -91,16 +82,9 @@ pub fn compile_contract_metered(
 
 /// Size limits, the nesting guard, the parse itself and reserved names: everything that
 /// reads the source text rather than the contract's shape.
-pub(crate) fn parse_source(
-    source: &str,
-    filename: &str,
-    costs: &MeterCosts,
-) -> Result<Outline, CompileError> {
+pub(crate) fn parse_source(source: &str, filename: &str, costs: &MeterCosts) -> Result<Outline, CompileError> {
     if source.len() > MAX_CODE_BYTES {
-        return Err(CompileError::TooLarge {
-            size: source.len(),
-            max: MAX_CODE_BYTES,
-        });
+        return Err(CompileError::TooLarge { size: source.len(), max: MAX_CODE_BYTES });
     }
     if source.trim().is_empty() {
         return Err(CompileError::Empty);
@@ -112,32 +96,17 @@ pub(crate) fn parse_source(
     check_nesting(source).map_err(|refusal| match refusal {
         Refusal::TooDeep { offset } => {
             let (file, line, column) = at(offset);
-            CompileError::TooDeep {
-                file,
-                line,
-                column,
-                max: MAX_NESTING,
-            }
+            CompileError::TooDeep { file, line, column, max: MAX_NESTING }
         }
         Refusal::Unsupported { offset, message } => {
             let (file, line, column) = at(offset);
-            CompileError::Unsupported {
-                file,
-                line,
-                column,
-                message: message.to_string(),
-            }
+            CompileError::Unsupported { file, line, column, message: message.to_string() }
         }
     })?;
     let outline = outline(source, is_reserved, costs).map_err(|e| match e {
         OutlineError::Syntax { message, offset } => {
             let (file, line, column) = at(offset);
-            CompileError::Parse {
-                file,
-                line,
-                column,
-                message,
-            }
+            CompileError::Parse { file, line, column, message }
         }
         OutlineError::Internal(message) => CompileError::Internal(message),
     })?;
@@ -166,20 +135,11 @@ pub(crate) fn shape(message: impl Into<String>) -> CompileError {
 pub(crate) fn check_class(class: ClassOutline) -> Result<Vec<MethodInfo>, CompileError> {
     let name = &class.name;
     if class.has_constructor {
-        return Err(shape(format!(
-            "class {name} must not have a constructor; do deploy-time setup in init()"
-        )));
+        return Err(shape(format!("class {name} must not have a constructor; do deploy-time setup in init()")));
     }
     let mut seen = BTreeSet::new();
-    if let Some(twice) = class
-        .methods
-        .iter()
-        .find(|method| !seen.insert(&method.name))
-    {
-        return Err(shape(format!(
-            "class {name} defines method {} twice",
-            twice.name
-        )));
+    if let Some(twice) = class.methods.iter().find(|method| !seen.insert(&method.name)) {
+        return Err(shape(format!("class {name} defines method {} twice", twice.name)));
     }
     if !class.methods.iter().any(|method| method.name == "init") {
         return Err(shape(format!("class {name} must have an init() method")));
@@ -193,12 +153,7 @@ pub(crate) fn check_abi_against(abi: &Abi, methods: &[MethodInfo]) -> Result<(),
         let method = methods
             .iter()
             .find(|m| m.name == entry.name)
-            .ok_or_else(|| {
-                CompileError::Abi(format!(
-                    "abi method not defined in source code: {}",
-                    entry.name
-                ))
-            })?;
+            .ok_or_else(|| CompileError::Abi(format!("abi method not defined in source code: {}", entry.name)))?;
         if method.params != entry.args.len() {
             return Err(CompileError::Abi(format!(
                 "args length of {} does not match the source: abi {}, source {}",

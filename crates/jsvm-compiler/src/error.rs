@@ -16,39 +16,19 @@ pub enum CompileError {
     TooLarge { size: usize, max: usize },
     /// The source is not a valid ECMAScript script.
     #[error("{file}:{line}:{column}: syntax error: {message}")]
-    Parse {
-        file: String,
-        line: u32,
-        column: u32,
-        message: String,
-    },
+    Parse { file: String, line: u32, column: u32, message: String },
     /// Brackets nest deeper than [`crate::MAX_NESTING`], which would make parsing slow.
     #[error("{file}:{line}:{column}: brackets, braces and parentheses nest more than {max} deep")]
-    TooDeep {
-        file: String,
-        line: u32,
-        column: u32,
-        max: usize,
-    },
+    TooDeep { file: String, line: u32, column: u32, max: usize },
     /// Syntax that is valid JavaScript but not accepted in contracts (see the message).
     #[error("{file}:{line}:{column}: {message}")]
-    Unsupported {
-        file: String,
-        line: u32,
-        column: u32,
-        message: String,
-    },
+    Unsupported { file: String, line: u32, column: u32, message: String },
     /// The source uses an identifier the VM keeps for itself.
     #[error(
         "{file}:{line}:{column}: identifier '{name}' is reserved \
          (names starting with '__jsvm' or '_IOST', and 'IOSTInstruction', belong to the VM)"
     )]
-    Reserved {
-        file: String,
-        name: String,
-        line: u32,
-        column: u32,
-    },
+    Reserved { file: String, name: String, line: u32, column: u32 },
     /// The source parses but is not shaped like a contract (class, `init`, `module.exports`).
     #[error("{0}")]
     Shape(String),

@@ -61,14 +61,7 @@ pub struct MeterCosts {
 
 impl Default for MeterCosts {
     fn default() -> Self {
-        MeterCosts {
-            node: 1,
-            call: 5,
-            element: 1,
-            function_entry: 5,
-            loop_iteration: 2,
-            branch: 1,
-        }
+        MeterCosts { node: 1, call: 5, element: 1, function_entry: 5, loop_iteration: 2, branch: 1 }
     }
 }
 
@@ -155,9 +148,7 @@ fn charge(cost: u64) -> String {
 /// (`meter_strip`); with `calls`, the call depth it runs at and a slot for the value it
 /// returns.
 fn declare(n: u8, calls: bool) -> String {
-    let mut names: Vec<String> = (1..=n)
-        .flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}")))
-        .collect();
+    let mut names: Vec<String> = (1..=n).flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}"))).collect();
     if calls {
         names.extend(["__jsvm_d".to_string(), "__jsvm_r".to_string()]);
     }
@@ -208,9 +199,9 @@ impl Splice {
             Splice::OpenExpr => format!("(({COUNTER}-={cost})<0&&__jsvm_oog(),"),
             Splice::CloseExpr => ")".into(),
             Splice::OpenLoop => format!("{{__jsvm_c{counter}={LOOP_BATCH};try{{"),
-            Splice::CloseLoop => format!(
-                "}}finally{{if(({COUNTER}-=({LOOP_BATCH}-__jsvm_c{counter})*{cost})<0)__jsvm_oog()}}}}"
-            ),
+            Splice::CloseLoop => {
+                format!("}}finally{{if(({COUNTER}-=({LOOP_BATCH}-__jsvm_c{counter})*{cost})<0)__jsvm_oog()}}}}")
+            }
             Splice::Iteration => iteration(counter, cost),
             Splice::OpenIteration => format!("{{{}", iteration(counter, cost)),
             Splice::Text(i) | Splice::TextClose(i) => texts.get(i as usize).cloned().unwrap_or_default(),
@@ -319,12 +310,7 @@ mod tests {
     use super::*;
 
     fn ins(offset: u32, splice: Splice, cost: u64) -> Insert {
-        Insert {
-            offset,
-            splice,
-            cost,
-            counter: 0,
-        }
+        Insert { offset, splice, cost, counter: 0 }
     }
 
     #[test]
@@ -343,11 +329,7 @@ mod tests {
         assert_eq!(out, "((__jsvm_left-=3)<0&&__jsvm_oog(),a||((__jsvm_left-=1)<0&&__jsvm_oog(),b))");
         let out = apply(
             "x;y;",
-            vec![
-                ins(0, Splice::OpenBlock, 2),
-                ins(2, Splice::CloseBlock, 0),
-                ins(2, Splice::Charge, 1),
-            ],
+            vec![ins(0, Splice::OpenBlock, 2), ins(2, Splice::CloseBlock, 0), ins(2, Splice::Charge, 1)],
             &[],
         );
         assert_eq!(out, "{if((__jsvm_left-=2)<0)__jsvm_oog();x;}if((__jsvm_left-=1)<0)__jsvm_oog();y;");

@@ -125,12 +125,8 @@ pub(crate) fn counted_loop(it: &ForStatement<'_>, source: &str, assigned: &Assig
         Some(Expression::NumericLiteral(n)) if n.value.fract() == 0.0 && n.value.abs() < f64::from(i32::MAX) => {}
         _ => return None,
     }
-    let declared: HashSet<String> = decl
-        .declarations
-        .iter()
-        .flat_map(|d| d.id.get_binding_identifiers())
-        .map(|id| id.name.to_string())
-        .collect();
+    let declared: HashSet<String> =
+        decl.declarations.iter().flat_map(|d| d.id.get_binding_identifiers()).map(|id| id.name.to_string()).collect();
     let Some(Expression::BinaryExpression(test)) = &it.test else { return None };
     let (bound, inclusive) = bound_of(test, &var, source, &declared, assigned)?;
     let literal = !matches!(test.right, Expression::Identifier(_));
@@ -143,7 +139,8 @@ pub(crate) fn counted_loop(it: &ForStatement<'_>, source: &str, assigned: &Assig
     if head.contains(['\n', '\r', '/']) || rest.contains(['\n', '\r', '/']) {
         return None;
     }
-    let mut body = BodyCheck { var: &var, bound: &bound, declared_bound: declared.contains(&bound), ok: true, depth: 0 };
+    let mut body =
+        BodyCheck { var: &var, bound: &bound, declared_bound: declared.contains(&bound), ok: true, depth: 0 };
     body.visit_statement(&it.body);
     body.ok.then_some(CountedLoop {
         var,
@@ -190,9 +187,7 @@ fn bound_of(
 
 /// `I++`, `++I` or `I += 1`.
 fn increments(update: &Expression<'_>, var: &str) -> bool {
-    let is_var = |t: &SimpleAssignmentTarget<'_>| {
-        matches!(t, SimpleAssignmentTarget::AssignmentTargetIdentifier(id) if id.name == var)
-    };
+    let is_var = |t: &SimpleAssignmentTarget<'_>| matches!(t, SimpleAssignmentTarget::AssignmentTargetIdentifier(id) if id.name == var);
     match update {
         Expression::UpdateExpression(u) => u.operator == UpdateOperator::Increment && is_var(&u.argument),
         Expression::AssignmentExpression(a) => plus_one(a, var),
@@ -285,7 +280,8 @@ impl<'a> Visit<'a> for BodyCheck<'_> {
 pub(crate) fn rewrite(l: &CountedLoop, d: u8, cost: u64) -> (String, String, String) {
     let (i, b) = (&l.var, &l.bound);
     let (s, e, x) = (format!("__jsvm_s{d}"), format!("__jsvm_e{d}"), format!("__jsvm_x{d}"));
-    let (op, span, one) = if l.inclusive { ("<=", STRETCH - 1, String::new()) } else { ("<", STRETCH, "+1".to_string()) };
+    let (op, span, one) =
+        if l.inclusive { ("<=", STRETCH - 1, String::new()) } else { ("<", STRETCH, "+1".to_string()) };
     // A number bound: the stretch ends at most STRETCH iterations on. Anything else is
     // compared as the loop would, once per iteration (a stretch of one).
     let fast = format!("{e}={i}+{span};if(!({e}<{b})){e}={b}");
@@ -299,8 +295,6 @@ pub(crate) fn rewrite(l: &CountedLoop, d: u8, cost: u64) -> (String, String, Str
          if((__jsvm_left-=({i}-{s})*{cost})<0)__jsvm_oog();{s}={i};{end};\
          if(!({i}{op}{e}))break;{x}=1;for(;{i}{op}{e};{i}++)"
     );
-    let close = format!(
-        ";{x}=0}}}}finally{{if((__jsvm_left-=({i}-{s}+{x})*{cost})<0)__jsvm_oog()}}}}"
-    );
+    let close = format!(";{x}=0}}}}finally{{if((__jsvm_left-=({i}-{s}+{x})*{cost})<0)__jsvm_oog()}}}}");
     ("{".to_string(), head, close)
 }

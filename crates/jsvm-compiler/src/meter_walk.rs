@@ -2,22 +2,22 @@
 //! costs, and refuses constructs that metering or determinism cannot allow. Like `parse`,
 //! this module touches oxc; nothing of oxc leaves it.
 
+use oxc::allocator::Allocator;
 use oxc::ast::ast::{
-    Argument, ArrowFunctionBody, BindingPattern, ReturnStatement, YieldExpression, ArrowFunctionExpression, CallExpression, CatchClause, ConditionalExpression,
-    BreakStatement, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
-    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition,
-    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement,
+    Argument, ArrowFunctionBody, ArrowFunctionExpression, BindingPattern, BreakStatement, CallExpression, CatchClause,
+    ConditionalExpression, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
+    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition, ReturnStatement,
+    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement, YieldExpression,
 };
 use oxc::ast::ast::{
-    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags, RegExpLiteral,
-    VariableDeclarationKind,
+    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags,
+    RegExpLiteral, VariableDeclarationKind,
 };
 use oxc::ast::AstKind;
-use oxc::allocator::Allocator;
+use oxc::ast_visit::{walk, Visit};
 use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
 use oxc::regular_expression::visit::{RegExpAstKind, Visit as RegExpVisit};
 use oxc::regular_expression::{LiteralParser, Options};
-use oxc::ast_visit::{walk, Visit};
 use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
 
@@ -109,12 +109,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 
     fn splice(&mut self, offset: u32, splice: Splice, cost: u64, counter: u8) {
-        self.inserts.push(Insert {
-            offset,
-            splice,
-            cost,
-            counter,
-        });
+        self.inserts.push(Insert { offset, splice, cost, counter });
     }
 
     fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
@@ -148,14 +143,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// opened, if any.
     fn begin_counter_scope(&mut self, calls: bool, restores: bool) {
         let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
-        self.bodies.push(CounterScope {
-            entry,
-            depth: 0,
-            deepest: 0,
-            calls,
-            restores,
-            breaks: Vec::new(),
-        });
+        self.bodies.push(CounterScope { entry, depth: 0, deepest: 0, calls, restores, breaks: Vec::new() });
     }
 
     /// Whether the body being walked counts in the call depth.
@@ -397,7 +385,10 @@ impl MeterWalk<'_, '_> {
     /// numbers stay the source's.
     fn replace_between(&mut self, from: u32, to: u32, text: &str) {
         let between = self.source.get(from as usize..to as usize).unwrap_or(&[]);
-        let breaks: String = String::from_utf8_lossy(between).chars().filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')).collect();
+        let breaks: String = String::from_utf8_lossy(between)
+            .chars()
+            .filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
+            .collect();
         self.splice(from, Splice::Skip(to.saturating_sub(from)), 0, 0);
         self.text(from, format!("{text}{breaks}"), false);
     }
@@ -419,7 +410,10 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
                 self.uncounted_body = true;
                 self.visit_function_body(body);
                 match self.inserts.get_mut(entry) {
-                    Some(charge) if charge.counter == 0 && matches!(charge.splice, Splice::Charge | Splice::ChargeAfterDirectives) => {
+                    Some(charge)
+                        if charge.counter == 0
+                            && matches!(charge.splice, Splice::Charge | Splice::ChargeAfterDirectives) =>
+                    {
                         let cost = charge.cost;
                         charge.splice = Splice::Skip(0);
                         cost
@@ -497,10 +491,12 @@ const MAX_PATTERN_NESTING: usize = 64;
 /// knows Unicode 15.0, QuickJS-ng 17.0, and `\p{L}` alone differs in thousands of code
 /// points). Each is refused, at deploy for literals and when built at run time.
 const UNICODE_SETS: &str = "the `v` flag of regular expressions (one of the engines, V8 10.2, has no such flag)";
-const MODIFIERS: &str = "a regular expression modifier group such as `(?i:...)` (one of the engines, V8 10.2, has none)";
+const MODIFIERS: &str =
+    "a regular expression modifier group such as `(?i:...)` (one of the engines, V8 10.2, has none)";
 const DUPLICATE_GROUP_NAMES: &str = "a group name used twice in one regular expression (one of the engines, V8 10.2, \
                                      refuses it)";
-const PROPERTY_ESCAPES: &str = "a Unicode property escape `\\p{...}` or `\\P{...}` in a regular expression (the engines \
+const PROPERTY_ESCAPES: &str =
+    "a Unicode property escape `\\p{...}` or `\\P{...}` in a regular expression (the engines \
                                 match them by different versions of Unicode: use explicit character classes)";
 
 /// The first construct of a parsed pattern that [`UNICODE_SETS`] and its neighbours refuse.
@@ -604,9 +600,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn enter_node(&mut self, kind: AstKind<'a>) {
         let c = self.costs;
         let extra = match kind {
-            AstKind::CallExpression(_)
-            | AstKind::NewExpression(_)
-            | AstKind::TaggedTemplateExpression(_) => c.call,
+            AstKind::CallExpression(_) | AstKind::NewExpression(_) | AstKind::TaggedTemplateExpression(_) => c.call,
             AstKind::ArrayExpression(a) => c.element.saturating_mul(a.elements.len() as u64),
             AstKind::ObjectExpression(o) => c.element.saturating_mul(o.properties.len() as u64),
             AstKind::TemplateLiteral(t) => c.element.saturating_mul(t.quasis.len() as u64),
@@ -647,10 +641,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
 
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
         if it.r#async {
-            self.refuse(
-                "async functions (there is no Promise in a contract)",
-                it.span.start,
-            );
+            self.refuse("async functions (there is no Promise in a contract)", it.span.start);
         }
         walk::walk_function(self, it, flags);
     }
@@ -669,10 +660,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
         if it.r#async {
-            self.refuse(
-                "async functions (there is no Promise in a contract)",
-                it.span.start,
-            );
+            self.refuse("async functions (there is no Promise in a contract)", it.span.start);
         }
         self.add(self.costs.node);
         self.visit_formal_parameters(&it.params);
@@ -722,10 +710,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
 
     fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
         if it.r#await {
-            self.refuse(
-                "for await (there is no Promise in a contract)",
-                it.span.start,
-            );
+            self.refuse("for await (there is no Promise in a contract)", it.span.start);
         }
         self.add(self.costs.node);
         self.visit_expression(&it.right);
@@ -901,7 +886,8 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         }
         self.visit_block_statement(&it.body);
         self.close_block(None);
-        if matches!(it.param.as_ref().map(|p| &p.pattern), Some(p) if !matches!(p, BindingPattern::BindingIdentifier(_))) {
+        if matches!(it.param.as_ref().map(|p| &p.pattern), Some(p) if !matches!(p, BindingPattern::BindingIdentifier(_)))
+        {
             self.text(it.span.end, "}".into(), true);
         }
     }
@@ -953,11 +939,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_static_block(&mut self, it: &StaticBlock<'a>) {
         self.add(self.costs.node);
         if let Some(first) = it.body.first() {
-            self.open_block(
-                first.span().start,
-                Splice::EnterBlock,
-                self.costs.function_entry,
-            );
+            self.open_block(first.span().start, Splice::EnterBlock, self.costs.function_entry);
             // Not a call, but its catch blocks restore the depth it runs at.
             self.begin_counter_scope(true, true);
             self.visit_statements(&it.body);

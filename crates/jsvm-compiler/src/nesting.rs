@@ -18,13 +18,8 @@ pub const MAX_NESTING: usize = 64;
 /// Why [`check_nesting`] refused a source; offsets are bytes into it.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
-    TooDeep {
-        offset: usize,
-    },
-    Unsupported {
-        offset: usize,
-        message: &'static str,
-    },
+    TooDeep { offset: usize },
+    Unsupported { offset: usize, message: &'static str },
 }
 
 /// What a `/` means after the previous token.
@@ -134,10 +129,7 @@ impl<'s> Scanner<'s> {
                         self.slash = Slash::Regex;
                     }
                     Slash::Unclear(message) => {
-                        return Err(Refusal::Unsupported {
-                            offset: start,
-                            message,
-                        });
+                        return Err(Refusal::Unsupported { offset: start, message });
                     }
                 },
                 '\'' | '"' => {
@@ -149,12 +141,7 @@ impl<'s> Scanner<'s> {
                     self.template_text()?;
                 }
                 '(' => {
-                    self.open(
-                        Open::Paren {
-                            control: self.before_control,
-                        },
-                        start,
-                    )?;
+                    self.open(Open::Paren { control: self.before_control }, start)?;
                 }
                 '[' => self.open(Open::Bracket, start)?,
                 '{' => self.open(Open::Brace, start)?,
@@ -184,17 +171,11 @@ impl<'s> Scanner<'s> {
                     }
                 }
                 '<' if self.src[self.pos..].starts_with("<!--") => {
-                    return Err(Refusal::Unsupported {
-                        offset: start,
-                        message: HTML_COMMENT,
-                    });
+                    return Err(Refusal::Unsupported { offset: start, message: HTML_COMMENT });
                 }
                 '-' | '+' if self.peek(1) == c as u8 => {
                     if c == '-' && self.peek(2) == b'>' {
-                        return Err(Refusal::Unsupported {
-                            offset: start,
-                            message: HTML_COMMENT,
-                        });
+                        return Err(Refusal::Unsupported { offset: start, message: HTML_COMMENT });
                     }
                     self.pos += 2;
                     // After an operand (and on the same line) `++`/`--` is postfix, and an
@@ -226,8 +207,8 @@ impl<'s> Scanner<'s> {
                     } else if self.after_dot {
                         Slash::Divide
                     } else {
-                        control = matches!(word, "if" | "while" | "for" | "with")
-                            || (word == "await" && self.after_for);
+                        control =
+                            matches!(word, "if" | "while" | "for" | "with") || (word == "await" && self.after_for);
                         is_for = word == "for";
                         slash_after_word(word)
                     };
@@ -384,13 +365,13 @@ impl<'s> Scanner<'s> {
 fn slash_after_word(word: &str) -> Slash {
     match word {
         // An operand follows these.
-        "return" | "typeof" | "instanceof" | "in" | "new" | "delete" | "void" | "throw"
-        | "case" | "do" | "else" | "extends" => Slash::Regex,
+        "return" | "typeof" | "instanceof" | "in" | "new" | "delete" | "void" | "throw" | "case" | "do" | "else"
+        | "extends" => Slash::Regex,
         // These depend on context (generator, async function, for-of) or cannot be followed
         // by `/` at all.
-        "yield" | "await" | "of" | "if" | "while" | "for" | "with" | "switch" | "catch"
-        | "function" | "class" | "var" | "const" | "try" | "finally" | "break" | "continue"
-        | "debugger" | "import" | "export" | "default" | "enum" => Slash::Unclear(AFTER_WORD),
+        "yield" | "await" | "of" | "if" | "while" | "for" | "with" | "switch" | "catch" | "function" | "class"
+        | "var" | "const" | "try" | "finally" | "break" | "continue" | "debugger" | "import" | "export" | "default"
+        | "enum" => Slash::Unclear(AFTER_WORD),
         // Identifiers and `this`, `super`, `null`, `true`, `false` are operands.
         _ => Slash::Divide,
     }
@@ -435,13 +416,7 @@ mod tests {
 
     #[test]
     fn every_bracket_kind_counts() {
-        let kinds = [
-            ("(", ")", 1),
-            ("[", "]", 1),
-            ("{a:", "}", 1),
-            ("`${", "}`", 1),
-            ("[(", ")]", 2),
-        ];
+        let kinds = [("(", ")", 1), ("[", "]", 1), ("{a:", "}", 1), ("`${", "}`", 1), ("[(", ")]", 2)];
         for (open, close, levels_per_unit) in kinds {
             let units = MAX_NESTING / levels_per_unit;
             assert_eq!(check_nesting(&nested(open, close, units)), Ok(()), "{open}");
@@ -452,12 +427,7 @@ mod tests {
     #[test]
     fn depth_is_reported_at_the_first_bracket_too_many() {
         let source = nested("(", ")", MAX_NESTING + 5);
-        assert_eq!(
-            check_nesting(&source),
-            Err(Refusal::TooDeep {
-                offset: 4 + MAX_NESTING
-            })
-        );
+        assert_eq!(check_nesting(&source), Err(Refusal::TooDeep { offset: 4 + MAX_NESTING }));
     }
 
     #[test]
@@ -494,27 +464,11 @@ mod tests {
     #[test]
     fn escapes_keep_strings_and_templates_open() {
         let deep = "(".repeat(MAX_NESTING + 1);
-        assert_eq!(
-            check_nesting(&format!("x = '\\'{deep}';")),
-            Ok(()),
-            "escaped quote"
-        );
+        assert_eq!(check_nesting(&format!("x = '\\'{deep}';")), Ok(()), "escaped quote");
         assert!(too_deep(&format!("x = '\\\\'{deep}")), "escaped backslash");
-        assert_eq!(
-            check_nesting(&format!("x = 'a\\\r\n{deep}';")),
-            Ok(()),
-            "CR LF continuation"
-        );
-        assert_eq!(
-            check_nesting(&format!("x = `\\${{{deep}`;")),
-            Ok(()),
-            "escaped ${{"
-        );
-        assert_eq!(
-            check_nesting(&format!("x = /\\/{deep}/;")),
-            Ok(()),
-            "escaped slash"
-        );
+        assert_eq!(check_nesting(&format!("x = 'a\\\r\n{deep}';")), Ok(()), "CR LF continuation");
+        assert_eq!(check_nesting(&format!("x = `\\${{{deep}`;")), Ok(()), "escaped ${{");
+        assert_eq!(check_nesting(&format!("x = /\\/{deep}/;")), Ok(()), "escaped slash");
     }
 
     #[test]
@@ -540,18 +494,7 @@ mod tests {
             assert_eq!(check_nesting(&source), Ok(()), "{prefix}");
         }
         // Divisions: what follows is code.
-        for prefix in [
-            "a ",
-            "a.if ",
-            "1 ",
-            "(a) ",
-            "a[0] ",
-            "'s' ",
-            "this ",
-            "a++ ",
-            "`t` ",
-            "a.return ",
-        ] {
+        for prefix in ["a ", "a.if ", "1 ", "(a) ", "a[0] ", "'s' ", "this ", "a++ ", "`t` ", "a.return "] {
             let source = format!("x = {prefix}/ {deep}");
             assert!(too_deep(&source), "{prefix}");
         }
@@ -569,11 +512,7 @@ mod tests {
         ] {
             assert!(unsupported(source), "{source}");
         }
-        for source in [
-            "if (a) {} // note",
-            "if (a) {}\n/* note */",
-            "x = `${a}/${b}`;",
-        ] {
+        for source in ["if (a) {} // note", "if (a) {}\n/* note */", "x = `${a}/${b}`;"] {
             assert_eq!(check_nesting(source), Ok(()), "{source}");
         }
     }
@@ -589,15 +528,8 @@ mod tests {
     #[test]
     fn unicode_whitespace_and_escapes_are_handled() {
         let deep = "(".repeat(MAX_NESTING + 1);
-        assert_eq!(
-            check_nesting(&format!("return\u{a0}/{deep}/")),
-            Ok(()),
-            "NBSP before regex"
-        );
-        assert!(
-            too_deep(&format!("x\u{2028}/{deep}/")),
-            "no ASI: a division"
-        );
+        assert_eq!(check_nesting(&format!("return\u{a0}/{deep}/")), Ok(()), "NBSP before regex");
+        assert!(too_deep(&format!("x\u{2028}/{deep}/")), "no ASI: a division");
         assert_eq!(check_nesting("var \\u{61}b = 1, c\\u0064 = 2;"), Ok(()));
         assert_eq!(check_nesting("var é = 1; x = é / 2;"), Ok(()));
     }

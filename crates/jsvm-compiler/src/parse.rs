@@ -8,9 +8,8 @@ use std::thread;
 
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{
-    AssignmentOperator, AssignmentTarget, BindingIdentifier, Class, ClassElement, Expression,
-    IdentifierName, IdentifierReference, LabelIdentifier, MethodDefinitionKind, PrivateIdentifier,
-    Program, PropertyKey, Statement,
+    AssignmentOperator, AssignmentTarget, BindingIdentifier, Class, ClassElement, Expression, IdentifierName,
+    IdentifierReference, LabelIdentifier, MethodDefinitionKind, PrivateIdentifier, Program, PropertyKey, Statement,
 };
 use oxc::ast_visit::Visit;
 use oxc::parser::{ParseOptions, Parser};
@@ -86,11 +85,7 @@ pub(crate) enum OutlineError {
 /// Parses `source` as a classic script (latest ECMAScript) and outlines it.
 ///
 /// `reserved` decides which identifier names are reported in [`Outline::reserved`].
-pub(crate) fn outline(
-    source: &str,
-    reserved: fn(&str) -> bool,
-    costs: &MeterCosts,
-) -> Result<Outline, OutlineError> {
+pub(crate) fn outline(source: &str, reserved: fn(&str) -> bool, costs: &MeterCosts) -> Result<Outline, OutlineError> {
     let stack = BASE_STACK.saturating_add(source.len().saturating_mul(STACK_PER_BYTE));
     thread::scope(|scope| {
         thread::Builder::new()
@@ -103,25 +98,12 @@ pub(crate) fn outline(
     })
 }
 
-fn parse_and_outline(
-    source: &str,
-    reserved: fn(&str) -> bool,
-    costs: &MeterCosts,
-) -> Result<Outline, OutlineError> {
+fn parse_and_outline(source: &str, reserved: fn(&str) -> bool, costs: &MeterCosts) -> Result<Outline, OutlineError> {
     let allocator = Allocator::default();
-    let options = ParseOptions {
-        parse_regular_expression: true,
-        ..ParseOptions::default()
-    };
-    let parsed = Parser::new(&allocator, source, SourceType::script())
-        .with_options(options)
-        .parse();
+    let options = ParseOptions { parse_regular_expression: true, ..ParseOptions::default() };
+    let parsed = Parser::new(&allocator, source, SourceType::script()).with_options(options).parse();
     if let Some(error) = parsed.diagnostics.errors().next() {
-        let label = error
-            .labels
-            .iter()
-            .find(|l| l.primary())
-            .or_else(|| error.labels.first());
+        let label = error.labels.iter().find(|l| l.primary()).or_else(|| error.labels.first());
         return Err(OutlineError::Syntax {
             message: error.message.to_string(),
             offset: label.map_or(0, |l| l.offset() as usize),
@@ -130,11 +112,7 @@ fn parse_and_outline(
     let program = &parsed.program;
     // oxc leaves "import/export only in modules" to semantic analysis, which this crate does
     // not run, so a script parse accepts them; the engine would not.
-    let module_only = program
-        .body
-        .iter()
-        .find(|s| s.is_module_declaration())
-        .map(GetSpan::span);
+    let module_only = program.body.iter().find(|s| s.is_module_declaration()).map(GetSpan::span);
     if let Some(span) = module_only.or_else(|| parsed.module_record.import_metas.first().copied()) {
         return Err(OutlineError::Syntax {
             message: "import, export and import.meta are only allowed in modules; \
@@ -143,10 +121,7 @@ fn parse_and_outline(
             offset: span.start as usize,
         });
     }
-    let mut finder = ReservedFinder {
-        reserved,
-        found: None,
-    };
+    let mut finder = ReservedFinder { reserved, found: None };
     finder.visit_program(program);
     let mut meter = MeterWalk::new(source, costs);
     meter.visit_program(program);
@@ -197,11 +172,8 @@ fn top_level_classes(program: &Program) -> Vec<ClassOutline> {
 }
 
 fn class_outline(class: &Class) -> Option<ClassOutline> {
-    let mut outline = ClassOutline {
-        name: class.id.as_ref()?.name.to_string(),
-        has_constructor: false,
-        methods: Vec::new(),
-    };
+    let mut outline =
+        ClassOutline { name: class.id.as_ref()?.name.to_string(), has_constructor: false, methods: Vec::new() };
     for element in &class.body.body {
         let ClassElement::MethodDefinition(method) = element else {
             continue;
@@ -211,9 +183,7 @@ fn class_outline(class: &Class) -> Option<ClassOutline> {
         }
         match (method.kind, &method.key) {
             (MethodDefinitionKind::Constructor, _) => outline.has_constructor = true,
-            (MethodDefinitionKind::Method, PropertyKey::StaticIdentifier(key))
-                if !method.computed =>
-            {
+            (MethodDefinitionKind::Method, PropertyKey::StaticIdentifier(key)) if !method.computed => {
                 let params = &method.value.params;
                 outline.methods.push(MethodInfo {
                     name: key.name.to_string(),
@@ -236,10 +206,7 @@ impl ReservedFinder {
     fn check(&mut self, name: &str, span: Span) {
         let offset = span.start as usize;
         if self.found.is_none() && (self.reserved)(name) {
-            self.found = Some(Located {
-                name: name.to_string(),
-                offset,
-            });
+            self.found = Some(Located { name: name.to_string(), offset });
         }
     }
 }

@@ -1,24 +1,16 @@
 //! ABI parsing, serialization and the ABI rules.
 
 use jsvm_compiler::{
-    parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, CompileError, MAX_ABI_ARGS,
-    MAX_ABI_METHODS, MAX_METHOD_NAME_LEN,
+    parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, CompileError, MAX_ABI_ARGS, MAX_ABI_METHODS,
+    MAX_METHOD_NAME_LEN,
 };
 
 fn method(name: &str, args: Vec<ArgType>) -> AbiMethod {
-    AbiMethod {
-        name: name.to_string(),
-        args,
-        amount_limit: Vec::new(),
-    }
+    AbiMethod { name: name.to_string(), args, amount_limit: Vec::new() }
 }
 
 fn abi(methods: Vec<AbiMethod>) -> Abi {
-    Abi {
-        lang: "javascript".into(),
-        version: "1.0.0".into(),
-        abi: methods,
-    }
+    Abi { lang: "javascript".into(), version: "1.0.0".into(), abi: methods }
 }
 
 fn rule_error(abi: &Abi) -> String {
@@ -45,10 +37,7 @@ fn parses_a_full_abi() {
                 AbiMethod {
                     name: "hello".into(),
                     args: vec![ArgType::String, ArgType::Number],
-                    amount_limit: vec![AmountLimit {
-                        token: "iost".into(),
-                        val: "100".into()
-                    }],
+                    amount_limit: vec![AmountLimit { token: "iost".into(), val: "100".into() }],
                 },
                 method("flags", vec![ArgType::Bool, ArgType::Json]),
             ],
@@ -59,8 +48,7 @@ fn parses_a_full_abi() {
 
 #[test]
 fn lang_version_and_amount_limit_have_defaults_and_unknown_fields_are_ignored() {
-    let parsed =
-        parse_abi(r#"{"abi":[{"name":"a","args":[],"extra":1}],"comment":"x"}"#).expect("parses");
+    let parsed = parse_abi(r#"{"abi":[{"name":"a","args":[],"extra":1}],"comment":"x"}"#).expect("parses");
     assert_eq!(parsed, abi(vec![method("a", vec![])]));
 }
 
@@ -74,10 +62,7 @@ fn method_looks_up_by_name() {
 #[test]
 fn serializes_with_lowercase_types_and_amount_limit_key() {
     let mut value = abi(vec![method("a", vec![ArgType::String, ArgType::Json])]);
-    value.abi[0].amount_limit.push(AmountLimit {
-        token: "iost".into(),
-        val: "1".into(),
-    });
+    value.abi[0].amount_limit.push(AmountLimit { token: "iost".into(), val: "1".into() });
     let text = serde_json::to_string(&value).expect("serializes");
     assert_eq!(
         text,
@@ -89,9 +74,7 @@ fn serializes_with_lowercase_types_and_amount_limit_key() {
 #[test]
 fn unknown_argument_type_names_it_and_the_method() {
     let error = parse_abi(r#"{"abi":[{"name":"pay","args":["string","int"]}]}"#).unwrap_err();
-    let CompileError::Abi(message) = &error else {
-        panic!("expected an ABI error, got {error:?}")
-    };
+    let CompileError::Abi(message) = &error else { panic!("expected an ABI error, got {error:?}") };
     for part in ["\"int\"", "pay", "string, bool, number, json"] {
         assert!(message.contains(part), "{message}");
     }
@@ -100,15 +83,9 @@ fn unknown_argument_type_names_it_and_the_method() {
 #[test]
 fn malformed_json_is_a_json_error() {
     for text in ["", "{", "{\"abi\": [}", "not json"] {
-        assert!(
-            matches!(parse_abi(text), Err(CompileError::Json(_))),
-            "{text:?}"
-        );
+        assert!(matches!(parse_abi(text), Err(CompileError::Json(_))), "{text:?}");
     }
-    assert!(parse_abi("{")
-        .unwrap_err()
-        .to_string()
-        .starts_with("ABI is not valid JSON"));
+    assert!(parse_abi("{").unwrap_err().to_string().starts_with("ABI is not valid JSON"));
 }
 
 #[test]
@@ -121,10 +98,7 @@ fn well_formed_json_of_the_wrong_shape_is_an_abi_error() {
         r#"{"abi":[{"name":"a","args":"string"}]}"#,
         r#"{"abi":[{"name":1,"args":[]}]}"#,
     ] {
-        assert!(
-            matches!(parse_abi(text), Err(CompileError::Abi(_))),
-            "{text}"
-        );
+        assert!(matches!(parse_abi(text), Err(CompileError::Abi(_))), "{text}");
     }
 }
 
@@ -132,10 +106,7 @@ fn well_formed_json_of_the_wrong_shape_is_an_abi_error() {
 fn lang_must_be_javascript() {
     let mut value = abi(vec![]);
     value.lang = "wasm".into();
-    assert_eq!(
-        rule_error(&value),
-        "lang must be \"javascript\", got \"wasm\""
-    );
+    assert_eq!(rule_error(&value), "lang must be \"javascript\", got \"wasm\"");
 }
 
 #[test]
@@ -161,10 +132,7 @@ fn method_names_must_be_short_plain_and_public() {
 
 #[test]
 fn duplicate_method_names_are_rejected() {
-    let message = rule_error(&abi(vec![
-        method("a", vec![]),
-        method("a", vec![ArgType::Bool]),
-    ]));
+    let message = rule_error(&abi(vec![method("a", vec![]), method("a", vec![ArgType::Bool])]));
     assert_eq!(message, "method a is listed twice");
 }
 
@@ -179,12 +147,8 @@ fn method_count_is_bounded() {
 
 #[test]
 fn argument_count_is_bounded() {
-    validate_abi(&abi(vec![method("a", vec![ArgType::Json; MAX_ABI_ARGS])]))
-        .expect("the maximum is allowed");
-    let message = rule_error(&abi(vec![method(
-        "a",
-        vec![ArgType::Json; MAX_ABI_ARGS + 1],
-    )]));
+    validate_abi(&abi(vec![method("a", vec![ArgType::Json; MAX_ABI_ARGS])])).expect("the maximum is allowed");
+    let message = rule_error(&abi(vec![method("a", vec![ArgType::Json; MAX_ABI_ARGS + 1])]));
     assert_eq!(message, "method a has 17 args, at most 16 are allowed");
 }
 

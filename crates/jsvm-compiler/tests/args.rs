@@ -3,11 +3,7 @@
 use jsvm_compiler::{decode_args, AbiMethod, ArgError, ArgType, MAX_ARGS_BYTES};
 
 fn method(args: Vec<ArgType>) -> AbiMethod {
-    AbiMethod {
-        name: "transfer".into(),
-        args,
-        amount_limit: Vec::new(),
-    }
+    AbiMethod { name: "transfer".into(), args, amount_limit: Vec::new() }
 }
 
 fn type_error(ty: ArgType, data: &str) -> String {
@@ -19,17 +15,9 @@ fn type_error(ty: ArgType, data: &str) -> String {
 
 #[test]
 fn valid_arguments_come_back_as_canonical_json() {
-    let m = method(vec![
-        ArgType::String,
-        ArgType::Bool,
-        ArgType::Number,
-        ArgType::Json,
-    ]);
+    let m = method(vec![ArgType::String, ArgType::Bool, ArgType::Number, ArgType::Json]);
     let data = r#" [ "a\u0062" , true, -42, {"z": 1, "a": [1, {"y": null, "b": 2.5}]} ] "#;
-    assert_eq!(
-        decode_args(&m, data),
-        Ok(r#"["ab",true,-42,{"a":[1,{"b":2.5,"y":null}],"z":1}]"#.to_string())
-    );
+    assert_eq!(decode_args(&m, data), Ok(r#"["ab",true,-42,{"a":[1,{"b":2.5,"y":null}],"z":1}]"#.to_string()));
 }
 
 #[test]
@@ -39,72 +27,37 @@ fn empty_text_means_no_arguments() {
     assert_eq!(decode_args(&method(vec![]), "[]"), Ok("[]".to_string()));
     assert_eq!(
         decode_args(&method(vec![ArgType::Bool]), ""),
-        Err(ArgError::Count {
-            method: "transfer".into(),
-            expected: 1,
-            got: 0
-        })
+        Err(ArgError::Count { method: "transfer".into(), expected: 1, got: 0 })
     );
 }
 
 #[test]
 fn argument_count_must_match() {
     let error = decode_args(&method(vec![ArgType::Bool]), "[true, false]").unwrap_err();
-    assert_eq!(
-        error,
-        ArgError::Count {
-            method: "transfer".into(),
-            expected: 1,
-            got: 2
-        }
-    );
-    assert_eq!(
-        error.to_string(),
-        "wrong number of arguments for transfer: expected 1, got 2"
-    );
+    assert_eq!(error, ArgError::Count { method: "transfer".into(), expected: 1, got: 2 });
+    assert_eq!(error.to_string(), "wrong number of arguments for transfer: expected 1, got 2");
 }
 
 #[test]
 fn text_must_be_a_json_array() {
-    assert!(matches!(
-        decode_args(&method(vec![]), "[1,"),
-        Err(ArgError::Json(_))
-    ));
-    assert!(matches!(
-        decode_args(&method(vec![]), "nope"),
-        Err(ArgError::Json(_))
-    ));
+    assert!(matches!(decode_args(&method(vec![]), "[1,"), Err(ArgError::Json(_))));
+    assert!(matches!(decode_args(&method(vec![]), "nope"), Err(ArgError::Json(_))));
     for data in [r#"{"a":1}"#, r#""text""#, "1", "null"] {
-        assert!(
-            matches!(
-                decode_args(&method(vec![]), data),
-                Err(ArgError::NotArray(_))
-            ),
-            "{data}"
-        );
+        assert!(matches!(decode_args(&method(vec![]), data), Err(ArgError::NotArray(_))), "{data}");
     }
-    assert_eq!(
-        decode_args(&method(vec![]), "7").unwrap_err().to_string(),
-        "arguments must be a JSON array, got 7"
-    );
+    assert_eq!(decode_args(&method(vec![]), "7").unwrap_err().to_string(), "arguments must be a JSON array, got 7");
 }
 
 #[test]
 fn string_arguments_must_be_strings() {
-    assert_eq!(
-        type_error(ArgType::String, "[12]"),
-        "argument 1 of transfer must be a string, got 12"
-    );
+    assert_eq!(type_error(ArgType::String, "[12]"), "argument 1 of transfer must be a string, got 12");
     type_error(ArgType::String, "[null]");
     type_error(ArgType::String, r#"[["a"]]"#);
 }
 
 #[test]
 fn bool_arguments_must_be_bools() {
-    assert_eq!(
-        type_error(ArgType::Bool, r#"["true"]"#),
-        r#"argument 1 of transfer must be a bool, got "true""#
-    );
+    assert_eq!(type_error(ArgType::Bool, r#"["true"]"#), r#"argument 1 of transfer must be a bool, got "true""#);
     type_error(ArgType::Bool, "[1]");
     type_error(ArgType::Bool, "[null]");
 }
@@ -115,25 +68,10 @@ fn number_arguments_must_be_int64() {
     let error = decode_args(&m, r#"["a", "12"]"#).unwrap_err();
     assert_eq!(
         error,
-        ArgError::Type {
-            index: 2,
-            method: "transfer".into(),
-            expected: ArgType::Number,
-            found: r#""12""#.into()
-        }
+        ArgError::Type { index: 2, method: "transfer".into(), expected: ArgType::Number, found: r#""12""#.into() }
     );
-    assert_eq!(
-        error.to_string(),
-        r#"argument 2 of transfer must be a number (int64), got "12""#
-    );
-    for data in [
-        "[1.5]",
-        "[1e3]",
-        "[1.0]",
-        "[9223372036854775808]",
-        "[-9223372036854775809]",
-        "[true]",
-    ] {
+    assert_eq!(error.to_string(), r#"argument 2 of transfer must be a number (int64), got "12""#);
+    for data in ["[1.5]", "[1e3]", "[1.0]", "[9223372036854775808]", "[-9223372036854775809]", "[true]"] {
         type_error(ArgType::Number, data);
     }
     let n = method(vec![ArgType::Number, ArgType::Number, ArgType::Number]);
@@ -168,18 +106,12 @@ fn argument_text_size_is_bounded() {
     let over = format!("[\"{}\"]", "x".repeat(MAX_ARGS_BYTES - 3));
     assert_eq!(
         decode_args(&method(vec![ArgType::String]), &over),
-        Err(ArgError::TooLarge {
-            size: MAX_ARGS_BYTES + 1,
-            max: MAX_ARGS_BYTES
-        })
+        Err(ArgError::TooLarge { size: MAX_ARGS_BYTES + 1, max: MAX_ARGS_BYTES })
     );
 }
 
 #[test]
 fn deeply_nested_json_is_an_error_not_a_crash() {
     let deep = format!("[{}{}]", "[".repeat(20_000), "]".repeat(20_000));
-    assert!(matches!(
-        decode_args(&method(vec![ArgType::Json]), &deep),
-        Err(ArgError::Json(_))
-    ));
+    assert!(matches!(decode_args(&method(vec![ArgType::Json]), &deep), Err(ArgError::Json(_))));
 }

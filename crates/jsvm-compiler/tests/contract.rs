@@ -1,8 +1,8 @@
 //! `compile_contract`: contract shape, ABI agreement, reserved names and the prepared code.
 
 use jsvm_compiler::{
-    compile_contract, line_col, parse_abi, Abi, CompileError, CompiledContract, MethodInfo,
-    MAX_CODE_BYTES, MAX_NESTING, WRAPPER_PREFIX,
+    compile_contract, line_col, parse_abi, Abi, CompileError, CompiledContract, MethodInfo, MAX_CODE_BYTES,
+    MAX_NESTING, WRAPPER_PREFIX,
 };
 
 const VALID: &str = r#"'use strict';
@@ -69,10 +69,7 @@ fn abi_error(source: &str, abi: &str) -> String {
 }
 
 fn method(name: &str, params: usize) -> MethodInfo {
-    MethodInfo {
-        name: name.to_string(),
-        params,
-    }
+    MethodInfo { name: name.to_string(), params }
 }
 
 // ---- accepted contracts ----
@@ -84,12 +81,7 @@ fn valid_contract_compiles_with_methods_in_source_order() {
     assert_eq!(compiled.class_name, "Token");
     assert_eq!(
         compiled.methods,
-        vec![
-            method("init", 0),
-            method("transfer", 3),
-            method("_check", 1),
-            method("can_update", 1)
-        ]
+        vec![method("init", 0), method("transfer", 3), method("_check", 1), method("can_update", 1)]
     );
     assert_eq!(compiled.source, VALID);
     assert_eq!(compiled.abi, abi);
@@ -141,13 +133,7 @@ fn strip_charges(metered: &str) -> String {
 #[test]
 fn prepared_code_keeps_line_numbers() {
     let compiled = compile(VALID).expect("valid contract compiles");
-    for marker in [
-        "const FEE",
-        "storage.put",
-        "this._check",
-        "throw new Error",
-        "module.exports",
-    ] {
+    for marker in ["const FEE", "storage.put", "this._check", "throw new Error", "module.exports"] {
         let in_source = compiled.source.find(marker).expect("marker in source");
         let in_prepared = compiled.prepared.find(marker).expect("marker in prepared");
         let (source_line, _) = line_col(&compiled.source, in_source as u32);
@@ -176,13 +162,7 @@ fn parameter_counts_include_rest_defaults_and_patterns() {
     let compiled = compile(&source).expect("compiles");
     assert_eq!(
         compiled.methods,
-        vec![
-            method("init", 0),
-            method("rest", 2),
-            method("defaults", 3),
-            method("pattern", 2),
-            method("none", 0)
-        ]
+        vec![method("init", 0), method("rest", 2), method("defaults", 3), method("pattern", 2), method("none", 0)]
     );
 }
 
@@ -280,13 +260,7 @@ fn source_of_exactly_the_maximum_size_is_accepted() {
 fn oversized_source_is_rejected() {
     let base = contract("", "");
     let source = format!("{base}//{}", "x".repeat(MAX_CODE_BYTES - base.len() - 1));
-    assert_eq!(
-        compile(&source),
-        Err(CompileError::TooLarge {
-            size: MAX_CODE_BYTES + 1,
-            max: MAX_CODE_BYTES
-        })
-    );
+    assert_eq!(compile(&source), Err(CompileError::TooLarge { size: MAX_CODE_BYTES + 1, max: MAX_CODE_BYTES }));
 }
 
 #[test]
@@ -301,12 +275,7 @@ fn empty_source_is_rejected() {
 fn syntax_errors_give_line_and_column() {
     let source = "class C {\n    init() {\n        let x = ;\n    }\n}\nmodule.exports = C;\n";
     match compile(source) {
-        Err(CompileError::Parse {
-            file,
-            line,
-            column,
-            message,
-        }) => {
+        Err(CompileError::Parse { file, line, column, message }) => {
             assert_eq!((file.as_str(), line, column), ("contract.js", 3, 17));
             assert!(!message.is_empty());
         }
@@ -324,26 +293,16 @@ fn parse_error_display_names_file_and_position() {
 
 #[test]
 fn module_syntax_is_rejected_because_contracts_are_scripts() {
-    for before in [
-        "import x from 'y';",
-        "export const y = 1;",
-        "const m = import.meta;",
-    ] {
+    for before in ["import x from 'y';", "export const y = 1;", "const m = import.meta;"] {
         let source = contract(before, "");
-        assert!(
-            matches!(compile(&source), Err(CompileError::Parse { .. })),
-            "{before} should not parse as a script"
-        );
+        assert!(matches!(compile(&source), Err(CompileError::Parse { .. })), "{before} should not parse as a script");
     }
 }
 
 #[test]
 fn invalid_regular_expressions_are_syntax_errors() {
     let source = contract("const re = /(unclosed/;", "");
-    assert!(matches!(
-        compile(&source),
-        Err(CompileError::Parse { line: 1, .. })
-    ));
+    assert!(matches!(compile(&source), Err(CompileError::Parse { line: 1, .. })));
 }
 
 // ---- shape ----
@@ -351,10 +310,7 @@ fn invalid_regular_expressions_are_syntax_errors() {
 #[test]
 fn a_single_statement_is_rejected() {
     let message = shape_error("module.exports = C;");
-    assert!(
-        message.contains("at least 2 top-level statements"),
-        "{message}"
-    );
+    assert!(message.contains("at least 2 top-level statements"), "{message}");
 }
 
 #[test]
@@ -375,10 +331,7 @@ fn last_statement_must_be_module_exports_of_an_identifier() {
         "module.exports = 'C';",
     ] {
         let message = shape_error(&format!("{class}{last}"));
-        assert_eq!(
-            message, "last statement must be 'module.exports = CLASS_IDENTIFIER;'",
-            "{last}"
-        );
+        assert_eq!(message, "last statement must be 'module.exports = CLASS_IDENTIFIER;'", "{last}");
     }
 }
 
@@ -391,10 +344,7 @@ fn exported_class_must_be_declared_at_top_level() {
         "function C() {}\nmodule.exports = C;",
     ] {
         let message = shape_error(source);
-        assert!(
-            message.contains("exported class C is not declared"),
-            "{source}: {message}"
-        );
+        assert!(message.contains("exported class C is not declared"), "{source}: {message}");
     }
 }
 
@@ -402,10 +352,7 @@ fn exported_class_must_be_declared_at_top_level() {
 fn constructor_is_rejected() {
     for body in ["    constructor() {}", "    'constructor'() {}"] {
         let message = shape_error(&contract("", body));
-        assert!(
-            message.contains("must not have a constructor"),
-            "{body}: {message}"
-        );
+        assert!(message.contains("must not have a constructor"), "{body}: {message}");
     }
 }
 
@@ -446,16 +393,10 @@ fn hashbang_is_rejected() {
 
 #[test]
 fn abi_method_missing_from_source_is_rejected() {
-    let source = contract(
-        "",
-        "    hello(a) {}\n    get prop() { return 1; }\n    static s(a) {}",
-    );
+    let source = contract("", "    hello(a) {}\n    get prop() { return 1; }\n    static s(a) {}");
     for name in ["missing", "prop", "s"] {
         let abi = format!(r#"{{"abi": [{{"name": "{name}", "args": []}}]}}"#);
-        assert_eq!(
-            abi_error(&source, &abi),
-            format!("abi method not defined in source code: {name}")
-        );
+        assert_eq!(abi_error(&source, &abi), format!("abi method not defined in source code: {name}"));
     }
 }
 
@@ -463,10 +404,7 @@ fn abi_method_missing_from_source_is_rejected() {
 fn abi_args_length_must_match_the_source() {
     let source = contract("", "    hello(a, b) {}");
     let abi = r#"{"abi": [{"name": "hello", "args": ["string"]}]}"#;
-    assert_eq!(
-        abi_error(&source, abi),
-        "args length of hello does not match the source: abi 1, source 2"
-    );
+    assert_eq!(abi_error(&source, abi), "args length of hello does not match the source: abi 1, source 2");
 }
 
 #[test]
@@ -484,22 +422,14 @@ fn abi_rules_are_checked_by_compile_contract() {
 fn abi_error_display_says_it_is_the_abi() {
     let abi = parse_abi(r#"{"abi": [{"name": "nope", "args": []}]}"#).expect("parses");
     let error = compile_contract(&contract("", ""), &abi, "c.js").unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "invalid ABI: abi method not defined in source code: nope"
-    );
+    assert_eq!(error.to_string(), "invalid ABI: abi method not defined in source code: nope");
 }
 
 // ---- reserved identifiers ----
 
 fn reserved(source: &str) -> (String, u32, u32) {
     match compile(source) {
-        Err(CompileError::Reserved {
-            file,
-            name,
-            line,
-            column,
-        }) => {
+        Err(CompileError::Reserved { file, name, line, column }) => {
             assert_eq!(file, "contract.js");
             (name, line, column)
         }
@@ -519,10 +449,7 @@ fn reserved_identifiers_are_rejected_everywhere() {
         ("({ a: _IOSTy } = o);", "_IOSTy"),
         ("function f(IOSTInstruction) {}", "IOSTInstruction"),
         ("var x = IOSTInstruction;", "IOSTInstruction"),
-        (
-            "__jsvm_loop: for (;;) { break __jsvm_loop; }",
-            "__jsvm_loop",
-        ),
+        ("__jsvm_loop: for (;;) { break __jsvm_loop; }", "__jsvm_loop"),
         ("class __jsvmClass {}", "__jsvmClass"),
         ("try {} catch (__jsvm_e) {}", "__jsvm_e"),
         ("const f = (_IOSTarg) => 1;", "_IOSTarg"),
@@ -549,21 +476,16 @@ fn reserved_class_members_are_rejected() {
 
 #[test]
 fn reserved_identifier_position_is_reported() {
-    let source =
-        "class C {\n    init() {\n        this.a.__jsvm_gas = 1;\n    }\n}\nmodule.exports = C;";
+    let source = "class C {\n    init() {\n        this.a.__jsvm_gas = 1;\n    }\n}\nmodule.exports = C;";
     let (name, line, column) = reserved(source);
     assert_eq!((name.as_str(), line, column), ("__jsvm_gas", 3, 16));
     let text = compile(source).unwrap_err().to_string();
-    assert!(
-        text.starts_with("contract.js:3:16: identifier '__jsvm_gas' is reserved"),
-        "{text}"
-    );
+    assert!(text.starts_with("contract.js:3:16: identifier '__jsvm_gas' is reserved"), "{text}");
 }
 
 #[test]
 fn names_that_only_resemble_reserved_ones_are_allowed() {
-    let before =
-        "const IOSTInstructions = 1, _IOS = 2, __jsv = 3, my__jsvm = 4, iostInstruction = 5;\n\
+    let before = "const IOSTInstructions = 1, _IOS = 2, __jsv = 3, my__jsvm = 4, iostInstruction = 5;\n\
                   const s = '__jsvm_gas';";
     compile(&contract(before, "")).expect("look-alikes compile");
 }
@@ -578,19 +500,10 @@ fn nesting_up_to_the_limit_is_accepted() {
 
 #[test]
 fn nesting_beyond_the_limit_is_rejected_before_parsing() {
-    let expr = format!(
-        "{}1{}",
-        "[".repeat(MAX_NESTING + 1),
-        "]".repeat(MAX_NESTING + 1)
-    );
+    let expr = format!("{}1{}", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1));
     match compile(&contract(&format!("const x = {expr};"), "")) {
-        Err(CompileError::TooDeep {
-            line, column, max, ..
-        }) => {
-            assert_eq!(
-                (line, column, max),
-                (1, 11 + MAX_NESTING as u32, MAX_NESTING)
-            );
+        Err(CompileError::TooDeep { line, column, max, .. }) => {
+            assert_eq!((line, column, max), (1, 11 + MAX_NESTING as u32, MAX_NESTING));
         }
         other => panic!("expected TooDeep, got {other:?}"),
     }
@@ -599,13 +512,7 @@ fn nesting_beyond_the_limit_is_rejected_before_parsing() {
 #[test]
 fn html_like_comments_are_rejected() {
     for before in ["x = 1 <!-- 2;", "\n--> comment"] {
-        assert!(
-            matches!(
-                compile(&contract(before, "")),
-                Err(CompileError::Unsupported { .. })
-            ),
-            "{before}"
-        );
+        assert!(matches!(compile(&contract(before, "")), Err(CompileError::Unsupported { .. })), "{before}");
     }
 }
 
@@ -613,13 +520,7 @@ fn html_like_comments_are_rejected() {
 fn deeply_nested_source_does_not_crash_the_process() {
     // oxc recurses once per level; these would overflow an ordinary thread stack.
     let budget = MAX_CODE_BYTES - 200;
-    for (unit, tail) in [
-        ("!", "x"),
-        ("a=", "1"),
-        ("x=>", "1"),
-        ("1+", "1"),
-        ("- ", "x"),
-    ] {
+    for (unit, tail) in [("!", "x"), ("a=", "1"), ("x=>", "1"), ("1+", "1"), ("- ", "x")] {
         let expr = format!("{}{tail}", unit.repeat(budget / unit.len()));
         let result = compile(&contract(&format!("{expr};"), ""));
         assert!(result.is_ok(), "{unit}: {result:?}");
@@ -634,9 +535,5 @@ fn worst_case_nesting_within_the_limit_parses_quickly() {
     let body = unit.repeat((MAX_CODE_BYTES - 200) / unit.len());
     let started = std::time::Instant::now();
     compile(&contract(&body, "")).expect("compiles");
-    assert!(
-        started.elapsed().as_secs() < 30,
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
 }

@@ -92,7 +92,12 @@ fn concise_arrows_and_field_initializers_are_charged_when_they_run() {
     let m = metered("    f = [1, 2].length;\n    a() { return [1].map((v) => v + 1); }");
     assert!(m.contains("f = ((__jsvm_left-="), "{m}");
     // A concise arrow body becomes a block whose charge is a statement.
-    assert!(m.contains(&format!("(v) => {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(v + 1),{LEAVE},__jsvm_r)}}")), "{m}");
+    assert!(
+        m.contains(&format!(
+            "(v) => {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(v + 1),{LEAVE},__jsvm_r)}}"
+        )),
+        "{m}"
+    );
 }
 
 #[test]
@@ -105,7 +110,10 @@ fn directive_prologues_stay_first() {
 fn charges_sum_the_static_costs_of_their_block() {
     // The body, `return` and `1`: 3 nodes at 1; entering a function: 5.
     let m = metered("    a() { return 1; }");
-    assert!(m.contains(&format!("a() {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER} return ({LEAVE}, 1); {LEAVE};}}")), "{m}");
+    assert!(
+        m.contains(&format!("a() {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER} return ({LEAVE}, 1); {LEAVE};}}")),
+        "{m}"
+    );
 }
 
 #[test]
@@ -119,7 +127,9 @@ fn regex_literals_that_repeat_a_repetition_are_refused() {
         let err = compile(bad).expect_err(bad).to_string();
         assert!(err.contains("repeats a repetition"), "{bad}: {err}");
     }
-    for good in [r"/a+b+/", r"/(ab)+/", r"/(a|b)*/", r"/(a{1,3})+/", r"/\d+-\d+/", r"/^[a-z]+(?:-[a-z]+)*$/", r"/((ab)*c)*/"] {
+    for good in
+        [r"/a+b+/", r"/(ab)+/", r"/(a|b)*/", r"/(a{1,3})+/", r"/\d+-\d+/", r"/^[a-z]+(?:-[a-z]+)*$/", r"/((ab)*c)*/"]
+    {
         compile(good).unwrap_or_else(|e| panic!("{good}: {e}"));
     }
 }
@@ -129,7 +139,9 @@ const STRETCHES: &str = "try{__jsvm_l1:for(;;){";
 
 #[test]
 fn counted_loops_run_in_stretches_with_no_work_per_iteration() {
-    let m = metered("    a(n) { for (let i = 0; i < 10; i++) { if (i == n) break; } for (let j = 1, k = n; j <= k; ++j) x(j); }");
+    let m = metered(
+        "    a(n) { for (let i = 0; i < 10; i++) { if (i == n) break; } for (let j = 1, k = n; j <= k; ++j) x(j); }",
+    );
     assert_eq!(count(&m, STRETCHES), 2, "{m}");
     // The loop's own test compares with the stretch's end; the body is left as it was.
     assert!(m.contains("for(;i<__jsvm_e1;i++){ if (i == n) break __jsvm_l1; }"), "{m}");
@@ -204,7 +216,10 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
     // A return leaves the depth after its value is computed; catch and finally go back to
     // the function's own depth before anything else.
     assert!(m.contains(&format!("try {{ return (__jsvm_r=( b(x)),{LEAVE},__jsvm_r); }}")), "{m}");
-    assert!(m.contains("catch (e) {if((__jsvm_left-=6)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"), "{m}");
+    assert!(
+        m.contains("catch (e) {if((__jsvm_left-=6)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"),
+        "{m}"
+    );
     // A finally runs at the function's depth and gives back the depth it found (after a
     // return, the caller's).
     assert!(m.contains("finally {if((__jsvm_left-=10)<0)__jsvm_oog();let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d; c(); __jsvm_depth=__jsvm_f;}"), "{m}");

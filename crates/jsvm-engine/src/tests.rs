@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-
 use super::*;
 use crate::Limits;
 
@@ -38,7 +37,13 @@ pub(crate) fn limits_ms(ms: u64) -> Limits {
     Limits { memory_bytes: 64 << 20, stack_bytes: 512 << 10, deadline: Instant::now() + Duration::from_millis(ms) }
 }
 
-pub(crate) fn run_with(engine: &mut dyn Engine, program: &str, args: &[&str], ms: u64, host: &mut TestHost) -> Result<String, RunError> {
+pub(crate) fn run_with(
+    engine: &mut dyn Engine,
+    program: &str,
+    args: &[&str],
+    ms: u64,
+    host: &mut TestHost,
+) -> Result<String, RunError> {
     let prelude = engine.compile("prelude.js", PRELUDE).unwrap();
     let prog = engine.compile("contract.js", program).expect("program compiles");
     let pre = [prelude.as_slice()];
@@ -57,26 +62,39 @@ fn run_on(new: New, program: &str) -> Result<String, RunError> {
 fn runs_a_program_and_returns_its_string(new: New) {
     assert_eq!(run_on(new, "(function (a) { return 'hi ' + a; })").map(|_| ()), Ok(()));
     let mut e = new();
-    let out = run_with(&mut *e, "(function (a, b) { return a + '-' + b; })", &["x", "y"], 2000, &mut TestHost::default());
+    let out =
+        run_with(&mut *e, "(function (a, b) { return a + '-' + b; })", &["x", "y"], 2000, &mut TestHost::default());
     assert_eq!(out, Ok("x-y".to_string()));
 }
 
 fn host_calls_cross_with_primitive_values(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
-    let out = run_with(&mut *e, "(function () { return hostCall('echo', 'v') + hostCall('echo', 7) + hostCall('echo', null); })", &[], 2000, &mut h);
+    let out = run_with(
+        &mut *e,
+        "(function () { return hostCall('echo', 'v') + hostCall('echo', 7) + hostCall('echo', null); })",
+        &[],
+        2000,
+        &mut h,
+    );
     assert_eq!(out, Ok("v7null".into()));
     assert_eq!(h.calls, vec!["echo", "echo", "echo"]);
     // Numbers cross unchanged: -0 keeps its sign, NaN and fractions stay what they are.
     let numbers = "(function () { const n = [-0, 0, NaN, 0.5, -7, 2 ** 40, -Infinity].map((x) => hostCall('echo', x)); \
                    return [Object.is(n[0], -0), Object.is(n[1], 0), Number.isNaN(n[2]), n[3], n[4], n[5], n[6]].join(); })";
-    assert_eq!(run_with(&mut *e, numbers, &[], 2000, &mut h), Ok("true,true,true,0.5,-7,1099511627776,-Infinity".into()));
+    assert_eq!(
+        run_with(&mut *e, numbers, &[], 2000, &mut h),
+        Ok("true,true,true,0.5,-7,1099511627776,-Infinity".into())
+    );
     let bad = run_with(&mut *e, "(function () { return hostCall('echo', {}); })", &[], 2000, &mut h);
     assert!(matches!(bad, Err(RunError::Exception(ref m)) if m.contains("primitive")), "{bad:?}");
 }
 
 fn the_host_function_and_entry_are_unreachable_from_the_program(new: New) {
-    assert_eq!(run_on(new, "(function () { return typeof __jsvm_host + typeof globalThis.__jsvm_entry; })"), Ok("undefinedundefined".into()));
+    assert_eq!(
+        run_on(new, "(function () { return typeof __jsvm_host + typeof globalThis.__jsvm_entry; })"),
+        Ok("undefinedundefined".into())
+    );
 }
 
 fn string_code_generation_is_refused_on_every_path(new: New) {
@@ -121,7 +139,10 @@ fn an_infinite_loop_times_out_even_inside_try_catch_finally(new: New) {
     let out = run_with(&mut *e, src, &[], 50, &mut TestHost::default());
     assert_eq!(out, Err(RunError::Timeout));
     // The engine is usable afterwards.
-    assert_eq!(run_with(&mut *e, "(function () { return 'ok'; })", &[], 2000, &mut TestHost::default()), Ok("ok".into()));
+    assert_eq!(
+        run_with(&mut *e, "(function () { return 'ok'; })", &[], 2000, &mut TestHost::default()),
+        Ok("ok".into())
+    );
 }
 
 fn a_passed_deadline_runs_nothing(new: New) {
@@ -133,7 +154,10 @@ fn a_passed_deadline_runs_nothing(new: New) {
 }
 
 fn host_throw_is_catchable_host_abort_is_not(new: New) {
-    assert_eq!(run_on(new, "(function () { try { hostCall('fail'); } catch (e) { return 'caught ' + e.message; } })"), Ok("caught no such thing".into()));
+    assert_eq!(
+        run_on(new, "(function () { try { hostCall('fail'); } catch (e) { return 'caught ' + e.message; } })"),
+        Ok("caught no such thing".into())
+    );
     let mut e = new();
     let mut h = TestHost::default();
     let src = "(function () { for (;;) { try { hostCall('abort'); } catch (e) { hostCall('echo', 'after'); } finally { continue; } } })";
@@ -165,7 +189,8 @@ fn uncaught_errors_carry_name_and_message_without_positions(new: New) {
     // read them aside, errors.js), never into what a run returns.
     let out = run_on(new, "(function () {\n  let x = 1;\n  throw new RangeError('bad ' + x);\n})");
     assert_eq!(out, Err(RunError::Exception("RangeError: bad 1".into())));
-    let stack = run_on(new, "(function () { return '[' + new Error('e').stack + ']' + typeof globalThis.__jsvm_errors; })");
+    let stack =
+        run_on(new, "(function () { return '[' + new Error('e').stack + ']' + typeof globalThis.__jsvm_errors; })");
     assert_eq!(stack, Ok("[]undefined".into()));
     assert_eq!(run_on(new, "(function () { throw 'plain'; })"), Err(RunError::Exception("plain".into())));
 }
@@ -173,7 +198,13 @@ fn uncaught_errors_carry_name_and_message_without_positions(new: New) {
 fn realms_do_not_share_globals(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
-    let first = run_with(&mut *e, "(function () { globalThis.leak = 1; Array.prototype.evil = 1; return 'set'; })", &[], 2000, &mut h);
+    let first = run_with(
+        &mut *e,
+        "(function () { globalThis.leak = 1; Array.prototype.evil = 1; return 'set'; })",
+        &[],
+        2000,
+        &mut h,
+    );
     assert_eq!(first, Ok("set".into()));
     let second = run_with(&mut *e, "(function () { return typeof leak + typeof [].evil; })", &[], 2000, &mut h);
     assert_eq!(second, Ok("undefinedundefined".into()));
@@ -220,7 +251,6 @@ fn after_an_out_of_memory_run_the_next_run_has_its_whole_budget(new: New) {
     let ok = "(function () { const a = []; for (let i = 0; i < 1000; i++) a.push(new Array(100).fill(i)); return a.length; })";
     assert_eq!(run_with(&mut *e, ok, &[], 5000, &mut h), Ok("1000".into()));
 }
-
 
 fn every_reachable_object_is_frozen(new: New) {
     // The walk of the lockdown's harden, from the global object and the intrinsics only
@@ -311,7 +341,8 @@ fn a_hot_realm_keeps_nothing_of_a_run(new: New) {
     let pre = [prelude.as_slice()];
     let mut run = |src: &str| {
         let code = e.compile("contract.js", src).unwrap();
-        let inv = Invocation { prelude: &pre, program: &code, entry: "__jsvm_entry", args: &[], limits: limits_ms(5000) };
+        let inv =
+            Invocation { prelude: &pre, program: &code, entry: "__jsvm_entry", args: &[], limits: limits_ms(5000) };
         e.run(&inv, &mut TestHost::default())
     };
     let leave = r#"(function () {
@@ -381,7 +412,13 @@ fn realm_shape(mut e: Box<dyn Engine>) -> String {
     let prelude = e.compile("prelude.js", STRICT_PRELUDE).unwrap();
     let prog = e.compile("contract.js", include_str!("realm_shape.js")).unwrap();
     let pre = [prelude.as_slice()];
-    let inv = Invocation { prelude: &pre, program: &prog, entry: "__jsvm_entry", args: &[SHAPE_LEFT_OUT], limits: limits_ms(20_000) };
+    let inv = Invocation {
+        prelude: &pre,
+        program: &prog,
+        entry: "__jsvm_entry",
+        args: &[SHAPE_LEFT_OUT],
+        limits: limits_ms(20_000),
+    };
     e.run(&inv, &mut TestHost::default()).unwrap_or_else(|err| panic!("{}: {err}", e.version()))
 }
 
@@ -416,13 +453,28 @@ fn both_engines_build_the_same_realm() {
         v_only.join("\n")
     );
     // What the lockdown removed is gone, what it defined is there.
-    for gone in ["Object.groupBy", "Array.prototype.toReversed", "Array.prototype.toSorted", "Set.prototype.union",
-                 "String.prototype.isWellFormed", "Error.captureStackTrace", "Error.stackTraceLimit", "RegExp.$1",
-                 "RegExp.escape", "Math.sumPrecise", "globalThis.BigInt ", "DataView.prototype.getBigInt64"] {
+    for gone in [
+        "Object.groupBy",
+        "Array.prototype.toReversed",
+        "Array.prototype.toSorted",
+        "Set.prototype.union",
+        "String.prototype.isWellFormed",
+        "Error.captureStackTrace",
+        "Error.stackTraceLimit",
+        "RegExp.$1",
+        "RegExp.escape",
+        "Math.sumPrecise",
+        "globalThis.BigInt ",
+        "DataView.prototype.getBigInt64",
+    ] {
         assert!(!quickjs.contains(&format!("globalThis.{gone}")), "{gone} is still there");
     }
-    for there in ["\nglobalThis.Array.prototype.findLast function", "\nglobalThis.Object.hasOwn function",
-                  "\n  dispose data --- symbol(Symbol.dispose)", "\nglobalThis.ArrayBuffer function [object Function] constructor"] {
+    for there in [
+        "\nglobalThis.Array.prototype.findLast function",
+        "\nglobalThis.Object.hasOwn function",
+        "\n  dispose data --- symbol(Symbol.dispose)",
+        "\nglobalThis.ArrayBuffer function [object Function] constructor",
+    ] {
         assert!(quickjs.contains(there), "{there} is missing");
     }
 }

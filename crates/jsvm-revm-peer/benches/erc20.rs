@@ -12,9 +12,7 @@ fn committed_transfer(c: &mut Criterion) {
         b.iter(|| {
             let from = k % DEFAULT_HOLDERS;
             k += 1;
-            chain
-                .transfer(from, (from + 1) % DEFAULT_HOLDERS, 1)
-                .expect("transfer")
+            chain.transfer(from, (from + 1) % DEFAULT_HOLDERS, 1).expect("transfer")
         })
     });
 }

@@ -7,9 +7,7 @@ use jsvm_revm_peer::{measure_transfers_among, DEFAULT_HOLDERS};
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map_or(10_000, |a| a.parse().expect("transfers: a number"));
-    let holders: usize = args
-        .next()
-        .map_or(DEFAULT_HOLDERS, |a| a.parse().expect("holders: a number"));
+    let holders: usize = args.next().map_or(DEFAULT_HOLDERS, |a| a.parse().expect("holders: a number"));
     match measure_transfers_among(holders, n) {
         Ok(t) => println!(
             "revm erc20: {} transfers among {holders} holders in {:.3} s: {:.0} tx/s, {:.2} us/tx, {} gas/tx",

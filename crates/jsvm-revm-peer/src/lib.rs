@@ -190,16 +190,10 @@ impl Erc20Chain {
         let mut init = decode_hex(ERC20_CREATION_HEX)?;
         word_u256(&mut init, U256::from(TOTAL_SUPPLY));
         let tx = chain.tx(0, TxKind::Create, init.into());
-        let result = chain
-            .evm
-            .transact_commit(tx)
-            .map_err(|e| format!("deployment: {e:?}"))?;
+        let result = chain.evm.transact_commit(tx).map_err(|e| format!("deployment: {e:?}"))?;
         chain.nonces[0] += 1;
         chain.token = match result {
-            ExecutionResult::Success {
-                output: Output::Create(_, Some(address)),
-                ..
-            } => address,
+            ExecutionResult::Success { output: Output::Create(_, Some(address)), .. } => address,
             other => return Err(format!("deployment failed: {other:?}")),
         };
 
@@ -223,10 +217,7 @@ impl Erc20Chain {
 
     /// Holder `i`'s address.
     pub fn holder(&self, i: usize) -> Result<Address, String> {
-        self.holders
-            .get(i)
-            .copied()
-            .ok_or_else(|| format!("no holder {i} (there are {})", self.holders.len()))
+        self.holders.get(i).copied().ok_or_else(|| format!("no holder {i} (there are {})", self.holders.len()))
     }
 
     /// Number of holders.
@@ -238,16 +229,10 @@ impl Erc20Chain {
     pub fn token_code(&mut self) -> Result<Bytes, String> {
         use revm::database_interface::Database;
         let db = &mut self.evm.ctx.journaled_state.database;
-        let info = db
-            .basic(self.token)
-            .map_err(|e| format!("{e:?}"))?
-            .ok_or("no token account")?;
+        let info = db.basic(self.token).map_err(|e| format!("{e:?}"))?.ok_or("no token account")?;
         match info.code {
             Some(code) => Ok(code.original_bytes()),
-            None => Ok(db
-                .code_by_hash(info.code_hash)
-                .map_err(|e| format!("{e:?}"))?
-                .original_bytes()),
+            None => Ok(db.code_by_hash(info.code_hash).map_err(|e| format!("{e:?}"))?.original_bytes()),
         }
     }
 
@@ -275,13 +260,7 @@ impl Erc20Chain {
     }
 
     /// One committed `transferFrom(holder[from], holder[to], amount)` sent by holder `spender`.
-    pub fn transfer_from(
-        &mut self,
-        spender: usize,
-        from: usize,
-        to: usize,
-        amount: u64,
-    ) -> Result<u64, String> {
+    pub fn transfer_from(&mut self, spender: usize, from: usize, to: usize, amount: u64) -> Result<u64, String> {
         self.holder(spender)?;
         let mut data = SELECTOR_TRANSFER_FROM.to_vec();
         word_address(&mut data, self.holder(from)?);
@@ -318,11 +297,7 @@ impl Erc20Chain {
 
     /// A transaction from account `sender` (0: the deployer, `1 + i`: holder `i`) with its next nonce.
     fn tx(&self, sender: usize, kind: TxKind, data: Bytes) -> TxEnv {
-        let caller = if sender == 0 {
-            self.deployer
-        } else {
-            self.holders[sender - 1]
-        };
+        let caller = if sender == 0 { self.deployer } else { self.holders[sender - 1] };
         TxEnv::builder()
             .caller(caller)
             .kind(kind)
@@ -336,10 +311,7 @@ impl Erc20Chain {
     /// Sends a call to the token from account `sender` and commits it; `Ok(gas used)` on success.
     fn send(&mut self, sender: usize, data: Bytes) -> Result<u64, String> {
         let tx = self.tx(sender, TxKind::Call(self.token), data);
-        let result = self
-            .evm
-            .transact_commit(tx)
-            .map_err(|e| format!("transaction rejected: {e:?}"))?;
+        let result = self.evm.transact_commit(tx).map_err(|e| format!("transaction rejected: {e:?}"))?;
         // Executed, successful or not: the transaction was committed and used the nonce.
         self.nonces[sender] += 1;
         match result {
@@ -363,17 +335,11 @@ impl Erc20Chain {
             .gas_price(0)
             .build_fill();
         // `transact` executes and returns the state changes without committing them.
-        let result = self
-            .evm
-            .transact(tx)
-            .map_err(|e| format!("call rejected: {e:?}"))?
-            .result;
+        let result = self.evm.transact(tx).map_err(|e| format!("call rejected: {e:?}"))?.result;
         match result {
-            ExecutionResult::Success {
-                output: Output::Call(bytes),
-                ..
-            } if bytes.len() == 32 => u128::try_from(U256::from_be_slice(&bytes))
-                .map_err(|_| "value does not fit in u128".to_string()),
+            ExecutionResult::Success { output: Output::Call(bytes), .. } if bytes.len() == 32 => {
+                u128::try_from(U256::from_be_slice(&bytes)).map_err(|_| "value does not fit in u128".to_string())
+            }
             ExecutionResult::Revert { output, .. } => Err(revert_message(&output)),
             other => Err(format!("unexpected call result: {other:?}")),
         }
@@ -412,17 +378,8 @@ impl Erc20Chain {
             gas_per_tx = self.transfer(k % holders, (k + 1) % holders, 1)?;
         }
         let seconds = start.elapsed().as_secs_f64();
-        let (tps, us_per_tx) = if n == 0 || seconds == 0.0 {
-            (0.0, 0.0)
-        } else {
-            (n as f64 / seconds, seconds * 1e6 / n as f64)
-        };
-        Ok(PeerTiming {
-            transfers: n,
-            seconds,
-            tps,
-            us_per_tx,
-            gas_per_tx,
-        })
+        let (tps, us_per_tx) =
+            if n == 0 || seconds == 0.0 { (0.0, 0.0) } else { (n as f64 / seconds, seconds * 1e6 / n as f64) };
+        Ok(PeerTiming { transfers: n, seconds, tps, us_per_tx, gas_per_tx })
     }
 }

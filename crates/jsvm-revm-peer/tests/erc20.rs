@@ -1,9 +1,9 @@
 //! The peer's token on revm: deployment, transfers, logs, reverts and the measurement.
 
 use jsvm_revm_peer::{
-    measure_transfers, Erc20Chain, DEFAULT_HOLDERS, ERC20_RUNTIME_HEX, HOLDER_FUNDING,
-    SELECTOR_ALLOWANCE, SELECTOR_APPROVE, SELECTOR_BALANCE_OF, SELECTOR_TOTAL_SUPPLY,
-    SELECTOR_TRANSFER, SELECTOR_TRANSFER_FROM, TOTAL_SUPPLY,
+    measure_transfers, Erc20Chain, DEFAULT_HOLDERS, ERC20_RUNTIME_HEX, HOLDER_FUNDING, SELECTOR_ALLOWANCE,
+    SELECTOR_APPROVE, SELECTOR_BALANCE_OF, SELECTOR_TOTAL_SUPPLY, SELECTOR_TRANSFER, SELECTOR_TRANSFER_FROM,
+    TOTAL_SUPPLY,
 };
 use revm::primitives::{keccak256, Address, B256, U256};
 
@@ -47,10 +47,7 @@ fn deploys_the_committed_runtime_code_and_funds_the_holders() {
         assert_eq!(chain.balance_of(i).unwrap(), HOLDER_FUNDING);
     }
     let deployer = chain.deployer();
-    assert_eq!(
-        chain.balance_of_address(deployer).unwrap(),
-        TOTAL_SUPPLY - 3 * HOLDER_FUNDING
-    );
+    assert_eq!(chain.balance_of_address(deployer).unwrap(), TOTAL_SUPPLY - 3 * HOLDER_FUNDING);
     assert_eq!(sum_of_balances(&mut chain), TOTAL_SUPPLY);
 }
 

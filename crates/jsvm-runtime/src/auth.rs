@@ -17,9 +17,7 @@ pub const MAX_NAME_BYTES: usize = 64;
 
 /// An account or permission name: 1..=64 bytes of `[A-Za-z0-9_.]`.
 pub fn valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_NAME_BYTES
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    !s.is_empty() && s.len() <= MAX_NAME_BYTES && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// Parses `name@perm`.
@@ -34,7 +32,8 @@ pub fn parse_signer(s: &str) -> Result<Signer, String> {
 /// Whether the transaction's signer list authorises `id@perm`: the publisher
 /// holds `active`, each signer its permission, and `owner` covers `active`.
 pub fn is_authorized(publisher: &str, signers: &[Signer], id: &str, perm: &str) -> bool {
-    let holds = |p: &str| (id == publisher && p == "active") || signers.iter().any(|s| s.name == id && s.permission == p);
+    let holds =
+        |p: &str| (id == publisher && p == "active") || signers.iter().any(|s| s.name == id && s.permission == p);
     holds(perm) || (perm == "active" && holds("owner"))
 }
 

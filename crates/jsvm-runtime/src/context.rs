@@ -126,11 +126,8 @@ impl TxEnv {
 
     /// `blockchain.txInfo()`; `gas_left` is the gas remaining when the action started.
     pub fn info_json(&self, gas_left: u64) -> String {
-        let actions: Vec<_> = self
-            .actions
-            .iter()
-            .map(|(c, a, d)| json!({"contract": c, "actionName": a, "data": d}))
-            .collect();
+        let actions: Vec<_> =
+            self.actions.iter().map(|(c, a, d)| json!({"contract": c, "actionName": a, "data": d})).collect();
         json!({
             "actions": actions, "amount_limit": [], "auth_list": self.auth_list(), "expiration": 0,
             "gas_limit": gas_left, "gas_ratio": 1, "hash": self.hash, "publisher": self.publisher, "time": self.time,

@@ -65,15 +65,19 @@ impl ContractRecord {
         let raw = state.get(&contract_key(id)).map_err(|e: StateError| e.to_string())?;
         match raw {
             None => Ok(None),
-            Some(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| format!("contract record {id} is unreadable: {e}")),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes).map(Some).map_err(|e| format!("contract record {id} is unreadable: {e}"))
+            }
         }
     }
 
     /// Loads the record of `id` through `cache`: the stored bytes are read every
     /// time (so an update is seen at once), but parsed only when they changed.
-    pub fn load_cached(state: &TxState, id: &str, cache: &mut RecordCache) -> Result<Option<Arc<ContractRecord>>, String> {
+    pub fn load_cached(
+        state: &TxState,
+        id: &str,
+        cache: &mut RecordCache,
+    ) -> Result<Option<Arc<ContractRecord>>, String> {
         let Some(bytes) = state.get(&contract_key(id)).map_err(|e: StateError| e.to_string())? else {
             return Ok(None);
         };

@@ -2,11 +2,11 @@ use jsvm_engine::{Host, HostError, HostValue};
 use jsvm_state::TxState;
 
 use crate::auth::AuthCheck;
-use crate::calls::{
-    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, MAX_CALL_HEIGHT, UNCAUGHT,
-};
+use crate::calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, MAX_CALL_HEIGHT, UNCAUGHT};
 use crate::natives;
-use crate::{storage, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, BlockEnv, SYSTEM_CONTRACT};
+use crate::{
+    storage, BlockEnv, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, SYSTEM_CONTRACT,
+};
 
 /// Longest receipt or event content, in bytes.
 pub const MAX_CONTENT_BYTES: usize = 65_536;
@@ -78,7 +78,13 @@ impl ContractHost<'_> {
     }
 
     /// `blockchain.call` / `callWithAuth`: a new frame above this one.
-    fn nested_call(&mut self, contract: &str, method: &str, args: &str, with_auth: bool) -> Result<HostValue, HostError> {
+    fn nested_call(
+        &mut self,
+        contract: &str,
+        method: &str,
+        args: &str,
+        with_auth: bool,
+    ) -> Result<HostValue, HostError> {
         let height = self.frame.height + 1;
         self.charge(self.schedule.context.saturating_mul(self.frame.height as u64))?;
         if height > MAX_CALL_HEIGHT {
@@ -213,13 +219,17 @@ impl ContractHost<'_> {
                 Ok(HostValue::Bool(self.require_auth(id, perm)?))
             }
             "call" | "callWithAuth" => {
-                let (contract, method, args) = (str_arg(a, 0, "contract")?, str_arg(a, 1, "method")?, str_arg(a, 2, "args")?);
+                let (contract, method, args) =
+                    (str_arg(a, 0, "contract")?, str_arg(a, 1, "method")?, str_arg(a, 2, "args")?);
                 self.nested_call(contract, method, args, op == "callWithAuth")
             }
             "receipt" | "event" => {
                 let content = str_arg(a, 0, "content")?;
                 if content.len() > MAX_CONTENT_BYTES {
-                    return Err(thrown(format!("{op} content too long: {} bytes, at most {MAX_CONTENT_BYTES}", content.len())));
+                    return Err(thrown(format!(
+                        "{op} content too long: {} bytes, at most {MAX_CONTENT_BYTES}",
+                        content.len()
+                    )));
                 }
                 self.charge(s.receipt_base + content.len() as u64)?;
                 if op == "receipt" {
@@ -245,12 +255,14 @@ impl ContractHost<'_> {
             }
             // The engine ran out of a resource (errors.js), or the meter's call depth
             // (meter.rs): the run ends, uncatchably.
-            "limit" => Err(HostError::Abort(match str_arg(a, 0, "resource")? {
-                "depth" | "stack" => ABORT_STACK_OVERFLOW,
-                // the longest string, or memory
-                _ => ABORT_OUT_OF_MEMORY,
-            }
-            .into())),
+            "limit" => Err(HostError::Abort(
+                match str_arg(a, 0, "resource")? {
+                    "depth" | "stack" => ABORT_STACK_OVERFLOW,
+                    // the longest string, or memory
+                    _ => ABORT_OUT_OF_MEMORY,
+                }
+                .into(),
+            )),
             "log" => {
                 let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
                 self.charge(s.log_base + text.len() as u64 / 10)?;

@@ -19,12 +19,11 @@ pub mod natives;
 pub mod storage;
 
 pub use auth::{
-    is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer, ACCOUNT_MAP,
-    AUTH_CONTRACT,
+    is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer,
+    ACCOUNT_MAP, AUTH_CONTRACT,
 };
 pub use calls::{
-    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, MAX_CALL_HEIGHT,
-    UNCAUGHT,
+    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, MAX_CALL_HEIGHT, UNCAUGHT,
 };
 pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
 pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};

@@ -91,7 +91,11 @@ fn run(native: bool) -> String {
         program: &program,
         entry: "__test_entry",
         args: &[],
-        limits: Limits { memory_bytes: 64 << 20, stack_bytes: 1 << 20, deadline: Instant::now() + Duration::from_secs(20) },
+        limits: Limits {
+            memory_bytes: 64 << 20,
+            stack_bytes: 1 << 20,
+            deadline: Instant::now() + Duration::from_secs(20),
+        },
     };
     engine.run(&inv, &mut NoHost).unwrap()
 }
@@ -107,7 +111,10 @@ fn the_native_merge_sort_calls_everything_in_the_interpreted_order() {
     assert_eq!(out[5], "40,0", "two elements: one comparison");
     assert_eq!(out[23], 4, "an object result is converted once per call");
     assert_eq!(out[24], "1,10,2,20,3,undefined,,", "strings order, undefined last, holes after");
-    assert_eq!((&out[25], &out[26], &out[27]), (&serde_json::json!(8), &serde_json::json!(false), &serde_json::json!(false)));
+    assert_eq!(
+        (&out[25], &out[26], &out[27]),
+        (&serde_json::json!(8), &serde_json::json!(false), &serde_json::json!(false))
+    );
     assert_eq!(out[29], "stop");
     assert_eq!(out[30], "4,3,2,1,0,9,8,7,6,5,14,13", "a throwing comparator leaves the array as it was");
     let paid = out[33].as_str().unwrap();

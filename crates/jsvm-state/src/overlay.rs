@@ -32,11 +32,7 @@ impl BlockOverlay {
 }
 
 /// `base` entries under `prefix`, with `upper` (sorted writes) laid over them.
-pub(crate) fn merge_scan(
-    base: Entries,
-    upper: &Writes,
-    prefix: &[u8],
-) -> Entries {
+pub(crate) fn merge_scan(base: Entries, upper: &Writes, prefix: &[u8]) -> Entries {
     let mut merged: std::collections::BTreeMap<Vec<u8>, Vec<u8>> = base.into_iter().collect();
     for (k, v) in upper.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
         match v {

@@ -89,8 +89,7 @@ impl RocksStore {
                 reason: "it holds no jsvm store yet (deploy a contract first)".into(),
             }),
             Found::RocksDb => {
-                let db = DB::open_for_read_only(&db_options(false), path, false)
-                    .map_err(|e| corrupt(path, e))?;
+                let db = DB::open_for_read_only(&db_options(false), path, false).map_err(|e| corrupt(path, e))?;
                 match db.get(META_FORMAT).map_err(|e| corrupt(path, e))? {
                     None => {
                         return Err(StateError::Foreign {

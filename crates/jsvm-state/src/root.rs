@@ -36,10 +36,7 @@ mod tests {
     use super::*;
 
     fn w(pairs: &[(&str, Option<&str>)]) -> Writes {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec())))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec()))).collect()
     }
 
     #[test]

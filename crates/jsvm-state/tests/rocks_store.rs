@@ -6,7 +6,12 @@ use std::sync::Arc;
 use jsvm_state::{BlockCommit, MemStore, RocksStore, StateError, StateRead, Store};
 
 fn commit(height: u64, pairs: &[(&str, Option<&str>)]) -> BlockCommit {
-    let mut c = BlockCommit { height, time: height * 10, block_record: format!("block {height}").into_bytes(), ..Default::default() };
+    let mut c = BlockCommit {
+        height,
+        time: height * 10,
+        block_record: format!("block {height}").into_bytes(),
+        ..Default::default()
+    };
     for (k, v) in pairs {
         c.state.insert(k.as_bytes().to_vec(), v.map(|v| v.as_bytes().to_vec()));
     }

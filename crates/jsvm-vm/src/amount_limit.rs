@@ -31,7 +31,8 @@ pub(crate) fn token_decimals(state: &TxState, token: &str) -> Result<Option<u32>
 /// (IOST rejects it before it runs: no receipt, nothing charged).
 pub(crate) fn check_tx_tokens(state: &TxState, limits: &[AmountLimit]) -> Result<(), crate::VmError> {
     for l in limits.iter().filter(|l| l.token != ANY_TOKEN) {
-        let known = token_decimals(state, &l.token).map_err(|_| crate::VmError::Internal("token records unreadable".into()))?;
+        let known =
+            token_decimals(state, &l.token).map_err(|_| crate::VmError::Internal("token records unreadable".into()))?;
         if known.is_none() {
             return Err(crate::VmError::InvalidTx(format!("token not exists in amountLimit: {}", l.token)));
         }
@@ -51,7 +52,8 @@ fn parse_limits(state: &TxState, limits: &[AmountLimit]) -> Result<BTreeMap<Stri
         let decimals = if l.token == ANY_TOKEN {
             0
         } else {
-            token_decimals(state, &l.token)?.ok_or_else(|| Failure::Runtime(format!("token not exists: {}", l.token)))?
+            token_decimals(state, &l.token)?
+                .ok_or_else(|| Failure::Runtime(format!("token not exists: {}", l.token)))?
         };
         let value = if l.val == UNLIMITED {
             Fixed { value: i64::MAX, scale: decimals }
@@ -134,10 +136,16 @@ impl TxLimits {
             let total = self.totals.entry(token.clone()).or_insert(Fixed { value: 0, scale: amount.scale });
             total.value = total.value.saturating_add(amount.value);
             if !within(&abi, &token, amount) {
-                return Err(Failure::Runtime(format!("token {token} exceed amountLimit in abi. need {}", amount.to_text())));
+                return Err(Failure::Runtime(format!(
+                    "token {token} exceed amountLimit in abi. need {}",
+                    amount.to_text()
+                )));
             }
             if !within(&tx, &token, *total) {
-                return Err(Failure::Runtime(format!("token {token} exceed amountLimit in tx. need {}", amount.to_text())));
+                return Err(Failure::Runtime(format!(
+                    "token {token} exceed amountLimit in tx. need {}",
+                    amount.to_text()
+                )));
             }
         }
         Ok(())

@@ -4,12 +4,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit, MAX_METERED_LIMIT};
-use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_engine::HostError;
+use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_runtime::{
-    BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, Signer, TxCtx,
-    TxEnv, RecordCache, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, CODE_FILENAME, ABORT_TIMEOUT, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
-    SYSTEM_CONTRACT,
+    BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, RecordCache,
+    Signer, TxCtx, TxEnv, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, CODE_FILENAME, ENTRY,
+    MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE, SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
@@ -93,7 +93,8 @@ impl Failure {
 }
 
 /// A deploy's or update's receipt when the engine refuses code the compile stage passed.
-const ENGINE_REFUSED: &str = "validate code error: SyntaxError: the engine refused the code (an early error, such as a \
+const ENGINE_REFUSED: &str =
+    "validate code error: SyntaxError: the engine refused the code (an early error, such as a \
                               name declared twice in one scope; the node's log has the engine's words)";
 
 /// `text` with positions in a bundle's compiled program turned into the author's
@@ -203,7 +204,14 @@ impl Worker {
         let mut limits = amount_limit::TxLimits::default();
         if let Ok(returns) = &mut outcome {
             for (i, action) in tx.actions.iter().enumerate() {
-                let result = invoker.run_action(&mut run, &action.contract, &action.action_name, &action.data, &tx.amount_limit, &mut limits);
+                let result = invoker.run_action(
+                    &mut run,
+                    &action.contract,
+                    &action.action_name,
+                    &action.data,
+                    &tx.amount_limit,
+                    &mut limits,
+                );
                 match result {
                     Ok(r) => returns.push(r),
                     Err(f) => {
@@ -243,7 +251,10 @@ impl Worker {
                     gas.exhaust();
                 }
                 if failure == Failure::OutOfMemory {
-                    logs.push(format!("[error] {}: {ABORT_OUT_OF_MEMORY} (reported as out of gas)", tx.actions.get(i).map_or("", |a| a.contract.as_str())));
+                    logs.push(format!(
+                        "[error] {}: {ABORT_OUT_OF_MEMORY} (reported as out of gas)",
+                        tx.actions.get(i).map_or("", |a| a.contract.as_str())
+                    ));
                 }
                 receipt.status = failure.status();
                 receipt.message = match tx.actions.get(i) {
@@ -267,7 +278,6 @@ impl NestedCalls for Invoker<'_> {
 }
 
 impl Invoker<'_> {
-
     /// One action of the transaction: the bottom frame of its call stack, then the
     /// amount limits of the method's ABI and of the transaction.
     fn run_action(
@@ -348,9 +358,12 @@ impl Invoker<'_> {
     /// these errors differently: the receipt gets one text, the log the engine's words.
     pub(crate) fn precompile(&mut self, run: &mut TxRun, record: &ContractRecord) -> Result<(), Failure> {
         self.engine()?;
-        let engine = self.engines.first_mut().and_then(Option::as_mut).ok_or_else(|| Failure::Unknown("no engine".into()))?;
+        let engine =
+            self.engines.first_mut().and_then(Option::as_mut).ok_or_else(|| Failure::Unknown("no engine".into()))?;
         self.code.get(engine, run.schedule.version, record).map(|_| ()).map_err(|e| {
-            run.effects.logs.push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
+            run.effects
+                .logs
+                .push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
             Failure::Runtime(ENGINE_REFUSED.into())
         })
     }
@@ -368,7 +381,13 @@ impl Invoker<'_> {
     }
 
     /// Runs `frame.method(...args)` of `record` in a fresh realm; `args` is a JSON array.
-    pub(crate) fn run_js(&mut self, run: &mut TxRun, record: &ContractRecord, frame: &CallFrame, args: &str) -> Result<String, Failure> {
+    pub(crate) fn run_js(
+        &mut self,
+        run: &mut TxRun,
+        record: &ContractRecord,
+        frame: &CallFrame,
+        args: &str,
+    ) -> Result<String, Failure> {
         // Code prepared under another schedule carries other charges: prepare it again.
         let reprepared;
         let record = if record.schedule_version == run.schedule.version {

@@ -5,9 +5,9 @@ use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 
-use crate::{amount_limit, natives};
 use crate::exec::TxJob;
 use crate::pool::Pool;
+use crate::{amount_limit, natives};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.

@@ -57,7 +57,11 @@ pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
 
 /// Times each of `kernels` (name, method body) `rounds` times each way, alternating, on
 /// the engine `kind`.
-pub fn meter_overhead_of(kind: EngineKind, kernels: &[(&str, &str)], rounds: usize) -> Result<Vec<KernelTiming>, String> {
+pub fn meter_overhead_of(
+    kind: EngineKind,
+    kernels: &[(&str, &str)],
+    rounds: usize,
+) -> Result<Vec<KernelTiming>, String> {
     let mut engine = new_engine(kind)?;
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
     let baseline_flag = engine.compile_library("<baseline>", UNMETERED_BASELINE_SOURCE)?;

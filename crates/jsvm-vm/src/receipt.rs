@@ -62,7 +62,13 @@ mod tests {
 
     #[test]
     fn names_and_codes_match_the_wire_format() {
-        for (s, code) in [(Status::Success, 0), (Status::GasRunOut, 1), (Status::RuntimeError, 4), (Status::Timeout, 5), (Status::UnknownError, 8)] {
+        for (s, code) in [
+            (Status::Success, 0),
+            (Status::GasRunOut, 1),
+            (Status::RuntimeError, 4),
+            (Status::Timeout, 5),
+            (Status::UnknownError, 8),
+        ] {
             assert_eq!(s.code(), code);
             assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.name()));
         }

@@ -23,7 +23,10 @@ fn parse_args(data: &str, count: usize, method: &str) -> Result<Vec<String>, Fai
     let args: Vec<serde_json::Value> = serde_json::from_str(if data.trim().is_empty() { "[]" } else { data })
         .map_err(|e| Failure::Runtime(format!("{method} args must be a JSON array: {e}")))?;
     if args.len() != count {
-        return Err(Failure::Runtime(format!("wrong number of arguments for {method}: expected {count}, got {}", args.len())));
+        return Err(Failure::Runtime(format!(
+            "wrong number of arguments for {method}: expected {count}, got {}",
+            args.len()
+        )));
     }
     args.into_iter()
         .enumerate()
@@ -93,21 +96,19 @@ fn set_code(inv: &mut Invoker, run: &mut TxRun, text: &str) -> Result<String, Fa
         return Err(Failure::Duplicate("contract exists".into()));
     }
     let publisher = run.tx.publisher.clone();
-    let record = ContractRecord::new(id.clone(), publisher.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
+    let record = ContractRecord::new(
+        id.clone(),
+        publisher.clone(),
+        abi,
+        compiled.source,
+        compiled.prepared,
+        run.schedule.version,
+    );
     inv.precompile(run, &record)?;
     record.store(run.state);
     run.effects.charge_ram(&publisher, record.ram_bytes());
-    storage::map_put(
-        run.state,
-        run.effects,
-        SYSTEM_CONTRACT,
-        &publisher,
-        "contract_owner",
-        &id,
-        &publisher,
-        None,
-    )
-    .map_err(Failure::Runtime)?;
+    storage::map_put(run.state, run.effects, SYSTEM_CONTRACT, &publisher, "contract_owner", &id, &publisher, None)
+        .map_err(Failure::Runtime)?;
     // init runs once, inside the deploy transaction: its failure fails the deploy.
     let frame = system_frame(&record, "init", run);
     inv.run_js(run, &record, &frame, "[]")?;
@@ -134,7 +135,14 @@ fn update_code(inv: &mut Invoker, run: &mut TxRun, text: &str, extra: &str) -> R
     }
     let compiled = compile_contract_metered(&c.code, &abi, &format!("{}.js", c.id), &run.schedule.js)
         .map_err(|e| Failure::Runtime(format!("validate code error: {e}")))?;
-    let record = ContractRecord::new(old.id.clone(), old.owner.clone(), abi, compiled.source, compiled.prepared, run.schedule.version);
+    let record = ContractRecord::new(
+        old.id.clone(),
+        old.owner.clone(),
+        abi,
+        compiled.source,
+        compiled.prepared,
+        run.schedule.version,
+    );
     inv.precompile(run, &record)?;
     record.store(run.state);
     let publisher = run.tx.publisher.clone();

@@ -1,5 +1,5 @@
-use jsvm_runtime::{parse_signer, Signer};
 use jsvm_compiler::AmountLimit;
+use jsvm_runtime::{parse_signer, Signer};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -77,9 +77,8 @@ impl Transaction {
         if size > MAX_TX_BYTES {
             return bad(format!("transaction is {size} bytes, at most {MAX_TX_BYTES}"));
         }
-        parse_signer(&format!("{}@active", self.publisher)).map_err(|_| {
-            VmError::InvalidTx(format!("publisher '{}' is not a valid account name", self.publisher))
-        })?;
+        parse_signer(&format!("{}@active", self.publisher))
+            .map_err(|_| VmError::InvalidTx(format!("publisher '{}' is not a valid account name", self.publisher)))?;
         let mut tokens: Vec<&str> = self.amount_limit.iter().map(|l| l.token.as_str()).collect();
         tokens.sort_unstable();
         if let Some(w) = tokens.windows(2).find(|w| w[0] == w[1]) {

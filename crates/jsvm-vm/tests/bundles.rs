@@ -177,7 +177,10 @@ fn malformed_bundles_are_refused() {
             json!({"jsvm_bundle": 1, "entry": "a.js", "modules": {"a.js": {"source": "x", "deps": {"./c": "c.js"}}}}),
             "c.js, which is not in the bundle",
         ),
-        (json!({"jsvm_bundle": 1, "entry": "a.js", "modules": {"a.js": {"source": "class C { init() {} }"}}}), "last statement"),
+        (
+            json!({"jsvm_bundle": 1, "entry": "a.js", "modules": {"a.js": {"source": "class C { init() {} }"}}}),
+            "last statement",
+        ),
     ];
     for (code, what) in cases {
         let r = c.run("admin", vec![common::set_code(&code.to_string(), &abi(&[]))]);
@@ -197,10 +200,7 @@ fn an_es_module_entry_exports_its_class_as_default() {
 #[test]
 fn a_bundle_over_the_size_limit_names_its_largest_modules() {
     let big = format!("// {}", "x".repeat(300 * 1024));
-    let code = bundle(
-        "a.js",
-        &[("a.js", "class A { init() {} }\nmodule.exports = A;", &[]), ("big.js", &big, &[])],
-    );
+    let code = bundle("a.js", &[("a.js", "class A { init() {} }\nmodule.exports = A;", &[]), ("big.js", &big, &[])]);
     let abi = jsvm_compiler::parse_abi(&abi(&[]).to_string()).unwrap();
     let e = jsvm_compiler::compile_contract(&code, &abi, "c.js").unwrap_err().to_string();
     assert!(e.contains("more than the limit of 262144 bytes (largest modules: big.js 307203 bytes"), "{e}");

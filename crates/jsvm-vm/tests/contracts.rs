@@ -72,11 +72,14 @@ fn a_failed_call_leaves_no_trace_but_its_gas() {
 fn every_action_of_a_transaction_rolls_back_together() {
     let c = Chain::new();
     let id = c.deploy(COUNTER, &counter_abi());
-    let r = c.run("admin", vec![
-        action(&id, "inc", json!([10])),
-        action(&id, "inc", json!([20])),
-        action(&id, "fail", json!(["third fails"])),
-    ]);
+    let r = c.run(
+        "admin",
+        vec![
+            action(&id, "inc", json!([10])),
+            action(&id, "inc", json!([20])),
+            action(&id, "fail", json!(["third fails"])),
+        ],
+    );
     assert_eq!(r.status, Status::RuntimeError);
     assert!(r.message.starts_with(&format!("running action #2 {id}.fail:")), "{}", r.message);
     assert_eq!(c.query(&id, "get", json!([])).returns, vec!["0"]);
@@ -213,7 +216,10 @@ module.exports = R;
     let methods: Vec<(&str, &[&str])> = names.iter().map(|n| (*n, &[][..])).collect();
     let id = c.deploy(src, &abi(&methods));
     let got: Vec<String> = names.iter().map(|m| c.query(&id, m, json!([])).returns[0].clone()).collect();
-    assert_eq!(got, vec!["text", "0.30000000000000004", "true", "null", r#"{"b":1,"a":[1,"x"]}"#, "", "18446744073709552000", ""]);
+    assert_eq!(
+        got,
+        vec!["text", "0.30000000000000004", "true", "null", r#"{"b":1,"a":[1,"x"]}"#, "", "18446744073709552000", ""]
+    );
 }
 
 #[test]
@@ -311,8 +317,14 @@ module.exports = A;
 "#;
     let ida = c.deploy(a, &abi(&[("basics", &[])]));
     let r = c.call(&ida, "basics", json!([]));
-    assert_eq!(r.returns, vec![r#"false||true|false|["a"]|1|true|2|key or field has invalid char, 45|storage put must be string"#], "{}", r.message);
-    let b = format!(r#"
+    assert_eq!(
+        r.returns,
+        vec![r#"false||true|false|["a"]|1|true|2|key or field has invalid char, 45|storage put must be string"#],
+        "{}",
+        r.message
+    );
+    let b = format!(
+        r#"
 class B {{
     init() {{}}
     read() {{
@@ -322,7 +334,8 @@ class B {{
     }}
 }}
 module.exports = B;
-"#);
+"#
+    );
     let idb = c.deploy(&b, &abi(&[("read", &[])]));
     assert_eq!(c.call(&idb, "read", json!([])).returns, vec![r#"from A|true|2|false|["x","y"]|2|"#]);
 }
@@ -524,5 +537,9 @@ module.exports = T;
     assert_eq!(r.returns, vec!["STRASSE|οδος|abc|É|0|toUpperCase|undefined|ǆǄ"], "{}", r.message);
     let r = c.query(&id, "bad", json!([]));
     assert_eq!(r.status, Status::RuntimeError);
-    assert!(r.message.ends_with("TypeError: String.prototype.toUpperCase called on null or undefined"), "{}", r.message);
+    assert!(
+        r.message.ends_with("TypeError: String.prototype.toUpperCase called on null or undefined"),
+        "{}",
+        r.message
+    );
 }

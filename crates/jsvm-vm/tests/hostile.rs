@@ -33,7 +33,13 @@ fn every_hostile_contract_gets_a_defined_status_and_leaves_no_trace() {
         }
         // Same attack again: same status, same gas (timeouts aside, whose gas is the limit anyway).
         let second = run_attack(&c, &id);
-        assert_eq!((second.status, second.gas_used), (first.status, first.gas_used), "{name}: not deterministic: {} / {}", first.message, second.message);
+        assert_eq!(
+            (second.status, second.gas_used),
+            (first.status, first.gas_used),
+            "{name}: not deterministic: {} / {}",
+            first.message,
+            second.message
+        );
         // The next transaction runs normally and sees a pristine realm.
         bumps += 1;
         let r = c.call(&victim, "bump", json!([]));
@@ -96,7 +102,10 @@ class D {
 module.exports = D;
 "#;
     let c = Chain::new();
-    let id = c.deploy(DEPTH, &abi(&[("nest", &["number"]), ("throws", &[]), ("finallies", &[]), ("generators", &[]), ("comparators", &[])]));
+    let id = c.deploy(
+        DEPTH,
+        &abi(&[("nest", &["number"]), ("throws", &[]), ("finallies", &[]), ("generators", &[]), ("comparators", &[])]),
+    );
     // The method is call 1, f(n) adds n + 1: 998 nests 1000 calls.
     let r = c.call(&id, "nest", json!([998]));
     assert_eq!((r.status, r.returns.clone()), (Status::Success, vec!["998".to_string()]), "{}", r.message);
@@ -104,8 +113,15 @@ module.exports = D;
     assert_eq!(r.status, Status::RuntimeError, "{}", r.message);
     assert!(r.message.ends_with("stack overflow: calls nested deeper than allowed (at most 1000)"), "{}", r.message);
     assert_eq!(r.gas_used, jsvm_vm::DEFAULT_GAS_LIMIT, "a stack overflow charges the whole limit");
-    for (method, expected) in [("throws", "990"), ("finallies", "990"), ("generators", "1999990"), ("comparators", "990")] {
+    for (method, expected) in
+        [("throws", "990"), ("finallies", "990"), ("generators", "1999990"), ("comparators", "990")]
+    {
         let r = c.call(&id, method, json!([]));
-        assert_eq!((r.status, r.returns.clone()), (Status::Success, vec![expected.to_string()]), "{method}: {}", r.message);
+        assert_eq!(
+            (r.status, r.returns.clone()),
+            (Status::Success, vec![expected.to_string()]),
+            "{method}: {}",
+            r.message
+        );
     }
 }

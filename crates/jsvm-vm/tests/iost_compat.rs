@@ -15,7 +15,13 @@ fn unlimited() -> Vec<AmountLimit> {
     vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
 }
 
-fn send(c: &Chain, publisher: &str, signers: &[&str], limits: Vec<AmountLimit>, actions: Vec<jsvm_vm::Action>) -> Receipt {
+fn send(
+    c: &Chain,
+    publisher: &str,
+    signers: &[&str],
+    limits: Vec<AmountLimit>,
+    actions: Vec<jsvm_vm::Action>,
+) -> Receipt {
     let mut tx: Transaction = c.tx(publisher, signers, actions);
     tx.amount_limit = limits;
     c.send(tx)
@@ -42,7 +48,8 @@ fn sign_up(c: &Chain, id: &str) {
 
 /// Gives `who` exactly `amount` iost from admin.
 fn fund(c: &Chain, who: &str, amount: &str) {
-    let r = send(c, "admin", &[], unlimited(), vec![action(TOKEN, "transfer", json!(["iost", "admin", who, amount, ""]))]);
+    let r =
+        send(c, "admin", &[], unlimited(), vec![action(TOKEN, "transfer", json!(["iost", "admin", who, amount, ""]))]);
     ok(&r);
 }
 
@@ -125,7 +132,10 @@ fn amount_limits_of_the_abi_as_iost_asserts_them() {
     ok(&call_as_acc0(&c, &id, "transfer2", json!(["acc0", "acc1", "9"])));
     assert_eq!((balance(&c, "acc0"), balance(&c, "acc1")), ("971".into(), "29".into()));
     // A "*" limit is read with 0 decimals: "9.9" allows 9.
-    failed_with(&call_as_acc0(&c, &id, "transfer2", json!(["acc0", "acc1", "9.9"])), "token iost exceed amountLimit in abi. need 9.9");
+    failed_with(
+        &call_as_acc0(&c, &id, "transfer2", json!(["acc0", "acc1", "9.9"])),
+        "token iost exceed amountLimit in abi. need 9.9",
+    );
     ok(&call_as_acc0(&c, &id, "transfer3", json!(["acc0", "acc1", "10.1"])));
     assert_eq!((balance(&c, "acc0"), balance(&c, "acc1")), ("960.9".into(), "39.1".into()));
     // The token's own entry comes before "*".
@@ -161,7 +171,13 @@ fn frozen_amounts_are_released_at_their_time() {
     let c = Chain::new();
     sign_up(&c, "acc1");
     // The test chain's block times are small numbers; 1500 ns is soon after.
-    let r = send(&c, "admin", &[], unlimited(), vec![action(TOKEN, "transferFreeze", json!(["iost", "admin", "acc1", "5", 1500, "vesting"]))]);
+    let r = send(
+        &c,
+        "admin",
+        &[],
+        unlimited(),
+        vec![action(TOKEN, "transferFreeze", json!(["iost", "admin", "acc1", "5", 1500, "vesting"]))],
+    );
     ok(&r);
     assert_eq!(r.receipts[0].func_name, "token.iost/transferFreeze");
     let mut seen = Vec::new();
@@ -180,11 +196,17 @@ fn frozen_amounts_are_released_at_their_time() {
 fn the_transaction_limit_covers_all_actions() {
     let (c, id) = transfer_chain();
     let limit = vec![AmountLimit { token: "iost".into(), val: "15".into() }];
-    let two = vec![action(&id, "transfer", json!(["acc0", "acc1", "10"])), action(&id, "transfer", json!(["acc0", "acc1", "10"]))];
+    let two = vec![
+        action(&id, "transfer", json!(["acc0", "acc1", "10"])),
+        action(&id, "transfer", json!(["acc0", "acc1", "10"])),
+    ];
     failed_with(&send(&c, "acc0", &[], limit.clone(), two), "token iost exceed amountLimit in tx. need 10");
     ok(&send(&c, "acc0", &[], limit, vec![action(&id, "transfer", json!(["acc0", "acc1", "10"]))]));
     // No amount_limit at all: nothing may leave an account (IOST's rule).
-    failed_with(&send(&c, "acc0", &[], vec![], vec![action(&id, "transfer", json!(["acc0", "acc1", "1"]))]), "exceed amountLimit in tx");
+    failed_with(
+        &send(&c, "acc0", &[], vec![], vec![action(&id, "transfer", json!(["acc0", "acc1", "1"]))]),
+        "exceed amountLimit in tx",
+    );
     assert_eq!(balance(&c, "acc0"), "990");
 }
 
@@ -206,7 +228,9 @@ fn token_errors_are_iost_s() {
     let c = Chain::new();
     sign_up(&c, "acc0");
     sign_up(&c, "acc1");
-    let t = |publisher: &str, method: &str, args: serde_json::Value| send(&c, publisher, &[], unlimited(), vec![action(TOKEN, method, args)]);
+    let t = |publisher: &str, method: &str, args: serde_json::Value| {
+        send(&c, publisher, &[], unlimited(), vec![action(TOKEN, method, args)])
+    };
     failed_with(&t("admin", "transfer", json!(["iost", "admin", "acc1", "1", "m".repeat(513)])), "memo too large");
     failed_with(&t("acc0", "transfer", json!(["iost", "acc0", "acc1", "1", ""])), "balance not enough 0 < 1");
     failed_with(&t("acc0", "transfer", json!(["iost", "admin", "acc1", "1", ""])), "transaction has no permission");
@@ -276,10 +300,19 @@ module.exports = B;
 
 fn nest_chain() -> (Chain, String, String) {
     let c = Chain::new();
-    let a = c.deploy(NEST_A, &abi(&[
-        ("keep", &["string"]), ("self", &["string"]), ("selfOnce", &[]), ("leaf", &[]), ("whoCalls", &["string"]),
-        ("authDirect", &[]), ("authViaCall", &[]), ("burn", &["string"]),
-    ]));
+    let a = c.deploy(
+        NEST_A,
+        &abi(&[
+            ("keep", &["string"]),
+            ("self", &["string"]),
+            ("selfOnce", &[]),
+            ("leaf", &[]),
+            ("whoCalls", &["string"]),
+            ("authDirect", &[]),
+            ("authViaCall", &[]),
+            ("burn", &["string"]),
+        ]),
+    );
     let b = c.deploy(NEST_B, &abi(&[("fail", &[]), ("echo", &["string"]), ("whoami", &[]), ("spin", &[])]));
     (c, a, b)
 }
@@ -362,13 +395,18 @@ fn permissions_with_thresholds_and_weights() {
         sign_up(&c, id);
     }
     let id = c.deploy(AUTH_JS, &abi(&[("check", &["string", "string"])]));
-    let as_dave = |method: &str, args: serde_json::Value| send(&c, "dave", &["dave@owner"], vec![], vec![action(AUTH, method, args)]);
+    let as_dave = |method: &str, args: serde_json::Value| {
+        send(&c, "dave", &["dave@owner"], vec![], vec![action(AUTH, method, args)])
+    };
     ok(&as_dave("addPermission", json!(["dave", "vault", 2])));
     ok(&as_dave("assignPermission", json!(["dave", "vault", "bob@active", 1])));
     ok(&as_dave("assignPermission", json!(["dave", "vault", "carol@active", 1])));
     failed_with(&as_dave("addPermission", json!(["dave", "vault", 1])), "permission already exist");
     // Changing an account needs its owner.
-    failed_with(&send(&c, "dave", &[], vec![], vec![action(AUTH, "addPermission", json!(["dave", "x", 1]))]), "require auth failed");
+    failed_with(
+        &send(&c, "dave", &[], vec![], vec![action(AUTH, "addPermission", json!(["dave", "x", 1]))]),
+        "require auth failed",
+    );
     let check = |signers: &[&str], perm: &str| {
         let r = send(&c, "erin", signers, vec![], vec![action(&id, "check", json!(["dave", perm]))]);
         ok(&r);
@@ -423,7 +461,10 @@ fn an_unknown_token_in_the_transaction_limit_is_refused_before_it_runs() {
     let err = c.vm.execute_tx(tx, t).unwrap_err().to_string();
     assert!(err.contains("token not exists in amountLimit: iost1"), "{err}");
     let mut tx = c.tx("admin", &[], vec![action(TOKEN, "transfer", json!(["iost", "admin", "acc1", "1", ""]))]);
-    tx.amount_limit = vec![AmountLimit { token: "iost".into(), val: "1".into() }, AmountLimit { token: "iost".into(), val: "2".into() }];
+    tx.amount_limit = vec![
+        AmountLimit { token: "iost".into(), val: "1".into() },
+        AmountLimit { token: "iost".into(), val: "2".into() },
+    ];
     let t = tx.time;
     let err = c.vm.execute_tx(tx, t).unwrap_err().to_string();
     assert!(err.contains("duplicated token in amountLimit: iost"), "{err}");

@@ -63,9 +63,27 @@ module.exports = Loops;
 "#;
 
 const METHODS: &[&str] = &[
-    "test", "whileTest", "doWhile", "forOf", "brk", "ret", "caught", "callerCatches", "labelled", "nested",
-    "countedBreak", "countedReturn", "countedThrow", "countedContinue", "countedInclusive", "countedStringBound",
-    "countedDeclaredBound", "countedLabelledOut", "countedInSwitch", "generalBound", "countedBound",
+    "test",
+    "whileTest",
+    "doWhile",
+    "forOf",
+    "brk",
+    "ret",
+    "caught",
+    "callerCatches",
+    "labelled",
+    "nested",
+    "countedBreak",
+    "countedReturn",
+    "countedThrow",
+    "countedContinue",
+    "countedInclusive",
+    "countedStringBound",
+    "countedDeclaredBound",
+    "countedLabelledOut",
+    "countedInSwitch",
+    "generalBound",
+    "countedBound",
 ];
 
 #[test]

@@ -131,9 +131,17 @@ fn err(r: Receipt) -> String {
 fn iost_int64_and_float64_vectors() {
     let c = Chain::new();
     let id = c.deploy(NUMBERS, &numbers_abi());
-    for (m, want) in [("getPlus", "1234501234"), ("getMinus", "123400109"), ("getMulti", "148148004"),
-                      ("getDiv", "1028805"), ("getMod", "7"), ("fNumber", "11.11"), ("fMinus", "11665.6789"),
-                      ("fMulti", "148148.1468"), ("fDiv", "1028.806575")] {
+    for (m, want) in [
+        ("getPlus", "1234501234"),
+        ("getMinus", "123400109"),
+        ("getMulti", "148148004"),
+        ("getDiv", "1028805"),
+        ("getMod", "7"),
+        ("fNumber", "11.11"),
+        ("fMinus", "11665.6789"),
+        ("fMulti", "148148.1468"),
+        ("fDiv", "1028.806575"),
+    ] {
         assert_eq!(ok(c.query(&id, m, json!([]))), want, "{m}");
     }
     assert_eq!(ok(c.query(&id, "getPow", json!([3]))), "1879080904");
@@ -228,7 +236,10 @@ fn int64_and_float64_rules() {
     assert_eq!(ok(c.query(&id, "i64", json!(["-7", "div", "2"]))), "-3");
     assert_eq!(ok(c.query(&id, "i64", json!(["5", "gt", "4"]))), "true");
     assert_eq!(ok(c.query(&id, "i64", json!(["5", "lte", "4"]))), "false");
-    assert_eq!(ok(c.query(&id, "f64", json!(["1", "div", "3"]))), "0.33333333333333333333333333333333333333333333333333");
+    assert_eq!(
+        ok(c.query(&id, "f64", json!(["1", "div", "3"]))),
+        "0.33333333333333333333333333333333333333333333333333"
+    );
     assert_eq!(ok(c.query(&id, "f64", json!(["1.5", "eq", "1.50"]))), "true");
     let cases: &[(&str, &str, &str, &str, &str)] = &[
         ("i64", "9223372036854775807", "plus", "1", "Int64: 9223372036854775808 overflow int64"),
@@ -386,7 +397,8 @@ fn expressions_agree_with_iost_libraries() {
     let id = c.deploy(include_str!("data/numbers_oracle.js"), &abi(&[("all", &[])]));
     let got: Vec<String> = serde_json::from_str(&ok(c.query(&id, "all", json!([])))).unwrap();
     let want: Vec<String> = serde_json::from_str(include_str!("data/numbers_oracle.json")).unwrap();
-    let cases: Vec<&str> = include_str!("data/numbers_oracle.js").lines().filter_map(|l| l.trim().strip_prefix("() => ")).collect();
+    let cases: Vec<&str> =
+        include_str!("data/numbers_oracle.js").lines().filter_map(|l| l.trim().strip_prefix("() => ")).collect();
     assert_eq!(got.len(), want.len());
     let diffs: Vec<String> = (0..want.len())
         .filter(|&i| got[i] != want[i])
@@ -436,9 +448,21 @@ module.exports = M;
         s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
     };
     let expected: Vec<String> = [
-        libm::sin(1e10), libm::cos(0.5), libm::tan(1.5), libm::exp(100.5), libm::log(7.0), libm::atan2(1.0, 3.0),
-        libm::cbrt(7.0), libm::expm1(1e-5), libm::log1p(3.3), libm::sinh(3.3), 5.0, libm::asinh(2.2), libm::log10(1000.0),
-        libm::log2(8.0), libm::acos(0.3),
+        libm::sin(1e10),
+        libm::cos(0.5),
+        libm::tan(1.5),
+        libm::exp(100.5),
+        libm::log(7.0),
+        libm::atan2(1.0, 3.0),
+        libm::cbrt(7.0),
+        libm::expm1(1e-5),
+        libm::log1p(3.3),
+        libm::sinh(3.3),
+        5.0,
+        libm::asinh(2.2),
+        libm::log10(1000.0),
+        libm::log2(8.0),
+        libm::acos(0.3),
     ]
     .into_iter()
     .map(js)

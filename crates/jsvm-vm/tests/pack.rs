@@ -228,12 +228,8 @@ export class Greeter<M extends string> implements Object {\n\
 fn typescript_is_stripped_and_its_types_make_the_abi() {
     let packed = pack(&[("index.ts", TS_ENTRY), ("greeter.ts", TS_GREETER)]);
     assert!(packed.abi_generated);
-    let abi: Vec<(String, Vec<String>)> = packed
-        .abi
-        .abi
-        .iter()
-        .map(|m| (m.name.clone(), m.args.iter().map(|a| a.to_string()).collect()))
-        .collect();
+    let abi: Vec<(String, Vec<String>)> =
+        packed.abi.abi.iter().map(|m| (m.name.clone(), m.args.iter().map(|a| a.to_string()).collect())).collect();
     assert_eq!(
         abi,
         vec![
@@ -287,26 +283,44 @@ fn a_contract_abi_file_wins_over_generation() {
 fn every_rejection_names_the_file_and_line() {
     let entry = |body: &str| format!("class C {{\n    init() {{}}\n}}\n{body}\nmodule.exports = C;\n");
     let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
-        (vec![("index.js", entry("const m = 'x';\nrequire(m);"))], "index.js:5:1: dynamic require(expr) is not supported"),
+        (
+            vec![("index.js", entry("const m = 'x';\nrequire(m);"))],
+            "index.js:5:1: dynamic require(expr) is not supported",
+        ),
         (vec![("index.js", entry("require(`./${'a'}`);"))], "index.js:4:1: dynamic require(expr)"),
         (vec![("index.js", entry("import('./a');"))], "index.js:4:1: dynamic import() is not supported"),
         (vec![("index.js", entry("const fs = require('fs');"))], "index.js:4:20: Node built-in module 'fs'"),
-        (vec![("index.js", entry("const net = require('node:net');"))], "index.js:4:21: Node built-in module 'node:net'"),
+        (
+            vec![("index.js", entry("const net = require('node:net');"))],
+            "index.js:4:21: Node built-in module 'node:net'",
+        ),
         (vec![("index.js", entry("require('fs/promises');"))], "Node built-in module 'fs/promises'"),
         (vec![("index.js", entry("\nrequire('./missing');"))], "index.js:5:9: cannot find module './missing'"),
         (vec![("index.js", entry("require('nopkg');"))], "index.js:4:9: cannot find package 'nopkg'"),
         (vec![("index.js", entry("require('/etc/passwd');"))], "absolute require path"),
         (vec![("index.js", entry("require('../outside');"))], "cannot find module '../outside'"),
-        (vec![("index.js", entry("require('./lib');")), ("lib.js", "const x = ;\n".into())], "lib.js:1:11: syntax error"),
-        (vec![("index.js", entry("require('./d.json');")), ("d.json", "{\n \"a\": }".into())], "d.json:2:7: invalid JSON"),
+        (
+            vec![("index.js", entry("require('./lib');")), ("lib.js", "const x = ;\n".into())],
+            "lib.js:1:11: syntax error",
+        ),
+        (
+            vec![("index.js", entry("require('./d.json');")), ("d.json", "{\n \"a\": }".into())],
+            "d.json:2:7: invalid JSON",
+        ),
         (vec![("index.js", entry("require('./w');")), ("w.js", "\nwith (a) {}\n".into())], "w.js:2:1: "),
         (vec![("index.ts", entry("enum E { A }"))], "index.ts:4:1: TypeScript 'enum' is not supported"),
         (vec![("index.ts", entry("namespace N { }"))], "index.ts:4:1: TypeScript 'namespace' is not supported"),
         (
-            vec![("index.ts", "class C {\n    init() {}\n    constructor(private x: string) {}\n}\nmodule.exports = C;\n".into())],
+            vec![(
+                "index.ts",
+                "class C {\n    init() {}\n    constructor(private x: string) {}\n}\nmodule.exports = C;\n".into(),
+            )],
             "index.ts:3:17: TypeScript parameter properties are not supported",
         ),
-        (vec![("index.ts", entry("import fs = require('fs');"))], "index.ts:4:1: 'import x = require()' is not supported"),
+        (
+            vec![("index.ts", entry("import fs = require('fs');"))],
+            "index.ts:4:1: 'import x = require()' is not supported",
+        ),
         (
             vec![("index.js", "class C {\n    init() {}\n    m(x) {}\n}\nmodule.exports = C;\n".into())],
             "index.js:3:5: cannot generate the ABI: parameter x of m has no type",
@@ -328,7 +342,10 @@ fn npm_is_run_only_when_node_modules_is_absent() {
     // With node_modules present, npm is not needed (the test runs offline).
     let files = [
         ("package.json", r#"{"dependencies": {"p": "1.0.0"}}"#),
-        ("index.js", "const p = require('p');\nclass C {\n    init() {}\n    v() { return p; }\n}\nmodule.exports = C;\n"),
+        (
+            "index.js",
+            "const p = require('p');\nclass C {\n    init() {}\n    v() { return p; }\n}\nmodule.exports = C;\n",
+        ),
         ("node_modules/p/index.js", "module.exports = 'p';\n"),
     ];
     let packed = pack(&files);

@@ -140,7 +140,8 @@ module.exports = Slow;
 
 #[test]
 fn the_pool_grows_under_load_and_shrinks_when_idle() {
-    let config = VmConfig { workers: 4, min_workers: 1, worker_idle: Duration::from_millis(300), ..VmConfig::default() };
+    let config =
+        VmConfig { workers: 4, min_workers: 1, worker_idle: Duration::from_millis(300), ..VmConfig::default() };
     let c = Arc::new(Chain::with_config(config));
     let id = c.deploy(SLOW, &abi(&[("work", &["number"])]));
     assert_eq!(c.vm.workers().0, 1, "it starts with min_workers");
@@ -180,7 +181,10 @@ fn produced_block() -> (Chain, Chain, ProposedBlock) {
     let deploy = common::set_code(SLOW, &abi(&[("work", &["number"])]));
     let txs = vec![producer.tx("admin", &[], vec![deploy])];
     let out = producer.vm.execute_block(txs.clone(), 5_000).unwrap();
-    validator.vm.validate_block(&ProposedBlock { txs, time: 5_000, receipts: out.receipts, state_root: out.state_root }).unwrap();
+    validator
+        .vm
+        .validate_block(&ProposedBlock { txs, time: 5_000, receipts: out.receipts, state_root: out.state_root })
+        .unwrap();
     assert_eq!(validator.vm.head(), producer.vm.head(), "the validator committed the same block");
     let txs = vec![producer.tx("admin", &[], vec![action("token.iost", "balanceOf", json!(["iost", "admin"]))])];
     let out = producer.vm.execute_block(txs.clone(), 6_000).unwrap();

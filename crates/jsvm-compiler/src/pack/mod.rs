@@ -53,11 +53,48 @@ pub struct Packed {
 
 /// Node's built-in modules: never available in a contract.
 const NODE_BUILTINS: &[&str] = &[
-    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
-    "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net",
-    "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream",
-    "string_decoder", "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm", "wasi",
-    "worker_threads", "zlib",
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "domain",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "sys",
+    "timers",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
 ];
 
 /// The built-in modules of the contract runtime.
@@ -85,8 +122,7 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
     let mut seen = BTreeSet::from([entry.clone()]);
     while let Some(path) = todo.pop() {
         let id = module_id(&root, &path)?;
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| PackError::Project(format!("cannot read {id}: {e}")))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| PackError::Project(format!("cannot read {id}: {e}")))?;
         let at = |offset: u32, message: String| {
             let (line, column) = line_col(&text, offset);
             PackError::At { file: id.clone(), line, column, message }
@@ -143,8 +179,9 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
 fn read_manifest(root: &Path) -> Result<serde_json::Value, PackError> {
     let path = root.join("package.json");
     match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|e| PackError::Project(format!("package.json is not valid JSON: {e}"))),
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| PackError::Project(format!("package.json is not valid JSON: {e}")))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(serde_json::json!({})),
         Err(e) => Err(PackError::Project(format!("cannot read package.json: {e}"))),
     }
@@ -192,11 +229,9 @@ fn entry_of(root: &Path, manifest: &serde_json::Value) -> Result<PathBuf, PackEr
         Some(serde_json::Value::String(main)) => resolve_relative(root, root, main)
             .ok_or_else(|| PackError::Project(format!("package.json's main {main:?} names no file"))),
         Some(other) => Err(PackError::Project(format!("package.json's main must be a string, not {other}"))),
-        None => ["index.js", "index.ts"]
-            .iter()
-            .map(|f| root.join(f))
-            .find(|p| p.is_file())
-            .ok_or_else(|| PackError::Project("no entry: package.json has no main and there is no index.js or index.ts".into())),
+        None => ["index.js", "index.ts"].iter().map(|f| root.join(f)).find(|p| p.is_file()).ok_or_else(|| {
+            PackError::Project("no entry: package.json has no main and there is no index.js or index.ts".into())
+        }),
     }
 }
 
@@ -322,11 +357,10 @@ fn generate_abi(id: &str, text: &str, scanned: &scan::Scanned) -> Result<serde_j
              'export default class CLASS' (or write contract.abi)"
         ))
     })?;
-    let class = scanned
-        .classes
-        .iter()
-        .find(|c| &c.name == class_name)
-        .ok_or_else(|| PackError::Project(format!("{id}: exported class {class_name} is not declared at top level")))?;
+    let class =
+        scanned.classes.iter().find(|c| &c.name == class_name).ok_or_else(|| {
+            PackError::Project(format!("{id}: exported class {class_name} is not declared at top level"))
+        })?;
     let mut methods = Vec::new();
     for m in class.methods.iter().filter(|m| m.name != "init" && !m.name.starts_with('_')) {
         let mut args = Vec::new();

@@ -19,9 +19,9 @@ use oxc::allocator::Allocator;
 use oxc::ast::ast::{
     Argument, AssignmentOperator, AssignmentTarget, BindingPattern, Class, ClassElement, Declaration,
     ExportDefaultDeclarationKind, Expression, FormalParameter, Function, ImportDeclarationSpecifier,
-    MethodDefinitionKind, MethodDefinitionType, ModuleExportName, Program, PropertyDefinitionType,
-    PropertyKey, Statement, TSAsExpression, TSNonNullExpression, TSSatisfiesExpression, TSType,
-    TSTypeAnnotation, TSTypeAssertion, TSTypeParameterDeclaration, TSTypeParameterInstantiation,
+    MethodDefinitionKind, MethodDefinitionType, ModuleExportName, Program, PropertyDefinitionType, PropertyKey,
+    Statement, TSAsExpression, TSNonNullExpression, TSSatisfiesExpression, TSType, TSTypeAnnotation, TSTypeAssertion,
+    TSTypeParameterDeclaration, TSTypeParameterInstantiation,
 };
 use oxc::ast_visit::{walk, Visit};
 use oxc::parser::{ParseOptions, Parser};
@@ -270,7 +270,13 @@ impl<'s> Scanner<'s> {
 
     /// An `export … from "m"` statement: blanked, and (unless it exports types only)
     /// its module required once into a new variable, whose name is returned.
-    fn re_export_source(&mut self, statement: Span, type_only: bool, source: &str, source_span: Span) -> Option<String> {
+    fn re_export_source(
+        &mut self,
+        statement: Span,
+        type_only: bool,
+        source: &str,
+        source_span: Span,
+    ) -> Option<String> {
         self.esm = true;
         self.blank(statement.start, statement.end);
         if type_only {
@@ -390,7 +396,9 @@ impl<'s> Scanner<'s> {
                 self.imports.push(format!("var {v} = require({source});"));
                 for s in specifiers {
                     let (local, value) = match s {
-                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (s.local.name.to_string(), interop_default(&v)),
+                        ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                            (s.local.name.to_string(), interop_default(&v))
+                        }
                         ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
                             // A namespace is an object: a constant binding is already live.
                             let local = s.local.name.to_string();
@@ -443,17 +451,20 @@ impl<'s> Scanner<'s> {
                 }
             }
             Statement::ExportFromDeclaration(d) => {
-                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span) else {
+                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span)
+                else {
                     return;
                 };
                 for s in d.specifiers.iter().filter(|s| !s.export_kind.is_type()) {
                     let local = export_name(&s.local);
-                    let value = if local == "default" { interop_default(&v) } else { format!("{v}[{}]", js_string(&local)) };
+                    let value =
+                        if local == "default" { interop_default(&v) } else { format!("{v}[{}]", js_string(&local)) };
                     self.getters.push(getter(&export_name(&s.exported), &value));
                 }
             }
             Statement::ExportAllDeclaration(d) => {
-                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span) else {
+                let Some(v) = self.re_export_source(d.span, d.export_kind.is_type(), &d.source.value, d.source.span)
+                else {
                     return;
                 };
                 match &d.exported {
@@ -683,7 +694,9 @@ impl<'a> Visit<'a> for Scanner<'_> {
                 }
             }
             Statement::ClassDeclaration(c) => self.class(c),
-            _ if it.is_module_declaration() => self.refuse(it.span().start, "import and export are only allowed at the top level"),
+            _ if it.is_module_declaration() => {
+                self.refuse(it.span().start, "import and export are only allowed at the top level")
+            }
             other => walk::walk_statement(self, other),
         }
     }

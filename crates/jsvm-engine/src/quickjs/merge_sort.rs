@@ -25,25 +25,28 @@ const BATCH: u32 = 64;
 /// [`BATCH`] comparator calls and for the rest when the sort ends, also when a comparator
 /// throws (as sort.js's `finally` does; not after an uncatchable end).
 pub(crate) fn merge_sort_function<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
-    Function::new(ctx.clone(), |ctx: Ctx<'js>, items: Value<'js>, compare: Value<'js>, cost: f64, charge: Value<'js>| {
-        let raw = ctx.as_raw().as_ptr();
-        let mut sort = Sorter {
-            ctx: raw,
-            compare: compare.as_raw(),
-            charge: charge.as_raw(),
-            cost: if cost.is_finite() && cost > 0.0 { cost } else { 0.0 },
-            unpaid: 0,
-        };
-        // SAFETY: `raw` is the live context of this call, `items`, `compare` and `charge`
-        // outlive it, and every JSValue read here is owned by `values` until written back
-        // or freed.
-        let done = unsafe { sort.run(items.as_raw()) };
-        match done {
-            Ok(()) => Ok(()),
-            Err(Failed::Threw) => Err(rquickjs::Error::Exception),
-            Err(Failed::NotArray) => Err(Exception::throw_type(&ctx, "merge sort: not an array")),
-        }
-    })
+    Function::new(
+        ctx.clone(),
+        |ctx: Ctx<'js>, items: Value<'js>, compare: Value<'js>, cost: f64, charge: Value<'js>| {
+            let raw = ctx.as_raw().as_ptr();
+            let mut sort = Sorter {
+                ctx: raw,
+                compare: compare.as_raw(),
+                charge: charge.as_raw(),
+                cost: if cost.is_finite() && cost > 0.0 { cost } else { 0.0 },
+                unpaid: 0,
+            };
+            // SAFETY: `raw` is the live context of this call, `items`, `compare` and `charge`
+            // outlive it, and every JSValue read here is owned by `values` until written back
+            // or freed.
+            let done = unsafe { sort.run(items.as_raw()) };
+            match done {
+                Ok(()) => Ok(()),
+                Err(Failed::Threw) => Err(rquickjs::Error::Exception),
+                Err(Failed::NotArray) => Err(Exception::throw_type(&ctx, "merge sort: not an array")),
+            }
+        },
+    )
 }
 
 enum Failed {

@@ -131,12 +131,12 @@ impl QuickJs {
         let lockdown = &self.lockdown;
         let memory = &self.memory;
         let entry = ctx.with(|ctx| {
-            build_realm(&ctx, lockdown, inv, st.clone())
-                .map(|entry| Persistent::save(&ctx, entry))
-                .map_err(|e| match classify(&ctx, e, &st, memory) {
+            build_realm(&ctx, lockdown, inv, st.clone()).map(|entry| Persistent::save(&ctx, entry)).map_err(|e| {
+                match classify(&ctx, e, &st, memory) {
                     RunError::Exception(m) => RunError::Engine(format!("the class libraries failed to load: {m}")),
                     other => other,
-                })
+                }
+            })
         })?;
         self.hot = Some(HotRealm { key, programs: Vec::new(), entry: entry.clone(), ctx: ctx.clone() });
         Ok((ctx, entry))
@@ -200,7 +200,8 @@ impl Engine for QuickJs {
         })();
         // A run cut short inside the engine (abort, deadline, memory, engine error) may
         // have left the realm mid-way: build a new one for the next run.
-        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_))) {
+        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_)))
+        {
             self.hot = None;
         }
         self.reset_after_run();
@@ -222,12 +223,18 @@ impl From<rquickjs::Error> for Failure {
 
 /// Builds a realm: the host function, lockdown, the prelude scripts; then takes
 /// the entry and the host function off the global object and hardens the realm.
-fn build_realm<'js>(ctx: &Ctx<'js>, lockdown: &[u8], inv: &Invocation<'_>, st: Rc<RunState>) -> Result<Function<'js>, Failure> {
+fn build_realm<'js>(
+    ctx: &Ctx<'js>,
+    lockdown: &[u8],
+    inv: &Invocation<'_>,
+    st: Rc<RunState>,
+) -> Result<Function<'js>, Failure> {
     let globals = ctx.globals();
     globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
     globals.set(MERGE_SORT_FUNCTION, merge_sort_function(ctx)?)?;
     let harden = eval_bytecode(ctx, lockdown)?;
-    let harden = harden.as_function().cloned().ok_or_else(|| Failure::Engine("lockdown returned no harden function".into()))?;
+    let harden =
+        harden.as_function().cloned().ok_or_else(|| Failure::Engine("lockdown returned no harden function".into()))?;
     for script in inv.prelude {
         eval_bytecode(ctx, script)?;
     }
@@ -448,4 +455,3 @@ fn exception_text(ctx: &Ctx<'_>, v: Value<'_>) -> String {
         }
     }
 }
-

@@ -103,7 +103,8 @@ struct Isolate {
 impl Isolate {
     fn new(blob: Option<Arc<Blob>>, memory: usize, state: &RunState) -> Result<Isolate, RunError> {
         init();
-        let (ptr, len) = blob.as_ref().map_or((std::ptr::null(), 0), |b| (b.bytes.as_ptr() as *const c_char, b.bytes.len()));
+        let (ptr, len) =
+            blob.as_ref().map_or((std::ptr::null(), 0), |b| (b.bytes.as_ptr() as *const c_char, b.bytes.len()));
         let heap_limit = memory.saturating_mul(2).saturating_add(HARD_HEAP_HEADROOM);
         // SAFETY: the blob outlives the isolate (held in `blob`); `state` outlives it too
         // (the engine drops its isolate first).
@@ -223,7 +224,9 @@ impl V8 {
             .map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
         let lockdown = Precompiled::source_only(LOCKDOWN_NAME, LOCKDOWN_SOURCE);
         let failed = |m: String| RunError::Engine(format!("the class libraries failed to load: {m}"));
-        let snapshot = if let Some(blob) = self.isolate.as_ref().and_then(|i| i.blob.clone()).filter(|_| self.blob_key == Some(key)) {
+        let snapshot = if let Some(blob) =
+            self.isolate.as_ref().and_then(|i| i.blob.clone()).filter(|_| self.blob_key == Some(key))
+        {
             // The realm of the isolate's own snapshot, again (after a run cut short).
             Ok(blob)
         } else if self.snapshots {
@@ -248,7 +251,9 @@ impl V8 {
                 // V8 could not write the snapshot: build the realm by evaluating the prelude.
                 if self.snapshots {
                     static SAID: Once = Once::new();
-                    SAID.call_once(|| eprintln!("jsvm: V8 wrote no startup snapshot ({why}); realms evaluate the class libraries"));
+                    SAID.call_once(|| {
+                        eprintln!("jsvm: V8 wrote no startup snapshot ({why}); realms evaluate the class libraries")
+                    });
                 }
                 let isolate = self.isolate_for(None, inv.limits.memory_bytes)?;
                 let lockdown = lockdown.script();
@@ -293,7 +298,8 @@ impl V8 {
         let script = if known {
             None
         } else {
-            let program = code::decode(inv.program).map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
+            let program =
+                code::decode(inv.program).map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
             Some(program.script())
         };
         let args: Vec<ffi::Bytes> = inv.args.iter().map(|a| ffi::Bytes::of(a.as_bytes())).collect();
@@ -451,7 +457,8 @@ impl Engine for V8 {
         self.state.host.set(None);
         // A run cut short inside the engine may have left the realm mid-way: build a new one
         // for the next run.
-        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_))) {
+        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_)))
+        {
             self.drop_realm();
         }
         if let Some(i) = &self.isolate {
@@ -500,7 +507,9 @@ unsafe extern "C" fn host_trampoline(
         status
     };
     // Strings cross as UTF-8; one holding a lone surrogate is refused, as QuickJS refuses it.
-    let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|e| format!("Conversion from string failed: {e}"));
+    let text = |b: &[u8]| {
+        std::str::from_utf8(b).map(str::to_string).map_err(|e| format!("Conversion from string failed: {e}"))
+    };
     let args = if nargs == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(args, nargs) } };
     let mut values = Vec::with_capacity(args.len());
     for a in args {
@@ -535,7 +544,8 @@ unsafe extern "C" fn host_trampoline(
                 ffi::HOST_OK
             }
             HostValue::Bool(b) => {
-                *out = ffi::Value { tag: ffi::TAG_BOOL, number: if b { 1.0 } else { 0.0 }, str: std::ptr::null(), len: 0 };
+                *out =
+                    ffi::Value { tag: ffi::TAG_BOOL, number: if b { 1.0 } else { 0.0 }, str: std::ptr::null(), len: 0 };
                 ffi::HOST_OK
             }
             HostValue::Number(n) => {

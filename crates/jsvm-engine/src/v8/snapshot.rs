@@ -59,7 +59,11 @@ fn key(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -> 
 
 /// The snapshot for this lockdown, prelude and entry: from the process-wide cache, or built
 /// now (on the calling thread, holding the cache's lock, so that it is built once).
-pub(crate) fn get(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -> Result<Arc<Blob>, SnapshotError> {
+pub(crate) fn get(
+    lockdown: &Precompiled<'_>,
+    prelude: &[Precompiled<'_>],
+    entry: &str,
+) -> Result<Arc<Blob>, SnapshotError> {
     let (hash, sources) = key(lockdown, prelude, entry);
     let mut cache = SNAPSHOTS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = cache.iter().find(|e| e.hash == hash && e.entry == entry && e.sources == sources) {

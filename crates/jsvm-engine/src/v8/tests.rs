@@ -75,7 +75,13 @@ fn one_snapshot_per_prelude_serves_every_engine_of_the_process() {
                 let pre = e.compile_library("prelude.js", &prelude).unwrap();
                 let code = e.compile("c.js", "(function () { return 'ok'; })").unwrap();
                 let pres = [pre.as_slice()];
-                let inv = Invocation { prelude: &pres, program: &code, entry: "__jsvm_entry", args: &[], limits: limits_ms(5000) };
+                let inv = Invocation {
+                    prelude: &pres,
+                    program: &code,
+                    entry: "__jsvm_entry",
+                    args: &[],
+                    limits: limits_ms(5000),
+                };
                 assert_eq!(e.run(&inv, &mut TestHost::default()), Ok("ok".into()));
                 e.snapshot_id()
             })
@@ -137,11 +143,19 @@ fn the_isolate_serves_again_after_every_kind_of_ending() {
         let out = f.run_limits("(function () { for (;;) {} })", limits_ms(30), &mut h);
         assert_eq!(out, Err(RunError::Timeout));
         assert_eq!(f.run("(function () { return 'after timeout'; })"), Ok("after timeout".into()));
-        let out = f.run_limits("(function () { try { hostCall('abort'); } finally { for (;;) {} } })", limits_ms(5000), &mut h);
+        let out = f.run_limits(
+            "(function () { try { hostCall('abort'); } finally { for (;;) {} } })",
+            limits_ms(5000),
+            &mut h,
+        );
         assert_eq!(out, Err(RunError::Aborted("out of gas".into())));
         assert_eq!(f.run("(function () { return 'after abort'; })"), Ok("after abort".into()));
         let small = Limits { memory_bytes: 16 << 20, ..limits_ms(20000) };
-        let out = f.run_limits("(function () { const a = []; for (;;) a.push({ a: a.length, b: [1, 2, 3] }); })", small, &mut h);
+        let out = f.run_limits(
+            "(function () { const a = []; for (;;) a.push({ a: a.length, b: [1, 2, 3] }); })",
+            small,
+            &mut h,
+        );
         assert_eq!(out, Err(RunError::OutOfMemory));
         assert_eq!(f.run("(function () { return 'after oom'; })"), Ok("after oom".into()));
     }
@@ -151,7 +165,11 @@ fn the_isolate_serves_again_after_every_kind_of_ending() {
 fn a_deadline_stops_the_run_promptly() {
     let mut f = Fixture::new();
     let start = Instant::now();
-    let out = f.run_limits("(function () { let s = 0; for (;;) s = (s + 1) | 0; })", limits_ms(100), &mut TestHost::default());
+    let out = f.run_limits(
+        "(function () { let s = 0; for (;;) s = (s + 1) | 0; })",
+        limits_ms(100),
+        &mut TestHost::default(),
+    );
     assert_eq!(out, Err(RunError::Timeout));
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(100) && took < Duration::from_millis(1500), "{took:?}");
@@ -258,16 +276,27 @@ fn engines_nest_on_one_thread() {
     assert_eq!(out, Ok("inner 3 / outer".into()));
     // The inner run's exception is catchable outside; its timeout ends both.
     host.program = "(function () { throw new TypeError('inside'); })".into();
-    let out = outer.run_limits("(function () { try { hostCall('nested'); } catch (e) { return 'caught ' + e.message.split('\\n')[0]; } })", limits_ms(5000), &mut host);
+    let out = outer.run_limits(
+        "(function () { try { hostCall('nested'); } catch (e) { return 'caught ' + e.message.split('\\n')[0]; } })",
+        limits_ms(5000),
+        &mut host,
+    );
     assert_eq!(out, Ok("caught TypeError: inside".into()));
     host.program = "(function () { for (;;) {} })".into();
     host.inner_limits = limits_ms(50);
-    let out = outer.run_limits("(function () { try { hostCall('nested'); } catch (e) {} return 'swallowed'; })", limits_ms(5000), &mut host);
+    let out = outer.run_limits(
+        "(function () { try { hostCall('nested'); } catch (e) {} return 'swallowed'; })",
+        limits_ms(5000),
+        &mut host,
+    );
     assert_eq!(out, Err(RunError::Aborted("execution killed: deadline exceeded".into())));
     assert_eq!(host.seen.last(), Some(&Err(RunError::Timeout)));
     host.inner_limits = limits_ms(5000);
     host.program = "(function () { return 'fine'; })".into();
-    assert_eq!(outer.run_limits("(function () { return hostCall('nested'); })", limits_ms(5000), &mut host), Ok("fine".into()));
+    assert_eq!(
+        outer.run_limits("(function () { return hostCall('nested'); })", limits_ms(5000), &mut host),
+        Ok("fine".into())
+    );
 }
 
 struct PanickingHost;
@@ -282,7 +311,11 @@ impl Host for PanickingHost {
 fn a_panicking_host_panics_the_caller_and_leaves_the_engine_usable() {
     let mut f = Fixture::new();
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        f.run_limits("(function () { try { hostCall('x'); } finally { return 'finally ran'; } })", limits_ms(5000), &mut PanickingHost)
+        f.run_limits(
+            "(function () { try { hostCall('x'); } finally { return 'finally ran'; } })",
+            limits_ms(5000),
+            &mut PanickingHost,
+        )
     }));
     assert!(out.is_err());
     assert_eq!(f.run("(function () { return 'ok'; })"), Ok("ok".into()));
@@ -301,7 +334,3 @@ fn the_version_names_v8_10_2() {
     assert!(v8_version().starts_with("10.2."), "{}", v8_version());
     assert_eq!(V8::new().unwrap().version(), "v8-10.2/libnode108/1");
 }
-
-
-
-

@@ -38,7 +38,8 @@ struct Watchdog {
 fn watchdog() -> &'static Watchdog {
     static WATCHDOG: OnceLock<&'static Watchdog> = OnceLock::new();
     WATCHDOG.get_or_init(|| {
-        let w: &'static Watchdog = Box::leak(Box::new(Watchdog { state: Mutex::new(State::default()), wake: Condvar::new() }));
+        let w: &'static Watchdog =
+            Box::leak(Box::new(Watchdog { state: Mutex::new(State::default()), wake: Condvar::new() }));
         std::thread::Builder::new()
             .name("jsvm-v8-watchdog".into())
             .spawn(move || w.serve())

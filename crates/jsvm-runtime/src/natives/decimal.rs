@@ -258,12 +258,22 @@ impl Dec {
     fn render(&self, keep_zero_sign: bool) -> String {
         match self {
             Dec::NaN => "NaN".into(),
-            Dec::Inf { neg } => if *neg { "-Infinity".into() } else { "Infinity".into() },
+            Dec::Inf { neg } => {
+                if *neg {
+                    "-Infinity".into()
+                } else {
+                    "Infinity".into()
+                }
+            }
             Dec::Fin { neg, c, .. } => {
                 let e = self.lead();
                 let s = self.coeff_string();
                 let body = if e <= -7 || e >= 21 { to_exponential(&s, e) } else { to_fixed_point(&s, e) };
-                if *neg && (keep_zero_sign || !c.is_zero()) { format!("-{body}") } else { body }
+                if *neg && (keep_zero_sign || !c.is_zero()) {
+                    format!("-{body}")
+                } else {
+                    body
+                }
             }
         }
     }
@@ -293,7 +303,11 @@ impl Dec {
                     return Err(format!("BigNumber: output longer than {MAX_OUTPUT} characters"));
                 }
                 let s = self.coeff_string();
-                if id == 1 || (id == 2 && ne <= -7) { to_exponential(&s, ne) } else { to_fixed_point(&s, ne) }
+                if id == 1 || (id == 2 && ne <= -7) {
+                    to_exponential(&s, ne)
+                } else {
+                    to_fixed_point(&s, ne)
+                }
             }
             Some(i) => {
                 let n = self.round_sd(i, rm);
@@ -689,7 +703,15 @@ impl Dec {
             _ => true,
         };
         if x_special || !n.is_finite() || n.is_zero() {
-            let e = if n_is_big { if n.is_odd_integer() { 1.0 } else { 2.0 } } else { to_f64(n) };
+            let e = if n_is_big {
+                if n.is_odd_integer() {
+                    1.0
+                } else {
+                    2.0
+                }
+            } else {
+                to_f64(n)
+            };
             let y = Dec::from_f64(js_pow(to_f64(self), e));
             return match m {
                 Some(m) => y.modulo(m),
@@ -783,7 +805,11 @@ impl Dec {
         let scaled = |d: &Dec, p: u64| -> BigUint {
             let Dec::Fin { c, exp, .. } = d else { return BigUint::zero() };
             let k = *exp + p as i64;
-            if k >= 0 { c * pow10(k as u64) } else { c / pow10(k.unsigned_abs()) }
+            if k >= 0 {
+                c * pow10(k as u64)
+            } else {
+                c / pow10(k.unsigned_abs())
+            }
         };
         if e == 0 {
             // First limb: the integer digit; second limb: the next 14 digits.
@@ -822,7 +848,13 @@ impl Dec {
 fn to_f64(d: &Dec) -> f64 {
     match d {
         Dec::NaN => f64::NAN,
-        Dec::Inf { neg } => if *neg { f64::NEG_INFINITY } else { f64::INFINITY },
+        Dec::Inf { neg } => {
+            if *neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }
+        }
         // Rust's float parsing rounds correctly, as JS's Number(string) does.
         _ => d.value_of().parse::<f64>().unwrap_or(f64::NAN),
     }
@@ -864,7 +896,11 @@ fn js_pow(b: f64, e: f64) -> f64 {
         };
     }
     // b is ±1 and e a finite integer.
-    if b < 0.0 && odd { -1.0 } else { 1.0 }
+    if b < 0.0 && odd {
+        -1.0
+    } else {
+        1.0
+    }
 }
 
 fn span_check(digits: i64) -> Result<(), String> {
@@ -877,7 +913,11 @@ fn span_check(digits: i64) -> Result<(), String> {
 
 fn to_exponential(s: &str, e: i64) -> String {
     let head = if s.len() > 1 { format!("{}.{}", &s[..1], &s[1..]) } else { s.to_string() };
-    if e < 0 { format!("{head}e{e}") } else { format!("{head}e+{e}") }
+    if e < 0 {
+        format!("{head}e{e}")
+    } else {
+        format!("{head}e+{e}")
+    }
 }
 
 fn to_fixed_point(s: &str, e: i64) -> String {
@@ -895,8 +935,11 @@ fn to_fixed_point(s: &str, e: i64) -> String {
 
 /// JS `\s` (WhiteSpace and LineTerminator).
 fn js_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-        | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+    )
 }
 
 /// bignumber.js's `whitespaceOrPlus` clean-up: a leading `+` (before a word

@@ -6,7 +6,9 @@
 //! (`name@perm`). Changing an account needs its `owner` permission.
 
 use jsvm_compiler::ArgType::{self, Number, String as Str};
-use jsvm_runtime::{load_account, valid_name, Account, CallFrame, Permission, PermissionItem, ACCOUNT_MAP, AUTH_CONTRACT};
+use jsvm_runtime::{
+    load_account, valid_name, Account, CallFrame, Permission, PermissionItem, ACCOUNT_MAP, AUTH_CONTRACT,
+};
 use serde_json::Value;
 
 use super::{args, fail, text, Native};
@@ -92,7 +94,10 @@ fn weight(v: &Value) -> Result<u64, Failure> {
 }
 
 fn check_permission_name(perm: &str) -> Result<(), Failure> {
-    if perm.is_empty() || perm.len() > 32 || !perm.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if perm.is_empty()
+        || perm.len() > 32
+        || !perm.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err(fail(format!("permission name invalid: {perm:?} (1..=32 of a-z 0-9 _)")));
     }
     Ok(())
@@ -147,7 +152,10 @@ pub(crate) fn sign_up(n: &mut Native, id: &str, owner_key: &str, active_key: &st
 impl Native<'_, '_> {
     fn account(&mut self, id: &str) -> Result<Account, Failure> {
         self.charge(self.run.schedule.storage_read)?;
-        load_account(self.run.state, id).map_err(Failure::Unknown)?.map(|(a, _)| a).ok_or_else(|| fail(format!("account {id} not exists")))
+        load_account(self.run.state, id)
+            .map_err(Failure::Unknown)?
+            .map(|(a, _)| a)
+            .ok_or_else(|| fail(format!("account {id} not exists")))
     }
 
     fn save(&mut self, account: &Account, payer: &str) -> Result<(), Failure> {

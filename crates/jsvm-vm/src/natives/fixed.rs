@@ -27,7 +27,8 @@ impl Fixed {
                     if point && digits_after_point >= scale {
                         break; // digits past the token's decimals are cut
                     }
-                    value = value.checked_mul(10).and_then(|v| v.checked_add(i64::from(b - b'0'))).ok_or_else(overflow)?;
+                    value =
+                        value.checked_mul(10).and_then(|v| v.checked_add(i64::from(b - b'0'))).ok_or_else(overflow)?;
                     if point {
                         digits_after_point += 1;
                     }
@@ -47,7 +48,8 @@ impl Fixed {
     pub(crate) fn to_text(self) -> String {
         let digits = self.value.unsigned_abs().to_string();
         let scale = self.scale as usize;
-        let padded = if digits.len() <= scale { format!("{}{digits}", "0".repeat(scale + 1 - digits.len())) } else { digits };
+        let padded =
+            if digits.len() <= scale { format!("{}{digits}", "0".repeat(scale + 1 - digits.len())) } else { digits };
         let (int, frac) = padded.split_at(padded.len() - scale);
         let frac = frac.trim_end_matches('0');
         let sign = if self.value < 0 { "-" } else { "" };

@@ -130,7 +130,13 @@ pub(crate) fn genesis(state: &mut jsvm_state::TxState, schedule: &jsvm_runtime::
         nested: Vec::new(),
     };
     let describe = |f: Failure| format!("genesis failed: {f:?}");
-    sign_up(&mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT }, GENESIS_ADMIN, "", "", ACCOUNT_CONTRACT)
-        .map_err(describe)?;
+    sign_up(
+        &mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT },
+        GENESIS_ADMIN,
+        "",
+        "",
+        ACCOUNT_CONTRACT,
+    )
+    .map_err(describe)?;
     token::genesis(&mut run, GENESIS_ADMIN, NATIVE_SUPPLY, NATIVE_DECIMALS).map_err(describe)
 }

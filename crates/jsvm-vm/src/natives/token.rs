@@ -347,7 +347,9 @@ fn transfer_freeze(t: &mut Native, a: &[Value]) -> Result<Vec<String>, Failure> 
     t.set_balance(&sym, &from, from_left)?;
     let fkey = format!("TF{to}");
     let mut frozen: Vec<Frozen> = match t.get(&fkey, &sym)? {
-        Some(list) => serde_json::from_str(&list).map_err(|_| Failure::Unknown(format!("frozen list of {to} is corrupt")))?,
+        Some(list) => {
+            serde_json::from_str(&list).map_err(|_| Failure::Unknown(format!("frozen list of {to} is corrupt")))?
+        }
         None => Vec::new(),
     };
     frozen.push(Frozen { amount, ftime });
@@ -394,7 +396,8 @@ pub(crate) fn genesis(run: &mut TxRun, holder: &str, total: i64, decimal: u32) -
         nested: Vec::new(),
     };
     let config = format!("{{\"decimal\":{decimal},\"fullName\":\"IOST\"}}");
-    let create = serde_json::json!([NATIVE_TOKEN, holder, total, serde_json::from_str::<Value>(&config).unwrap_or_default()]);
+    let create =
+        serde_json::json!([NATIVE_TOKEN, holder, total, serde_json::from_str::<Value>(&config).unwrap_or_default()]);
     call(run, &frame, &create.to_string())?;
     let frame = CallFrame { method: "issue".into(), ..frame };
     let issue = serde_json::json!([NATIVE_TOKEN, holder, total.to_string()]);

@@ -48,7 +48,11 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("catch out of gas", "for (;;) { try { for (;;) {} } catch (e) {} }", &[OOG]),
     ("finally out of gas", "for (;;) { try { for (;;) {} } finally { continue; } }", &[OOG]),
     ("catch out of gas from the host", "for (;;) { try { storage.put('k', 'v'); } catch (e) {} }", &[OOG]),
-    ("finally returns over out of gas", "function f() { try { for (;;) {} } finally { return 1; } } for (;;) f();", &[OOG]),
+    (
+        "finally returns over out of gas",
+        "function f() { try { for (;;) {} } finally { return 1; } } for (;;) f();",
+        &[OOG],
+    ),
     ("catch a stack overflow then loop", "function f() { f(); } try { f(); } catch (e) { for (;;) {} }", &[ERR]),
     ("finally after a stack overflow", "function f(n) { try { f(n + 1); } finally { for (;;) {} } } f(0);", &[ERR]),
     ("recursion through a sort comparator", "function f() { return [2, 1].sort((a, b) => f()); } f();", &[ERR]),
@@ -60,7 +64,11 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("toPrimitive loop", "const o = { [Symbol.toPrimitive]() { for (;;) {} } }; o * 2;", &[OOG]),
     ("toJSON loop", "JSON.stringify({ toJSON() { for (;;) {} } });", &[OOG]),
     ("sort comparator loop", "[3, 2, 1].sort(() => { for (;;) {} });", &[OOG]),
-    ("sort comparator busy", "const a = []; for (let i = 0; i < 2000; i++) a.push(i % 7); for (;;) a.sort((x, y) => y - x);", &[OOG]),
+    (
+        "sort comparator busy",
+        "const a = []; for (let i = 0; i < 2000; i++) a.push(i % 7); for (;;) a.sort((x, y) => y - x);",
+        &[OOG],
+    ),
     ("reviver loop", "JSON.parse('[1]', () => { for (;;) {} });", &[OOG]),
     ("replacer loop", "JSON.stringify([1], () => { for (;;) {} });", &[OOG]),
     ("map callback loop", "[1].map(() => { for (;;) {} });", &[OOG]),
@@ -68,7 +76,11 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("static block loop", "class X { static { for (;;) {} } }", &[OOG]),
     ("default parameter loop", "function f(a = (() => { for (;;) {} })()) {} f();", &[OOG]),
     ("tagged template loop", "const t = () => { for (;;) {} }; t`x`;", &[OOG]),
-    ("generator resumed forever", "function* g() { let i = 0; for (;;) yield i++; } const it = g(); for (;;) it.next();", &[OOG]),
+    (
+        "generator resumed forever",
+        "function* g() { let i = 0; for (;;) yield i++; } const it = g(); for (;;) it.next();",
+        &[OOG],
+    ),
     // Memory and string bombs.
     ("string doubling", "let s = 'x'; for (;;) s += s;", &[OOG]),
     ("repeat bomb", "'x'.repeat(2 ** 28);", &[OOG]),
@@ -89,14 +101,30 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("recompile a regex", "const r = /a/; r.compile('(a+)+$');", &[ERR]),
     ("deeply nested run-time pattern", "new RegExp('('.repeat(5000) + 'a' + ')'.repeat(5000));", &[ERR]),
     ("regex over a long input", "const s = 'ab'.repeat(1e6); for (;;) /b/g.exec(s);", &[OOG]),
-    ("cheapen the price functions", "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);", &[ERR]),
-    ("cheapen scanning a long string", "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');", &[ERR]),
-    ("cheapen through an own property", "const s = 'ab'.repeat(1e6); s.indexOf = () => -1; for (;;) s.indexOf('z');", &[ERR]),
+    (
+        "cheapen the price functions",
+        "Math.max = () => 0; Number = () => 0; Array.prototype.reduce = () => 0; 'x'.padStart(2 ** 29);",
+        &[ERR],
+    ),
+    (
+        "cheapen scanning a long string",
+        "Array.prototype.reduce = () => 0; const s = 'ab'.repeat(1e6); for (;;) s.indexOf('z');",
+        &[ERR],
+    ),
+    (
+        "cheapen through an own property",
+        "const s = 'ab'.repeat(1e6); s.indexOf = () => -1; for (;;) s.indexOf('z');",
+        &[ERR],
+    ),
     ("split bomb", "const s = 'a,'.repeat(1e6); for (;;) s.split(',');", &[OOG]),
     // Prototype pollution and global leaks meant to survive into the next transaction:
     // refused on the spot, since the realm's intrinsics and global object are frozen.
     ("pollute Object.prototype", "Object.prototype.polluted = 1;", &[ERR]),
-    ("pollute toJSON", "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });", &[ERR]),
+    (
+        "pollute toJSON",
+        "Object.defineProperty(Object.prototype, 'toJSON', { value: () => 'hacked', configurable: true });",
+        &[ERR],
+    ),
     ("replace Array.prototype.push", "Array.prototype.push = function () { return -1; };", &[ERR]),
     ("replace JSON.stringify", "JSON.stringify = () => 'hacked';", &[ERR]),
     ("replace String.prototype.repeat", "String.prototype.repeat = () => 'hacked';", &[ERR]),
@@ -116,7 +144,11 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("Math.random", "Math.random();", &[ERR]),
     ("SharedArrayBuffer", "new SharedArrayBuffer(8);", &[ERR]),
     ("Promise", "Promise.resolve(1);", &[ERR]),
-    ("reach the meter through globalThis", "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}", &[ERR]),
+    (
+        "reach the meter through globalThis",
+        "globalThis['__jsvm_' + 'gas'] = -1e18; globalThis['__jsvm_' + 'lim'] = 1e18; for (;;) {}",
+        &[ERR],
+    ),
     ("shadow the meter with a var", "var __x = 1; for (;;) {}", &[OOG]),
     ("reach the host function", "globalThis['__jsvm' + '_host']('put', 0, 'k', 'v', '');", &[ERR]),
     ("reach the entry", "globalThis['__jsvm' + '_invoke']();", &[ERR]),
@@ -127,7 +159,11 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("object as a key", "storage.put({ toString() { return 'k'; } }, 'v');", &[ERR]),
     ("looping toString as a value", "storage.put('k', { toString() { for (;;) {} } });", &[ERR]),
     ("throw an object whose toString loops", "throw { toString() { for (;;) {} } };", &[ERR, OOG]),
-    ("throw an error whose message getter loops", "const e = new Error(); Object.defineProperty(e, 'message', { get() { for (;;) {} } }); throw e;", &[ERR, OOG]),
+    (
+        "throw an error whose message getter loops",
+        "const e = new Error(); Object.defineProperty(e, 'message', { get() { for (;;) {} } }); throw e;",
+        &[ERR, OOG],
+    ),
 ];
 
 /// Contracts the compile stage refuses, with a word of the expected message.
@@ -198,7 +234,13 @@ class Mix {
 }
 module.exports = Mix;
 "#;
-    let a = abi(&[("add", &["string", "string"]), ("del", &["string"]), ("boom", &[]), ("work", &["number"]), ("spin", &[])]);
+    let a = abi(&[
+        ("add", &["string", "string"]),
+        ("del", &["string"]),
+        ("boom", &[]),
+        ("work", &["number"]),
+        ("spin", &[]),
+    ]);
     let deploy = c.tx("admin", &[], vec![set_code(src, &a)]);
     let id = jsvm_runtime::contract_id_for(&deploy.hash());
     let mut blocks = vec![vec![deploy]];
@@ -224,4 +266,3 @@ module.exports = Mix;
     }
     blocks
 }
-
