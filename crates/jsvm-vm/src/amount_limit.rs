@@ -14,8 +14,8 @@ use jsvm_compiler::AmountLimit;
 use jsvm_runtime::{is_contract_id, storage, ContractRecord, ReceiptEntry, RecordCache, SYSTEM_CONTRACT};
 use jsvm_state::TxState;
 
+use crate::contracts::{self, fixed::Fixed, TOKEN_CONTRACT};
 use crate::exec::Failure;
-use crate::natives::{self, fixed::Fixed, TOKEN_CONTRACT};
 
 /// What a token-less limit is called.
 const ANY_TOKEN: &str = "*";
@@ -87,7 +87,7 @@ pub(crate) fn abi_limits(
     method: &str,
     records: &mut RecordCache,
 ) -> Result<Vec<AmountLimit>, Failure> {
-    if contract == SYSTEM_CONTRACT || natives::find(contract).is_some() {
+    if contract == SYSTEM_CONTRACT || contracts::find(contract).is_some() {
         return Ok(vec![AmountLimit { token: ANY_TOKEN.into(), val: UNLIMITED.into() }]);
     }
     let record = ContractRecord::load_cached(state, contract, records).map_err(Failure::Unknown)?;

@@ -1,10 +1,11 @@
-//! Compiled contract code (QuickJS bytecode), kept in each worker's memory
+//! Compiled contract code in the engine's precompiled form (QuickJS bytecode, or
+//! V8's code cache with the source: whatever `Engine::compile` returns), kept in each worker's memory
 //! (bounded, least-recently-used out first) and persisted in the store's
 //! node-local cache space so that a restarted node does not recompile.
 //!
 //! The key is code hash + engine version + gas-schedule version. A persisted
 //! entry carries the SHA3-256 of its bytes and is checked before use: the
-//! engine trusts bytecode, so a corrupt entry is rebuilt, never executed.
+//! engine trusts its precompiled form, so a corrupt entry is rebuilt, never executed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ impl CodeCache {
         CodeCache { entries: HashMap::new(), tick: 0, capacity: capacity.max(1), store }
     }
 
-    /// The bytecode of `record`, from memory, the store, or a fresh compile.
+    /// The precompiled code of `record`, from memory, the store, or a fresh compile.
     pub(crate) fn get(
         &mut self,
         engine: &mut dyn Engine,

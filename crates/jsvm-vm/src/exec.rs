@@ -15,7 +15,7 @@ use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{Receipt, Status};
-use crate::{amount_limit, natives, system, Transaction, VmConfig};
+use crate::{amount_limit, contracts, Transaction, VmConfig};
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -324,9 +324,9 @@ impl Invoker<'_> {
             if frame.height > 1 {
                 Err(Failure::Runtime(format!("{SYSTEM_CONTRACT}/{} can only be a transaction's action", frame.method)))
             } else {
-                system::call(self, run, &frame.method, data).map(|r| vec![r])
+                contracts::system::call(self, run, &frame.method, data).map(|r| vec![r])
             }
-        } else if let Some(native) = natives::find(&frame.contract) {
+        } else if let Some(native) = contracts::find(&frame.contract) {
             native(run, &frame, data)
         } else {
             self.call_contract(run, &mut frame, data).map(|r| vec![r])

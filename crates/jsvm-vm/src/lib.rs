@@ -3,18 +3,22 @@
 //! [`VmManager`] takes transactions and blocks, runs every contract call on a
 //! worker thread of its [`pool`], and commits each block to the store in one
 //! batch. Nothing else reaches the engine.
+//!
+//! Rooms: `exec` runs one transaction (frames, checkpoints, failures → receipts);
+//! `contracts/` holds the native contracts (system.iost, token.iost, auth.iost);
+//! `amount_limit` checks what a transaction may spend; `code_cache` keeps compiled
+//! code per engine; `pool` is the worker threads; `manager` blocks and commits.
 
 mod amount_limit;
 mod code_cache;
 mod config;
+mod contracts;
 mod error;
 mod exec;
 mod manager;
 pub mod meter_bench;
-mod natives;
 mod pool;
 mod receipt;
-mod system;
 mod tx;
 
 pub use config::VmConfig;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exec::TxJob;
 use crate::pool::Pool;
-use crate::{amount_limit, natives};
+use crate::{amount_limit, contracts};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
@@ -97,7 +97,7 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
-    natives::genesis(&mut state, configured).map_err(VmError::Internal)?;
+    contracts::genesis(&mut state, configured).map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }

@@ -1,9 +1,13 @@
-//! Native system contracts: `token.iost` (tokens) and `auth.iost` (accounts).
+//! The native contracts: `system.iost` (deploying and updating code, [`system`]),
+//! `token.iost` (tokens, [`token`]) and `auth.iost` (accounts and permissions, [`auth`]).
 //! They run in Rust, inside the caller's transaction, with the same storage,
-//! RAM accounting, receipts and gas as any contract.
+//! RAM accounting, receipts and gas as any contract. A new native contract gets a
+//! file here and a line in [`find`] (or, like `system.iost`, which needs the
+//! invoker to compile and run constructors, its own entry in exec.rs).
 
-mod account;
+mod auth;
 pub(crate) mod fixed;
+pub(crate) mod system;
 pub(crate) mod token;
 
 use jsvm_compiler::{decode_args, AbiMethod, ArgType};
@@ -12,7 +16,7 @@ use serde_json::Value;
 
 use crate::exec::{Failure, TxRun};
 
-pub(crate) use account::{sign_up, ACCOUNT_CONTRACT};
+pub(crate) use auth::{sign_up, ACCOUNT_CONTRACT};
 pub(crate) use token::TOKEN_CONTRACT;
 
 /// A native contract's entry: (transaction, frame, JSON args) → return values.
@@ -22,7 +26,7 @@ pub(crate) type NativeFn = fn(&mut TxRun, &CallFrame, &str) -> Result<Vec<String
 pub(crate) fn find(contract: &str) -> Option<NativeFn> {
     match contract {
         TOKEN_CONTRACT => Some(token::call),
-        ACCOUNT_CONTRACT => Some(account::call),
+        ACCOUNT_CONTRACT => Some(auth::call),
         _ => None,
     }
 }
