@@ -4,7 +4,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test prereqs build bench bench-v8 clippy libnode test-v8
+.PHONY: run test prereqs build bench bench-v8 fmt-check clippy clippy-v8 libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -45,5 +45,12 @@ bench-v8: prereqs libnode
 	cargo build --release --workspace --features jsvm-engine/v8
 	$(CARGO_TARGET_DIR)/release/jsvm bench $(BENCH_FLAGS)
 
+# Hygiene that CI enforces before the tests (rustfmt.toml; warnings are errors).
+fmt-check:
+	cargo fmt --all --check
+
 clippy: prereqs
 	cargo clippy --workspace --all-targets -- -D warnings
+
+clippy-v8: prereqs libnode
+	cargo clippy --workspace --all-targets --features jsvm-engine/v8 -- -D warnings
