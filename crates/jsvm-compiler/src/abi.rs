@@ -19,10 +19,13 @@ pub const MAX_METHOD_NAME_LEN: usize = 32;
 /// A contract's ABI document. Unknown JSON fields are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Abi {
+    /// The contract language; only `javascript` is accepted.
     #[serde(default = "default_lang")]
     pub lang: String,
+    /// The ABI's version text, as the author wrote it (IOST writes `1.0.0`).
     #[serde(default = "default_version")]
     pub version: String,
+    /// The methods a transaction may call.
     pub abi: Vec<AbiMethod>,
 }
 
@@ -48,8 +51,11 @@ impl Abi {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawAbiMethod")]
 pub struct AbiMethod {
+    /// The method's name in the contract class.
     pub name: String,
+    /// The types its arguments must have, in order.
     pub args: Vec<ArgType>,
+    /// The most of each token a call may spend (the `amountLimit` field).
     #[serde(rename = "amountLimit", default)]
     pub amount_limit: Vec<AmountLimit>,
 }
@@ -57,7 +63,9 @@ pub struct AbiMethod {
 /// The most of `token` a call of the method may spend; `val` is a decimal string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountLimit {
+    /// The token's symbol, or `*` for every token.
     pub token: String,
+    /// The amount, a decimal string, or `unlimited`.
     pub val: String,
 }
 

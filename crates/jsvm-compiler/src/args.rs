@@ -16,7 +16,12 @@ const QUOTE_CHARS: usize = 40;
 pub enum ArgError {
     /// The text is longer than [`MAX_ARGS_BYTES`].
     #[error("arguments are {size} bytes, more than the limit of {max} bytes")]
-    TooLarge { size: usize, max: usize },
+    TooLarge {
+        /// The text's size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The text is not JSON.
     #[error("arguments are not valid JSON: {0}")]
     Json(String),
@@ -25,10 +30,26 @@ pub enum ArgError {
     NotArray(String),
     /// The array length differs from the ABI.
     #[error("wrong number of arguments for {method}: expected {expected}, got {got}")]
-    Count { method: String, expected: usize, got: usize },
+    Count {
+        /// The method called.
+        method: String,
+        /// How many arguments its ABI declares.
+        expected: usize,
+        /// How many the call passed.
+        got: usize,
+    },
     /// An argument does not have its ABI type.
     #[error("argument {index} of {method} must be {}, got {found}", describe(*.expected))]
-    Type { index: usize, method: String, expected: ArgType, found: String },
+    Type {
+        /// The argument's position, 1-based.
+        index: usize,
+        /// The method called.
+        method: String,
+        /// The type the ABI declares.
+        expected: ArgType,
+        /// What the call passed, quoted (shortened).
+        found: String,
+    },
 }
 
 /// Checks `data` (a JSON array; empty text means `[]`) against `method` and returns the

@@ -24,12 +24,14 @@ pub struct CompiledContract {
     pub class_name: String,
     /// The class's public and private methods, in source order.
     pub methods: Vec<MethodInfo>,
+    /// The ABI, checked against the source.
     pub abi: Abi,
 }
 
 /// A non-static method of the contract class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodInfo {
+    /// The method's name.
     pub name: String,
     /// Declared parameters; a rest parameter and parameters with defaults count as one each.
     pub params: usize,

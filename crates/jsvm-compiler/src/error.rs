@@ -13,22 +13,63 @@ pub enum CompileError {
     Empty,
     /// The source is longer than [`crate::MAX_CODE_BYTES`].
     #[error("contract source is {size} bytes, more than the limit of {max} bytes")]
-    TooLarge { size: usize, max: usize },
+    TooLarge {
+        /// The source's size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The source is not a valid ECMAScript script.
     #[error("{file}:{line}:{column}: syntax error: {message}")]
-    Parse { file: String, line: u32, column: u32, message: String },
+    Parse {
+        /// The author's file.
+        file: String,
+        /// Line, 1-based.
+        line: u32,
+        /// Column, 1-based.
+        column: u32,
+        /// The parser's words.
+        message: String,
+    },
     /// Brackets nest deeper than [`crate::MAX_NESTING`], which would make parsing slow.
     #[error("{file}:{line}:{column}: brackets, braces and parentheses nest more than {max} deep")]
-    TooDeep { file: String, line: u32, column: u32, max: usize },
+    TooDeep {
+        /// The author's file.
+        file: String,
+        /// Line, 1-based.
+        line: u32,
+        /// Column, 1-based.
+        column: u32,
+        /// The deepest nesting allowed.
+        max: usize,
+    },
     /// Syntax that is valid JavaScript but not accepted in contracts (see the message).
     #[error("{file}:{line}:{column}: {message}")]
-    Unsupported { file: String, line: u32, column: u32, message: String },
+    Unsupported {
+        /// The author's file.
+        file: String,
+        /// Line, 1-based.
+        line: u32,
+        /// Column, 1-based.
+        column: u32,
+        /// What is not accepted, and why.
+        message: String,
+    },
     /// The source uses an identifier the VM keeps for itself.
     #[error(
         "{file}:{line}:{column}: identifier '{name}' is reserved \
          (names starting with '__jsvm' or '_IOST', and 'IOSTInstruction', belong to the VM)"
     )]
-    Reserved { file: String, name: String, line: u32, column: u32 },
+    Reserved {
+        /// The author's file.
+        file: String,
+        /// The reserved identifier.
+        name: String,
+        /// Line, 1-based.
+        line: u32,
+        /// Column, 1-based.
+        column: u32,
+    },
     /// The source parses but is not shaped like a contract (class, `init`, `module.exports`).
     #[error("{0}")]
     Shape(String),
