@@ -381,4 +381,20 @@ mod tests {
             "Error: x\n    at f (lib/b.js:2:3)\n    at g (<require>)\n    at a.js:2"
         );
     }
+
+    #[test]
+    fn a_module_map_leads_to_the_authors_lines_and_columns() {
+        let map = SourceMap::from_pairs([((0, 0), (4, 2)), ((1, 4), (9, 6))]);
+        let lines = BundleLines { modules: vec![(2, 2, "a.ts".into(), Some(map))], first_line_shift: 10 };
+        assert_eq!(lines.locate(2, 11), Some(("a.ts", 5, 3)));
+        assert_eq!(lines.locate(3, 9), Some(("a.ts", 10, 7)));
+        assert_eq!(map_positions("at f (C.js:3:9)", "C.js", &lines), "at f (a.ts:10:7)");
+    }
+
+    #[test]
+    fn a_malformed_map_is_refused() {
+        let code = r#"{"jsvm_bundle":1,"entry":"a.ts","modules":{"a.ts":{"source":"x","deps":{},"map":"A!"}}}"#;
+        let refused = parse_bundle(code).map(|r| r.map_err(|e| e.to_string()));
+        assert_eq!(refused, Some(Err("a.ts: malformed source map: '!' is not base64".into())));
+    }
 }
