@@ -10,10 +10,11 @@
 //! lowered: the output keeps the module syntax (`esm` converts it) and every ES feature of
 //! the input, so the compile stage judges it as it judges JavaScript.
 //!
-//! Refused: decorators (a class decorator runs code that replaces or wraps the class when
-//! it is defined; the legacy and standard semantics differ, and neither exists in the
-//! engines' contract dialect), and what oxc's transformer itself refuses, such as a
-//! namespace that exports a `let` (it could not stay live).
+//! Refused: decorators (a decorator runs code that may replace or wrap the class or its
+//! methods when the class is defined, so the class the ABI describes would not be the one
+//! that runs; TypeScript's legacy and the standard semantics differ; JavaScript's are
+//! refused too), and what oxc's transformer itself refuses, such as a namespace that
+//! exports a `let` (it could not stay live). See docs/packing.md.
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +107,16 @@ mod tests {
              let N;\n(function(_N) {\n\tconst x = _N.x = 2;\n})(N || (N = {}));\n\
              class P {\n\tw;\n\th;\n\tconstructor(w, h = 2) {\n\t\tthis.w = w;\n\t\tthis.h = h;\n\t}\n\tarea() {\n\t\treturn this.w * this.h;\n\t}\n}\n\
              let q = Color.Red;\n"
+        );
+    }
+
+    #[test]
+    fn an_exported_const_enum_stays_an_object_for_other_files() {
+        let js = compile("export const enum F { A = 1 }\nexport const a = F.A;\n").unwrap().js;
+        assert_eq!(
+            js,
+            "export let F = /* @__PURE__ */ function(F) {\n\tF[F[\"A\"] = 1] = \"A\";\n\treturn F;\n}({});\n\
+             export const a = 1;\n"
         );
     }
 
