@@ -414,25 +414,27 @@ fn typescript_with_run_time_meaning_behaves_as_tsc_emits_it() {
     assert_eq!(ret(&chain, &id, "misc", json!([])), "s,4,7,deep,3");
 }
 
-/// Lines 1-6 compile to more lines (the enum) and other columns (the constructor).
-const TS_THROWS: &str = "enum Level {\n\
-    Low,\n\
-    High,\n\
-}\n\
-class Account {\n\
-    constructor(private owner: string, readonly level: Level = Level.Low) {}\n\
-    check(): void {\n\
-        if (this.level !== Level.High) {\n\
-            throw new Error(`${this.owner} is not high`);\n\
-        }\n\
-    }\n\
-}\n\
-export default class Bank {\n\
-    init(): void {}\n\
-    fail(who: string): void {\n\
-        new Account(who).check();\n\
-    }\n\
-}\n";
+/// Lines 1-6 compile to more lines (the enum) and other columns (the constructor; tabs for
+/// indentation).
+const TS_THROWS: &str = r#"enum Level {
+    Low,
+    High,
+}
+class Account {
+    constructor(private owner: string, readonly level: Level = Level.Low) {}
+    check(): void {
+        if (this.level !== Level.High) {
+            throw new Error(`${this.owner} is not high`);
+        }
+    }
+}
+export default class Bank {
+    init(): void {}
+    fail(who: string): void {
+        new Account(who).check();
+    }
+}
+"#;
 
 #[test]
 fn errors_in_typescript_name_the_ts_file_line_and_column() {
@@ -443,8 +445,9 @@ fn errors_in_typescript_name_the_ts_file_line_and_column() {
     assert_eq!(r.status, Status::RuntimeError);
     assert!(r.message.contains("Error: ann is not high"), "{}", r.message);
     let log = logs.join("\n");
-    assert!(log.contains("(index.ts:9:19)"), "{log}");
-    assert!(log.contains("(index.ts:16:9)"), "{log}");
+    // The engine points at the callee's name: `Error` and `check`.
+    assert!(log.contains("at check (index.ts:9:23)"), "{log}");
+    assert!(log.contains("at fail (index.ts:16:26)"), "{log}");
     // A compile error after the enum and the constructor: the .ts position too.
     let bad = TS_THROWS.replace("new Account(who).check();", "const __jsvm_x = 1;");
     let message = refused(&[("index.ts", &bad)]);
