@@ -89,11 +89,11 @@ fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
 }
 
 /// Packs the project in `dir`, saying so on stderr first when npm has to install packages.
-fn pack_dir(dir: &Path) -> Result<jsvm_compiler::Packed, String> {
-    if jsvm_compiler::needs_npm_install(dir) {
+fn pack_dir(dir: &Path) -> Result<jsvm_pack::Packed, String> {
+    if jsvm_pack::needs_npm_install(dir) {
         eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
     }
-    jsvm_compiler::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))
+    jsvm_pack::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))
 }
 
 /// IOST's contract JSON for system.iost's setCode/updateCode. `file` is a single contract

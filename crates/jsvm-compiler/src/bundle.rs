@@ -14,7 +14,8 @@
 //! Compiling a bundle checks and meters every module like a single-file contract, then
 //! joins them into one program: each module becomes a function of a module table, its text
 //! starting on a line of its own and never split or joined with another's, so a line of the
-//! program maps back to (module, line) through [`BundleLines`]. A small loader after the
+//! program maps back to (module, line) through [`BundleLines`], and through the module's
+//! source map, when it has one, to the author's `.ts` line and column. A small loader after the
 //! table implements `require` with Node's CommonJS rules: one instance per run, cached
 //! before it runs, so that a cycle sees the partial `exports` of a module in progress.
 
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::abi::{validate_abi, Abi};
 use crate::contract::{check_abi_against, check_class, parse_source, shape, CompiledContract};
 use crate::meter::{self, MeterCosts};
+use crate::source_map::SourceMap;
 use crate::{CompileError, MAX_CODE_BYTES};
 
 /// The bundle format version this VM reads and `jsvm pack` writes.
@@ -51,11 +53,15 @@ pub struct Bundle {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BundleModule {
-    /// The module's CommonJS source (types stripped, ES module syntax converted).
+    /// The module's CommonJS source (ES module syntax converted, TypeScript compiled).
     pub source: String,
     /// Each `require` request of the source → the id of the module it names.
     #[serde(default)]
     pub deps: BTreeMap<String, String>,
+    /// For a module compiled from TypeScript: the source map `mappings` (see [`SourceMap`])
+    /// from `source` back to the author's file, so that errors name its lines and columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<String>,
 }
 
 impl Bundle {
@@ -114,6 +120,11 @@ fn check_bundle(b: &Bundle) -> Result<(), CompileError> {
                 return bad(format!("{id}: require('{request}') names module {target}, which is not in the bundle"));
             }
         }
+        if let Some(map) = &module.map {
+            if let Err(e) = SourceMap::parse(map) {
+                return bad(format!("{id}: malformed source map: {e}"));
+            }
+        }
     }
     Ok(())
 }
@@ -154,18 +165,51 @@ module.exports = e !== null && (typeof e === "object" || typeof e === "function"
 /// Where each module's lines are in a compiled bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLines {
-    /// (first program line, line count, module id), in program order.
-    modules: Vec<(u32, u32, String)>,
+    /// (first program line, line count, module id, its source map), in program order.
+    modules: Vec<(u32, u32, String, Option<SourceMap>)>,
     /// Characters before a module's first line on its first program line.
     first_line_shift: u32,
 }
 
 impl BundleLines {
-    /// The module and its 1-based line and column for a 1-based program position.
+    /// The module and the author's 1-based line and column in its file for a 1-based
+    /// program position.
     pub fn locate(&self, line: u32, column: u32) -> Option<(&str, u32, u32)> {
-        let (start, _, id) = self.modules.iter().find(|(start, count, _)| line >= *start && line < start + count)?;
+        let (start, _, id, map) =
+            self.modules.iter().find(|(start, count, _, _)| line >= *start && line < start + count)?;
         let column = if line == *start { column.saturating_sub(self.first_line_shift).max(1) } else { column };
-        Some((id, line - start + 1, column))
+        let (line, column) = author_position(map.as_ref(), line - start + 1, column);
+        Some((id, line, column))
+    }
+}
+
+/// A 1-based position in a module's source as a position in the author's file.
+fn author_position(map: Option<&SourceMap>, line: u32, column: u32) -> (u32, u32) {
+    map.and_then(|m| m.original(line, column)).unwrap_or((line, column))
+}
+
+/// `e` with its position in a module's source moved to the author's file.
+fn at_author(e: CompileError, map: Option<&SourceMap>) -> CompileError {
+    let Some(map) = map else { return e };
+    let moved = |line: u32, column: u32| author_position(Some(map), line, column);
+    match e {
+        CompileError::Parse { file, line, column, message } => {
+            let (line, column) = moved(line, column);
+            CompileError::Parse { file, line, column, message }
+        }
+        CompileError::TooDeep { file, line, column, max } => {
+            let (line, column) = moved(line, column);
+            CompileError::TooDeep { file, line, column, max }
+        }
+        CompileError::Unsupported { file, line, column, message } => {
+            let (line, column) = moved(line, column);
+            CompileError::Unsupported { file, line, column, message }
+        }
+        CompileError::Reserved { file, name, line, column } => {
+            let (line, column) = moved(line, column);
+            CompileError::Reserved { file, name, line, column }
+        }
+        other => other,
     }
 }
 
@@ -180,7 +224,9 @@ fn line_table(b: &Bundle) -> BundleLines {
     let mut line = 2u32;
     for (id, module) in &b.modules {
         let count = line_count(&module.source);
-        modules.push((line, count, id.clone()));
+        // check_bundle has read every map: `ok()` only drops what it refused.
+        let map = module.map.as_deref().and_then(|m| SourceMap::parse(m).ok());
+        modules.push((line, count, id.clone(), map));
         // The module's last line is followed by "\n}," and the next module opens on the
         // following line.
         line = line.saturating_add(count).saturating_add(1);
@@ -217,7 +263,8 @@ pub(crate) fn compile_bundle(
     prepared.push('\n');
     let mut contract = None;
     for (n, (id, module)) in bundle.modules.iter().enumerate() {
-        let outline = parse_source(&module.source, id, costs)?;
+        let map = module.map.as_deref().and_then(|m| SourceMap::parse(m).ok());
+        let outline = parse_source(&module.source, id, costs).map_err(|e| at_author(e, map.as_ref()))?;
         if outline.hashbang {
             return Err(shape(format!("{id}: a module must not start with a '#!' line")));
         }
@@ -320,8 +367,10 @@ mod tests {
 
     #[test]
     fn maps_program_lines_back_to_modules() {
-        let lines =
-            BundleLines { modules: vec![(2, 3, "a.js".into()), (6, 2, "lib/b.js".into())], first_line_shift: 10 };
+        let lines = BundleLines {
+            modules: vec![(2, 3, "a.js".into(), None), (6, 2, "lib/b.js".into(), None)],
+            first_line_shift: 10,
+        };
         assert_eq!(lines.locate(2, 15), Some(("a.js", 1, 5)));
         assert_eq!(lines.locate(4, 7), Some(("a.js", 3, 7)));
         assert_eq!(lines.locate(7, 3), Some(("lib/b.js", 2, 3)));
@@ -331,5 +380,21 @@ mod tests {
             map_positions(text, "C.js", &lines),
             "Error: x\n    at f (lib/b.js:2:3)\n    at g (<require>)\n    at a.js:2"
         );
+    }
+
+    #[test]
+    fn a_module_map_leads_to_the_authors_lines_and_columns() {
+        let map = SourceMap::from_pairs([((0, 0), (4, 2)), ((1, 4), (9, 6))]);
+        let lines = BundleLines { modules: vec![(2, 2, "a.ts".into(), Some(map))], first_line_shift: 10 };
+        assert_eq!(lines.locate(2, 11), Some(("a.ts", 5, 3)));
+        assert_eq!(lines.locate(3, 9), Some(("a.ts", 10, 7)));
+        assert_eq!(map_positions("at f (C.js:3:9)", "C.js", &lines), "at f (a.ts:10:7)");
+    }
+
+    #[test]
+    fn a_malformed_map_is_refused() {
+        let code = r#"{"jsvm_bundle":1,"entry":"a.ts","modules":{"a.ts":{"source":"x","deps":{},"map":"A!"}}}"#;
+        let refused = parse_bundle(code).map(|r| r.map_err(|e| e.to_string()));
+        assert_eq!(refused, Some(Err("a.ts: malformed source map: '!' is not base64".into())));
     }
 }

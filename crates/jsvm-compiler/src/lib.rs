@@ -8,8 +8,13 @@
 //! Gas metering is injected here too (`meter`): one charge per basic block, spliced into the
 //! source text so that line numbers stay the same.
 //!
-//! All parsing goes through oxc, and all oxc use stays in the private `parse` and
-//! `meter_walk` modules because oxc's API changes between releases.
+//! All parsing goes through oxc, and all oxc use stays in the private `parse`, `meter_walk`
+//! and `meter_strip` modules because oxc's API changes between releases.
+//!
+//! This crate is on the consensus path: it reads no files and runs no programs. `jsvm pack`
+//! (the `jsvm-pack` crate) turns a project directory into a [`Bundle`] that this crate
+//! compiles; a module compiled from TypeScript carries a [`SourceMap`] back to its `.ts`
+//! file, which errors and the node's log use.
 
 mod abi;
 mod args;
@@ -20,9 +25,9 @@ mod meter;
 mod meter_strip;
 mod meter_walk;
 mod nesting;
-mod pack;
 mod parse;
 mod position;
+mod source_map;
 
 pub use abi::{
     parse_abi, validate_abi, Abi, AbiMethod, AmountLimit, ArgType, ABI_LANG, MAX_ABI_ARGS, MAX_ABI_METHODS,
@@ -37,5 +42,5 @@ pub use error::CompileError;
 pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, MAX_CALL_DEPTH, MAX_METERED_LIMIT, WRAPPER_PREFIX};
 pub use meter_walk::check_regex_pattern;
 pub use nesting::MAX_NESTING;
-pub use pack::{needs_npm_install, pack_project, PackError, Packed};
 pub use position::line_col;
+pub use source_map::SourceMap;

@@ -1,8 +1,9 @@
-//! The only module that touches oxc.
+//! Parsing a contract with oxc, and the outline of it the contract checks read.
 //!
 //! oxc changes its API between releases, so everything the contract checks need from the
 //! syntax tree is copied out here into plain owned types ([`Outline`]); no oxc type leaves
-//! this file.
+//! this file. The other modules that touch oxc are the metering walks (`meter_walk`,
+//! `meter_strip`), under the same rule.
 
 use std::thread;
 

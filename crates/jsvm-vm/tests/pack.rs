@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::Chain;
-use jsvm_compiler::{pack_project, Packed};
+use jsvm_pack::{pack_project, Packed};
 use jsvm_vm::Status;
 use serde_json::{json, Value};
 
@@ -225,7 +225,7 @@ export class Greeter<M extends string> implements Object {\n\
 }\n";
 
 #[test]
-fn typescript_is_stripped_and_its_types_make_the_abi() {
+fn typescript_compiles_and_its_types_make_the_abi() {
     let packed = pack(&[("index.ts", TS_ENTRY), ("greeter.ts", TS_GREETER)]);
     assert!(packed.abi_generated);
     let abi: Vec<(String, Vec<String>)> =
@@ -238,10 +238,9 @@ fn typescript_is_stripped_and_its_types_make_the_abi() {
             ("fail".to_string(), vec!["string".to_string()]),
         ]
     );
-    // Lines stay where the author wrote them.
+    // Compiled modules carry a source map back to their .ts file.
     for (id, module) in &packed.bundle.modules {
-        let original = if id == "index.ts" { TS_ENTRY } else { TS_GREETER };
-        assert!(module.source.lines().count() >= original.lines().count(), "{id}");
+        assert!(module.map.is_some(), "{id}");
         assert!(!module.source.contains("interface"), "{}", module.source);
     }
     let chain = Chain::new();
@@ -308,18 +307,17 @@ fn every_rejection_names_the_file_and_line() {
             "d.json:2:7: invalid JSON",
         ),
         (vec![("index.js", entry("require('./w');")), ("w.js", "\nwith (a) {}\n".into())], "w.js:2:1: "),
-        (vec![("index.ts", entry("enum E { A }"))], "index.ts:4:1: TypeScript 'enum' is not supported"),
-        (vec![("index.ts", entry("namespace N { }"))], "index.ts:4:1: TypeScript 'namespace' is not supported"),
         (
-            vec![(
-                "index.ts",
-                "class C {\n    init() {}\n    constructor(private x: string) {}\n}\nmodule.exports = C;\n".into(),
-            )],
-            "index.ts:3:17: TypeScript parameter properties are not supported",
+            vec![("index.ts", entry("function d(c: any) {}\n@d\nclass D {}"))],
+            "index.ts:5:1: decorators are not supported",
         ),
         (
-            vec![("index.ts", entry("import fs = require('fs');"))],
-            "index.ts:4:1: 'import x = require()' is not supported",
+            vec![("index.ts", entry("enum E { A }\nimport fs = require('fs');\nfs;"))],
+            "index.ts:5:21: Node built-in module 'fs'",
+        ),
+        (
+            vec![("index.ts", entry("namespace N {\n    export let mutable = 1;\n}"))],
+            "index.ts:5:16: TypeScript: Namespaces exporting non-const are not supported",
         ),
         (
             vec![("index.js", "class C {\n    init() {}\n    m(x) {}\n}\nmodule.exports = C;\n".into())],
@@ -350,4 +348,108 @@ fn npm_is_run_only_when_node_modules_is_absent() {
     ];
     let packed = pack(&files);
     assert!(packed.bundle.modules.contains_key("node_modules/p/index.js"));
+}
+
+const TS_LIB: &str = "export enum Kind { Coin = 1, Token, Nft = 'nft' }\n\
+export const enum Fee { Base = 10, Per = 2 }\n\
+export namespace Util {\n\
+    export const scale = 100;\n\
+    export function cost(n: number): number { return Fee.Base + Fee.Per * n; }\n\
+    export namespace Deep { export const label = 'deep'; }\n\
+}\n\
+export abstract class Shape {\n\
+    constructor(protected readonly name: string) {}\n\
+    abstract area(): number;\n\
+    describe(): string { return `${this.name}:${this.area()}`; }\n\
+}\n\
+export class Rect extends Shape {\n\
+    constructor(private w: number, public h: number = 2) { super('rect'); }\n\
+    area(): number { return this.w * this.h; }\n\
+}\n";
+
+const TS_SHOP: &str = "import type { Shape } from './lib';\n\
+import { Kind, Rect, Util } from './lib';\n\
+import helper = require('./helper');\n\
+declare const ambient: number;\n\
+declare function external(x: string): void;\n\
+interface Opts { n: number }\n\
+function pick(x: string): string;\n\
+function pick(x: number): number;\n\
+function pick(x: any): any { return x; }\n\
+function first<T>(xs: T[]): T { return xs[0]!; }\n\
+enum Local { A, B }\n\
+export default class Shop {\n\
+    init(): void {}\n\
+    kinds(): string { return JSON.stringify([Kind.Coin, Kind.Token, Kind[2], Kind.Nft, Local.B, Local[0]]); }\n\
+    shapes(w: number): string { const r: Shape = new Rect(w); return r.describe() + '/' + (r as Rect).h; }\n\
+    util(n: number): number { return Util.cost(n) + Util.scale + helper.twice(n); }\n\
+    misc(): string {\n\
+        const o = { n: 3 } satisfies Opts;\n\
+        return [pick('s'), pick(4), first<number>([7, 8]), Util.Deep.label, o.n].join(',');\n\
+    }\n\
+}\n";
+
+#[test]
+fn typescript_with_run_time_meaning_behaves_as_tsc_emits_it() {
+    let packed = pack(&[
+        ("index.ts", TS_SHOP),
+        ("lib.ts", TS_LIB),
+        ("helper.js", "module.exports = { twice: (n) => n * 2 };\n"),
+    ]);
+    let ids: Vec<&str> = packed.bundle.modules.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["helper.js", "index.ts", "lib.ts"]);
+    let abi: Vec<(&str, usize)> = packed.abi.abi.iter().map(|m| (m.name.as_str(), m.args.len())).collect();
+    assert_eq!(abi, [("kinds", 0), ("shapes", 1), ("util", 1), ("misc", 0)]);
+    // The const enum's members are inlined where its file uses them.
+    assert!(
+        packed.bundle.modules["lib.ts"].source.contains("return 10 + 2 * n"),
+        "{}",
+        packed.bundle.modules["lib.ts"].source
+    );
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "kinds", json!([])), r#"[1,2,"Token","nft",1,"A"]"#);
+    assert_eq!(ret(&chain, &id, "shapes", json!([3])), "rect:6/2");
+    assert_eq!(ret(&chain, &id, "util", json!([5])), "130");
+    assert_eq!(ret(&chain, &id, "misc", json!([])), "s,4,7,deep,3");
+}
+
+/// Lines 1-6 compile to more lines (the enum) and other columns (the constructor; tabs for
+/// indentation).
+const TS_THROWS: &str = r#"enum Level {
+    Low,
+    High,
+}
+class Account {
+    constructor(private owner: string, readonly level: Level = Level.Low) {}
+    check(): void {
+        if (this.level !== Level.High) {
+            throw new Error(`${this.owner} is not high`);
+        }
+    }
+}
+export default class Bank {
+    init(): void {}
+    fail(who: string): void {
+        new Account(who).check();
+    }
+}
+"#;
+
+#[test]
+fn errors_in_typescript_name_the_ts_file_line_and_column() {
+    let packed = pack(&[("index.ts", TS_THROWS)]);
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    let (r, logs) = chain.call_logged(&id, "fail", json!(["ann"]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.contains("Error: ann is not high"), "{}", r.message);
+    let log = logs.join("\n");
+    // The engine points at the callee's name: `Error` and `check`.
+    assert!(log.contains("at check (index.ts:9:23)"), "{log}");
+    assert!(log.contains("at fail (index.ts:16:26)"), "{log}");
+    // A compile error after the enum and the constructor: the .ts position too.
+    let bad = TS_THROWS.replace("new Account(who).check();", "const __jsvm_x = 1;");
+    let message = refused(&[("index.ts", &bad)]);
+    assert!(message.contains("index.ts:16:15: identifier '__jsvm_x' is reserved"), "{message}");
 }

@@ -1,12 +1,22 @@
 //! `jsvm pack`: a contract project directory into one [`Bundle`] (see docs/packing.md).
 //!
+//! A crate of its own because it reads the file system and runs npm, which the
+//! consensus-path compiler (`jsvm-compiler`) never does: a node needs only that crate to
+//! check, deploy and run a bundle; the pack runs on the author's machine (the CLI).
+//!
 //! The entry is `package.json`'s `main` (default `index.js`, else `index.ts`). From it the
 //! pack follows every `require("…")` and `import … from "…"` with Node's resolution rules
-//! (relative paths; `.js`, `.json`, `.ts` extensions; `index` files; packages under
-//! `node_modules` with their `main`), includes only the files it reaches, and records for
-//! each module where each request leads. Missing npm dependencies are installed with npm
-//! first. Everything is deterministic: the same project gives the same bytes.
+//! (`resolve`), includes only the files it reaches, and records for each module where each
+//! request leads. Each file is scanned (`scan`): TypeScript compiled as `tsc` emits it, ES
+//! modules converted to CommonJS, with a source map for compiled files. Missing npm
+//! dependencies are installed with npm first. Everything is deterministic: the same project
+//! gives the same bytes.
+//!
+//! oxc (pinned, its API changes between releases) is used only inside `scan`; no oxc type
+//! leaves it.
 
+mod abi;
+mod resolve;
 mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,11 +25,10 @@ use std::process::Command;
 
 use thiserror::Error;
 
-use crate::abi::parse_abi;
-use crate::bundle::{Bundle, BundleModule, BUNDLE_VERSION};
-use crate::contract::{compile_contract_metered, CompiledContract};
-use crate::meter::MeterCosts;
-use crate::{line_col, Abi, CompileError};
+use jsvm_compiler::{
+    compile_contract_metered, line_col, parse_abi, Abi, Bundle, BundleModule, CompileError, CompiledContract,
+    MeterCosts, BUNDLE_VERSION,
+};
 
 /// Why a project cannot be packed. Positions are the author's `file:line:column`.
 #[derive(Debug, Error)]
@@ -51,57 +60,8 @@ pub struct Packed {
     pub compiled: CompiledContract,
 }
 
-/// Node's built-in modules: never available in a contract.
-const NODE_BUILTINS: &[&str] = &[
-    "assert",
-    "async_hooks",
-    "buffer",
-    "child_process",
-    "cluster",
-    "console",
-    "constants",
-    "crypto",
-    "dgram",
-    "diagnostics_channel",
-    "dns",
-    "domain",
-    "events",
-    "fs",
-    "http",
-    "http2",
-    "https",
-    "inspector",
-    "module",
-    "net",
-    "os",
-    "path",
-    "perf_hooks",
-    "process",
-    "punycode",
-    "querystring",
-    "readline",
-    "repl",
-    "stream",
-    "string_decoder",
-    "sys",
-    "timers",
-    "tls",
-    "trace_events",
-    "tty",
-    "url",
-    "util",
-    "v8",
-    "vm",
-    "wasi",
-    "worker_threads",
-    "zlib",
-];
-
 /// The built-in modules of the contract runtime.
 const VM_BUILTINS: &[&str] = &["storage", "blockchain"];
-
-/// Extensions tried after a request, in order (Node's `.js`, `.json`, then TypeScript).
-const EXTENSIONS: &[&str] = &["js", "json", "ts"];
 
 /// Packs the project in `dir`: installs missing npm dependencies, walks the module graph
 /// from the entry, builds the bundle and compiles it under the default metering costs.
@@ -136,7 +96,10 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
                     message: format!("invalid JSON: {e}"),
                 });
             }
-            modules.insert(id.clone(), BundleModule { source: scan::json_module(&text), deps: BTreeMap::new() });
+            modules.insert(
+                id.clone(),
+                BundleModule { source: scan::json_module(&text), deps: BTreeMap::new(), map: None },
+            );
             continue;
         }
         let typescript = ["ts", "mts", "cts"].iter().any(|ext| has_extension(&path, ext));
@@ -146,14 +109,14 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
             if VM_BUILTINS.contains(&request.as_str()) {
                 continue;
             }
-            let target = resolve(&root, &path, request).map_err(|message| at(*offset, message))?;
+            let target = resolve::resolve(&root, &path, request).map_err(|message| at(*offset, message))?;
             let target_id = module_id(&root, &target).map_err(|e| at(*offset, e.to_string()))?;
             if seen.insert(target_id.clone()) {
                 todo.push(target);
             }
             deps.insert(request.clone(), target_id);
         }
-        modules.insert(id.clone(), BundleModule { source: scanned.source.clone(), deps });
+        modules.insert(id.clone(), BundleModule { source: scanned.source.clone(), deps, map: scanned.map.clone() });
         scans.insert(id, scanned);
     }
     let (abi_value, abi_generated) = match abi_file(&root, &entry_path) {
@@ -166,7 +129,7 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
         }
         None => {
             let entry_text = std::fs::read_to_string(&entry_path).unwrap_or_default();
-            (generate_abi(&entry, &entry_text, &scans[&entry])?, true)
+            (abi::generate_abi(&entry, &entry_text, &scans[&entry])?, true)
         }
     };
     let abi = parse_abi(&abi_value.to_string())?;
@@ -226,7 +189,7 @@ fn install_dependencies(root: &Path, manifest: &serde_json::Value) -> Result<(),
 
 fn entry_of(root: &Path, manifest: &serde_json::Value) -> Result<PathBuf, PackError> {
     match manifest.get("main") {
-        Some(serde_json::Value::String(main)) => resolve_relative(root, root, main)
+        Some(serde_json::Value::String(main)) => resolve::resolve_relative(root, root, main)
             .ok_or_else(|| PackError::Project(format!("package.json's main {main:?} names no file"))),
         Some(other) => Err(PackError::Project(format!("package.json's main must be a string, not {other}"))),
         None => ["index.js", "index.ts"].iter().map(|f| root.join(f)).find(|p| p.is_file()).ok_or_else(|| {
@@ -257,129 +220,4 @@ fn module_id(root: &Path, path: &Path) -> Result<String, PackError> {
         })
         .collect::<Result<_, _>>()?;
     Ok(parts.join("/"))
-}
-
-/// `base` joined with a `/`-separated relative request, `.` and `..` folded; `None` when it
-/// leaves `root`.
-fn join_inside(root: &Path, base: &Path, request: &str) -> Option<PathBuf> {
-    let mut path = base.to_path_buf();
-    for part in request.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if !path.pop() || !path.starts_with(root) {
-                    return None;
-                }
-            }
-            p => path.push(p),
-        }
-    }
-    path.starts_with(root).then_some(path)
-}
-
-fn as_file(path: &Path) -> Option<PathBuf> {
-    if path.is_file() {
-        return Some(path.to_path_buf());
-    }
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    EXTENSIONS.iter().map(|ext| path.with_file_name(format!("{name}.{ext}"))).find(|p| p.is_file())
-}
-
-fn as_directory(path: &Path) -> Option<PathBuf> {
-    if !path.is_dir() {
-        return None;
-    }
-    let manifest = std::fs::read_to_string(path.join("package.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-    if let Some(main) = manifest.as_ref().and_then(|m| m.get("main")).and_then(|m| m.as_str()) {
-        let target = path.join(main);
-        if let Some(found) = as_file(&target).or_else(|| index_of(&target)) {
-            return Some(found);
-        }
-    }
-    index_of(path)
-}
-
-fn index_of(dir: &Path) -> Option<PathBuf> {
-    EXTENSIONS.iter().map(|ext| dir.join(format!("index.{ext}"))).find(|p| p.is_file())
-}
-
-fn resolve_relative(root: &Path, base: &Path, request: &str) -> Option<PathBuf> {
-    let path = join_inside(root, base, request)?;
-    as_file(&path).or_else(|| as_directory(&path))
-}
-
-/// Where `request`, written in `from`, leads (Node's rules); the message says why not.
-fn resolve(root: &Path, from: &Path, request: &str) -> Result<PathBuf, String> {
-    let dir = from.parent().unwrap_or(root);
-    if request.starts_with("./") || request.starts_with("../") || request == "." || request == ".." {
-        return resolve_relative(root, dir, request)
-            .ok_or_else(|| format!("cannot find module '{request}' (no such file inside the project)"));
-    }
-    if request.starts_with('/') {
-        return Err(format!("absolute require path '{request}' is not supported: use a relative path"));
-    }
-    let name_end = if request.starts_with('@') { 2 } else { 1 };
-    let package: Vec<&str> = request.splitn(name_end + 1, '/').collect();
-    let name = package[..name_end.min(package.len())].join("/");
-    let bare = request.strip_prefix("node:").unwrap_or(request);
-    if request.starts_with("node:") || NODE_BUILTINS.contains(&bare.split('/').next().unwrap_or(bare)) {
-        return Err(format!(
-            "Node built-in module '{request}' is not available in a contract (only 'storage' and 'blockchain' are built in)"
-        ));
-    }
-    let mut at = dir.to_path_buf();
-    loop {
-        let candidate = at.join("node_modules");
-        if candidate.is_dir() {
-            if let Some(found) = resolve_relative(root, &candidate, request) {
-                return Ok(found);
-            }
-        }
-        if at == root || !at.pop() {
-            break;
-        }
-    }
-    Err(format!("cannot find package '{name}' for require('{request}'): not under node_modules (run npm install?)"))
-}
-
-/// The ABI from the entry class's methods: every public method but `init` and names
-/// starting with `_`; argument types from TypeScript types, else JSDoc `@param {type}` tags.
-fn generate_abi(id: &str, text: &str, scanned: &scan::Scanned) -> Result<serde_json::Value, PackError> {
-    let at = |offset: u32, message: String| {
-        let (line, column) = line_col(text, offset);
-        PackError::At { file: id.to_string(), line, column, message }
-    };
-    let class_name = scanned.exported_class.as_ref().ok_or_else(|| {
-        PackError::Project(format!(
-            "{id}: cannot generate the ABI: the entry must end with 'module.exports = CLASS;' or use \
-             'export default class CLASS' (or write contract.abi)"
-        ))
-    })?;
-    let class =
-        scanned.classes.iter().find(|c| &c.name == class_name).ok_or_else(|| {
-            PackError::Project(format!("{id}: exported class {class_name} is not declared at top level"))
-        })?;
-    let mut methods = Vec::new();
-    for m in class.methods.iter().filter(|m| m.name != "init" && !m.name.starts_with('_')) {
-        let mut args = Vec::new();
-        for (i, (name, ts)) in m.params.iter().enumerate() {
-            let doc = m.doc.iter().find(|(n, _)| !name.is_empty() && n == name).or_else(|| m.doc.get(i));
-            let ty = ts.or_else(|| doc.map(|(_, t)| *t)).ok_or_else(|| {
-                let which = if name.is_empty() { format!("#{}", i + 1) } else { name.clone() };
-                at(
-                    m.offset,
-                    format!(
-                        "cannot generate the ABI: parameter {which} of {} has no type; add a JSDoc \
-                         '@param {{string}} {which}' tag (or a TypeScript type, or write contract.abi)",
-                        m.name
-                    ),
-                )
-            })?;
-            args.push(ty);
-        }
-        methods.push(serde_json::json!({"name": m.name, "args": args}));
-    }
-    Ok(serde_json::json!({"lang": "javascript", "version": "1.0.0", "abi": methods}))
 }
