@@ -21,7 +21,7 @@ pub use config::VmConfig;
 pub use error::VmError;
 pub use manager::{BlockOutcome, BlockRecord, ProposedBlock, VmManager, GAS_SCHEDULE_KEY};
 pub use receipt::{Receipt, Status};
-pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
+pub use tx::{contract_json, Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 
 pub use jsvm_compiler::AmountLimit;
 pub use jsvm_engine::EngineKind;
