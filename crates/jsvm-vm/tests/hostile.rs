@@ -2,11 +2,10 @@
 //! Each gets a defined status, leaves state untouched, and the next transaction runs
 //! normally, in a realm that shows no trace of the attack.
 
-mod common;
 mod corpus;
 
-use common::{abi, set_code, Chain};
 use corpus::{attack_abi, attack_source, run_attack, ATTACKS, REFUSED, VICTIM};
+use jsvm_test_util::{abi, set_code, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
 
