@@ -182,7 +182,6 @@ pub fn run(cli: Cli) -> CmdResult {
             }
         }
         Command::Demo => crate::demo::run(engine()?),
-        Command::Bench { quick, out } => bench(quick, &out),
     }
 }
 
@@ -207,17 +206,5 @@ fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
         "ms": started.elapsed().as_millis() as u64,
     });
     println!("{summary}");
-    Ok(())
-}
-
-fn bench(quick: bool, out: &Path) -> CmdResult {
-    if cfg!(debug_assertions) {
-        eprintln!("note: this is a debug build; figures to report come from `cargo build --release` (make bench)");
-    }
-    let report = jsvm_bench::run(&jsvm_bench::Options { quick, out: out.to_path_buf() })?;
-    println!("{}", report.table());
-    for path in report.write(out)? {
-        println!("written: {}", path.display());
-    }
     Ok(())
 }

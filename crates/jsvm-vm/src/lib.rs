@@ -10,7 +10,6 @@ mod config;
 mod error;
 mod exec;
 mod manager;
-pub mod meter_bench;
 mod natives;
 mod pool;
 mod receipt;
