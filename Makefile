@@ -34,16 +34,17 @@ test-v8: prereqs libnode
 	@if [ -f $(SMOKE) ]; then JSVM_ENGINE=v8 python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
 
-# The figures to report: an optimised build, every part, in one process and one run.
-# BENCH_FLAGS=--quick for a run under two minutes.
+# The figures to report: an optimised build, every part, in one process and one run, by
+# the benchmark's own binary (crates/jsvm-bench; the node's `jsvm` carries none of it).
+# BENCH_FLAGS=--quick for a run under two minutes, BENCH_FLAGS="--out DIR" to write elsewhere.
 bench: prereqs
 	cargo build --release --workspace
-	$(CARGO_TARGET_DIR)/release/jsvm bench $(BENCH_FLAGS)
+	$(CARGO_TARGET_DIR)/release/jsvm-bench $(BENCH_FLAGS)
 
 # The same with V8 built in: every figure again on V8 beside QuickJS's.
 bench-v8: prereqs libnode
 	cargo build --release --workspace --features jsvm-engine/v8
-	$(CARGO_TARGET_DIR)/release/jsvm bench $(BENCH_FLAGS)
+	$(CARGO_TARGET_DIR)/release/jsvm-bench $(BENCH_FLAGS)
 
 # Hygiene that CI enforces before the tests (rustfmt.toml; warnings are errors).
 fmt-check:

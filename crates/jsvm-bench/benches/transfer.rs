@@ -1,5 +1,5 @@
 //! Criterion: one JS token transfer through the full path (a one-transaction
-//! block, in-memory store) — the per-transaction cost beside `jsvm bench`'s
+//! block, in-memory store) — the per-transaction cost beside the `jsvm-bench` binary's
 //! throughput figures.
 
 use criterion::{criterion_group, criterion_main, Criterion};

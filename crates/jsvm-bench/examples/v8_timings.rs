@@ -10,23 +10,13 @@
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
-use jsvm_engine::{Engine, EngineKind, Host, HostError, HostValue, Invocation, Limits, QuickJs, V8};
+use jsvm_engine::{Engine, EngineKind, Invocation, Limits, QuickJs, V8};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
+use jsvm_test_util::StubHost;
 
 const HELLO_JS: &str = "class Hello { init() {} hello(name) { return 'hello, ' + name; } } module.exports = Hello;";
 const HELLO_ABI: &str = r#"{"lang":"javascript","version":"1.0.0","abi":[{"name":"hello","args":["string"]}]}"#;
 const CONTEXT: &str = r#"{"block":{},"tx":{},"gasLimit":4000000}"#;
-
-struct NullHost;
-
-impl Host for NullHost {
-    fn call(&mut self, op: &str, _args: &[HostValue]) -> Result<HostValue, HostError> {
-        match op {
-            "outOfGas" => Err(HostError::Abort("out of gas".into())),
-            _ => Ok(HostValue::Null),
-        }
-    }
-}
 
 /// Mean microseconds of `f` over `n` calls (after `n / 10` unmeasured ones).
 fn micros(n: usize, mut f: impl FnMut()) -> f64 {
@@ -60,7 +50,7 @@ fn hello(engine: &mut dyn Engine, prelude: &[u8], code: &[u8]) {
         args: &["hello", r#"["x"]"#, CONTEXT],
         limits: limits(),
     };
-    assert_eq!(engine.run(&inv, &mut NullHost).as_deref(), Ok("hello, x"));
+    assert_eq!(engine.run(&inv, &mut StubHost::default()).as_deref(), Ok("hello, x"));
 }
 
 fn main() {
@@ -152,7 +142,7 @@ fn main() {
         let pres = [pre.as_slice()];
         micros(20_000, || {
             let inv = Invocation { prelude: &pres, program: &code, entry: "__bare", args: &[], limits: limits() };
-            assert_eq!(engine.run(&inv, &mut NullHost).as_deref(), Ok("ok"));
+            assert_eq!(engine.run(&inv, &mut StubHost::default()).as_deref(), Ok("ok"));
         })
     };
     let (tv, tq) = (trivial(&mut V8::new().unwrap()), trivial(&mut QuickJs::new().unwrap()));

@@ -1,4 +1,5 @@
-//! jsvm's benchmark, run by `jsvm bench`: the JS token transfer through the full
+//! jsvm's benchmark, run by the `jsvm-bench` binary (`make bench`), apart from the node's
+//! own `jsvm` so that no shipped build carries it: the JS token transfer through the full
 //! path (RocksDB and in-memory), on the bare engine with and without the meter,
 //! on Node's V8 and — with the `revm` feature — the same ERC-20 logic on revm,
 //! all in one process and one run; contract load times cold and warm; worker
@@ -7,9 +8,11 @@
 //! Writes `results.json`, `summary.json` and `chart.png` under the output
 //! folder, and prints a table of ratios measured side by side.
 
+mod baseline;
 mod chart;
 mod engine_only;
 mod load;
+mod meter;
 mod node;
 mod progress;
 #[cfg(feature = "revm")]
@@ -20,6 +23,7 @@ pub mod token;
 use std::path::PathBuf;
 
 pub use load::{contract_of_size, LoadTiming};
+pub use meter::KernelTiming;
 pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
 
 /// A throughput measurement.
@@ -63,7 +67,7 @@ pub struct Report {
     pub load: Vec<LoadTiming>,
     pub scaling: Vec<ScalingPoint>,
     pub block_parallelism: String,
-    pub meter: Vec<jsvm_vm::meter_bench::KernelTiming>,
+    pub meter: Vec<KernelTiming>,
     pub meter_geomean: f64,
     /// The same figures with contracts on V8, where it is built in.
     pub v8: Option<V8Rows>,
@@ -75,11 +79,11 @@ pub struct V8Rows {
     pub token_rocks: Timing,
     pub metered: Timing,
     pub unmetered: Timing,
-    pub meter: Vec<jsvm_vm::meter_bench::KernelTiming>,
+    pub meter: Vec<KernelTiming>,
     pub meter_geomean: f64,
 }
 
-fn geomean(kernels: &[jsvm_vm::meter_bench::KernelTiming]) -> f64 {
+fn geomean(kernels: &[KernelTiming]) -> f64 {
     (kernels.iter().map(|k| k.ratio.ln()).sum::<f64>() / kernels.len().max(1) as f64).exp()
 }
 
@@ -144,12 +148,12 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let scaling = scaling::measure(&counts, if q { 300 } else { 2_000 })?;
     bar.step("gas meter overhead per kernel");
     let rounds = if q { 5 } else { 31 };
-    let meter = jsvm_vm::meter_bench::meter_overhead(rounds)?;
+    let meter = meter::meter_overhead(rounds)?;
     let meter_geomean = geomean(&meter);
     let v8 = if v8_built {
         bar.step("the token and the kernels on V8");
         let kind = jsvm_vm::EngineKind::V8;
-        let meter = jsvm_vm::meter_bench::meter_overhead_of(kind, jsvm_vm::meter_bench::KERNELS, rounds)?;
+        let meter = meter::meter_overhead_of(kind, meter::KERNELS, rounds)?;
         let (metered, unmetered) = bare_pair(kind, n)?;
         Some(V8Rows {
             token_rocks: token::measure_on(kind, token::StoreKind::Rocks, blocks, per_block)?,
@@ -233,7 +237,7 @@ impl Report {
         })
     }
 
-    /// The table `jsvm bench` prints.
+    /// The table the `jsvm-bench` binary prints.
     pub fn table(&self) -> String {
         let mut t = String::new();
         let revm = self.revm.map(|r| r.tps);

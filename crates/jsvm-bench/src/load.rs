@@ -10,8 +10,7 @@ use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
 use jsvm_engine::{Engine, Invocation, Limits, QuickJs};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 use jsvm_state::{RocksStore, Store};
-
-use crate::engine_only::MapHost;
+use jsvm_test_util::StubHost;
 
 /// One contract size's load times (medians), in milliseconds.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -66,7 +65,7 @@ pub fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String
                     deadline: Instant::now() + Duration::from_secs(10),
                 },
             };
-            let r = engine.run(&inv, &mut MapHost::default()).map_err(|e| e.to_string())?;
+            let r = engine.run(&inv, &mut StubHost::default()).map_err(|e| e.to_string())?;
             if r != "pong" {
                 return Err(format!("the {size}-byte contract answered {r:?}"));
             }

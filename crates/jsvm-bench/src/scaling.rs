@@ -39,7 +39,7 @@ pub fn measure(counts: &[usize], per_client: usize) -> Result<Vec<ScalingPoint>,
                 let chain = chain.clone();
                 std::thread::spawn(move || -> Result<(), String> {
                     for tx in txs {
-                        let (r, _) = chain.vm.query(tx).map_err(|e| e.to_string())?;
+                        let (r, _) = chain.vm().query(tx).map_err(|e| e.to_string())?;
                         if r.status != Status::Success {
                             return Err(format!("a benchmark query failed: {}", r.message));
                         }

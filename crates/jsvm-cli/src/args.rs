@@ -115,18 +115,6 @@ pub enum Command {
     Receipt { tx_hash: String },
     /// Show what jsvm does, in a fresh temporary data directory.
     Demo,
-    /// Measure, in one process and one run: JS token transfers through the full path
-    /// (RocksDB and in-memory) beside bare QuickJS (metered and not), Node's V8 and the
-    /// ERC-20 peer on revm; cold and warm contract loads; worker scaling; the gas meter's
-    /// overhead per kernel. Prints a table; writes results.json, summary.json, chart.png.
-    Bench {
-        /// Fewer rounds: a quick look rather than a figure to report.
-        #[arg(long)]
-        quick: bool,
-        /// Where to write results.json, summary.json and chart.png.
-        #[arg(long, default_value = "target/bench")]
-        out: PathBuf,
-    },
 }
 
 #[derive(Subcommand, Debug)]

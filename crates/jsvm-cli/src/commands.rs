@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use jsvm_engine::{EngineKind, ENGINE_ENV, V8_NOT_BUILT};
 use jsvm_runtime::storage;
 use jsvm_state::{RocksStore, TxState};
-use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager, SYSTEM_CONTRACT};
+use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
 
@@ -65,22 +65,20 @@ fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
 /// anything is opened (a well-formed but wrong argument list is the receipt's business).
 fn call_action(call: MethodCall) -> Result<Action, String> {
     serde_json::from_str::<serde_json::Value>(&call.args).map_err(|e| format!("ARGS_JSON is not valid JSON: {e}"))?;
-    Ok(Action { contract: call.contract, action_name: call.method, data: call.args })
+    Ok(Action::new(call.contract, call.method, call.args))
 }
 
 fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
-    Transaction {
-        actions,
-        publisher: opts.publisher.clone(),
-        signers: opts.signers.clone(),
-        gas_limit: opts.gas_limit,
-        time: now_ns(),
-        amount_limit: if opts.amount_limits.is_empty() {
-            vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
-        } else {
-            opts.amount_limits.clone()
-        },
-    }
+    let amount_limit = if opts.amount_limits.is_empty() {
+        vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
+    } else {
+        opts.amount_limits.clone()
+    };
+    Transaction::new(opts.publisher.clone(), actions)
+        .with_signers(opts.signers.clone())
+        .with_gas_limit(opts.gas_limit)
+        .with_time(now_ns())
+        .with_amount_limit(amount_limit)
 }
 
 fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
@@ -124,19 +122,7 @@ pub fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Resul
             }
         }
     };
-    let mut c = serde_json::json!({"info": abi, "code": source});
-    if let Some(id) = id {
-        c["ID"] = serde_json::Value::String(id.to_string());
-    }
-    Ok(c.to_string())
-}
-
-fn system_action(method: &str, args: &[String]) -> Action {
-    Action {
-        contract: SYSTEM_CONTRACT.into(),
-        action_name: method.into(),
-        data: serde_json::to_string(args).unwrap_or_default(),
-    }
+    Ok(jsvm_vm::contract_json(&source, &abi, id))
 }
 
 fn execute(data: &Path, engine: EngineKind, tx: Transaction) -> CmdResult {
@@ -155,11 +141,11 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Pack { dir, out } => pack(&dir, out),
         Command::Deploy { file, abi, tx } => {
             let c = contract_json(&file, abi.as_deref(), None)?;
-            execute(&data, engine()?, transaction(&tx, vec![system_action("setCode", &[c])]))
+            execute(&data, engine()?, transaction(&tx, vec![Action::set_code(c)]))
         }
         Command::Update { contract, file, abi, update_data, tx } => {
             let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
-            execute(&data, engine()?, transaction(&tx, vec![system_action("updateCode", &[c, update_data])]))
+            execute(&data, engine()?, transaction(&tx, vec![Action::update_code(c, update_data)]))
         }
         Command::Call { call, tx } => execute(&data, engine()?, transaction(&tx, vec![call_action(call)?])),
         Command::Query { call, tx } => {
@@ -196,7 +182,6 @@ pub fn run(cli: Cli) -> CmdResult {
             }
         }
         Command::Demo => crate::demo::run(engine()?),
-        Command::Bench { quick, out } => bench(quick, &out),
     }
 }
 
@@ -221,17 +206,5 @@ fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
         "ms": started.elapsed().as_millis() as u64,
     });
     println!("{summary}");
-    Ok(())
-}
-
-fn bench(quick: bool, out: &Path) -> CmdResult {
-    if cfg!(debug_assertions) {
-        eprintln!("note: this is a debug build; figures to report come from `cargo build --release` (make bench)");
-    }
-    let report = jsvm_bench::run(&jsvm_bench::Options { quick, out: out.to_path_buf() })?;
-    println!("{}", report.table());
-    for path in report.write(out)? {
-        println!("written: {}", path.display());
-    }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use jsvm_state::RocksStore;
-use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager, DEFAULT_GAS_LIMIT, SYSTEM_CONTRACT};
+use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager};
 
 use crate::commands::{now_ns, CmdResult};
 
@@ -13,18 +13,11 @@ const TOKEN_JS: &str = include_str!("../../../examples/token/token.js");
 const TOKEN_ABI: &str = include_str!("../../../examples/token/token.abi");
 
 fn action(contract: &str, method: &str, args: serde_json::Value) -> Action {
-    Action { contract: contract.into(), action_name: method.into(), data: args.to_string() }
+    Action::new(contract, method, args.to_string())
 }
 
 fn tx(publisher: &str, actions: Vec<Action>) -> Transaction {
-    Transaction {
-        actions,
-        publisher: publisher.into(),
-        signers: vec![],
-        gas_limit: DEFAULT_GAS_LIMIT,
-        time: now_ns(),
-        amount_limit: vec![],
-    }
+    Transaction::new(publisher, actions).with_time(now_ns())
 }
 
 fn show(step: &str, r: &Receipt) {
@@ -60,10 +53,10 @@ pub fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
         VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
     };
     let abi: serde_json::Value = serde_json::from_str(TOKEN_ABI).map_err(|e| e.to_string())?;
-    let code = serde_json::json!({"info": abi, "code": TOKEN_JS}).to_string();
+    let code = jsvm_vm::contract_json(TOKEN_JS, &abi, None);
     let token = {
         let vm = open()?;
-        let deploy = tx("admin", vec![action(SYSTEM_CONTRACT, "setCode", serde_json::json!([code]))]);
+        let deploy = tx("admin", vec![Action::set_code(code)]);
         let r = run_tx(&vm, "deploy examples/token/token.js (init runs inside the deploy)", deploy)?;
         let token = r.returns.first().cloned().ok_or("the deploy returned no contract id")?;
         run_tx(

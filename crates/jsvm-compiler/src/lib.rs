@@ -39,7 +39,7 @@ pub use bundle::{
 };
 pub use contract::{compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES};
 pub use error::CompileError;
-pub use meter::{prepare_unmetered_for_benchmark, MeterCosts, MAX_CALL_DEPTH, MAX_METERED_LIMIT, WRAPPER_PREFIX};
+pub use meter::{MeterCosts, MAX_CALL_DEPTH, MAX_METERED_LIMIT, WRAPPER_PREFIX, WRAPPER_SUFFIX};
 pub use meter_walk::check_regex_pattern;
 pub use nesting::MAX_NESTING;
 pub use position::line_col;

@@ -288,7 +288,7 @@ pub const MAX_METERED_LIMIT: u64 = i32::MAX as u64;
 /// Text after the metered source. Its line break ends a trailing `//` comment. `charge`
 /// refuses an amount larger than what is left before subtracting it, so the counter stays
 /// an integer in its range whatever the amount (a price can be huge or fractional).
-pub(crate) const WRAPPER_SUFFIX: &str = concat!("\n}", wrapper_tail!());
+pub const WRAPPER_SUFFIX: &str = concat!("\n}", wrapper_tail!());
 
 /// The prepared code for an already metered source.
 pub(crate) fn wrap(metered: &str) -> String {
@@ -297,12 +297,6 @@ pub(crate) fn wrap(metered: &str) -> String {
     s.push_str(metered);
     s.push_str(WRAPPER_SUFFIX);
     s
-}
-
-/// Prepared code with the same wrapper but no charges at all. Only for measuring what
-/// the meter costs (the benchmark's baseline): never deployed, never run on a chain.
-pub fn prepare_unmetered_for_benchmark(source: &str) -> String {
-    wrap(source)
 }
 
 #[cfg(test)]

@@ -47,9 +47,6 @@ pub const PRELUDE_SOURCE: &str = concat!(
 /// `sort.js` alone, for tests that compare its two forms (interpreted and native).
 #[doc(hidden)]
 pub const SORT_SOURCE: &str = include_str!("sort.js");
-/// A script that, evaluated before [`PRELUDE_SOURCE`], leaves built-ins unpriced:
-/// for the meter benchmark's unmetered baseline only.
-pub const UNMETERED_BASELINE_SOURCE: &str = "globalThis.__jsvm_unmetered = true;";
 /// The file name contract code is compiled under. Compiled code is cached by code
 /// hash and shared by every deployment of the same code, so it cannot carry a
 /// contract id; the VM writes the id of the contract that ran in its place when it

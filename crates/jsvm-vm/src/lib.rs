@@ -16,7 +16,6 @@ mod contracts;
 mod error;
 mod exec;
 mod manager;
-pub mod meter_bench;
 mod pool;
 mod receipt;
 mod tx;
@@ -25,7 +24,7 @@ pub use config::VmConfig;
 pub use error::VmError;
 pub use manager::{BlockOutcome, BlockRecord, ProposedBlock, VmManager, GAS_SCHEDULE_KEY};
 pub use receipt::{Receipt, Status};
-pub use tx::{Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
+pub use tx::{contract_json, Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 
 pub use jsvm_compiler::AmountLimit;
 pub use jsvm_engine::EngineKind;

@@ -3,7 +3,7 @@ use jsvm_runtime::{parse_signer, Signer};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
-use crate::VmError;
+use crate::{VmError, SYSTEM_CONTRACT};
 
 /// Gas limit when a transaction names none.
 pub const DEFAULT_GAS_LIMIT: u64 = 4_000_000;
@@ -23,6 +23,38 @@ pub struct Action {
     pub action_name: String,
     #[serde(default)]
     pub data: String,
+}
+
+impl Action {
+    /// `contract.action_name(data)`; `data` is the arguments as a JSON array in text.
+    pub fn new(contract: impl Into<String>, action_name: impl Into<String>, data: impl Into<String>) -> Action {
+        Action { contract: contract.into(), action_name: action_name.into(), data: data.into() }
+    }
+
+    /// `system.iost.setCode(contract_json)`: deploys a contract ([`contract_json`]).
+    pub fn set_code(contract_json: impl Into<String>) -> Action {
+        Self::system("setCode", &[contract_json.into()])
+    }
+
+    /// `system.iost.updateCode(contract_json, update_data)`: replaces a contract's code
+    /// ([`contract_json`] with the contract's id); `update_data` goes to its `can_update`.
+    pub fn update_code(contract_json: impl Into<String>, update_data: impl Into<String>) -> Action {
+        Self::system("updateCode", &[contract_json.into(), update_data.into()])
+    }
+
+    fn system(method: &str, args: &[String]) -> Action {
+        Action::new(SYSTEM_CONTRACT, method, serde_json::to_string(args).unwrap_or_default())
+    }
+}
+
+/// IOST's contract JSON, the argument of `setCode` and `updateCode`: `{"info": abi, "code": source}`,
+/// and the contract's `"ID"` for an update.
+pub fn contract_json(source: &str, abi: &serde_json::Value, id: Option<&str>) -> String {
+    let mut c = serde_json::json!({"info": abi, "code": source});
+    if let Some(id) = id {
+        c["ID"] = serde_json::Value::String(id.to_string());
+    }
+    c.to_string()
 }
 
 /// A transaction: actions run in order, all or nothing.
@@ -51,6 +83,41 @@ fn default_gas_limit() -> u64 {
 }
 
 impl Transaction {
+    /// `actions` published by `publisher`: no other signer, the default gas limit, time 0 and
+    /// no amount limit, each changed with the `with_` methods.
+    pub fn new(publisher: impl Into<String>, actions: Vec<Action>) -> Transaction {
+        Transaction {
+            actions,
+            publisher: publisher.into(),
+            signers: Vec::new(),
+            gas_limit: DEFAULT_GAS_LIMIT,
+            time: 0,
+            amount_limit: Vec::new(),
+        }
+    }
+
+    /// Signers besides the publisher (`name@permission`).
+    pub fn with_signers(mut self, signers: Vec<String>) -> Transaction {
+        self.signers = signers;
+        self
+    }
+
+    pub fn with_gas_limit(mut self, gas_limit: u64) -> Transaction {
+        self.gas_limit = gas_limit;
+        self
+    }
+
+    /// The client's timestamp, nanoseconds since the epoch.
+    pub fn with_time(mut self, time: u64) -> Transaction {
+        self.time = time;
+        self
+    }
+
+    pub fn with_amount_limit(mut self, amount_limit: Vec<AmountLimit>) -> Transaction {
+        self.amount_limit = amount_limit;
+        self
+    }
+
     /// The canonical encoding: compact JSON with the fields in declaration order.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         serde_json::to_vec(self).unwrap_or_default()
@@ -98,14 +165,50 @@ mod tests {
     use super::*;
 
     fn tx() -> Transaction {
-        Transaction {
-            actions: vec![Action { contract: "c".into(), action_name: "m".into(), data: "[]".into() }],
-            publisher: "admin".into(),
+        Transaction::new("admin", vec![Action::new("c", "m", "[]")]).with_time(1)
+    }
+
+    #[test]
+    fn constructors_fill_every_field() {
+        let a = Action::new("token", "transfer", r#"["a","b","1",""]"#);
+        assert_eq!(
+            (a.contract.as_str(), a.action_name.as_str(), a.data.as_str()),
+            ("token", "transfer", r#"["a","b","1",""]"#)
+        );
+        let t = Transaction::new("alice", vec![a.clone()]);
+        let want = Transaction {
+            actions: vec![a.clone()],
+            publisher: "alice".into(),
             signers: vec![],
             gas_limit: DEFAULT_GAS_LIMIT,
-            time: 1,
-            amount_limit: Vec::new(),
-        }
+            time: 0,
+            amount_limit: vec![],
+        };
+        assert_eq!(t, want);
+        let limit = vec![AmountLimit { token: "*".into(), val: "unlimited".into() }];
+        let t =
+            t.with_signers(vec!["bob@active".into()]).with_gas_limit(7).with_time(9).with_amount_limit(limit.clone());
+        let want =
+            Transaction { signers: vec!["bob@active".into()], gas_limit: 7, time: 9, amount_limit: limit, ..want };
+        assert_eq!(t, want);
+    }
+
+    #[test]
+    fn set_code_and_update_code_call_the_system_contract_with_the_contract_json() {
+        let abi = serde_json::json!({"lang": "javascript", "version": "1.0.0", "abi": []});
+        let source = "class A {}\nmodule.exports = A;";
+        let c = contract_json(source, &abi, None);
+        let parsed: serde_json::Value = serde_json::from_str(&c).unwrap();
+        assert_eq!(parsed, serde_json::json!({"info": abi, "code": source}));
+        let a = Action::set_code(c.clone());
+        assert_eq!((a.contract.as_str(), a.action_name.as_str()), (SYSTEM_CONTRACT, "setCode"));
+        assert_eq!(a.data, serde_json::json!([c]).to_string());
+        let c = contract_json("x", &abi, Some("Contract1"));
+        let parsed: serde_json::Value = serde_json::from_str(&c).unwrap();
+        assert_eq!(parsed, serde_json::json!({"info": abi, "code": "x", "ID": "Contract1"}));
+        let a = Action::update_code(c.clone(), "why");
+        assert_eq!((a.contract.as_str(), a.action_name.as_str()), (SYSTEM_CONTRACT, "updateCode"));
+        assert_eq!(a.data, serde_json::json!([c, "why"]).to_string());
     }
 
     #[test]

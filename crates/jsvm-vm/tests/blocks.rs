@@ -1,15 +1,14 @@
 //! Blocks: concurrent read-only queries see whole blocks only, and the same
 //! blocks give the same receipts and state roots on any run and worker count.
 
-mod common;
 mod corpus;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use common::{abi, action, Chain};
 use corpus::scripted_blocks;
-use jsvm_vm::{Status, Transaction, VmConfig, DEFAULT_GAS_LIMIT};
+use jsvm_test_util::{abi, action, Chain};
+use jsvm_vm::{Status, Transaction, VmConfig};
 use serde_json::json;
 
 const COUNTER: &str = r#"
@@ -31,14 +30,7 @@ fn a_query_running_beside_block_commits_sees_whole_blocks_only() {
         std::thread::spawn(move || {
             let mut seen = Vec::new();
             while !done.load(Ordering::SeqCst) {
-                let tx = Transaction {
-                    actions: vec![action(&id, "get", json!([]))],
-                    publisher: "admin".into(),
-                    signers: vec![],
-                    gas_limit: DEFAULT_GAS_LIMIT,
-                    time: 0,
-                    amount_limit: Vec::new(),
-                };
+                let tx = Transaction::new("admin", vec![action(&id, "get", json!([]))]);
                 let r = c.vm.query(tx).unwrap().0;
                 assert_eq!(r.status, Status::Success, "{}", r.message);
                 seen.push(r.returns[0].parse::<u64>().unwrap());

@@ -2,9 +2,7 @@
 //! resolution through each module's dependency map, one instance per run, cycles with
 //! partial exports, built-in modules, metering of every module, errors in the author's files.
 
-mod common;
-
-use common::{abi, Chain};
+use jsvm_test_util::{abi, Chain};
 use jsvm_vm::Status;
 use serde_json::{json, Value};
 
@@ -128,7 +126,7 @@ fn every_module_is_metered() {
     let small = c.call(&id, "spin", json!([10])).gas_used;
     let big = c.call(&id, "spin", json!([1000])).gas_used;
     assert!(big > small + 990 * 2, "loop in lib/b.js not metered: {small} vs {big}");
-    let mut tx = c.tx("admin", &[], vec![common::action(&id, "spin", json!([100_000_000]))]);
+    let mut tx = c.tx("admin", &[], vec![jsvm_test_util::action(&id, "spin", json!([100_000_000]))]);
     tx.gas_limit = 100_000;
     assert_eq!(c.send(tx).status, Status::GasRunOut);
 }
@@ -154,7 +152,7 @@ fn every_module_obeys_the_contract_rules() {
                 ("x.js", source, &[]),
             ],
         );
-        let (r, logs) = c.run_logged("admin", vec![common::set_code(&code, &abi(&[]))]);
+        let (r, logs) = c.run_logged("admin", vec![jsvm_test_util::set_code(&code, &abi(&[]))]);
         assert_eq!(r.status, Status::RuntimeError, "{source}");
         let log = logs.join("\n");
         if what == "name declared twice" {
@@ -183,7 +181,7 @@ fn malformed_bundles_are_refused() {
         ),
     ];
     for (code, what) in cases {
-        let r = c.run("admin", vec![common::set_code(&code.to_string(), &abi(&[]))]);
+        let r = c.run("admin", vec![jsvm_test_util::set_code(&code.to_string(), &abi(&[]))]);
         assert_eq!(r.status, Status::RuntimeError, "{code}");
         assert!(r.message.contains(what), "{code}: {}", r.message);
     }

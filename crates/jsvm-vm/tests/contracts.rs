@@ -1,8 +1,6 @@
 //! Deploy and call contracts end to end over RocksDB: the foundation's behaviour.
 
-mod common;
-
-use common::{abi, action, set_code, Chain};
+use jsvm_test_util::{abi, action, set_code, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
 

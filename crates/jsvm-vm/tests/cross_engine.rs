@@ -2,11 +2,10 @@
 //! state roots on QuickJS and on V8 (docs/engines.md). Runs where V8 is built in
 //! (`make test-v8`); elsewhere each test says it was skipped.
 
-mod common;
 mod corpus;
 
-use common::{abi, Chain};
 use corpus::{attack_abi, attack_source, run_attack, scripted_blocks, ATTACKS, REFUSED, VICTIM};
+use jsvm_test_util::{abi, Chain};
 use jsvm_vm::{EngineKind, VmConfig};
 use serde_json::json;
 
@@ -64,7 +63,7 @@ fn the_hostile_suite_gives_the_same_receipts() {
             out.push((format!("{name}: probe after"), serde_json::to_string(&probe.returns).unwrap()));
         }
         for (name, body, _) in REFUSED {
-            let r = c.run("admin", vec![common::set_code(&attack_source(body), &attack_abi())]);
+            let r = c.run("admin", vec![jsvm_test_util::set_code(&attack_source(body), &attack_abi())]);
             out.push((name.to_string(), format!("{:?} {} {}", r.status, r.message, r.gas_used)));
         }
         out

@@ -2,61 +2,118 @@
 //! Each gets a defined status, leaves state untouched, and the next transaction runs
 //! normally, in a realm that shows no trace of the attack.
 
-mod common;
 mod corpus;
 
-use common::{abi, set_code, Chain};
 use corpus::{attack_abi, attack_source, run_attack, ATTACKS, REFUSED, VICTIM};
+use jsvm_test_util::{abi, set_code, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
+
+/// What one case got wrong, one line each; the tables' tests report every failing case
+/// at the end instead of stopping at the first.
+#[derive(Default)]
+struct Wrong(Vec<String>);
+
+impl Wrong {
+    fn check(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(what());
+        }
+    }
+}
+
+/// Every case's failures as one report; empty when all passed.
+fn report(failed: &[(&str, Wrong)]) -> String {
+    failed.iter().map(|(name, w)| format!("{name}:\n    {}", w.0.join("\n    "))).collect::<Vec<_>>().join("\n")
+}
+
+/// The victim's realm as a fresh transaction sees it (`probe`'s text), or why it could not be read.
+fn probe(c: &Chain, victim: &str) -> Result<String, String> {
+    let r = c.query(victim, "probe", json!([]));
+    match (r.status, r.returns.first()) {
+        (Status::Success, Some(text)) => Ok(text.clone()),
+        _ => Err(format!("probe: {:?}: {}", r.status, r.message)),
+    }
+}
+
+/// Deploys the attack and runs it twice, checking its status, its rollback, its gas and
+/// that the second run repeats the first.
+fn attack(c: &Chain, body: &str, allowed: &[Status], wrong: &mut Wrong) {
+    let deploy = c.run("admin", vec![set_code(&attack_source(body), &attack_abi())]);
+    let Some(id) = deploy.returns.first().filter(|_| deploy.status == Status::Success) else {
+        return wrong.0.push(format!("deploy: {:?}: {}", deploy.status, deploy.message));
+    };
+    let first = run_attack(c, id);
+    wrong.check(allowed.contains(&first.status), || format!("got {:?}: {}", first.status, first.message));
+    if first.status != Status::Success {
+        wrong.check(first.returns.is_empty() && first.events.is_empty(), || {
+            format!("a failed run kept returns {:?} and events {:?}", first.returns, first.events)
+        });
+        // The attack's own write was rolled back with it.
+        let sentinel = c.query(id, "sentinel", json!([])).returns;
+        wrong.check(sentinel == ["untouched"], || format!("its own write was kept: sentinel {sentinel:?}"));
+    }
+    if matches!(first.status, Status::GasRunOut | Status::Timeout) {
+        wrong.check(first.gas_used == 1_000_000, || {
+            format!("out of gas and timeouts charge the whole limit, not {}", first.gas_used)
+        });
+    }
+    // Same attack again: same status, same gas (timeouts aside, whose gas is the limit anyway).
+    let second = run_attack(c, id);
+    wrong.check((second.status, second.gas_used) == (first.status, first.gas_used), || {
+        format!(
+            "not deterministic: {:?} {} gas ({}) then {:?} {} gas ({})",
+            first.status, first.gas_used, first.message, second.status, second.gas_used, second.message
+        )
+    });
+}
 
 #[test]
 fn every_hostile_contract_gets_a_defined_status_and_leaves_no_trace() {
     assert!(ATTACKS.len() + REFUSED.len() >= 50);
     let c = Chain::new();
     let victim = c.deploy(VICTIM, &abi(&[("bump", &[]), ("probe", &[])]));
-    let probe = c.query(&victim, "probe", json!([]));
-    assert_eq!(probe.status, Status::Success, "{}", probe.message);
-    let clean = probe.returns[0].clone();
-    let mut bumps = 0;
+    let clean = probe(&c, &victim).unwrap();
+    let mut bumps: u64 = 0;
+    let mut failed = Vec::new();
     for (name, body, allowed) in ATTACKS {
-        let id = c.deploy(&attack_source(body), &attack_abi());
-        let first = run_attack(&c, &id);
-        assert!(allowed.contains(&first.status), "{name}: got {:?}: {}", first.status, first.message);
-        if first.status != Status::Success {
-            assert!(first.returns.is_empty() && first.events.is_empty(), "{name}");
-            // The attack's own write was rolled back with it.
-            assert_eq!(c.query(&id, "sentinel", json!([])).returns, vec!["untouched"], "{name}");
-        }
-        if matches!(first.status, Status::GasRunOut | Status::Timeout) {
-            assert_eq!(first.gas_used, 1_000_000, "{name}: out of gas and timeouts charge the whole limit");
-        }
-        // Same attack again: same status, same gas (timeouts aside, whose gas is the limit anyway).
-        let second = run_attack(&c, &id);
-        assert_eq!(
-            (second.status, second.gas_used),
-            (first.status, first.gas_used),
-            "{name}: not deterministic: {} / {}",
-            first.message,
-            second.message
-        );
+        let mut wrong = Wrong::default();
+        attack(&c, body, allowed, &mut wrong);
         // The next transaction runs normally and sees a pristine realm.
-        bumps += 1;
         let r = c.call(&victim, "bump", json!([]));
-        assert_eq!(r.status, Status::Success, "{name}: the next transaction failed: {}", r.message);
-        assert_eq!(r.returns, vec![bumps.to_string()], "{name}");
-        assert_eq!(c.query(&victim, "probe", json!([])).returns[0], clean, "{name} left a trace in the next realm");
+        wrong.check(r.status == Status::Success, || format!("the next transaction failed: {}", r.message));
+        if let Some(n) = r.returns.first().and_then(|n| n.parse().ok()) {
+            wrong.check(n == bumps + 1, || format!("the next transaction counted {n}, not {}", bumps + 1));
+            // Counting on from what the victim says keeps one bad case from failing all that follow.
+            bumps = n;
+        }
+        match probe(&c, &victim) {
+            Ok(seen) => wrong.check(seen == clean, || format!("left a trace in the next realm: {seen}")),
+            Err(e) => wrong.0.push(e),
+        }
+        if !wrong.0.is_empty() {
+            failed.push((*name, wrong));
+        }
     }
+    assert!(failed.is_empty(), "{} of {} attacks failed:\n{}", failed.len(), ATTACKS.len(), report(&failed));
 }
 
 #[test]
 fn the_compile_stage_refuses_what_cannot_be_metered_or_kept_deterministic() {
     let c = Chain::new();
+    let mut failed = Vec::new();
     for (name, body, word) in REFUSED {
         let r = c.run("admin", vec![set_code(&attack_source(body), &attack_abi())]);
-        assert_eq!(r.status, Status::RuntimeError, "{name}");
-        assert!(r.message.contains("validate code error") && r.message.contains(word), "{name}: {}", r.message);
+        let mut wrong = Wrong::default();
+        wrong.check(r.status == Status::RuntimeError, || format!("got {:?}", r.status));
+        wrong.check(r.message.contains("validate code error") && r.message.contains(word), || {
+            format!("the message does not say `validate code error` and `{word}`: {}", r.message)
+        });
+        if !wrong.0.is_empty() {
+            failed.push((*name, wrong));
+        }
     }
+    assert!(failed.is_empty(), "{} of {} refusals failed:\n{}", failed.len(), REFUSED.len(), report(&failed));
 }
 
 /// The call depth is counted by the meter, the same on every engine: 1000 nested calls

@@ -2,9 +2,7 @@
 //! nested calls with their own checkpoints, call depth and re-entry, accounts
 //! and permissions — in IOST's style, with the results IOST's own tests assert.
 
-mod common;
-
-use common::{abi, action, Chain};
+use jsvm_test_util::{abi, action, Chain};
 use jsvm_vm::{AmountLimit, Receipt, Status, Transaction};
 use serde_json::json;
 
@@ -444,10 +442,11 @@ module.exports = S;
 fn deploys_check_amount_limits() {
     let c = Chain::new();
     let bad = json!({"lang": "javascript", "version": "1.0.0", "abi": [{"name": "f", "args": [], "amountLimit": [{"token": "iost", "val": "120x"}]}]});
-    let r = c.run("admin", vec![common::set_code("class A { init() {} f() {} }\nmodule.exports = A;", &bad)]);
+    let r = c.run("admin", vec![jsvm_test_util::set_code("class A { init() {} f() {} }\nmodule.exports = A;", &bad)]);
     failed_with(&r, "abnormal char in amount");
     let unknown = json!({"lang": "javascript", "version": "1.0.0", "abi": [{"name": "f", "args": [], "amountLimit": [{"token": "zzz", "val": "1"}]}]});
-    let r = c.run("admin", vec![common::set_code("class A { init() {} f() {} }\nmodule.exports = A;", &unknown)]);
+    let r =
+        c.run("admin", vec![jsvm_test_util::set_code("class A { init() {} f() {} }\nmodule.exports = A;", &unknown)]);
     failed_with(&r, "token not exists: zzz");
 }
 

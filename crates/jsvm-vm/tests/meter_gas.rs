@@ -4,9 +4,7 @@
 //! costs the same, across batch boundaries and exit paths. Inline sort comparators are
 //! paid for by the sort: they must cost what the same function passed any other way costs.
 
-mod common;
-
-use common::{abi, Chain};
+use jsvm_test_util::{abi, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
 

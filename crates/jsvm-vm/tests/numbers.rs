@@ -1,9 +1,7 @@
 //! BigNumber, Int64, Float64 and IOSTCrypto seen from contracts: results, thrown
 //! messages (IOST's test vectors among them) and gas that grows with operand size.
 
-mod common;
-
-use common::{abi, Chain};
+use jsvm_test_util::{abi, Chain};
 use jsvm_vm::{Receipt, Status};
 use serde_json::json;
 use sha3::{Digest, Sha3_256};

@@ -1,12 +1,10 @@
 //! `jsvm pack` end to end: projects written to a temporary directory, packed, deployed and
 //! called; every rejection rule with its file and line; determinism.
 
-mod common;
-
 use std::path::Path;
 
-use common::Chain;
 use jsvm_pack::{pack_project, Packed};
+use jsvm_test_util::Chain;
 use jsvm_vm::Status;
 use serde_json::{json, Value};
 

@@ -2,12 +2,10 @@
 //! nothing between transactions, the pool follows the load, and blocks from
 //! other nodes are validated before they are committed.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{abi, action, Chain};
+use jsvm_test_util::{abi, action, Chain};
 use jsvm_vm::{ProposedBlock, Status, VmConfig, VmError};
 use serde_json::json;
 
@@ -178,7 +176,7 @@ fn the_pool_grows_under_load_and_shrinks_when_idle() {
 fn produced_block() -> (Chain, Chain, ProposedBlock) {
     let producer = Chain::new();
     let validator = Chain::new();
-    let deploy = common::set_code(SLOW, &abi(&[("work", &["number"])]));
+    let deploy = jsvm_test_util::set_code(SLOW, &abi(&[("work", &["number"])]));
     let txs = vec![producer.tx("admin", &[], vec![deploy])];
     let out = producer.vm.execute_block(txs.clone(), 5_000).unwrap();
     validator

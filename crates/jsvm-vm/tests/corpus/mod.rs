@@ -2,7 +2,7 @@
 //! a scripted sequence of blocks (hostile.rs, blocks.rs, cross_engine.rs).
 #![allow(dead_code)]
 
-use super::common::{abi, action, set_code, Chain};
+use jsvm_test_util::{abi, action, set_code, Chain};
 use jsvm_vm::{Receipt, Status, Transaction};
 use serde_json::json;
 

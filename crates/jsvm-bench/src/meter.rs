@@ -1,12 +1,15 @@
 //! What the gas meter costs: the same kernels, on the same engine, with the metered
 //! prepared code and with an unmetered baseline (no injected charges, no size-priced
-//! built-ins), timed alternately in one process. Run by `jsvm bench`.
+//! built-ins: `baseline`), timed alternately in one process.
 
 use std::time::{Duration, Instant};
 
-use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
-use jsvm_engine::{new_engine, EngineKind, Host, HostError, HostValue, Invocation, Limits};
-use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
+use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
+use jsvm_engine::{new_engine, EngineKind, Invocation, Limits};
+use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
+use jsvm_test_util::StubHost;
+
+use crate::baseline::{prepare_unmetered, unmetered_prelude};
 
 /// One kernel's timings: medians over the rounds, in microseconds.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -26,20 +29,6 @@ pub const KERNELS: &[(&str, &str)] = &[
     ("sorting", "const a = []; for (let i = 0; i < 30000; i++) { a.push((i * 7919) % 10007); } a.sort((x, y) => x - y); return a[0] + a[a.length - 1];"),
     ("calls and closures", "const add = (x) => (y) => x + y; let s = 0; for (let i = 0; i < 100000; i++) { s = add(i)(s) % 99991; } return s;"),
 ];
-
-/// Answers the two host operations the entry itself makes; the kernels make none.
-struct BenchHost;
-
-impl Host for BenchHost {
-    fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
-        match op {
-            "sync" => Ok(HostValue::Undefined),
-            "outOfGas" => Err(HostError::Abort("out of gas".into())),
-            "fail" => Err(HostError::Abort(format!("a kernel failed: {:?}", args.get(1)))),
-            _ => Err(HostError::Throw(format!("{op} is not available in the benchmark"))),
-        }
-    }
-}
 
 fn contract(body: &str) -> String {
     format!("class K {{\n    init() {{}}\n    run() {{ {body} }}\n}}\nmodule.exports = K;\n")
@@ -64,7 +53,8 @@ pub fn meter_overhead_of(
 ) -> Result<Vec<KernelTiming>, String> {
     let mut engine = new_engine(kind)?;
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
-    let baseline_flag = engine.compile_library("<baseline>", UNMETERED_BASELINE_SOURCE)?;
+    let bare_prelude = engine.compile_library("<unmetered prelude>", &unmetered_prelude()?)?;
+    let mut host = StubHost::default();
     let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (name, body) in kernels {
@@ -73,10 +63,9 @@ pub fn meter_overhead_of(
             .map_err(|e| e.to_string())?
             .prepared;
         let metered = engine.compile("kernel.js", &metered)?;
-        let unmetered = engine.compile("kernel.js", &prepare_unmetered_for_benchmark(&source))?;
+        let unmetered = engine.compile("kernel.js", &prepare_unmetered(&source))?;
         let ctx = r#"{"block":{},"tx":{},"gasLimit":2000000000}"#;
-        let metered_prelude = [prelude.as_slice()];
-        let unmetered_prelude = [baseline_flag.as_slice(), prelude.as_slice()];
+        let (metered_prelude, unmetered_prelude) = ([prelude.as_slice()], [bare_prelude.as_slice()]);
         let mut run = |code: &[u8], pre: &[&[u8]]| -> Result<(Duration, String), String> {
             let inv = Invocation {
                 prelude: pre,
@@ -90,7 +79,7 @@ pub fn meter_overhead_of(
                 },
             };
             let t = Instant::now();
-            let r = engine.run(&inv, &mut BenchHost).map_err(|e| format!("{name}: {e}"))?;
+            let r = engine.run(&inv, &mut host).map_err(|e| format!("{name}: {e}"))?;
             Ok((t.elapsed(), r))
         };
         let (mut on, mut off) = (Vec::new(), Vec::new());

@@ -1,0 +1,11 @@
+//! What jsvm's tests, its benchmark and its examples share, so that none writes its own
+//! copy: a chain harness ([`Chain`]: a `VmManager` over a store of its own, with deploy
+//! and call helpers) and a stub host for contracts run on the bare engine ([`StubHost`]).
+//!
+//! Not shipped: a dev-dependency of the crates' tests and a dependency of the benchmark only.
+
+mod chain;
+mod host;
+
+pub use chain::{abi, action, set_code, Chain, StoreKind};
+pub use host::StubHost;
