@@ -90,11 +90,21 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// A finally block runs at the body's own depth, and where it ends normally gives back
     /// the depth it found: its function's after a `return` in the try (which has left the
     /// depth already), or a thrower's while the exception goes on up (its catcher restores
-    /// its own). `open` is after the block's `{`, `close` at its `}`.
-    pub(super) fn finally_depth(&mut self, open: u32, close: u32) {
-        if self.bodies.last().is_some_and(|b| b.restores) {
+    /// its own). `open` is after the block's `{`. Returns whether the block must give the
+    /// depth back (`__jsvm_depth=__jsvm_f;` at its `}`).
+    pub(super) fn finally_depth(&mut self, open: u32) -> bool {
+        let restores = self.bodies.last().is_some_and(|b| b.restores);
+        if restores {
             self.text(open, format!("let __jsvm_f=__jsvm_depth;{RESTORE}"), false);
-            self.text(close, "__jsvm_depth=__jsvm_f;".into(), true);
+        }
+        restores
+    }
+
+    /// A statement (or class field) ending at `end`: if it has no `;` of its own, a mark
+    /// where one may be needed (see `meter::apply`).
+    pub(super) fn statement_end(&mut self, end: u32) {
+        if end > 0 && self.source.get(end as usize - 1) != Some(&b';') {
+            self.splice(end, Splice::StatementEnd, 0, 0);
         }
     }
 
@@ -113,7 +123,8 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// takes a check out of hot paths.
     pub(super) fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
         let Some(&(i, cost)) = self.open.last() else { return };
-        let straight = |rest: &[Insert]| rest.iter().all(|r| r.splice == Splice::BreakLabel);
+        let straight =
+            |rest: &[Insert]| rest.iter().all(|r| matches!(r.splice, Splice::BreakLabel | Splice::StatementEnd));
         if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
             self.open.pop();
             self.inserts.remove(i);

@@ -424,8 +424,12 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(finalizer) = &it.finalizer {
             // A finally block re-checks the meter before any of its code runs.
             self.open_block(finalizer.span.start + 1, Splice::Charge, self.costs.branch);
-            self.finally_depth(finalizer.span.start + 1, finalizer.span.end - 1);
+            let restores = self.finally_depth(finalizer.span.start + 1);
             self.visit_block_statement(finalizer);
+            if restores {
+                // After the block's last statement, and after whatever closes there.
+                self.text(finalizer.span.end - 1, "__jsvm_depth=__jsvm_f;".into(), false);
+            }
             self.close_block(None);
         }
     }
@@ -526,6 +530,26 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(value) = &it.value {
             // Runs once per instance (or once, for a static field).
             self.expression_block(value, self.costs.branch);
+        }
+        self.statement_end(it.span.end);
+    }
+
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        walk::walk_statement(self, it);
+        // The statements that end with `;`, which automatic semicolon insertion may
+        // have supplied.
+        if matches!(
+            it,
+            Statement::ExpressionStatement(_)
+                | Statement::VariableDeclaration(_)
+                | Statement::ReturnStatement(_)
+                | Statement::ThrowStatement(_)
+                | Statement::BreakStatement(_)
+                | Statement::ContinueStatement(_)
+                | Statement::DebuggerStatement(_)
+                | Statement::DoWhileStatement(_)
+        ) {
+            self.statement_end(it.span().end);
         }
     }
 }
