@@ -3,11 +3,9 @@
 //! (`@` left out) and with its semicolons (`@` as `;`): both must deploy, return the same
 //! value and use the same gas.
 
-mod common;
-
-use common::{abi, Chain};
 use jsvm_engine::EngineKind;
-use jsvm_vm::meter_bench::meter_overhead_of;
+use jsvm_test_util::meter_kernels::meter_overhead_of;
+use jsvm_test_util::{abi, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
 
@@ -63,7 +61,7 @@ fn code_without_semicolons_deploys_and_behaves_as_with_them() {
         let mut seen = Vec::new();
         for semicolon in ["", ";"] {
             let source = contract(members, semicolon);
-            let (r, logs) = c.run_logged("admin", vec![common::set_code(&source, &abi)]);
+            let (r, logs) = c.run_logged("admin", vec![jsvm_test_util::set_code(&source, &abi)]);
             assert_eq!(r.status, Status::Success, "{what} ({semicolon:?}): {}\n{}", r.message, logs.join("\n"));
             let id = r.returns[0].clone();
             let r = c.call(&id, "run", json!([]));
