@@ -9,9 +9,9 @@ use jsvm_engine::{new_engine, EngineKind, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 use jsvm_test_util::StubHost;
 
-use crate::baseline::{prepare_unmetered, unmetered_prelude};
 use crate::token::{TOKEN_ABI, TOKEN_JS};
 use crate::Timing;
+use jsvm_test_util::baseline::{prepare_unmetered, unmetered_prelude};
 
 /// Transfers per second on the bare engine `kind`, `metered` or not.
 pub(crate) fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, String> {

@@ -8,11 +8,9 @@
 //! Writes `results.json`, `summary.json` and `chart.png` under the output
 //! folder, and prints a table of ratios measured side by side.
 
-mod baseline;
 mod chart;
 mod engine_only;
 mod load;
-mod meter;
 mod node;
 mod progress;
 #[cfg(feature = "revm")]
@@ -22,8 +20,8 @@ pub mod token;
 
 use std::path::PathBuf;
 
+pub use jsvm_test_util::meter_kernels::{self as meter, KernelTiming};
 pub use load::{contract_of_size, LoadTiming};
-pub use meter::KernelTiming;
 pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
 
 /// A throughput measurement.

@@ -162,6 +162,20 @@ module.exports = e !== null && (typeof e === "object" || typeof e === "function"
     meter::wrapper_tail!()
 );
 
+/// The bundle's modules as the engine would compile them, each in its module function,
+/// with no charges and no loader (see [`crate::unmetered_program`]).
+pub(crate) fn unmetered_modules(bundle: &Bundle) -> String {
+    let mut program = String::from(BUNDLE_PREFIX);
+    for module in bundle.modules.values() {
+        program.push('\n');
+        program.push_str(MODULE_OPEN);
+        program.push_str(&module.source);
+        program.push_str("\n},");
+    }
+    program.push_str("]; })");
+    program
+}
+
 /// Where each module's lines are in a compiled bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLines {

@@ -82,6 +82,18 @@ pub fn compile_contract_metered(
     })
 }
 
+/// The author's code as the engine compiles it, with nothing of the meter in it: the
+/// single-file wrapper around `source`, or a bundle's modules each in its module function.
+/// Never deployed or run: when the engine refuses prepared code, compiling this tells
+/// whether the source itself has an early error (the author's doing) or the metering broke
+/// it (jsvm's).
+pub fn unmetered_program(source: &str) -> String {
+    match crate::bundle::parse_bundle(source) {
+        Some(Ok(bundle)) => crate::bundle::unmetered_modules(&bundle),
+        _ => meter::wrap(source),
+    }
+}
+
 /// Size limits, the nesting guard, the parse itself and reserved names: everything that
 /// reads the source text rather than the contract's shape.
 pub(crate) fn parse_source(source: &str, filename: &str, costs: &MeterCosts) -> Result<Outline, CompileError> {

@@ -37,7 +37,9 @@ pub use args::{decode_args, ArgError, MAX_ARGS_BYTES};
 pub use bundle::{
     bundle_lines, map_positions, parse_bundle, Bundle, BundleLines, BundleModule, BUNDLE_VERSION, MAX_MODULES,
 };
-pub use contract::{compile_contract, compile_contract_metered, CompiledContract, MethodInfo, MAX_CODE_BYTES};
+pub use contract::{
+    compile_contract, compile_contract_metered, unmetered_program, CompiledContract, MethodInfo, MAX_CODE_BYTES,
+};
 pub use error::CompileError;
 pub use meter::{MeterCosts, MAX_CALL_DEPTH, MAX_METERED_LIMIT, WRAPPER_PREFIX, WRAPPER_SUFFIX};
 pub use meter_walk::check_regex_pattern;

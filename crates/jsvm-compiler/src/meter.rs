@@ -118,6 +118,10 @@ pub(crate) enum Splice {
     /// Before a function body's closing brace: the depth left (a body that ends without
     /// `return`).
     Leave,
+    /// Where a statement or class field ends that has no `;` of its own (automatic
+    /// semicolon insertion ends it): `;` when the text spliced around it would otherwise
+    /// run on into what follows (see [`apply`]).
+    StatementEnd,
 }
 
 /// One splice: where, what, the cost it charges (per iteration, for the loop kinds),
@@ -213,6 +217,7 @@ impl Splice {
             Splice::OpenReturnEnter => format!("{{{}{}{ENTER}return (__jsvm_r=(", declare(0, true), charge(cost)),
             Splice::CloseReturn => format!("),{LEAVE},__jsvm_r)}}"),
             Splice::Leave => format!("{LEAVE};"),
+            Splice::StatementEnd => String::new(),
         }
     }
 }
@@ -229,6 +234,7 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
     inserts.sort_by_key(|i| (i.offset, !i.splice.is_close()));
     let mut out = String::with_capacity(source.len() + inserts.len() * 48);
     let mut at = 0usize;
+    let mut asi = Asi::default();
     for i in inserts {
         let offset = (i.offset as usize).min(source.len());
         if offset > at {
@@ -237,11 +243,123 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
         }
         match i.splice {
             Splice::Skip(n) => at = at.max(offset.saturating_add(n as usize).min(source.len())),
-            splice => out.push_str(&splice.text(i.cost, i.counter, texts)),
+            Splice::StatementEnd => asi.statement_end(source, offset, &mut out),
+            splice => {
+                let text = splice.text(i.cost, i.counter, texts);
+                asi.before(offset, &text, &mut out);
+                out.push_str(&text);
+                asi.emitted(offset, splice, &text);
+            }
         }
     }
     out.push_str(&source[at..]);
     out
+}
+
+/// Keeps automatic semicolon insertion working around spliced text.
+///
+/// A statement without its own `;` is ended by what follows it: a line break, a `}`, the
+/// end of the source. Text spliced after it can take that away in two ways, and each gets
+/// a `;` (only then, so that code that needs none is prepared as before):
+/// - a statement spliced in before the next token (the depth left before a function's
+///   `}`, a `yield`'s head at the start of the next statement) runs on from it: `return x
+///   __jsvm_depth=…` or, even across a line break, `a = b` and `(…yield c…)` becoming a
+///   call `b(…)`;
+/// - a `)` that closes a charge or a return at the statement's end can be continued where
+///   the source's own last token could not: `a && x++` then `(f)()` on the next line, or a
+///   bare `return` (`return void(…)`) before `[1].forEach(g)`.
+#[derive(Default)]
+struct Asi {
+    /// The last text spliced: at which source offset, its last byte, and whether it closed
+    /// an arrow body made a block (whose `}` does not end a statement).
+    last: Option<(usize, u8, bool)>,
+    /// A statement that ended without `;` and nothing since that ends it.
+    open: Option<OpenEnd>,
+}
+
+struct OpenEnd {
+    /// Where the source's next token is.
+    next: usize,
+    /// Whether a line break comes before it.
+    line_break: bool,
+}
+
+impl Asi {
+    fn statement_end(&mut self, source: &str, offset: usize, out: &mut String) {
+        self.open = None;
+        let at_end = self.last.filter(|&(at, _, _)| at == offset);
+        let ended = at_end.is_some_and(|(_, last, arrow)| last == b';' || (last == b'}' && !arrow));
+        if ended {
+            return;
+        }
+        let (next, line_break) = next_token(source, offset);
+        let hazard = matches!(source.as_bytes().get(next), Some(b'(' | b'[' | b'`' | b'+' | b'-' | b'/'));
+        if hazard && at_end.is_some_and(|(_, last, _)| last == b')') {
+            self.terminate(offset, out);
+        } else {
+            self.open = Some(OpenEnd { next, line_break });
+        }
+    }
+
+    /// Before `text` is spliced at `offset`: a `;` if it would run on from an open statement.
+    fn before(&mut self, offset: usize, text: &str, out: &mut String) {
+        let Some(open) = self.open.take() else { return };
+        if offset > open.next {
+            return;
+        }
+        let runs_on = match text.bytes().next() {
+            Some(b'(' | b'[') => true,
+            Some(b) if b == b'{' || b == b'_' || b == b'$' || b.is_ascii_alphanumeric() => !open.line_break,
+            Some(_) => false,
+            None => {
+                self.open = Some(open);
+                false
+            }
+        };
+        if runs_on {
+            self.terminate(offset, out);
+        }
+    }
+
+    fn emitted(&mut self, offset: usize, splice: Splice, text: &str) {
+        if let Some(&last) = text.as_bytes().last() {
+            self.last = Some((offset, last, splice == Splice::CloseReturn));
+        }
+    }
+
+    fn terminate(&mut self, offset: usize, out: &mut String) {
+        out.push(';');
+        self.last = Some((offset, b';', false));
+        self.open = None;
+    }
+}
+
+/// The offset of the first token at or after `from` (past white space and comments), and
+/// whether a line break comes before it.
+fn next_token(source: &str, from: usize) -> (usize, bool) {
+    let mut at = from;
+    let mut line_break = false;
+    while let Some(c) = source.get(at..).and_then(|rest| rest.chars().next()) {
+        let rest = &source[at..];
+        if rest.starts_with("//") {
+            match rest.find(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                Some(end) => at += end,
+                None => return (source.len(), line_break),
+            }
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            let len = comment.find("*/").map_or(comment.len(), |end| end + 2);
+            line_break |= comment[..len].contains(['\n', '\r', '\u{2028}', '\u{2029}']);
+            at += 2 + len;
+        } else if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+            line_break = true;
+            at += c.len_utf8();
+        } else if c.is_whitespace() || c == '\u{feff}' {
+            at += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    (at.min(source.len()), line_break)
 }
 
 /// The wrapper's opening, shared with bundles (`bundle.rs`): the factory's parameters,
@@ -353,6 +471,32 @@ mod tests {
     }
 
     #[test]
+    fn the_next_token_skips_spaces_and_comments_and_notes_line_breaks() {
+        assert_eq!(next_token("x  }", 1), (3, false));
+        assert_eq!(next_token("x /* a */ }", 1), (10, false));
+        assert_eq!(next_token("x /* a\n */ }", 1), (11, true));
+        assert_eq!(next_token("x // a\n}", 1), (7, true));
+        assert_eq!(next_token("x\u{2028}(", 1), (4, true));
+        assert_eq!(next_token("x // a", 1), (6, false));
+        assert_eq!(next_token("x /* a", 1), (6, false));
+    }
+
+    #[test]
+    fn a_statement_end_adds_a_semicolon_only_where_text_would_run_on() {
+        let end = |offset| ins(offset, Splice::StatementEnd, 0);
+        // `x++` before the `}` where the depth is left, on one line and across one.
+        assert_eq!(apply("x++ }", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++ ;__jsvm_depth=__jsvm_d-1;}");
+        assert_eq!(apply("x++\n}", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++\n__jsvm_depth=__jsvm_d-1;}");
+        // A closing `)` before a line that starts with `[`; none before a name.
+        let closed = |src| apply(src, vec![ins(0, Splice::OpenExpr, 1), ins(3, Splice::CloseExpr, 0), end(3)], &[]);
+        assert_eq!(closed("b++\n[a]"), "((__jsvm_left-=1)<0&&__jsvm_oog(),b++);\n[a]");
+        assert_eq!(closed("b++\nc()"), "((__jsvm_left-=1)<0&&__jsvm_oog(),b++)\nc()");
+        // A block the meter closed ends the statement already.
+        let block = vec![ins(0, Splice::OpenBlock, 1), ins(3, Splice::CloseBlock, 0), end(3), ins(4, Splice::Leave, 0)];
+        assert_eq!(apply("x++ }", block, &[]), "{if((__jsvm_left-=1)<0)__jsvm_oog();x++} __jsvm_depth=__jsvm_d-1;}");
+    }
+
+    #[test]
     fn no_splice_holds_a_line_break() {
         for s in [
             Splice::Charge,
@@ -372,6 +516,7 @@ mod tests {
             Splice::OpenReturnEnter,
             Splice::CloseReturn,
             Splice::Leave,
+            Splice::StatementEnd,
         ] {
             assert!(!s.text(7, 2, &[]).contains('\n'));
         }

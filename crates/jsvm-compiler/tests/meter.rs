@@ -242,3 +242,35 @@ fn powers_become_calls_of_the_class_libraries_pow() {
     let m = metered("    a(x) { return x\n        **\n        3; }");
     assert!(m.contains("__jsvm_vm.pow(x,\n\n3)"), "{m}");
 }
+
+#[test]
+fn a_statement_without_semicolon_is_ended_where_spliced_text_would_run_on() {
+    // Before the depth is left at a body's `}`.
+    let m = metered("    m(N) { return N }\n    n() { x++ }\n    o() { if (a) b() }");
+    assert!(m.contains(&format!("return ({LEAVE}, N) ;{LEAVE};}}")), "{m}");
+    assert!(m.contains(&format!("x++ ;{LEAVE};}}")), "{m}");
+    assert!(m.contains(&format!("if (a) b() ;{LEAVE};}}")), "{m}");
+    // Before the depth is given back at a finally's `}`.
+    let m = metered("    m() { try { a() } finally { b() } }");
+    assert!(m.contains("b() ;__jsvm_depth=__jsvm_f;}"), "{m}");
+    // A `)` the meter closes, and a line that starts with `[`, `(` or a template.
+    let m = metered("    m() { x = a ? 1 : () => {}\n[a, b] = [b, a]\n return\n(f)()\n }");
+    assert!(m.contains("});\n[a, b]"), "{m}");
+    assert!(m.contains(&format!("return void({LEAVE});\n(f)()")), "{m}");
+    // A yield's head on a line after an open statement.
+    let m = metered("    *g() { let q = 1\n yield q }");
+    assert!(m.contains(&format!("let q = 1\n ;({LEAVE},__jsvm_r=yield q")), "{m}");
+}
+
+#[test]
+fn no_semicolon_is_added_where_the_source_needs_none() {
+    // A line break, a `;` of the source's own, or a block the meter closes end the
+    // statement already: the text is as it always was.
+    let m = metered(
+        "    m(N) { return N\n }\n    n() { x++; }\n    o() { for (;;) x++ }\n    p() { x = a ? 1 : () => {}\n c() }",
+    );
+    assert!(m.contains(&format!("return ({LEAVE}, N)\n {LEAVE};}}")), "{m}");
+    assert!(m.contains(&format!("x++; {LEAVE};}}")), "{m}");
+    assert!(m.contains("x++}}finally{") && m.contains(&format!("__jsvm_oog()}}}} {LEAVE};}}")), "{m}");
+    assert!(m.contains("})\n c()"), "{m}");
+}

@@ -1,11 +1,15 @@
 //! What jsvm's tests, its benchmark and its examples share, so that none writes its own
 //! copy: a chain harness ([`Chain`]: a `VmManager` over a store of its own, with deploy
-//! and call helpers) and a stub host for contracts run on the bare engine ([`StubHost`]).
+//! and call helpers), a stub host for contracts run on the bare engine ([`StubHost`]),
+//! the meter's unmetered baseline ([`baseline`]) and its kernels run both ways
+//! ([`meter_kernels`]).
 //!
 //! Not shipped: a dev-dependency of the crates' tests and a dependency of the benchmark only.
 
+pub mod baseline;
 mod chain;
 mod host;
+pub mod meter_kernels;
 
 pub use chain::{abi, action, set_code, Chain, StoreKind};
 pub use host::StubHost;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use jsvm_compiler::{bundle_lines, decode_args, map_positions, AmountLimit, MAX_METERED_LIMIT};
+use jsvm_compiler::{bundle_lines, decode_args, map_positions, unmetered_program, AmountLimit, MAX_METERED_LIMIT};
 use jsvm_engine::HostError;
 use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
 use jsvm_runtime::{
@@ -92,10 +92,26 @@ impl Failure {
     }
 }
 
-/// A deploy's or update's receipt when the engine refuses code the compile stage passed.
+/// A deploy's or update's receipt when the engine refuses code the compile stage passed,
+/// and refuses the author's source without the meter too.
 const ENGINE_REFUSED: &str =
     "validate code error: SyntaxError: the engine refused the code (an early error, such as a \
                               name declared twice in one scope; the node's log has the engine's words)";
+
+/// The receipt when the engine refuses the prepared code but compiles the author's source
+/// without the meter: the metering broke valid code, which is jsvm's bug.
+const METER_BROKE_CODE: &str = "validate code error: internal error: the engine refused the metered code although \
+                                the source compiles (a jsvm bug, not the contract's; the node's log has the engine's words)";
+
+/// Whose fault it is that `engine` refused `record`'s prepared code: the author's when the
+/// source itself does not compile (an early error the compile stage does not look for),
+/// else jsvm's. Both engines refuse the same early errors, so every node decides alike.
+fn engine_refusal(engine: &mut dyn Engine, record: &ContractRecord) -> Failure {
+    match engine.compile(CODE_FILENAME, &unmetered_program(&record.source)) {
+        Ok(_) => Failure::Unknown(METER_BROKE_CODE.into()),
+        Err(_) => Failure::Runtime(ENGINE_REFUSED.into()),
+    }
+}
 
 /// `text` with positions in a bundle's compiled program turned into the author's
 /// `file:line:column` (a single-file contract's positions are already the author's).
@@ -360,12 +376,15 @@ impl Invoker<'_> {
         self.engine()?;
         let engine =
             self.engines.first_mut().and_then(Option::as_mut).ok_or_else(|| Failure::Unknown("no engine".into()))?;
-        self.code.get(engine, run.schedule.version, record).map(|_| ()).map_err(|e| {
-            run.effects
-                .logs
-                .push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
-            Failure::Runtime(ENGINE_REFUSED.into())
-        })
+        match self.code.get(&mut **engine, run.schedule.version, record) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                run.effects
+                    .logs
+                    .push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
+                Err(engine_refusal(&mut **engine, record))
+            }
+        }
     }
 
     /// The engine of this frame's height, made when first needed.
@@ -458,5 +477,41 @@ impl Invoker<'_> {
         }
         run.gas.charge(run.schedule.result_byte.saturating_mul(out.len() as u64)).map_err(|_| Failure::OutOfGas)?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jsvm_compiler::parse_abi;
+    use jsvm_engine::EngineKind;
+
+    use super::*;
+
+    fn record(source: &str) -> ContractRecord {
+        let abi = parse_abi(r#"{"lang": "javascript", "version": "1.0.0", "abi": []}"#).expect("abi");
+        ContractRecord::new("Contract1".into(), "admin".into(), abi, source.into(), String::new(), 1)
+    }
+
+    #[test]
+    fn a_refusal_is_the_authors_only_when_the_source_itself_is_refused() {
+        let mut engine = new_engine(EngineKind::from_env()).expect("engine");
+        let valid = "class C { m(n) { return n } }\nmodule.exports = C;";
+        assert_eq!(engine_refusal(engine.as_mut(), &record(valid)), Failure::Unknown(METER_BROKE_CODE.into()));
+        assert_eq!(Failure::Unknown(METER_BROKE_CODE.into()).status(), Status::UnknownError);
+        let declared_twice = "let a = 1;\nlet a = 2;\nclass C {}\nmodule.exports = C;";
+        assert_eq!(engine_refusal(engine.as_mut(), &record(declared_twice)), Failure::Runtime(ENGINE_REFUSED.into()));
+        let bundle = |x: &str| {
+            serde_json::json!({"jsvm_bundle": 1, "entry": "index.js", "modules": {
+                "index.js": {"source": "require('./x');\nclass C {}\nmodule.exports = C;", "deps": {"./x": "x.js"}},
+                "x.js": {"source": x}}})
+            .to_string()
+        };
+        assert_eq!(
+            engine_refusal(engine.as_mut(), &record(&bundle("var y = 1"))),
+            Failure::Unknown(METER_BROKE_CODE.into())
+        );
+        // A module's parameters are bindings of its function: declaring one again is the author's.
+        let refused = Failure::Runtime(ENGINE_REFUSED.into());
+        assert_eq!(engine_refusal(engine.as_mut(), &record(&bundle("let __dirname = 1;"))), refused);
     }
 }

@@ -1,8 +1,13 @@
 //! The AST walk behind gas metering (see `meter`): finds the basic blocks and their static
 //! costs, and refuses constructs that metering or determinism cannot allow. Like `parse`,
 //! this module touches oxc; nothing of oxc leaves it.
+//!
+//! This file is the visitor; `blocks` keeps the blocks being summed and the bodies that
+//! declare counters, `regex_policy` is the policy on regular expressions.
 
-use oxc::allocator::Allocator;
+mod blocks;
+mod regex_policy;
+
 use oxc::ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, BindingPattern, BreakStatement, CallExpression, CatchClause,
     ConditionalExpression, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
@@ -15,14 +20,13 @@ use oxc::ast::ast::{
 };
 use oxc::ast::AstKind;
 use oxc::ast_visit::{walk, Visit};
-use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
-use oxc::regular_expression::visit::{RegExpAstKind, Visit as RegExpVisit};
-use oxc::regular_expression::{LiteralParser, Options};
 use oxc::span::GetSpan;
 use oxc::syntax::scope::ScopeFlags;
 
-use crate::meter::{Insert, MeterCosts, Splice, LEAVE, REENTER, RESTORE};
-use crate::meter_strip::{counted_loop, rewrite, Assigned, CountedLoop};
+use crate::meter::{Insert, MeterCosts, Splice, LEAVE, REENTER};
+use crate::meter_strip::{counted_loop, Assigned};
+pub use regex_policy::check_regex_pattern;
+use regex_policy::{engine_gap, nests_repetition, NESTED_REPETITION, UNICODE_SETS};
 
 /// A construct the metered dialect refuses, with its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,292 +84,6 @@ enum Frame {
     Uncounted,
 }
 
-impl<'s, 'c> MeterWalk<'s, 'c> {
-    pub(crate) fn new(source: &'s str, costs: &'c MeterCosts) -> Self {
-        MeterWalk {
-            source: source.as_bytes(),
-            costs,
-            inserts: Vec::new(),
-            texts: Vec::new(),
-            open: Vec::new(),
-            assigned: Assigned::default(),
-            bodies: Vec::new(),
-            label_start: None,
-            uncounted_body: false,
-            refused: None,
-        }
-    }
-
-    fn refuse(&mut self, what: &'static str, offset: u32) {
-        if self.refused.is_none() {
-            self.refused = Some(Refused { what, offset });
-        }
-    }
-
-    fn add(&mut self, n: u64) {
-        if let Some(top) = self.open.last_mut() {
-            top.1 = top.1.saturating_add(n);
-        }
-    }
-
-    fn splice(&mut self, offset: u32, splice: Splice, cost: u64, counter: u8) {
-        self.inserts.push(Insert { offset, splice, cost, counter });
-    }
-
-    fn open_block(&mut self, offset: u32, splice: Splice, base: u64) {
-        self.open_counted_block(offset, splice, base, 0);
-    }
-
-    fn open_counted_block(&mut self, offset: u32, splice: Splice, base: u64, counter: u8) {
-        self.splice(offset, splice, 0, counter);
-        self.open.push((self.inserts.len() - 1, base));
-    }
-
-    /// Closes the innermost block: its opening charge gets the summed cost, which is
-    /// returned.
-    fn close_block(&mut self, closing: Option<(u32, Splice)>) -> u64 {
-        let cost = match self.open.pop() {
-            Some((i, cost)) => {
-                if let Some(insert) = self.inserts.get_mut(i) {
-                    insert.cost = cost;
-                }
-                cost
-            }
-            None => 0,
-        };
-        if let Some((offset, splice)) = closing {
-            self.splice(offset, splice, 0, 0);
-        }
-        cost
-    }
-
-    /// Starts a body that declares loop counters; its entry charge is the insert just
-    /// opened, if any.
-    fn begin_counter_scope(&mut self, calls: bool, restores: bool) {
-        let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
-        self.bodies.push(CounterScope { entry, depth: 0, deepest: 0, calls, restores, breaks: Vec::new() });
-    }
-
-    /// Whether the body being walked counts in the call depth.
-    fn counts_calls(&self) -> bool {
-        self.bodies.last().is_some_and(|b| b.calls)
-    }
-
-    /// Back at the body's own depth, where a catch block starts.
-    fn restore_depth(&mut self, offset: u32) {
-        if self.bodies.last().is_some_and(|b| b.restores) {
-            self.text(offset, RESTORE.into(), false);
-        }
-    }
-
-    /// A finally block runs at the body's own depth, and where it ends normally gives back
-    /// the depth it found: its function's after a `return` in the try (which has left the
-    /// depth already), or a thrower's while the exception goes on up (its catcher restores
-    /// its own). `open` is after the block's `{`, `close` at its `}`.
-    fn finally_depth(&mut self, open: u32, close: u32) {
-        if self.bodies.last().is_some_and(|b| b.restores) {
-            self.text(open, format!("let __jsvm_f=__jsvm_depth;{RESTORE}"), false);
-            self.text(close, "__jsvm_depth=__jsvm_f;".into(), true);
-        }
-    }
-
-    fn end_counter_scope(&mut self) {
-        if let Some(scope) = self.bodies.pop() {
-            if let Some(insert) = scope.entry.and_then(|i| self.inserts.get_mut(i)) {
-                insert.counter = scope.deepest;
-            }
-        }
-    }
-
-    /// Closes a branch. A branch that is straight-line code (nothing inside it needed a
-    /// charge of its own: no loop, no function, no catch) is folded into the enclosing
-    /// block instead: its cost is added there and its splice removed, so the enclosing
-    /// charge covers both arms. That keeps every charge an upper bound of the work and
-    /// takes a check out of hot paths.
-    fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
-        let Some(&(i, cost)) = self.open.last() else { return };
-        let straight = |rest: &[Insert]| rest.iter().all(|r| r.splice == Splice::BreakLabel);
-        if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
-            self.open.pop();
-            self.inserts.remove(i);
-            self.add(cost);
-        } else {
-            self.close_block(closing);
-        }
-    }
-
-    fn is_brace(&self, offset: u32) -> bool {
-        self.source.get(offset as usize) == Some(&b'{')
-    }
-
-    /// Opens the block a loop body or `if` branch runs as: inside its braces (`inside`),
-    /// or new braces around a lone statement (`around`). Returns the closing splice.
-    fn begin_statement_block(
-        &mut self,
-        body: &Statement<'_>,
-        base: u64,
-        (inside, around): (Splice, Splice),
-        counter: u8,
-    ) -> Option<(u32, Splice)> {
-        let span = body.span();
-        match body {
-            Statement::BlockStatement(_) if self.is_brace(span.start) => {
-                self.open_counted_block(span.start + 1, inside, base, counter);
-                None
-            }
-            _ => {
-                self.open_counted_block(span.start, around, base, counter);
-                Some((span.end, Splice::CloseBlock))
-            }
-        }
-    }
-
-    /// A loop statement spanning `start..end`: `per_iteration` visits what runs on every
-    /// iteration besides the body (test, update, the binding of `for…in`/`for…of`); all
-    /// of it is one iteration's cost, counted at the body's start and paid in batches
-    /// (see `meter`).
-    fn metered_loop<'a>(&mut self, start: u32, end: u32, body: &Statement<'a>, per_iteration: impl FnOnce(&mut Self))
-    where
-        Self: Visit<'a>,
-    {
-        let start = self.label_start.take().unwrap_or(start);
-        let Some(counter) = self.enter_loop(None) else { return };
-        self.splice(start, Splice::OpenLoop, 0, counter);
-        let kinds = (Splice::Iteration, Splice::OpenIteration);
-        let closing = self.begin_statement_block(body, self.costs.loop_iteration, kinds, counter);
-        per_iteration(self);
-        self.visit_statement(body);
-        let cost = self.close_block(closing);
-        self.splice(end, Splice::CloseLoop, cost, counter);
-        self.leave_loop();
-    }
-
-    /// One loop deeper in the current body: its depth (and counter). `counted` marks a
-    /// counted loop, whose unlabelled breaks are rewritten.
-    fn enter_loop(&mut self, counted: Option<()>) -> Option<u8> {
-        let scope = self.bodies.last_mut()?;
-        scope.depth = scope.depth.saturating_add(1);
-        scope.deepest = scope.deepest.max(scope.depth);
-        let depth = scope.depth;
-        scope.breaks.push(counted.map(|()| depth));
-        Some(depth)
-    }
-
-    fn leave_loop(&mut self) {
-        if let Some(scope) = self.bodies.last_mut() {
-            scope.depth -= 1;
-            scope.breaks.pop();
-        }
-    }
-
-    fn text(&mut self, offset: u32, text: String, close: bool) {
-        let i = self.texts.len() as u32;
-        self.texts.push(text);
-        self.splice(offset, if close { Splice::TextClose(i) } else { Splice::Text(i) }, 0, 0);
-    }
-
-    /// A counted loop (see `meter_strip`): no work per iteration, its stretches paid as
-    /// they start and when it ends. The test, update and body are one iteration's cost.
-    fn counted_loop(&mut self, it: &ForStatement<'_>, l: CountedLoop)
-    where
-        Self: for<'x> Visit<'x>,
-    {
-        let Some(depth) = self.enter_loop(Some(())) else { return };
-        self.open.push((usize::MAX, self.costs.loop_iteration));
-        if let Some(test) = &it.test {
-            self.visit_expression(test);
-        }
-        if let Some(update) = &it.update {
-            self.visit_expression(update);
-        }
-        self.visit_statement(&it.body);
-        let cost = self.close_block(None);
-        self.leave_loop();
-        let (open, head, close) = rewrite(&l, depth, cost);
-        self.text(it.span.start, open, false);
-        self.splice(it.span.start, Splice::Skip(l.init_start - it.span.start), 0, 0);
-        self.text(l.init_end, head, false);
-        self.splice(l.init_end, Splice::Skip(l.body_start - l.init_end), 0, 0);
-        self.text(it.span.end, close, true);
-    }
-
-    /// An `if` arm.
-    fn branch_statement(&mut self, body: &Statement<'_>, base: u64)
-    where
-        Self: for<'x> Visit<'x>,
-    {
-        let closing = self.begin_statement_block(body, base, (Splice::Charge, Splice::OpenBlock), 0);
-        self.visit_statement(body);
-        self.close_branch(closing);
-    }
-
-    /// An expression that runs only when its branch is taken (`?:`, `&&`, `||`, `??`).
-    fn branch_expression(&mut self, e: &Expression<'_>, base: u64)
-    where
-        Self: for<'x> Visit<'x>,
-    {
-        let span = e.span();
-        self.open_block(span.start, Splice::OpenExpr, base);
-        self.visit_expression(e);
-        self.close_branch(Some((span.end, Splice::CloseExpr)));
-    }
-
-    /// An expression that runs on its own, later (a concise arrow body, a field initializer).
-    fn expression_block(&mut self, e: &Expression<'_>, base: u64)
-    where
-        Self: for<'x> Visit<'x>,
-    {
-        let span = e.span();
-        self.open_block(span.start, Splice::OpenExpr, base);
-        self.visit_expression(e);
-        self.close_block(Some((span.end, Splice::CloseExpr)));
-    }
-
-    /// A statement list after an optional directive prologue; `brace` is where its `{` is.
-    /// `frame`: how the body counts in the call depth.
-    fn body_block(
-        &mut self,
-        brace: Option<u32>,
-        last_directive_end: Option<u32>,
-        first: Option<u32>,
-        base: u64,
-        frame: Frame,
-    ) {
-        let (plain, after_directives) = match frame {
-            Frame::Call => (Splice::Enter, Splice::EnterAfterDirectives),
-            Frame::TopLevel => (Splice::EnterBlock, Splice::EnterBlock),
-            Frame::Uncounted => (Splice::Charge, Splice::ChargeAfterDirectives),
-        };
-        let calls = frame != Frame::Uncounted;
-        match (last_directive_end, brace, first) {
-            (Some(end), _, _) => self.open_block(end, after_directives, base),
-            (None, Some(b), _) if self.is_brace(b) => self.open_block(b + 1, plain, base),
-            (None, _, Some(start)) => self.open_block(start, plain, base),
-            // An empty body without a brace we can find: nothing runs, nothing to charge.
-            _ => self.open.push((usize::MAX, 0)),
-        }
-        let entered = self.open.last().is_some_and(|&(i, _)| i != usize::MAX);
-        self.begin_counter_scope(calls && entered, entered);
-    }
-
-    /// Ends a body; `closing_brace`: where a function body's `}` is, before which a body
-    /// that counts calls leaves its depth.
-    fn end_body_block(&mut self, closing_brace: Option<u32>) {
-        if let Some(brace) = closing_brace.filter(|_| self.counts_calls()) {
-            self.splice(brace, Splice::Leave, 0, 0);
-        }
-        self.end_counter_scope();
-        match self.open.last() {
-            Some((usize::MAX, _)) => {
-                self.open.pop();
-            }
-            _ => {
-                self.close_block(None);
-            }
-        }
-    }
-}
-
 /// The comparator of `X.sort(ARROW)` or `X.toSorted(ARROW)`, an arrow function written in
 /// place: its calls can be paid for by the sort (see `meter`, `__jsvm_cmp`).
 fn inline_comparator<'c, 'a>(it: &'c CallExpression<'a>) -> Option<&'c ArrowFunctionExpression<'a>> {
@@ -376,21 +94,6 @@ fn inline_comparator<'c, 'a>(it: &'c CallExpression<'a>) -> Option<&'c ArrowFunc
     match it.arguments.as_slice() {
         [Argument::ArrowFunctionExpression(arrow)] if !arrow.r#async => Some(arrow),
         _ => None,
-    }
-}
-
-impl MeterWalk<'_, '_> {
-    /// Replaces the source from `from` to `to` (an operator between two operands, with
-    /// any spaces and comments around it) by `text`, keeping its line breaks so that line
-    /// numbers stay the source's.
-    fn replace_between(&mut self, from: u32, to: u32, text: &str) {
-        let between = self.source.get(from as usize..to as usize).unwrap_or(&[]);
-        let breaks: String = String::from_utf8_lossy(between)
-            .chars()
-            .filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
-            .collect();
-        self.splice(from, Splice::Skip(to.saturating_sub(from)), 0, 0);
-        self.text(from, format!("{text}{breaks}"), false);
     }
 }
 
@@ -449,137 +152,6 @@ const POW_ASSIGN: &str = "`**=` on a property (write `o.p = o.p ** v`; on a vari
 /// Why a BigInt literal is refused (docs/javascript.md).
 const BIGINT: &str = "BigInt (a `...n` literal; the engines limit a BigInt's size differently, 2^20 bits against \
                       2^30, so the same arithmetic could succeed on one and fail on another: use BigNumber or Int64)";
-
-/// A quantifier repeating more than this many times counts as unbounded.
-const MANY: u64 = 16;
-
-fn repeats_many(min: u64, max: Option<u64>) -> bool {
-    max.is_none_or(|m| m > MANY) && min <= max.unwrap_or(u64::MAX)
-}
-
-/// Whether `t` matches a run of any length by itself (a repetition, or a group one of
-/// whose alternatives is nothing but repetitions and optional parts): repeating such a
-/// thing many times (`(a+)+`, `(\w+\s?)*`, `(x|y+)*`) lets the engine split one input in
-/// exponentially many ways. A mandatory atom between the repetitions (`(?:-[a-z]+)*`)
-/// pins every split down, so that shape is fine.
-fn loose_repetition(t: &Term<'_>) -> bool {
-    match t {
-        Term::Quantifier(q) => repeats_many(q.min, q.max) || loose_repetition(&q.body),
-        Term::CapturingGroup(g) => loose_alternative(&g.body),
-        Term::IgnoreGroup(g) => loose_alternative(&g.body),
-        _ => false,
-    }
-}
-
-fn loose_alternative(d: &Disjunction<'_>) -> bool {
-    d.body.iter().any(|alt| {
-        let optional = |t: &Term<'_>| matches!(t, Term::Quantifier(q) if q.min == 0);
-        alt.body.iter().any(loose_repetition) && alt.body.iter().all(|t| loose_repetition(t) || optional(t))
-    })
-}
-
-/// Why a regular expression is refused.
-const NESTED_REPETITION: &str = "a regular expression that repeats a repetition (it can backtrack exponentially; \
-                                 bound the inner or the outer repetition)";
-
-/// Deepest group nesting checked in a pattern built at run time (deeper is refused).
-const MAX_PATTERN_NESTING: usize = 64;
-
-/// Regular-expression syntax one engine accepts and another does not, or whose meaning
-/// differs between them: V8 10.2 has no `v` flag, no modifiers and no duplicate group
-/// names; Unicode property escapes match by each engine's own Unicode tables (V8's ICU
-/// knows Unicode 15.0, QuickJS-ng 17.0, and `\p{L}` alone differs in thousands of code
-/// points). Each is refused, at deploy for literals and when built at run time.
-const UNICODE_SETS: &str = "the `v` flag of regular expressions (one of the engines, V8 10.2, has no such flag)";
-const MODIFIERS: &str =
-    "a regular expression modifier group such as `(?i:...)` (one of the engines, V8 10.2, has none)";
-const DUPLICATE_GROUP_NAMES: &str = "a group name used twice in one regular expression (one of the engines, V8 10.2, \
-                                     refuses it)";
-const PROPERTY_ESCAPES: &str =
-    "a Unicode property escape `\\p{...}` or `\\P{...}` in a regular expression (the engines \
-                                match them by different versions of Unicode: use explicit character classes)";
-
-/// The first construct of a parsed pattern that [`UNICODE_SETS`] and its neighbours refuse.
-fn engine_gap(pattern: &Pattern<'_>) -> Option<&'static str> {
-    struct Gap<'a> {
-        names: Vec<&'a str>,
-        found: Option<&'static str>,
-    }
-    impl<'a> RegExpVisit<'a> for Gap<'a> {
-        fn enter_node(&mut self, kind: RegExpAstKind<'a>) {
-            let found = match kind {
-                RegExpAstKind::IgnoreGroup(g) if g.modifiers.is_some() => Some(MODIFIERS),
-                RegExpAstKind::UnicodePropertyEscape(_) => Some(PROPERTY_ESCAPES),
-                RegExpAstKind::CapturingGroup(g) => match &g.name {
-                    Some(name) if self.names.contains(&name.as_str()) => Some(DUPLICATE_GROUP_NAMES),
-                    Some(name) => {
-                        self.names.push(name.as_str());
-                        None
-                    }
-                    None => None,
-                },
-                _ => None,
-            };
-            if self.found.is_none() {
-                self.found = found;
-            }
-        }
-    }
-    let mut gap = Gap { names: Vec::new(), found: None };
-    gap.visit_pattern(pattern);
-    gap.found
-}
-
-/// Checks a pattern built at run time (`new RegExp(text, flags)`, `"…".match(text)`) as the
-/// compile stage checks literals. A pattern oxc cannot parse is left to the engine, which
-/// reports its own syntax error.
-pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
-    if flags.contains('v') {
-        return Err(format!("{UNICODE_SETS} is not supported"));
-    }
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut escaped = false;
-    for b in pattern.bytes() {
-        match (escaped, b) {
-            (true, _) => escaped = false,
-            (false, b'\\') => escaped = true,
-            (false, b'(') => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            (false, b')') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if deepest > MAX_PATTERN_NESTING {
-        return Err(format!("regular expression groups nest deeper than {MAX_PATTERN_NESTING}"));
-    }
-    let allocator = Allocator::default();
-    match LiteralParser::new(&allocator, pattern, Some(flags), Options::default()).parse() {
-        Ok(parsed) if nests_repetition(&parsed.body) => Err(format!("{NESTED_REPETITION} is not supported")),
-        Ok(parsed) => match engine_gap(&parsed) {
-            Some(what) => Err(format!("{what} is not supported")),
-            None => Ok(()),
-        },
-        Err(_) => Ok(()),
-    }
-}
-
-/// Whether `d` repeats, many times, a loose repetition anywhere inside it.
-fn nests_repetition(d: &Disjunction<'_>) -> bool {
-    d.body.iter().flat_map(|alt| alt.body.iter()).any(nested_in)
-}
-
-fn nested_in(t: &Term<'_>) -> bool {
-    match t {
-        Term::Quantifier(q) => (repeats_many(q.min, q.max) && loose_repetition(&q.body)) || nested_in(&q.body),
-        Term::CapturingGroup(g) => nests_repetition(&g.body),
-        Term::IgnoreGroup(g) => nests_repetition(&g.body),
-        Term::LookAroundAssertion(g) => nests_repetition(&g.body),
-        _ => false,
-    }
-}
 
 impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
@@ -852,8 +424,12 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(finalizer) = &it.finalizer {
             // A finally block re-checks the meter before any of its code runs.
             self.open_block(finalizer.span.start + 1, Splice::Charge, self.costs.branch);
-            self.finally_depth(finalizer.span.start + 1, finalizer.span.end - 1);
+            let restores = self.finally_depth(finalizer.span.start + 1);
             self.visit_block_statement(finalizer);
+            if restores {
+                // After the block's last statement, and after whatever closes there.
+                self.text(finalizer.span.end - 1, "__jsvm_depth=__jsvm_f;".into(), false);
+            }
             self.close_block(None);
         }
     }
@@ -954,6 +530,26 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(value) = &it.value {
             // Runs once per instance (or once, for a static field).
             self.expression_block(value, self.costs.branch);
+        }
+        self.statement_end(it.span.end);
+    }
+
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        walk::walk_statement(self, it);
+        // The statements that end with `;`, which automatic semicolon insertion may
+        // have supplied.
+        if matches!(
+            it,
+            Statement::ExpressionStatement(_)
+                | Statement::VariableDeclaration(_)
+                | Statement::ReturnStatement(_)
+                | Statement::ThrowStatement(_)
+                | Statement::BreakStatement(_)
+                | Statement::ContinueStatement(_)
+                | Statement::DebuggerStatement(_)
+                | Statement::DoWhileStatement(_)
+        ) {
+            self.statement_end(it.span().end);
         }
     }
 }

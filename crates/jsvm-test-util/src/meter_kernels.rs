@@ -1,15 +1,17 @@
 //! What the gas meter costs: the same kernels, on the same engine, with the metered
 //! prepared code and with an unmetered baseline (no injected charges, no size-priced
-//! built-ins: `baseline`), timed alternately in one process.
+//! built-ins: `baseline`), timed alternately in one process. The benchmark reports the
+//! timings; the meter's tests use the same runs to require that metered and unmetered
+//! code return the same values.
 
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
 use jsvm_engine::{new_engine, EngineKind, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
-use jsvm_test_util::StubHost;
 
 use crate::baseline::{prepare_unmetered, unmetered_prelude};
+use crate::StubHost;
 
 /// One kernel's timings: medians over the rounds, in microseconds.
 #[derive(Debug, Clone, serde::Serialize)]
