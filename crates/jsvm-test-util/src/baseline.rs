@@ -10,13 +10,13 @@ const METER_BUILTINS: &str = "\n  meterBuiltins();\n";
 
 /// `source` in the prepared-code wrapper without a single charge: never deployed, never
 /// run on a chain.
-pub(crate) fn prepare_unmetered(source: &str) -> String {
+pub fn prepare_unmetered(source: &str) -> String {
     format!("{WRAPPER_PREFIX}{source}{WRAPPER_SUFFIX}")
 }
 
 /// The VM's prelude with built-ins left unpriced; an error if prelude.js no longer
 /// installs them in the one statement this removes.
-pub(crate) fn unmetered_prelude() -> Result<String, String> {
+pub fn unmetered_prelude() -> Result<String, String> {
     match PRELUDE_SOURCE.matches(METER_BUILTINS).count() {
         1 => Ok(PRELUDE_SOURCE.replacen(METER_BUILTINS, "\n", 1)),
         n => Err(format!("prelude.js has {n} `meterBuiltins();` statements, not one: the unmetered baseline is stale")),

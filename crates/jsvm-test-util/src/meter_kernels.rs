@@ -18,16 +18,16 @@ use crate::StubHost;
 pub struct KernelTiming {
     /// The kernel's name, e.g. `sorting`.
     pub kernel: String,
-    /// One run with the metered prepared code and prelude.
+    /// Median run with the metered prepared code and prelude.
     pub metered_us: f64,
-    /// One run of the unmetered baseline: no injected charges, built-ins unpriced.
+    /// Median run of the unmetered baseline: no injected charges, built-ins unpriced.
     pub unmetered_us: f64,
     /// metered ÷ unmetered.
     pub ratio: f64,
 }
 
 /// The compute kernels: (name, method body). Each returns a value so nothing is optimised away.
-pub(crate) const KERNELS: &[(&str, &str)] = &[
+pub const KERNELS: &[(&str, &str)] = &[
     ("arithmetic loop", "let s = 0; for (let i = 0; i < 300000; i++) { s = (s + i * 7) % 1000003; } return s;"),
     ("string building", "let s = ''; const parts = []; for (let i = 0; i < 30000; i++) { s += `${i % 10}`; if (s.length > 64) { parts.push(s); s = ''; } } return parts.join('').length + s.length;"),
     ("object-heavy", "const a = []; for (let i = 0; i < 30000; i++) { a.push({ id: i, v: i * 2, tag: 'x' + (i % 10) }); } let t = 0; for (const o of a) { if (o.tag === 'x3') { t += o.v; } } return t;"),
@@ -45,13 +45,13 @@ fn median(mut v: Vec<Duration>) -> f64 {
 }
 
 /// Times every kernel of [`KERNELS`] `rounds` times each way, alternating, on QuickJS.
-pub(crate) fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
+pub fn meter_overhead(rounds: usize) -> Result<Vec<KernelTiming>, String> {
     meter_overhead_of(EngineKind::QuickJs, KERNELS, rounds)
 }
 
 /// Times each of `kernels` (name, method body) `rounds` times each way, alternating, on
 /// the engine `kind`.
-pub(crate) fn meter_overhead_of(
+pub fn meter_overhead_of(
     kind: EngineKind,
     kernels: &[(&str, &str)],
     rounds: usize,
