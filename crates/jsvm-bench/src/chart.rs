@@ -93,7 +93,7 @@ impl Canvas {
 }
 
 /// Writes a horizontal bar chart of `(label, transfers per second)` to `path`.
-pub fn write_png(path: &Path, title: &str, rows: &[(String, f64)]) -> Result<(), String> {
+pub(crate) fn write_png(path: &Path, title: &str, rows: &[(String, f64)]) -> Result<(), String> {
     let label_w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(10) * GLYPH_W + 20;
     let (bar_w, row_h) = (560, 34);
     let (w, h) = (label_w + bar_w + 160, 60 + rows.len() * row_h + 30);

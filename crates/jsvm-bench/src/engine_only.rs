@@ -14,7 +14,7 @@ use crate::Timing;
 use jsvm_test_util::baseline::{prepare_unmetered, unmetered_prelude};
 
 /// Transfers per second on the bare engine `kind`, `metered` or not.
-pub fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, String> {
+pub(crate) fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Timing, String> {
     let mut engine = new_engine(kind)?;
     let prelude = if metered { PRELUDE_SOURCE.to_string() } else { unmetered_prelude()? };
     let prelude = engine.compile_library("<prelude>", &prelude)?;

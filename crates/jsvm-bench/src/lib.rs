@@ -27,13 +27,18 @@ pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
 /// A throughput measurement.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Timing {
+    /// Transactions (or transfers) timed.
     pub txs: usize,
+    /// Wall-clock seconds they took together.
     pub seconds: f64,
+    /// Transactions per second: `txs ÷ seconds`.
     pub tps: f64,
+    /// Microseconds per transaction: `seconds × 10⁶ ÷ txs`.
     pub us_per_tx: f64,
 }
 
 impl Timing {
+    /// `txs` transactions in `seconds` (at least a nanosecond, so the rates stay finite).
     pub fn new(txs: usize, seconds: f64) -> Timing {
         let seconds = seconds.max(1e-9);
         Timing { txs, seconds, tps: txs as f64 / seconds, us_per_tx: seconds * 1e6 / txs.max(1) as f64 }
@@ -52,20 +57,35 @@ pub struct Options {
 /// Everything one run measured.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Report {
+    /// Whether this was the short run ([`Options::quick`]).
     pub quick: bool,
+    /// CPUs available to the process; caps the worker counts in `scaling`.
     pub cpus: usize,
+    /// Token transfers through the whole VM (blocks, receipts, commit) over RocksDB.
     pub token_rocks: Timing,
+    /// The same transfers over the in-memory store.
     pub token_memory: Timing,
+    /// Token transfers on bare QuickJS with the gas meter: no VM, state in a hash map.
     pub quickjs_metered: Timing,
+    /// The same on bare QuickJS without the meter: the baseline the meter is compared with.
     pub quickjs_unmetered: Timing,
+    /// `node --version`, `None` when Node is not on the PATH.
     pub node_version: Option<String>,
+    /// The token's logic on Node's V8 in one realm, `None` without Node.
     pub node: Option<Timing>,
+    /// The same ERC-20 logic on revm, `None` unless built with the `revm` feature.
     pub revm: Option<Timing>,
+    /// What the revm row measures, or why it is absent.
     pub revm_note: String,
+    /// Cold and warm contract loads, one entry per contract size.
     pub load: Vec<LoadTiming>,
+    /// Query throughput per worker count, 1 doubling up to the CPUs (at most 16).
     pub scaling: Vec<ScalingPoint>,
+    /// The state of parallel block execution ([`BLOCK_PARALLELISM`]).
     pub block_parallelism: String,
+    /// The gas meter's overhead per compute kernel, on QuickJS.
     pub meter: Vec<KernelTiming>,
+    /// Geometric mean of the kernels' metered ÷ unmetered ratios.
     pub meter_geomean: f64,
     /// The same figures with contracts on V8, where it is built in.
     pub v8: Option<V8Rows>,
@@ -74,10 +94,15 @@ pub struct Report {
 /// What the benchmark measures again on V8 (jsvm-engine's `v8` feature).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct V8Rows {
+    /// Token transfers through the whole VM over RocksDB, contracts on V8.
     pub token_rocks: Timing,
+    /// Token transfers on bare V8 with the gas meter.
     pub metered: Timing,
+    /// Token transfers on bare V8 without the meter.
     pub unmetered: Timing,
+    /// The gas meter's overhead per compute kernel, on V8.
     pub meter: Vec<KernelTiming>,
+    /// Geometric mean of the kernels' metered ÷ unmetered ratios on V8.
     pub meter_geomean: f64,
 }
 

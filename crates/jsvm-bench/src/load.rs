@@ -15,8 +15,11 @@ use jsvm_test_util::StubHost;
 /// One contract size's load times (medians), in milliseconds.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LoadTiming {
+    /// Size of the contract's source, in bytes.
     pub size_bytes: usize,
+    /// Compile from source (validation, gas injection, engine compile), then run.
     pub cold_ms: f64,
+    /// Bytecode from the RocksDB code cache, then run.
     pub warm_ms: f64,
     /// cold ÷ warm.
     pub warm_vs_cold: f64,
@@ -42,7 +45,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Cold and warm loads of contracts of the given sizes, `rounds` each.
-pub fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String> {
+pub(crate) fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>, String> {
     let mut engine = QuickJs::new()?;
     let mut warm_engine = QuickJs::new()?;
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;

@@ -34,13 +34,13 @@ console.log(JSON.stringify({ ns, n }));
 "#;
 
 /// `node --version`, or `None` when Node is not on the PATH.
-pub fn version() -> Option<String> {
+pub(crate) fn version() -> Option<String> {
     let out = Command::new("node").arg("--version").output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Transfers per second on Node, or `Ok(None)` without Node.
-pub fn measure(n: usize) -> Result<Option<Timing>, String> {
+pub(crate) fn measure(n: usize) -> Result<Option<Timing>, String> {
     if version().is_none() {
         return Ok(None);
     }

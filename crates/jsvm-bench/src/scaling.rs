@@ -16,16 +16,19 @@ use crate::token::{StoreKind, TokenChain};
 pub const BLOCK_PARALLELISM: &str =
     "parallel block execution: not built yet (a block runs its transactions in order on one worker at a time)";
 
+/// Query throughput at one worker count.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ScalingPoint {
+    /// Workers in the VM's pool, and clients sending queries at once.
     pub workers: usize,
+    /// Queries per second, all clients together.
     pub tps: f64,
     /// tps ÷ the one-worker tps.
     pub speedup: f64,
 }
 
 /// Query throughput with each worker count in `counts`, `per_client` transfers per client.
-pub fn measure(counts: &[usize], per_client: usize) -> Result<Vec<ScalingPoint>, String> {
+pub(crate) fn measure(counts: &[usize], per_client: usize) -> Result<Vec<ScalingPoint>, String> {
     let mut out: Vec<ScalingPoint> = Vec::new();
     for &n in counts {
         let config = VmConfig { workers: n, min_workers: n, ..VmConfig::default() };

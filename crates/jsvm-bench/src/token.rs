@@ -12,11 +12,13 @@ use crate::Timing;
 
 /// The contract every row runs: an ERC-20-like token in IOST's style.
 pub const TOKEN_JS: &str = include_str!("../../../examples/token/token.js");
+/// The token's ABI: its methods and their argument types.
 pub const TOKEN_ABI: &str = include_str!("../../../examples/token/token.abi");
 
 /// A chain with the token deployed and `holders` funded accounts.
 pub struct TokenChain {
     chain: Chain,
+    /// The deployed token's contract id, as `setCode` returned it.
     pub id: String,
     holders: usize,
     next: usize,
@@ -27,6 +29,8 @@ fn holder(i: usize) -> String {
 }
 
 impl TokenChain {
+    /// Opens a chain on `kind` with `config`, deploys the token as `admin` and issues each of
+    /// `holders` accounts (`holder0`…) 1,000,000,000 units.
     pub fn new(kind: StoreKind, holders: usize, config: VmConfig) -> Result<TokenChain, String> {
         let chain = Chain::open(kind, config)?;
         let abi: serde_json::Value = serde_json::from_str(TOKEN_ABI).map_err(|e| e.to_string())?;
@@ -45,6 +49,7 @@ impl TokenChain {
         Ok(chain)
     }
 
+    /// The chain's VM, for sending transactions and queries directly.
     pub fn vm(&self) -> &VmManager {
         &self.chain.vm
     }

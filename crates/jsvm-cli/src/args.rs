@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 /// A virtual machine for JavaScript smart contracts.
 #[derive(Parser, Debug)]
 #[command(name = "jsvm", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Data directory (RocksDB). Default: $JSVM_DATA, else ./jsvm-data.
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
@@ -19,7 +19,7 @@ pub struct Cli {
 
 /// Who sends a transaction and what it may spend.
 #[derive(Args, Debug, Clone)]
-pub struct TxOpts {
+pub(crate) struct TxOpts {
     /// Account publishing the transaction.
     #[arg(long, default_value = "admin")]
     pub publisher: String,
@@ -47,7 +47,7 @@ fn parse_amount_limit(text: &str) -> Result<jsvm_vm::AmountLimit, String> {
 
 /// `CONTRACT METHOD [ARGS_JSON]`.
 #[derive(Args, Debug, Clone)]
-pub struct MethodCall {
+pub(crate) struct MethodCall {
     pub contract: String,
     pub method: String,
     /// Arguments as a JSON array.
@@ -56,7 +56,7 @@ pub struct MethodCall {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Pack a contract project (package.json, several files, npm packages) into one bundle
     /// file; prints a JSON summary (bundle path, modules, bytes, code hash).
     Pack {
@@ -118,7 +118,7 @@ pub enum Command {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum StateCmd {
+pub(crate) enum StateCmd {
     /// Print a contract's stored value (or map field) as JSON, null when absent.
     Get { contract: String, key: String, field: Option<String> },
 }

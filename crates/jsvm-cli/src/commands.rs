@@ -10,7 +10,7 @@ use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager};
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
 
 /// A command that cannot run: exit code 2 with this message.
-pub type CmdResult = Result<(), String>;
+pub(crate) type CmdResult = Result<(), String>;
 
 fn data_dir(cli_data: Option<PathBuf>) -> PathBuf {
     cli_data.or_else(|| std::env::var_os("JSVM_DATA").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("jsvm-data"))
@@ -18,7 +18,7 @@ fn data_dir(cli_data: Option<PathBuf>) -> PathBuf {
 
 /// Nanoseconds since the epoch: the client's timestamp for a new transaction
 /// and block (recorded in them, so replays see the same value).
-pub fn now_ns() -> u64 {
+pub(crate) fn now_ns() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
 }
 
@@ -96,7 +96,7 @@ fn pack_dir(dir: &Path) -> Result<jsvm_pack::Packed, String> {
 
 /// IOST's contract JSON for system.iost's setCode/updateCode. `file` is a single contract
 /// file, a project directory (packed here, in memory) or a bundle written by `jsvm pack`.
-pub fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
+pub(crate) fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
     let (source, abi) = if file.is_dir() {
         let packed = pack_dir(file)?;
         let abi = match abi {
@@ -134,7 +134,7 @@ fn execute(data: &Path, engine: EngineKind, tx: Transaction) -> CmdResult {
 }
 
 /// Runs one parsed command line.
-pub fn run(cli: Cli) -> CmdResult {
+pub(crate) fn run(cli: Cli) -> CmdResult {
     let data = data_dir(cli.data);
     let engine = || engine_kind(cli.engine);
     match cli.command {

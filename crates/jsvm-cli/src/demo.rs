@@ -44,7 +44,7 @@ fn run_tx(vm: &VmManager, step: &str, t: Transaction) -> Result<Receipt, String>
 }
 
 /// Runs the demonstration.
-pub fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
+pub(crate) fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let data = dir.path().join("data");
     println!("jsvm demo: a token contract on {engine} over RocksDB in {}", data.display());

@@ -35,7 +35,16 @@ use jsvm_compiler::{
 pub enum PackError {
     /// A rule broken at a place in a project file.
     #[error("{file}:{line}:{column}: {message}")]
-    At { file: String, line: u32, column: u32, message: String },
+    At {
+        /// The file's path relative to the project directory, `/`-separated.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column, in Unicode characters.
+        column: u32,
+        /// What is wrong there.
+        message: String,
+    },
     /// The project as a whole (package.json, the entry, the ABI, a file that cannot be read).
     #[error("{0}")]
     Project(String),

@@ -5,16 +5,38 @@ use std::path::PathBuf;
 pub enum StateError {
     /// The data directory holds something that is not a jsvm store.
     #[error("{path} is not a jsvm data directory: {reason}")]
-    Foreign { path: PathBuf, reason: String },
+    Foreign {
+        /// The data directory that was opened.
+        path: PathBuf,
+        /// What is missing or wrong, e.g. no jsvm format marker.
+        reason: String,
+    },
     /// The data directory is a jsvm store but cannot be read consistently.
     #[error("the jsvm data directory {path} is corrupt: {reason}")]
-    Corrupt { path: PathBuf, reason: String },
+    Corrupt {
+        /// The data directory that was opened.
+        path: PathBuf,
+        /// Which record could not be read, and why.
+        reason: String,
+    },
     /// The store was written by an incompatible format version.
     #[error("the jsvm data directory {path} has format {found}, this build reads {expected}")]
-    Version { path: PathBuf, found: String, expected: String },
+    Version {
+        /// The data directory that was opened.
+        path: PathBuf,
+        /// The format marker stored in the directory.
+        found: String,
+        /// The format marker this build writes and reads.
+        expected: String,
+    },
     /// A block was committed out of order.
     #[error("block {got} cannot follow block {head}")]
-    OutOfOrder { head: u64, got: u64 },
+    OutOfOrder {
+        /// Height of the last committed block; the next must be `head + 1`.
+        head: u64,
+        /// Height of the block that was offered instead.
+        got: u64,
+    },
     /// The underlying database failed.
     #[error("database error: {0}")]
     Db(String),

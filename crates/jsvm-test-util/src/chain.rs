@@ -18,7 +18,9 @@ pub enum StoreKind {
     Memory,
 }
 
+/// A test chain: one VM over its own store, plus a clock that gives each transaction a unique time.
 pub struct Chain {
+    /// The chain's VM, for anything the helpers below do not cover.
     pub vm: VmManager,
     /// The temporary directory of a RocksDB chain.
     dir: Option<tempfile::TempDir>,
@@ -95,17 +97,20 @@ impl Chain {
         self.clock.fetch_add(1, Ordering::SeqCst) + 1
     }
 
+    /// A transaction by `publisher`, also signed by `signers`, stamped with the next tick.
     pub fn tx(&self, publisher: &str, signers: &[&str], actions: Vec<Action>) -> Transaction {
         Transaction::new(publisher, actions)
             .with_signers(signers.iter().map(|s| s.to_string()).collect())
             .with_time(self.tick())
     }
 
+    /// Executes `tx` as a block of its own (at the transaction's time) and commits it.
     pub fn send(&self, tx: Transaction) -> Receipt {
         let t = tx.time;
         self.vm.execute_tx(tx, t).unwrap().0
     }
 
+    /// Sends `actions` from `publisher`, with no other signer.
     pub fn run(&self, publisher: &str, actions: Vec<Action>) -> Receipt {
         self.send(self.tx(publisher, &[], actions))
     }
@@ -117,6 +122,7 @@ impl Chain {
         r.returns[0].clone()
     }
 
+    /// Sends `contract.method(args)` from `admin`; `args` is a JSON array.
     pub fn call(&self, contract: &str, method: &str, args: serde_json::Value) -> Receipt {
         self.run("admin", vec![action(contract, method, args)])
     }
@@ -134,6 +140,7 @@ impl Chain {
         self.vm.execute_tx(tx, t).unwrap()
     }
 
+    /// Runs `contract.method(args)` from `admin` read-only: nothing it writes is kept.
     pub fn query(&self, contract: &str, method: &str, args: serde_json::Value) -> Receipt {
         let tx = self.tx("admin", &[], vec![action(contract, method, args)]);
         self.vm.query(tx).unwrap().0

@@ -16,8 +16,11 @@ use crate::StubHost;
 /// One kernel's timings: medians over the rounds, in microseconds.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KernelTiming {
+    /// The kernel's name, e.g. `sorting`.
     pub kernel: String,
+    /// Median run with the metered prepared code and prelude.
     pub metered_us: f64,
+    /// Median run of the unmetered baseline: no injected charges, built-ins unpriced.
     pub unmetered_us: f64,
     /// metered ÷ unmetered.
     pub ratio: f64,

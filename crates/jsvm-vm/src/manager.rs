@@ -13,8 +13,11 @@ use crate::{Receipt, Transaction, VmConfig, VmError};
 /// The result of a committed block.
 #[derive(Debug, Clone)]
 pub struct BlockOutcome {
+    /// Height of the committed block (genesis is 0).
     pub height: u64,
+    /// State root after the block's writes.
     pub state_root: [u8; 32],
+    /// One receipt per transaction, in block order.
     pub receipts: Vec<Receipt>,
     /// console output of the block's contracts, for the node's log.
     pub logs: Vec<String>,
@@ -23,12 +26,17 @@ pub struct BlockOutcome {
 /// What the store keeps of each block: enough to re-execute and compare it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockRecord {
+    /// Height of the block (genesis is 0).
     pub height: u64,
+    /// Block time in nanoseconds since the epoch: the time asked for, raised above the previous block's if need be.
     pub time: u64,
+    /// Name of the producing node, from [`VmConfig::witness`](crate::VmConfig::witness).
     pub witness: String,
-    /// hex of the state root before and after the block.
+    /// Hex of the state root before the block (the parent's root).
     pub parent_root: String,
+    /// Hex of the state root after the block.
     pub state_root: String,
+    /// The block's transactions, in execution order.
     pub txs: Vec<Transaction>,
 }
 
@@ -36,9 +44,13 @@ pub struct BlockRecord {
 /// root its producer claims.
 #[derive(Debug, Clone)]
 pub struct ProposedBlock {
+    /// The block's transactions, in the order they must run.
     pub txs: Vec<Transaction>,
+    /// Block time claimed by the producer, nanoseconds since the epoch.
     pub time: u64,
+    /// The producer's receipts, one per transaction; re-execution must match them field by field.
     pub receipts: Vec<Receipt>,
+    /// The producer's state root after the block; re-execution must reach the same one.
     pub state_root: [u8; 32],
 }
 

@@ -7,14 +7,23 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
+    /// Code 0: every action ran; its writes are committed.
     Success,
+    /// Code 1: the gas limit ran out (or the run outgrew its memory); the whole limit is charged.
     GasRunOut,
+    /// Code 2: IOST's code for a payer short of gas or RAM; kept for the wire format, jsvm does not produce it.
     BalanceNotEnough,
+    /// Code 3: IOST's code for malformed action arguments; kept for the wire format, jsvm does not produce it.
     WrongParameter,
+    /// Code 4: a contract threw or aborted (including too deep a call stack); its writes are rolled back.
     RuntimeError,
+    /// Code 5: the transaction ran past its wall-clock budget, [`crate::VmConfig::tx_timeout`].
     Timeout,
+    /// Code 6: IOST's code for an undecodable transaction; kept for the wire format, jsvm does not produce it.
     WrongTxFormat,
+    /// Code 7: `setCode` for a contract id that already exists.
     DuplicateSetCode,
+    /// Code 8: the engine failed or the worker running the transaction died.
     UnknownError,
 }
 
@@ -43,16 +52,25 @@ impl Status {
 /// What a transaction produced. Field order is the CLI's JSON order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
+    /// Base58 of the transaction's hash ([`Transaction::hash`](crate::Transaction::hash)).
     pub tx_hash: String,
+    /// Height of the block the transaction ran in.
     pub block: u64,
+    /// How the transaction ended.
     pub status: Status,
+    /// `status`'s numeric code ([`Status::code`]), kept beside it for IOST's JSON.
     pub status_code: u8,
+    /// Empty on success, else why the transaction failed (e.g. the uncaught exception).
     pub message: String,
+    /// Gas charged, at most the transaction's gas limit.
     pub gas_used: u64,
+    /// RAM bytes charged (+) or refunded (−) per paying account, system contracts left out; empty unless successful.
     pub ram_usage: BTreeMap<String, i64>,
     /// One string per action.
     pub returns: Vec<String>,
+    /// Receipts contracts wrote with `blockchain.receipt`, in order; empty unless successful.
     pub receipts: Vec<ReceiptEntry>,
+    /// Events contracts emitted, in order; empty unless successful.
     pub events: Vec<Event>,
 }
 

@@ -12,15 +12,18 @@ pub const MAX_GAS_LIMIT: u64 = 400_000_000;
 /// Largest canonical transaction, in bytes.
 pub const MAX_TX_BYTES: usize = 512 * 1024;
 /// Most actions in one transaction.
-pub const MAX_ACTIONS: usize = 64;
+pub(crate) const MAX_ACTIONS: usize = 64;
 
 /// One call `contract.actionName(data)`; `data` is a JSON array as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
+    /// Id of the contract to call, e.g. `system.iost` or a deployed `Contract…` id.
     pub contract: String,
+    /// The ABI method to run (`actionName` on the wire).
     #[serde(rename = "actionName")]
     pub action_name: String,
+    /// The arguments as a JSON array in text, e.g. `["alice", "10"]`.
     #[serde(default)]
     pub data: String,
 }
@@ -61,10 +64,14 @@ pub fn contract_json(source: &str, abi: &serde_json::Value, id: Option<&str>) ->
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transaction {
+    /// The calls to make, 1 to 64 of them.
     pub actions: Vec<Action>,
+    /// The account that sends the transaction and pays its gas.
     pub publisher: String,
+    /// Further signers besides the publisher, as `name@permission`.
     #[serde(default)]
     pub signers: Vec<String>,
+    /// Most gas the transaction may use, 1 to [`MAX_GAS_LIMIT`]; [`DEFAULT_GAS_LIMIT`] when absent.
     #[serde(default = "default_gas_limit")]
     pub gas_limit: u64,
     /// Nanoseconds since the epoch, set by the client; part of the hash, so two
@@ -102,6 +109,7 @@ impl Transaction {
         self
     }
 
+    /// The most gas the transaction may use, 1 to [`MAX_GAS_LIMIT`].
     pub fn with_gas_limit(mut self, gas_limit: u64) -> Transaction {
         self.gas_limit = gas_limit;
         self
@@ -113,6 +121,7 @@ impl Transaction {
         self
     }
 
+    /// The most of each token the transaction may move out of accounts (see `amount_limit`).
     pub fn with_amount_limit(mut self, amount_limit: Vec<AmountLimit>) -> Transaction {
         self.amount_limit = amount_limit;
         self

@@ -71,7 +71,7 @@ pub(super) struct Positions<'t> {
 }
 
 impl<'t> Positions<'t> {
-    pub fn new(source: &'t str, js: &'t str, pairs: &[Pair]) -> Self {
+    pub(super) fn new(source: &'t str, js: &'t str, pairs: &[Pair]) -> Self {
         let mut pairs = pairs.to_vec();
         pairs.sort();
         Positions { source: Lines::new(source), js: Lines::new(js), pairs }
@@ -79,7 +79,7 @@ impl<'t> Positions<'t> {
 
     /// The `.ts` byte offset of a byte offset in the JavaScript: the last mapped position at
     /// or before it (the first one for text before any).
-    pub fn to_source(&self, js_offset: u32) -> u32 {
+    pub(super) fn to_source(&self, js_offset: u32) -> u32 {
         let at = self.js.position(js_offset as usize);
         let index = self.pairs.partition_point(|(js, _)| *js <= at).saturating_sub(1);
         match self.pairs.get(index) {
@@ -90,7 +90,7 @@ impl<'t> Positions<'t> {
 
     /// The source map `mappings` from `output` (the JavaScript with `edits` applied) to
     /// the `.ts` file.
-    pub fn through_edits(&self, output: &str, edits: &[Edit]) -> String {
+    pub(super) fn through_edits(&self, output: &str, edits: &[Edit]) -> String {
         let output_lines = Lines::new(output);
         let mut through = Through::new(edits);
         // `pairs` is sorted, so the JavaScript offsets come in increasing order.

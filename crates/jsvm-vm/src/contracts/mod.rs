@@ -100,12 +100,12 @@ impl Native<'_, '_> {
 }
 
 /// The account the development genesis creates and gives the native token's supply.
-pub const GENESIS_ADMIN: &str = "admin";
+pub(crate) const GENESIS_ADMIN: &str = "admin";
 /// Whole units of the native token in existence, all held by [`GENESIS_ADMIN`] at genesis
 /// (IOST's total supply).
-pub const NATIVE_SUPPLY: i64 = 90_000_000_000;
+pub(crate) const NATIVE_SUPPLY: i64 = 90_000_000_000;
 /// Decimals of the native token.
-pub const NATIVE_DECIMALS: u32 = 8;
+pub(crate) const NATIVE_DECIMALS: u32 = 8;
 
 /// Writes the genesis accounts and tokens into `state`: account `admin` (no keys:
 /// it signs as a listed signer or publisher) and the native token `iost`.

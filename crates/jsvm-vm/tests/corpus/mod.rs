@@ -9,7 +9,7 @@ use serde_json::json;
 use Status::{GasRunOut as OOG, RuntimeError as ERR, Timeout as TIME};
 
 /// Looks at the realm a fresh transaction gets: any trace of an attack changes this text.
-pub const VICTIM: &str = r#"
+pub(crate) const VICTIM: &str = r#"
 class Victim {
     init() { storage.put("n", "0"); }
     bump() { const n = Number(storage.get("n")) + 1; storage.put("n", String(n)); return n; }
@@ -26,7 +26,7 @@ module.exports = Victim;
 /// (name, method body, statuses it may end with). A status set with more than one member
 /// is for attacks whose end is a resource limit that fires first on one of two paths;
 /// determinism of the chosen one is checked by running every attack twice.
-pub const ATTACKS: &[(&str, &str, &[Status])] = &[
+pub(crate) const ATTACKS: &[(&str, &str, &[Status])] = &[
     // Endless loops of every kind.
     ("while true", "while (true) {}", &[OOG]),
     ("for ever", "for (;;) {}", &[OOG]),
@@ -167,7 +167,7 @@ pub const ATTACKS: &[(&str, &str, &[Status])] = &[
 ];
 
 /// Contracts the compile stage refuses, with a word of the expected message.
-pub const REFUSED: &[(&str, &str, &str)] = &[
+pub(crate) const REFUSED: &[(&str, &str, &str)] = &[
     ("with statement", "with ({}) {}", "with"),
     ("async function", "async function f() {}", "async"),
     ("async arrow", "const f = async () => 1;", "async"),
@@ -186,7 +186,7 @@ pub const REFUSED: &[(&str, &str, &str)] = &[
 
 /// An attack contract: `attack()` first overwrites the sentinel, then runs `body`;
 /// `sentinel()` reads it back.
-pub fn attack_source(body: &str) -> String {
+pub(crate) fn attack_source(body: &str) -> String {
     format!(
         "class Attack {{\n    init() {{ storage.put('sentinel', 'untouched'); }}\n    \
          sentinel() {{ return storage.get('sentinel'); }}\n    \
@@ -195,11 +195,11 @@ pub fn attack_source(body: &str) -> String {
     )
 }
 
-pub fn attack_abi() -> serde_json::Value {
+pub(crate) fn attack_abi() -> serde_json::Value {
     abi(&[("attack", &[]), ("sentinel", &[])])
 }
 
-pub fn run_attack(c: &Chain, id: &str) -> Receipt {
+pub(crate) fn run_attack(c: &Chain, id: &str) -> Receipt {
     let mut tx: Transaction = c.tx("admin", &[], vec![action(id, "attack", json!([]))]);
     tx.gas_limit = 1_000_000;
     c.send(tx)
@@ -207,7 +207,7 @@ pub fn run_attack(c: &Chain, id: &str) -> Receipt {
 
 /// A fixed sequence of 1,000 transactions in 25 blocks, mixing successes, thrown errors,
 /// out-of-gas, map churn, events, loops and modern JavaScript.
-pub fn scripted_blocks(c: &Chain) -> Vec<Vec<Transaction>> {
+pub(crate) fn scripted_blocks(c: &Chain) -> Vec<Vec<Transaction>> {
     let src = r#"
 class Mix {
     init() { storage.put("n", "0"); }
