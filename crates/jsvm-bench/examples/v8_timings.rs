@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
-use jsvm_engine::{Engine, EngineKind, Host, HostError, HostValue, Invocation, Limits, QuickJs, V8};
+use jsvm_engine::{Engine, EngineKind, Halt, Host, HostError, HostValue, Invocation, Limits, QuickJs, V8};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 
 const HELLO_JS: &str = "class Hello { init() {} hello(name) { return 'hello, ' + name; } } module.exports = Hello;";
@@ -22,7 +22,7 @@ struct NullHost;
 impl Host for NullHost {
     fn call(&mut self, op: &str, _args: &[HostValue]) -> Result<HostValue, HostError> {
         match op {
-            "outOfGas" => Err(HostError::Abort("out of gas".into())),
+            "outOfGas" => Err(HostError::Halt(Halt::OutOfGas)),
             _ => Ok(HostValue::Null),
         }
     }

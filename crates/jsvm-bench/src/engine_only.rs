@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
-use jsvm_engine::{new_engine, Engine, EngineKind, Host, HostError, HostValue, Invocation, Limits};
+use jsvm_engine::{new_engine, Engine, EngineKind, Halt, Host, HostError, HostValue, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 use crate::token::{TOKEN_ABI, TOKEN_JS};
@@ -41,9 +41,9 @@ impl Host for MapHost {
             "requireAuth" => HostValue::Bool(true),
             "publisher" => HostValue::String("admin".into()),
             "receipt" | "event" | "log" | "sync" => HostValue::Null,
-            "outOfGas" => return Err(HostError::Abort("out of gas".into())),
-            "fail" => return Err(HostError::Abort(format!("Uncaught exception: {}", arg(a, 0)))),
-            "limit" => return Err(HostError::Abort(format!("the run ran out of {}", arg(a, 0)))),
+            "outOfGas" => return Err(HostError::Halt(Halt::OutOfGas)),
+            "fail" => return Err(HostError::Halt(Halt::Uncaught(arg(a, 0)))),
+            "limit" => return Err(HostError::Halt(Halt::Fault(format!("the run ran out of {}", arg(a, 0))))),
             op if jsvm_runtime::natives::handles(op) => {
                 return jsvm_runtime::natives::call(&Default::default(), op, a, &mut |_| Ok(()));
             }

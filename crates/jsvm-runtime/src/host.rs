@@ -1,8 +1,8 @@
-use jsvm_engine::{Host, HostError, HostValue};
+use jsvm_engine::{Halt, Host, HostError, HostValue};
 use jsvm_state::TxState;
 
 use crate::auth::AuthCheck;
-use crate::calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, MAX_CALL_HEIGHT, UNCAUGHT};
+use crate::calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
 use crate::natives;
 use crate::{
     storage, BlockEnv, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, SYSTEM_CONTRACT,
@@ -43,7 +43,7 @@ fn thrown(msg: String) -> HostError {
 
 impl ContractHost<'_> {
     fn charge(&mut self, amount: u64) -> Result<(), HostError> {
-        self.gas.charge(amount).map_err(|_| HostError::Abort("out of gas".into()))
+        self.gas.charge(amount).map_err(|_| HostError::Halt(Halt::OutOfGas))
     }
 
     /// Storage price: flat part plus one unit per 10 bytes moved.
@@ -251,18 +251,15 @@ impl ContractHost<'_> {
             "fail" => {
                 let (text, words) = (str_arg(a, 0, "text")?, str_arg(a, 1, "log")?);
                 self.log_line("error", words);
-                Err(HostError::Abort(format!("{UNCAUGHT}{text}")))
+                Err(HostError::Halt(Halt::Uncaught(text.into())))
             }
             // The engine ran out of a resource (errors.js), or the meter's call depth
             // (meter.rs): the run ends, uncatchably.
-            "limit" => Err(HostError::Abort(
-                match str_arg(a, 0, "resource")? {
-                    "depth" | "stack" => ABORT_STACK_OVERFLOW,
-                    // the longest string, or memory
-                    _ => ABORT_OUT_OF_MEMORY,
-                }
-                .into(),
-            )),
+            "limit" => Err(HostError::Halt(match str_arg(a, 0, "resource")? {
+                "depth" | "stack" => Halt::StackOverflow,
+                // the longest string, or memory
+                _ => Halt::OutOfMemory,
+            })),
             "log" => {
                 let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
                 self.charge(s.log_base + text.len() as u64 / 10)?;
@@ -292,7 +289,7 @@ impl ContractHost<'_> {
     /// Charges the JS gas used since the last host call.
     fn sync_js_gas(&mut self, reported: Option<&HostValue>) -> Result<(), HostError> {
         let Some(HostValue::Number(n)) = reported else {
-            return Err(HostError::Abort("host call without a gas report".into()));
+            return Err(HostError::Halt(Halt::Fault("host call without a gas report".into())));
         };
         // The counter only grows; anything else cannot come from the injected meter.
         let now = if n.is_finite() && *n >= 0.0 { *n as u64 } else { u64::MAX };
@@ -309,7 +306,7 @@ impl Host for ContractHost<'_> {
         self.sync_js_gas(args.first())?;
         // Once gas is spent nothing more runs, whatever the contract caught.
         if op == "outOfGas" || self.gas.used() >= self.gas.limit() {
-            return Err(HostError::Abort("out of gas".into()));
+            return Err(HostError::Halt(Halt::OutOfGas));
         }
         if op == "sync" {
             return Ok(HostValue::Undefined);

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
-use jsvm_engine::{new_engine, EngineKind, Host, HostError, HostValue, Invocation, Limits};
+use jsvm_engine::{new_engine, EngineKind, Halt, Host, HostError, HostValue, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 /// One kernel's timings: medians over the rounds, in microseconds.
@@ -34,8 +34,8 @@ impl Host for BenchHost {
     fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
         match op {
             "sync" => Ok(HostValue::Undefined),
-            "outOfGas" => Err(HostError::Abort("out of gas".into())),
-            "fail" => Err(HostError::Abort(format!("a kernel failed: {:?}", args.get(1)))),
+            "outOfGas" => Err(HostError::Halt(Halt::OutOfGas)),
+            "fail" => Err(HostError::Halt(Halt::Fault(format!("a kernel failed: {:?}", args.get(1))))),
             _ => Err(HostError::Throw(format!("{op} is not available in the benchmark"))),
         }
     }

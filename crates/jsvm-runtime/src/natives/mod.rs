@@ -254,6 +254,7 @@ pub fn check_range(x: &Dec, kind: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::GasSchedule;
+    use jsvm_engine::Halt;
 
     #[test]
     fn a_schedule_stored_before_natives_loads_with_their_defaults() {
@@ -288,7 +289,7 @@ mod tests {
     #[test]
     fn out_of_gas_stops_the_work() {
         let args = [HostValue::String("2".into()), HostValue::String("3".into())];
-        let r = call(&NativeCosts::default(), "num.plus", &args, &mut |_| Err(HostError::Abort("out of gas".into())));
-        assert_eq!(r, Err(HostError::Abort("out of gas".into())));
+        let r = call(&NativeCosts::default(), "num.plus", &args, &mut |_| Err(HostError::Halt(Halt::OutOfGas)));
+        assert_eq!(r, Err(HostError::Halt(Halt::OutOfGas)));
     }
 }
