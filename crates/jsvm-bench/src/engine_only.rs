@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, prepare_unmetered_for_benchmark, MeterCosts};
 use jsvm_engine::{new_engine, Engine, EngineKind, Halt, Host, HostError, HostValue, Invocation, Limits};
+use jsvm_runtime::library::{self, LibraryOp};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE, UNMETERED_BASELINE_SOURCE};
 
 use crate::token::{TOKEN_ABI, TOKEN_JS};
@@ -44,10 +45,10 @@ impl Host for MapHost {
             "outOfGas" => return Err(HostError::Halt(Halt::OutOfGas)),
             "fail" => return Err(HostError::Halt(Halt::Uncaught(arg(a, 0)))),
             "limit" => return Err(HostError::Halt(Halt::Fault(format!("the run ran out of {}", arg(a, 0))))),
-            op if jsvm_runtime::natives::handles(op) => {
-                return jsvm_runtime::natives::call(&Default::default(), op, a, &mut |_| Ok(()));
-            }
-            other => return Err(HostError::Throw(format!("{other} is not available in the benchmark"))),
+            other => match LibraryOp::parse(other) {
+                Some(op) => return library::call(&Default::default(), op, a, &mut |_| Ok(())),
+                None => return Err(HostError::Throw(format!("{other} is not available in the benchmark"))),
+            },
         })
     }
 }

@@ -14,8 +14,9 @@ mod context;
 mod contract;
 mod gas;
 mod host;
+mod host_op;
 pub mod layout;
-pub mod natives;
+pub mod library;
 pub mod storage;
 
 pub use auth::{
