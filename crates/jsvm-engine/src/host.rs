@@ -1,3 +1,5 @@
+use crate::Halt;
+
 /// A value crossing the realm boundary. Kept to primitives so that any engine
 /// can carry it; structured data crosses as JSON text.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +27,13 @@ pub enum HostError {
     /// Thrown into the realm as a JS `Error(message)`; contract code may catch it.
     Throw(String),
     /// Ends the whole run; no contract `catch` or `finally` can intercept it.
-    /// The host remembers why (out of gas, a fatal limit).
-    Abort(String),
+    Halt(Halt),
+}
+
+impl From<Halt> for HostError {
+    fn from(halt: Halt) -> Self {
+        HostError::Halt(halt)
+    }
 }
 
 /// The outside world, as the realm sees it: one dispatch by operation name.

@@ -8,6 +8,7 @@
 //! the JS prelude given by the runtime builds the class libraries over it. [`new_engine`]
 //! makes the engine an [`EngineKind`] names.
 
+mod halt;
 mod host;
 mod kind;
 mod quickjs;
@@ -15,10 +16,11 @@ mod run;
 #[cfg(feature = "v8")]
 mod v8;
 
+pub use halt::Halt;
 pub use host::{Host, HostError, HostValue};
 pub use kind::{new_engine, EngineKind, ENGINE_ENV, V8_NOT_BUILT};
 pub use quickjs::QuickJs;
-pub use run::{Invocation, Limits, RunError};
+pub use run::{Invocation, Limits};
 #[cfg(feature = "v8")]
 pub use v8::{v8_version, V8};
 
@@ -39,10 +41,10 @@ pub trait Engine {
         self.compile(name, source)
     }
 
-    /// Runs one invocation and returns the entry's string result. The realm (lockdown
+    /// Runs one invocation and returns the entry's string result, or why it stopped. The realm (lockdown
     /// and prelude) may be reused from an earlier run with the same prelude; it is
     /// hardened, so nothing one run does reaches the next.
-    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError>;
+    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, Halt>;
 }
 
 impl<E: Engine + ?Sized> Engine for Box<E> {
@@ -58,7 +60,7 @@ impl<E: Engine + ?Sized> Engine for Box<E> {
         (**self).compile_library(name, source)
     }
 
-    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
+    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, Halt> {
         (**self).run(inv, host)
     }
 }

@@ -1,5 +1,7 @@
 use std::time::Instant;
 
+use crate::Halt;
+
 /// Per-run resource limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -26,33 +28,6 @@ pub struct Invocation<'a> {
     pub limits: Limits,
 }
 
-/// Why a run produced no result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RunError {
-    /// An exception escaped the contract: `message` is its deterministic text.
-    Exception(String),
-    /// A host call aborted the run ([`crate::HostError::Abort`]).
-    Aborted(String),
-    /// The wall-clock deadline passed.
-    Timeout,
-    /// The memory limit was reached.
-    OutOfMemory,
-    /// The engine itself failed (bad precompiled code, internal error).
-    Engine(String),
-}
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Exception(m) => write!(f, "{m}"),
-            RunError::Aborted(m) => write!(f, "{m}"),
-            RunError::Timeout => write!(f, "execution killed: deadline exceeded"),
-            RunError::OutOfMemory => write!(f, "out of memory"),
-            RunError::Engine(m) => write!(f, "engine error: {m}"),
-        }
-    }
-}
-
 /// Identifies the prelude a realm was built from without reading all of it on
 /// every run: where each script lives, its length and its first and last bytes.
 /// Callers keep their prelude buffers for as long as the engine (a worker builds
@@ -67,4 +42,14 @@ pub(crate) fn prelude_key(inv: &Invocation<'_>) -> u64 {
     }
     std::hash::Hash::hash(inv.entry, &mut hasher);
     std::hash::Hasher::finish(&hasher)
+}
+
+/// Whether a run ended by anything but an exception escaping the entry (`host_halted`:
+/// a host call ended it), which may leave the realm mid-way.
+pub(crate) fn cut_short(result: &Result<String, Halt>, host_halted: bool) -> bool {
+    match result {
+        Ok(_) => false,
+        Err(Halt::Uncaught(_)) => host_halted,
+        Err(_) => true,
+    }
 }

@@ -7,7 +7,7 @@ use super::*;
 use crate::Limits;
 
 /// Answers `echo` with its first argument, `fail` with a catchable error and
-/// `abort` with an uncatchable one; records every call.
+/// `abort` with a halt (out of gas); records every call.
 #[derive(Default)]
 pub(crate) struct TestHost {
     pub(crate) calls: Vec<String>,
@@ -19,7 +19,7 @@ impl Host for TestHost {
         match op {
             "echo" => Ok(args.first().cloned().unwrap_or(HostValue::Undefined)),
             "fail" => Err(HostError::Throw("no such thing".into())),
-            "abort" => Err(HostError::Abort("out of gas".into())),
+            "abort" => Err(HostError::Halt(Halt::OutOfGas)),
             _ => Err(HostError::Throw(format!("unknown op {op}"))),
         }
     }
@@ -43,7 +43,7 @@ pub(crate) fn run_with(
     args: &[&str],
     ms: u64,
     host: &mut TestHost,
-) -> Result<String, RunError> {
+) -> Result<String, Halt> {
     let prelude = engine.compile("prelude.js", PRELUDE).unwrap();
     let prog = engine.compile("contract.js", program).expect("program compiles");
     let pre = [prelude.as_slice()];
@@ -54,7 +54,7 @@ pub(crate) fn run_with(
 /// Makes a new engine of the kind under test.
 pub(crate) type New = fn() -> Box<dyn Engine>;
 
-fn run_on(new: New, program: &str) -> Result<String, RunError> {
+fn run_on(new: New, program: &str) -> Result<String, Halt> {
     let mut e = new();
     run_with(&mut *e, program, &[], 2000, &mut TestHost::default())
 }
@@ -87,7 +87,7 @@ fn host_calls_cross_with_primitive_values(new: New) {
         Ok("true,true,true,0.5,-7,1099511627776,-Infinity".into())
     );
     let bad = run_with(&mut *e, "(function () { return hostCall('echo', {}); })", &[], 2000, &mut h);
-    assert!(matches!(bad, Err(RunError::Exception(ref m)) if m.contains("primitive")), "{bad:?}");
+    assert!(matches!(bad, Err(Halt::Uncaught(ref m)) if m.contains("primitive")), "{bad:?}");
 }
 
 fn the_host_function_and_entry_are_unreachable_from_the_program(new: New) {
@@ -106,7 +106,7 @@ fn string_code_generation_is_refused_on_every_path(new: New) {
         "(function () { return Reflect.construct(Function, ['return 1'])(); })",
     ] {
         let out = run_on(new, src);
-        assert!(matches!(out, Err(RunError::Exception(_))), "{src} gave {out:?}");
+        assert!(matches!(out, Err(Halt::Uncaught(_))), "{src} gave {out:?}");
     }
     // Function is still the class of functions.
     assert_eq!(run_on(new, "(function () { return (function(){}) instanceof Function; })"), Ok("true".into()));
@@ -137,7 +137,7 @@ fn an_infinite_loop_times_out_even_inside_try_catch_finally(new: New) {
     let mut e = new();
     let src = "(function () { for (;;) { try { while (true) {} } catch (e) {} finally { continue; } } })";
     let out = run_with(&mut *e, src, &[], 50, &mut TestHost::default());
-    assert_eq!(out, Err(RunError::Timeout));
+    assert_eq!(out, Err(Halt::Timeout));
     // The engine is usable afterwards.
     assert_eq!(
         run_with(&mut *e, "(function () { return 'ok'; })", &[], 2000, &mut TestHost::default()),
@@ -149,7 +149,7 @@ fn a_passed_deadline_runs_nothing(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
     let out = run_with(&mut *e, "(function () { hostCall('echo', 1); return 'x'; })", &[], 0, &mut h);
-    assert_eq!(out, Err(RunError::Timeout));
+    assert_eq!(out, Err(Halt::Timeout));
     assert!(h.calls.is_empty());
 }
 
@@ -162,37 +162,37 @@ fn host_throw_is_catchable_host_abort_is_not(new: New) {
     let mut h = TestHost::default();
     let src = "(function () { for (;;) { try { hostCall('abort'); } catch (e) { hostCall('echo', 'after'); } finally { continue; } } })";
     let out = run_with(&mut *e, src, &[], 2000, &mut h);
-    assert_eq!(out, Err(RunError::Aborted("out of gas".into())));
+    assert_eq!(out, Err(Halt::OutOfGas));
     assert_eq!(h.calls, vec!["abort"], "no contract code ran after the abort");
     // Not even a built-in that never looks up from its work.
     let src = "(function () { try { hostCall('abort'); } finally { Array.from({ length: 5e8 }); hostCall('echo', 'after'); } })";
     let start = Instant::now();
-    assert_eq!(run_with(&mut *e, src, &[], 20000, &mut h), Err(RunError::Aborted("out of gas".into())));
+    assert_eq!(run_with(&mut *e, src, &[], 20000, &mut h), Err(Halt::OutOfGas));
     assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
     assert_eq!(h.calls, vec!["abort", "abort"]);
 }
 
 fn the_memory_limit_ends_the_run(new: New) {
     let out = run_on(new, "(function () { const a = []; for (;;) a.push('x'.repeat(1 << 16) + a.length); })");
-    assert_eq!(out, Err(RunError::OutOfMemory));
+    assert_eq!(out, Err(Halt::OutOfMemory));
     let out = run_on(new, "(function () { return 'x'.repeat(1 << 30).length; })");
-    assert!(matches!(out, Err(RunError::OutOfMemory) | Err(RunError::Exception(_))), "{out:?}");
+    assert!(matches!(out, Err(Halt::OutOfMemory) | Err(Halt::Uncaught(_))), "{out:?}");
 }
 
 fn deep_recursion_is_a_catchable_error_not_a_crash(new: New) {
     let out = run_on(new, "(function () { function f(n) { return f(n + 1) + 1; } return f(0); })");
-    assert!(matches!(out, Err(RunError::Exception(ref m)) if m.contains("stack")), "{out:?}");
+    assert!(matches!(out, Err(Halt::Uncaught(ref m)) if m.contains("stack")), "{out:?}");
 }
 
 fn uncaught_errors_carry_name_and_message_without_positions(new: New) {
     // Positions differ between engines: they go to the node's log (the class libraries
     // read them aside, errors.js), never into what a run returns.
     let out = run_on(new, "(function () {\n  let x = 1;\n  throw new RangeError('bad ' + x);\n})");
-    assert_eq!(out, Err(RunError::Exception("RangeError: bad 1".into())));
+    assert_eq!(out, Err(Halt::Uncaught("RangeError: bad 1".into())));
     let stack =
         run_on(new, "(function () { return '[' + new Error('e').stack + ']' + typeof globalThis.__jsvm_errors; })");
     assert_eq!(stack, Ok("[]undefined".into()));
-    assert_eq!(run_on(new, "(function () { throw 'plain'; })"), Err(RunError::Exception("plain".into())));
+    assert_eq!(run_on(new, "(function () { throw 'plain'; })"), Err(Halt::Uncaught("plain".into())));
 }
 
 fn realms_do_not_share_globals(new: New) {
@@ -222,7 +222,7 @@ fn corrupt_bytecode_is_an_engine_error(new: New) {
     let pre = [prelude.as_slice()];
     let junk = vec![0xffu8; 32];
     let inv = Invocation { prelude: &pre, program: &junk, entry: "__jsvm_entry", args: &[], limits: limits_ms(1000) };
-    assert!(matches!(e.run(&inv, &mut TestHost::default()), Err(RunError::Engine(_))));
+    assert!(matches!(e.run(&inv, &mut TestHost::default()), Err(Halt::Fault(_))));
 }
 
 fn every_run_frees_everything_it_allocated(new: New) {
@@ -247,7 +247,7 @@ fn after_an_out_of_memory_run_the_next_run_has_its_whole_budget(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
     let bomb = "(function () { const a = []; for (;;) a.push(new Array(1000).fill(1)); })";
-    assert_eq!(run_with(&mut *e, bomb, &[], 5000, &mut h), Err(RunError::OutOfMemory));
+    assert_eq!(run_with(&mut *e, bomb, &[], 5000, &mut h), Err(Halt::OutOfMemory));
     let ok = "(function () { const a = []; for (let i = 0; i < 1000; i++) a.push(new Array(100).fill(i)); return a.length; })";
     assert_eq!(run_with(&mut *e, ok, &[], 5000, &mut h), Ok("1000".into()));
 }

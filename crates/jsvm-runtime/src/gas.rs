@@ -1,7 +1,7 @@
 use jsvm_compiler::MeterCosts;
 use serde::{Deserialize, Serialize};
 
-use crate::natives::NativeCosts;
+use crate::library::LibraryCosts;
 
 /// What each priced operation costs, in gas. Data with a version: the version
 /// is part of the code-cache key and of every receipt's meaning.
@@ -36,9 +36,10 @@ pub struct GasSchedule {
     pub result_byte: u64,
     /// Static costs of JavaScript, injected at compile time (docs/gas.md).
     pub js: MeterCosts,
-    /// BigNumber/Int64/Float64 and IOSTCrypto (absent from schedules stored before them).
-    #[serde(default)]
-    pub natives: NativeCosts,
+    /// The class libraries' host functions: BigNumber/Int64/Float64, IOSTCrypto, Math and
+    /// case mapping (absent from schedules stored before them; stored as `natives`).
+    #[serde(default, rename = "natives")]
+    pub library: LibraryCosts,
 }
 
 impl Default for GasSchedule {
@@ -58,7 +59,7 @@ impl Default for GasSchedule {
             log_base: 10,
             result_byte: 1,
             js: MeterCosts::default(),
-            natives: NativeCosts::default(),
+            library: LibraryCosts::default(),
         }
     }
 }
@@ -107,11 +108,6 @@ impl GasMeter {
     /// Charges everything that is left (out of gas, timeout).
     pub fn exhaust(&mut self) {
         self.used = self.limit;
-    }
-
-    /// Sets the used amount back (a failed action pays only what it used).
-    pub fn reset_to(&mut self, used: u64) {
-        self.used = used.min(self.limit);
     }
 }
 

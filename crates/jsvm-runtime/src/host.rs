@@ -1,9 +1,10 @@
-use jsvm_engine::{Host, HostError, HostValue};
+use jsvm_engine::{Halt, Host, HostError, HostValue};
 use jsvm_state::TxState;
 
 use crate::auth::AuthCheck;
-use crate::calls::{NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, MAX_CALL_HEIGHT, UNCAUGHT};
-use crate::natives;
+use crate::calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
+use crate::host_op::HostOp;
+use crate::library;
 use crate::{
     storage, BlockEnv, CallFrame, Effects, Event, GasMeter, GasSchedule, ReceiptEntry, TxEnv, SYSTEM_CONTRACT,
 };
@@ -43,7 +44,7 @@ fn thrown(msg: String) -> HostError {
 
 impl ContractHost<'_> {
     fn charge(&mut self, amount: u64) -> Result<(), HostError> {
-        self.gas.charge(amount).map_err(|_| HostError::Abort("out of gas".into()))
+        self.gas.charge(amount).map_err(|_| HostError::Halt(Halt::OutOfGas))
     }
 
     /// Storage price: flat part plus one unit per 10 bytes moved.
@@ -126,113 +127,116 @@ impl ContractHost<'_> {
         storage::map_get(self.state, SYSTEM_CONTRACT, "contract_owner", contract).map_err(thrown)
     }
 
-    fn dispatch(&mut self, op: &str, a: &[HostValue]) -> Result<HostValue, HostError> {
-        let s = self.schedule.clone();
+    fn dispatch(&mut self, op: HostOp<'_>, a: &[HostValue]) -> Result<HostValue, HostError> {
+        let s = self.schedule;
         let me = self.frame.contract.as_str();
         let owner = self.frame.owner.as_str();
         match op {
-            "put" => {
+            HostOp::OutOfGas => Err(HostError::Halt(Halt::OutOfGas)),
+            HostOp::Sync => Ok(HostValue::Undefined),
+            HostOp::Put => {
                 let (k, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "value")?);
                 self.charge_storage(s.storage_write, k.len() + v.len())?;
                 let payer = self.explicit_payer(a, 2)?;
                 storage::put(self.state, self.effects, me, owner, k, v, payer.as_deref()).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
-            "get" | "has" | "globalGet" | "globalHas" => {
-                let global = op.starts_with("global");
+            HostOp::Get { global, has } => {
                 let contract = if global { str_arg(a, 0, "contract")? } else { me };
                 let k = str_arg(a, usize::from(global), "key")?;
                 let v = storage::get(self.state, contract, k).map_err(thrown)?;
                 self.charge_storage(s.storage_read, k.len() + v.as_ref().map_or(0, String::len))?;
-                Ok(if op.ends_with("as") { HostValue::Bool(v.is_some()) } else { opt_str(v) })
+                Ok(if has { HostValue::Bool(v.is_some()) } else { opt_str(v) })
             }
-            "del" => {
+            HostOp::Del => {
                 let k = str_arg(a, 0, "key")?;
                 self.charge_storage(s.storage_write, k.len())?;
                 storage::del(self.state, self.effects, me, k).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
-            "mapPut" => {
+            HostOp::MapPut => {
                 let (k, f, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?, str_arg(a, 2, "value")?);
                 self.charge_storage(s.storage_write, k.len() + f.len() + v.len())?;
                 let payer = self.explicit_payer(a, 3)?;
                 storage::map_put(self.state, self.effects, me, owner, k, f, v, payer.as_deref()).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
-            "mapGet" | "mapHas" | "globalMapGet" | "globalMapHas" => {
-                let global = op.starts_with("global");
+            HostOp::MapGet { global, has } => {
                 let off = usize::from(global);
                 let contract = if global { str_arg(a, 0, "contract")? } else { me };
                 let (k, f) = (str_arg(a, off, "key")?, str_arg(a, off + 1, "field")?);
                 let v = storage::map_get(self.state, contract, k, f).map_err(thrown)?;
                 self.charge_storage(s.storage_read, k.len() + f.len() + v.as_ref().map_or(0, String::len))?;
-                Ok(if op.ends_with("Has") { HostValue::Bool(v.is_some()) } else { opt_str(v) })
+                Ok(if has { HostValue::Bool(v.is_some()) } else { opt_str(v) })
             }
-            "mapDel" => {
+            HostOp::MapDel => {
                 let (k, f) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?);
                 self.charge_storage(s.storage_write, k.len() + f.len())?;
                 storage::map_del(self.state, self.effects, me, k, f).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
-            "mapKeys" | "globalMapKeys" | "mapLen" | "globalMapLen" => {
-                let global = op.starts_with("global");
+            HostOp::MapLen { global } => {
                 let contract = if global { str_arg(a, 0, "contract")? } else { me };
                 let k = str_arg(a, usize::from(global), "key")?;
-                if op.ends_with("Len") {
-                    self.charge(s.storage_read)?;
-                    let n = storage::map_len(self.state, contract, k).map_err(thrown)?;
-                    return Ok(HostValue::Number(n as f64));
-                }
+                self.charge(s.storage_read)?;
+                let n = storage::map_len(self.state, contract, k).map_err(thrown)?;
+                Ok(HostValue::Number(n as f64))
+            }
+            HostOp::MapKeys { global } => {
+                let contract = if global { str_arg(a, 0, "contract")? } else { me };
+                let k = str_arg(a, usize::from(global), "key")?;
                 // Charge for the listing before building it.
                 let n = storage::map_len(self.state, contract, k).map_err(thrown)?;
                 self.charge(s.storage_read.saturating_add(s.map_key.saturating_mul(n)))?;
                 let keys = storage::map_keys(self.state, contract, k).map_err(thrown)?;
                 Ok(HostValue::String(serde_json::to_string(&keys).unwrap_or_else(|_| "[]".into())))
             }
-            "contextInfo" => {
+            HostOp::ContextInfo => {
                 self.charge(s.context)?;
                 Ok(HostValue::String(self.frame.info_json(&self.tx.publisher)))
             }
-            "blockInfo" => {
+            HostOp::BlockInfo => {
                 self.charge(s.context)?;
                 Ok(HostValue::String(self.block.info_json()))
             }
-            "txInfo" => {
+            HostOp::TxInfo => {
                 self.charge(s.context)?;
                 let left = self.gas.limit() - self.gas.used();
                 Ok(HostValue::String(self.tx.info_json(left)))
             }
-            "contractName" => {
+            HostOp::ContractName => {
                 self.charge(s.context)?;
                 Ok(HostValue::String(me.to_string()))
             }
-            "publisher" => {
+            HostOp::Publisher => {
                 self.charge(s.context)?;
                 Ok(HostValue::String(self.tx.publisher.clone()))
             }
-            "contractOwner" => {
+            HostOp::ContractOwner => {
                 self.charge(s.storage_read)?;
                 Ok(opt_str(self.owner_of(me)?))
             }
-            "requireAuth" => {
+            HostOp::RequireAuth => {
                 let (id, perm) = (str_arg(a, 0, "id")?, str_arg(a, 1, "permission")?);
                 Ok(HostValue::Bool(self.require_auth(id, perm)?))
             }
-            "call" | "callWithAuth" => {
+            HostOp::Call { with_auth } => {
                 let (contract, method, args) =
                     (str_arg(a, 0, "contract")?, str_arg(a, 1, "method")?, str_arg(a, 2, "args")?);
-                self.nested_call(contract, method, args, op == "callWithAuth")
+                self.nested_call(contract, method, args, with_auth)
             }
-            "receipt" | "event" => {
+            HostOp::Receipt | HostOp::Event => {
+                let is_receipt = op == HostOp::Receipt;
                 let content = str_arg(a, 0, "content")?;
                 if content.len() > MAX_CONTENT_BYTES {
                     return Err(thrown(format!(
-                        "{op} content too long: {} bytes, at most {MAX_CONTENT_BYTES}",
+                        "{} content too long: {} bytes, at most {MAX_CONTENT_BYTES}",
+                        if is_receipt { "receipt" } else { "event" },
                         content.len()
                     )));
                 }
                 self.charge(s.receipt_base + content.len() as u64)?;
-                if op == "receipt" {
+                if is_receipt {
                     let func_name = format!("{}/{}", me, self.frame.method);
                     self.effects.receipts.push(ReceiptEntry { func_name, content: content.into() });
                 } else {
@@ -240,7 +244,7 @@ impl ContractHost<'_> {
                 }
                 Ok(HostValue::Null)
             }
-            "regexCheck" => {
+            HostOp::RegexCheck => {
                 let (pattern, flags) = (str_arg(a, 0, "pattern")?, str_arg(a, 1, "flags")?);
                 self.charge(s.context + pattern.len() as u64 / 10)?;
                 jsvm_compiler::check_regex_pattern(pattern, flags).map_err(thrown)?;
@@ -248,29 +252,25 @@ impl ContractHost<'_> {
             }
             // The entry's end for a value the contract did not catch (prelude.js): the
             // receipt's text, and the engine's own words and positions for the log.
-            "fail" => {
+            HostOp::Fail => {
                 let (text, words) = (str_arg(a, 0, "text")?, str_arg(a, 1, "log")?);
                 self.log_line("error", words);
-                Err(HostError::Abort(format!("{UNCAUGHT}{text}")))
+                Err(HostError::Halt(Halt::Uncaught(text.into())))
             }
             // The engine ran out of a resource (errors.js), or the meter's call depth
             // (meter.rs): the run ends, uncatchably.
-            "limit" => Err(HostError::Abort(
-                match str_arg(a, 0, "resource")? {
-                    "depth" | "stack" => ABORT_STACK_OVERFLOW,
-                    // the longest string, or memory
-                    _ => ABORT_OUT_OF_MEMORY,
-                }
-                .into(),
-            )),
-            "log" => {
+            HostOp::Limit => Err(HostError::Halt(match str_arg(a, 0, "resource")? {
+                "depth" | "stack" => Halt::StackOverflow,
+                // the longest string, or memory
+                _ => Halt::OutOfMemory,
+            })),
+            HostOp::Log => {
                 let (level, text) = (str_arg(a, 0, "level")?, str_arg(a, 1, "text")?);
                 self.charge(s.log_base + text.len() as u64 / 10)?;
                 self.log_line(level, text);
                 Ok(HostValue::Undefined)
             }
-            op if natives::handles(op) => natives::call(&s.natives, op, a, &mut |g| self.charge(g)),
-            _ => Err(thrown(format!("unknown host operation {op}"))),
+            HostOp::Library(op) => library::call(&s.library, op, a, &mut |g| self.charge(g)),
         }
     }
 }
@@ -292,7 +292,7 @@ impl ContractHost<'_> {
     /// Charges the JS gas used since the last host call.
     fn sync_js_gas(&mut self, reported: Option<&HostValue>) -> Result<(), HostError> {
         let Some(HostValue::Number(n)) = reported else {
-            return Err(HostError::Abort("host call without a gas report".into()));
+            return Err(HostError::Halt(Halt::Fault("host call without a gas report".into())));
         };
         // The counter only grows; anything else cannot come from the injected meter.
         let now = if n.is_finite() && *n >= 0.0 { *n as u64 } else { u64::MAX };
@@ -305,15 +305,16 @@ impl ContractHost<'_> {
 impl Host for ContractHost<'_> {
     /// `args[0]` is always the JS gas counter (see prelude.js); the operation's own
     /// arguments follow.
-    fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
+    fn call(&mut self, name: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
+        let op = HostOp::parse(name);
         self.sync_js_gas(args.first())?;
         // Once gas is spent nothing more runs, whatever the contract caught.
-        if op == "outOfGas" || self.gas.used() >= self.gas.limit() {
-            return Err(HostError::Abort("out of gas".into()));
+        if self.gas.used() >= self.gas.limit() {
+            return Err(HostError::Halt(Halt::OutOfGas));
         }
-        if op == "sync" {
-            return Ok(HostValue::Undefined);
+        match op {
+            Some(op) => self.dispatch(op, &args[1..]),
+            None => Err(thrown(format!("unknown host operation {name}"))),
         }
-        self.dispatch(op, &args[1..])
     }
 }

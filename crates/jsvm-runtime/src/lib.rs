@@ -14,17 +14,16 @@ mod context;
 mod contract;
 mod gas;
 mod host;
+mod host_op;
 pub mod layout;
-pub mod natives;
+pub mod library;
 pub mod storage;
 
 pub use auth::{
     is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer,
     ACCOUNT_MAP, AUTH_CONTRACT,
 };
-pub use calls::{
-    NestedCalls, TxCtx, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, MAX_CALL_HEIGHT, UNCAUGHT,
-};
+pub use calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
 pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
 pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};

@@ -1,7 +1,7 @@
 // Numbers the same on every engine: the `Math` functions whose results the language
 // leaves to the implementation, the `**` operator (the compile stage turns it into a call
 // of `pow` below) and a number's form in a radix other than 10 are computed by the host
-// (natives/math.rs). The exact functions (abs, floor, sqrt, max, …) stay the engine's.
+// (library/math.rs). The exact functions (abs, floor, sqrt, max, …) stay the engine's.
 //
 // prelude.js calls the installer below and removes it from the global object.
 (function () {

@@ -1,5 +1,5 @@
 // Text the same on every engine: case mapping beyond ASCII comes from the host
-// (natives/text.rs), since engines map case by their own Unicode versions; ASCII text is
+// (library/text.rs), since engines map case by their own Unicode versions; ASCII text is
 // mapped by the engine (the same everywhere, and cheaper). `normalize` is removed: its
 // tables too are each engine's, and there is no host version of them.
 //

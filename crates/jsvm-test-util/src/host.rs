@@ -1,10 +1,11 @@
 //! A host for contracts run on the bare engine, without the VM: it speaks the prelude's
 //! protocol (prelude.js, `host(op, ...)`) with storage in a hash map, every authorisation
-//! granted and the class libraries' natives answered as the VM answers them.
+//! granted and the class libraries' host functions answered as the VM answers them.
 
 use std::collections::HashMap;
 
-use jsvm_engine::{Host, HostError, HostValue};
+use jsvm_engine::{Halt, Host, HostError, HostValue};
+use jsvm_runtime::library::{self, LibraryOp};
 
 /// Storage in a hash map; every authorisation granted; `admin` publishes.
 #[derive(Debug, Default)]
@@ -56,13 +57,13 @@ impl Host for StubHost {
             "requireAuth" => HostValue::Bool(true),
             "publisher" => HostValue::String("admin".into()),
             "receipt" | "event" | "log" | "sync" => HostValue::Null,
-            "outOfGas" => return Err(HostError::Abort("out of gas".into())),
-            "fail" => return Err(HostError::Abort(format!("Uncaught exception: {}", arg(a, 0)))),
-            "limit" => return Err(HostError::Abort(format!("the run ran out of {}", arg(a, 0)))),
-            op if jsvm_runtime::natives::handles(op) => {
-                return jsvm_runtime::natives::call(&Default::default(), op, a, &mut |_| Ok(()));
-            }
-            other => return Err(HostError::Throw(format!("{other} is not available on the stub host"))),
+            "outOfGas" => return Err(HostError::Halt(Halt::OutOfGas)),
+            "fail" => return Err(HostError::Halt(Halt::Uncaught(arg(a, 0)))),
+            "limit" => return Err(HostError::Halt(Halt::Fault(format!("the run ran out of {}", arg(a, 0))))),
+            other => match LibraryOp::parse(other) {
+                Some(op) => return library::call(&Default::default(), op, a, &mut |_| Ok(())),
+                None => return Err(HostError::Throw(format!("{other} is not available on the stub host"))),
+            },
         })
     }
 }

@@ -4,12 +4,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jsvm_compiler::{bundle_lines, decode_args, map_positions, unmetered_program, AmountLimit, MAX_METERED_LIMIT};
-use jsvm_engine::HostError;
-use jsvm_engine::{new_engine, Engine, Invocation, Limits, RunError};
+use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
 use jsvm_runtime::{
     BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, RecordCache,
-    Signer, TxCtx, TxEnv, ABORT_OUT_OF_MEMORY, ABORT_STACK_OVERFLOW, ABORT_TIMEOUT, CODE_FILENAME, ENTRY,
-    MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE, SYSTEM_CONTRACT,
+    Signer, TxCtx, TxEnv, CODE_FILENAME, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE, SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
@@ -51,43 +49,39 @@ impl Failure {
         matches!(self, Failure::OutOfGas | Failure::Timeout | Failure::OutOfMemory | Failure::StackOverflow)
     }
 
+    /// The receipt's text: out of memory reads as out of gas (the log says which).
     fn text(&self) -> String {
         match self {
             Failure::Runtime(m) | Failure::Duplicate(m) | Failure::Unknown(m) => m.clone(),
-            Failure::OutOfGas | Failure::OutOfMemory => "out of gas".into(),
-            Failure::Timeout => "execution killed: transaction deadline exceeded".into(),
-            Failure::StackOverflow => ABORT_STACK_OVERFLOW.into(),
+            Failure::OutOfGas | Failure::OutOfMemory => Halt::OutOfGas.to_string(),
+            Failure::Timeout => Halt::Timeout.to_string(),
+            Failure::StackOverflow => Halt::StackOverflow.to_string(),
         }
     }
-}
 
-impl From<RunError> for Failure {
-    fn from(e: RunError) -> Self {
-        match e {
-            RunError::Exception(m) => Failure::Runtime(format!("Uncaught exception: {m}")),
-            RunError::Aborted(m) if m == "out of gas" => Failure::OutOfGas,
-            RunError::Aborted(m) if m == ABORT_TIMEOUT => Failure::Timeout,
-            RunError::Aborted(m) if m == ABORT_OUT_OF_MEMORY => Failure::OutOfMemory,
-            RunError::Aborted(m) if m == ABORT_STACK_OVERFLOW => Failure::StackOverflow,
-            RunError::Aborted(m) => Failure::Runtime(m),
-            RunError::Timeout => Failure::Timeout,
-            RunError::OutOfMemory => Failure::OutOfMemory,
-            RunError::Engine(m) => Failure::Unknown(m),
-        }
-    }
-}
-
-impl Failure {
     /// How a failed nested call reaches its caller: errors the caller may catch,
-    /// or an abort that ends the whole transaction.
+    /// or a halt that ends the whole transaction.
     fn into_host_error(self) -> HostError {
         match self {
             Failure::Runtime(m) | Failure::Duplicate(m) => HostError::Throw(m),
-            Failure::OutOfGas => HostError::Abort("out of gas".into()),
-            Failure::Timeout => HostError::Abort(ABORT_TIMEOUT.into()),
-            Failure::OutOfMemory => HostError::Abort(ABORT_OUT_OF_MEMORY.into()),
-            Failure::StackOverflow => HostError::Abort(ABORT_STACK_OVERFLOW.into()),
-            Failure::Unknown(m) => HostError::Abort(m),
+            Failure::OutOfGas => HostError::Halt(Halt::OutOfGas),
+            Failure::Timeout => HostError::Halt(Halt::Timeout),
+            Failure::OutOfMemory => HostError::Halt(Halt::OutOfMemory),
+            Failure::StackOverflow => HostError::Halt(Halt::StackOverflow),
+            Failure::Unknown(m) => HostError::Halt(Halt::Fault(m)),
+        }
+    }
+}
+
+impl From<Halt> for Failure {
+    fn from(halt: Halt) -> Self {
+        match halt {
+            Halt::OutOfGas => Failure::OutOfGas,
+            Halt::Timeout => Failure::Timeout,
+            Halt::OutOfMemory => Failure::OutOfMemory,
+            Halt::StackOverflow => Failure::StackOverflow,
+            uncaught @ Halt::Uncaught(_) => Failure::Runtime(uncaught.to_string()),
+            Halt::Fault(m) => Failure::Unknown(m),
         }
     }
 }
@@ -268,8 +262,9 @@ impl Worker {
                 }
                 if failure == Failure::OutOfMemory {
                     logs.push(format!(
-                        "[error] {}: {ABORT_OUT_OF_MEMORY} (reported as out of gas)",
-                        tx.actions.get(i).map_or("", |a| a.contract.as_str())
+                        "[error] {}: {} (reported as out of gas)",
+                        tx.actions.get(i).map_or("", |a| a.contract.as_str()),
+                        Halt::OutOfMemory
                     ));
                 }
                 receipt.status = failure.status();
@@ -481,37 +476,4 @@ impl Invoker<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use jsvm_compiler::parse_abi;
-    use jsvm_engine::EngineKind;
-
-    use super::*;
-
-    fn record(source: &str) -> ContractRecord {
-        let abi = parse_abi(r#"{"lang": "javascript", "version": "1.0.0", "abi": []}"#).expect("abi");
-        ContractRecord::new("Contract1".into(), "admin".into(), abi, source.into(), String::new(), 1)
-    }
-
-    #[test]
-    fn a_refusal_is_the_authors_only_when_the_source_itself_is_refused() {
-        let mut engine = new_engine(EngineKind::from_env()).expect("engine");
-        let valid = "class C { m(n) { return n } }\nmodule.exports = C;";
-        assert_eq!(engine_refusal(engine.as_mut(), &record(valid)), Failure::Unknown(METER_BROKE_CODE.into()));
-        assert_eq!(Failure::Unknown(METER_BROKE_CODE.into()).status(), Status::UnknownError);
-        let declared_twice = "let a = 1;\nlet a = 2;\nclass C {}\nmodule.exports = C;";
-        assert_eq!(engine_refusal(engine.as_mut(), &record(declared_twice)), Failure::Runtime(ENGINE_REFUSED.into()));
-        let bundle = |x: &str| {
-            serde_json::json!({"jsvm_bundle": 1, "entry": "index.js", "modules": {
-                "index.js": {"source": "require('./x');\nclass C {}\nmodule.exports = C;", "deps": {"./x": "x.js"}},
-                "x.js": {"source": x}}})
-            .to_string()
-        };
-        assert_eq!(
-            engine_refusal(engine.as_mut(), &record(&bundle("var y = 1"))),
-            Failure::Unknown(METER_BROKE_CODE.into())
-        );
-        // A module's parameters are bindings of its function: declaring one again is the author's.
-        let refused = Failure::Runtime(ENGINE_REFUSED.into());
-        assert_eq!(engine_refusal(engine.as_mut(), &record(&bundle("let __dirname = 1;"))), refused);
-    }
-}
+mod tests;

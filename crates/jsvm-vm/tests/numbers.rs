@@ -405,7 +405,7 @@ fn expressions_agree_with_iost_libraries() {
     assert!(diffs.is_empty(), "{} of {} differ:\n{}", diffs.len(), want.len(), diffs.join("\n"));
 }
 
-/// `Math`'s approximated functions, `**` and radix forms come from the host (natives/math.rs),
+/// `Math`'s approximated functions, `**` and radix forms come from the host (library/math.rs),
 /// the same bits on every engine and machine: values pinned here, as libm computes them
 /// (and V8's radix forms, IOST's).
 #[test]

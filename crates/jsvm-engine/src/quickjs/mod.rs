@@ -7,7 +7,7 @@ use rquickjs::context::intrinsic;
 use rquickjs::function::Rest;
 use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Persistent, Runtime, Value};
 
-use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
+use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 mod memory;
 mod merge_sort;
@@ -37,7 +37,8 @@ const LOCKDOWN_SOURCE: &str = include_str!("../lockdown.js");
 struct RunState {
     deadline: Cell<Option<Instant>>,
     timed_out: Cell<bool>,
-    abort: RefCell<Option<String>>,
+    /// Why a host call ended the run, if one did.
+    abort: RefCell<Option<Halt>>,
     /// Valid only while [`QuickJs::run`] is on the stack.
     host: Cell<Option<*mut (dyn Host + 'static)>>,
 }
@@ -103,8 +104,8 @@ impl QuickJs {
         Ok(engine)
     }
 
-    fn new_context(&self) -> Result<Context, RunError> {
-        Context::custom::<Intrinsics>(&self.rt).map_err(|e| RunError::Engine(e.to_string()))
+    fn new_context(&self) -> Result<Context, Halt> {
+        Context::custom::<Intrinsics>(&self.rt).map_err(|e| Halt::Fault(e.to_string()))
     }
 
     fn reset_after_run(&mut self) {
@@ -119,7 +120,7 @@ impl QuickJs {
     }
 
     /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
-    fn realm(&mut self, inv: &Invocation<'_>) -> Result<(Context, Persistent<Function<'static>>), RunError> {
+    fn realm(&mut self, inv: &Invocation<'_>) -> Result<(Context, Persistent<Function<'static>>), Halt> {
         let key = crate::run::prelude_key(inv);
         if let Some(hot) = self.hot.as_ref().filter(|h| h.key == key) {
             return Ok((hot.ctx.clone(), hot.entry.clone()));
@@ -133,7 +134,7 @@ impl QuickJs {
         let entry = ctx.with(|ctx| {
             build_realm(&ctx, lockdown, inv, st.clone()).map(|entry| Persistent::save(&ctx, entry)).map_err(|e| {
                 match classify(&ctx, e, &st, memory) {
-                    RunError::Exception(m) => RunError::Engine(format!("the class libraries failed to load: {m}")),
+                    Halt::Uncaught(m) => Halt::Fault(format!("the class libraries failed to load: {m}")),
                     other => other,
                 }
             })
@@ -160,7 +161,7 @@ impl Engine for QuickJs {
         ctx.with(|ctx| compile_script(&ctx, name, source, true))
     }
 
-    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
+    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, Halt> {
         let st = self.state.clone();
         let st = &st;
         st.timed_out.set(false);
@@ -172,7 +173,7 @@ impl Engine for QuickJs {
         st.deadline.set(Some(inv.limits.deadline));
         let result = (|| {
             if Instant::now() >= inv.limits.deadline {
-                return Err(RunError::Timeout);
+                return Err(Halt::Timeout);
             }
             let (ctx, entry) = self.realm(inv)?;
             let cached = self.hot.as_ref().and_then(|h| {
@@ -194,14 +195,13 @@ impl Engine for QuickJs {
             // A run that hit the limit ends as out of memory even if the contract caught
             // the error and finished before the next interrupt poll.
             match out {
-                Ok(_) if self.memory.exceeded() && st.abort.borrow().is_none() => Err(RunError::OutOfMemory),
+                Ok(_) if self.memory.exceeded() && st.abort.borrow().is_none() => Err(Halt::OutOfMemory),
                 other => other,
             }
         })();
-        // A run cut short inside the engine (abort, deadline, memory, engine error) may
-        // have left the realm mid-way: build a new one for the next run.
-        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_)))
-        {
+        // A run cut short inside the engine (a host's halt, deadline, memory, engine error)
+        // may have left the realm mid-way: build a new one for the next run.
+        if crate::run::cut_short(&result, st.abort.borrow().is_some()) {
             self.hot = None;
         }
         self.reset_after_run();
@@ -287,9 +287,10 @@ fn host_function<'js>(ctx: &Ctx<'js>, st: Rc<RunState>) -> rquickjs::Result<Func
         match host.call(&op, &values) {
             Ok(v) => from_host_value(&ctx, v),
             Err(HostError::Throw(msg)) => Err(Exception::throw_message(&ctx, &msg)),
-            Err(HostError::Abort(msg)) => {
-                st.abort.replace(Some(msg.clone()));
-                Err(throw_uncatchable(&ctx, &msg))
+            Err(HostError::Halt(halt)) => {
+                let text = halt.to_string();
+                st.abort.replace(Some(halt));
+                Err(throw_uncatchable(&ctx, &text))
             }
         }
     })
@@ -395,25 +396,25 @@ fn eval_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> Result<Value<'js>, Failur
     Ok(v)
 }
 
-fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> RunError {
+fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> Halt {
     let caught = match f {
-        Failure::Engine(m) => return RunError::Engine(m),
+        Failure::Engine(m) => return Halt::Fault(m),
         Failure::Js(rquickjs::Error::Exception) => ctx.catch(),
-        Failure::Js(e) => return RunError::Engine(e.to_string()),
+        Failure::Js(e) => return Halt::Fault(e.to_string()),
     };
     // Memory first: once the heap is full, what the run did next (QuickJS throws `null`
     // where it cannot even make an error, which the class libraries then report) says
     // nothing deterministic.
     if memory.exceeded() {
-        return RunError::OutOfMemory;
+        return Halt::OutOfMemory;
     }
-    if let Some(msg) = st.abort.borrow().clone() {
-        return RunError::Aborted(msg);
+    if let Some(halt) = st.abort.borrow().clone() {
+        return halt;
     }
     if st.timed_out.get() {
-        return RunError::Timeout;
+        return Halt::Timeout;
     }
-    RunError::Exception(exception_text(ctx, caught))
+    Halt::Uncaught(exception_text(ctx, caught))
 }
 
 /// Most stack frames a message keeps.

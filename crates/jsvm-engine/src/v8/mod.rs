@@ -31,7 +31,7 @@ use std::time::Instant;
 use code::Precompiled;
 use snapshot::{Blob, SnapshotError};
 
-use crate::{Engine, Host, HostError, HostValue, Invocation, RunError};
+use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 const LOCKDOWN_SOURCE: &str = include_str!("../lockdown.js");
 const LOCKDOWN_NAME: &str = "<lockdown>";
@@ -83,7 +83,8 @@ pub fn v8_version() -> String {
 struct RunState {
     /// Valid only while [`V8::run`] is on the stack.
     host: Cell<Option<*mut (dyn Host + 'static)>>,
-    abort: RefCell<Option<String>>,
+    /// Why a host call ended the run, if one did.
+    abort: RefCell<Option<Halt>>,
     /// The last string handed to the shim (it copies it at once).
     reply: RefCell<String>,
     /// A panic inside the host, carried over the C++ frames and resumed after the run.
@@ -101,7 +102,7 @@ struct Isolate {
 }
 
 impl Isolate {
-    fn new(blob: Option<Arc<Blob>>, memory: usize, state: &RunState) -> Result<Isolate, RunError> {
+    fn new(blob: Option<Arc<Blob>>, memory: usize, state: &RunState) -> Result<Isolate, Halt> {
         init();
         let (ptr, len) =
             blob.as_ref().map_or((std::ptr::null(), 0), |b| (b.bytes.as_ptr() as *const c_char, b.bytes.len()));
@@ -119,7 +120,7 @@ impl Isolate {
                 state as *const RunState as *mut c_void,
             )
         };
-        let raw = NonNull::new(raw).ok_or_else(|| RunError::Engine("V8 could not create an isolate".into()))?;
+        let raw = NonNull::new(raw).ok_or_else(|| Halt::Fault("V8 could not create an isolate".into()))?;
         Ok(Isolate { raw, blob, memory })
     }
 
@@ -185,15 +186,15 @@ impl V8 {
     }
 
     /// The isolate, made if there is none (from V8's own snapshot).
-    fn any_isolate(&mut self, memory: usize) -> Result<&Isolate, RunError> {
+    fn any_isolate(&mut self, memory: usize) -> Result<&Isolate, Halt> {
         if self.isolate.is_none() {
             self.isolate = Some(Isolate::new(None, memory, &self.state)?);
         }
-        self.isolate.as_ref().ok_or_else(|| RunError::Engine("no isolate".into()))
+        self.isolate.as_ref().ok_or_else(|| Halt::Fault("no isolate".into()))
     }
 
     /// An isolate made from `blob` with limits for `memory`: the current one, or a new one.
-    fn isolate_for(&mut self, blob: Option<Arc<Blob>>, memory: usize) -> Result<&Isolate, RunError> {
+    fn isolate_for(&mut self, blob: Option<Arc<Blob>>, memory: usize) -> Result<&Isolate, Halt> {
         let keep = self.isolate.as_ref().is_some_and(|i| i.made_from(&blob) && i.memory >= memory);
         if !keep {
             self.isolate = None;
@@ -201,11 +202,11 @@ impl V8 {
             self.blob_key = None;
             self.isolate = Some(Isolate::new(blob, memory, &self.state)?);
         }
-        self.isolate.as_ref().ok_or_else(|| RunError::Engine("no isolate".into()))
+        self.isolate.as_ref().ok_or_else(|| Halt::Fault("no isolate".into()))
     }
 
     /// The hot realm for `inv`'s prelude, built if there is none yet.
-    fn realm(&mut self, inv: &Invocation<'_>) -> Result<(), RunError> {
+    fn realm(&mut self, inv: &Invocation<'_>) -> Result<(), Halt> {
         let key = crate::run::prelude_key(inv);
         if self.hot == Some(key) {
             if let Some(i) = &self.isolate {
@@ -221,9 +222,9 @@ impl V8 {
             .iter()
             .map(|p| code::decode(p))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
+            .map_err(|e| Halt::Fault(format!("unreadable precompiled code: {e}")))?;
         let lockdown = Precompiled::source_only(LOCKDOWN_NAME, LOCKDOWN_SOURCE);
-        let failed = |m: String| RunError::Engine(format!("the class libraries failed to load: {m}"));
+        let failed = |m: String| Halt::Fault(format!("the class libraries failed to load: {m}"));
         let snapshot = if let Some(blob) =
             self.isolate.as_ref().and_then(|i| i.blob.clone()).filter(|_| self.blob_key == Some(key))
         {
@@ -243,7 +244,7 @@ impl V8 {
                 let status = unsafe { ffi::jsvm_v8_realm_from_snapshot(isolate.ptr(), &mut out, &mut out_len) };
                 let text = ffi::take_string(out, out_len);
                 if status != ffi::OK {
-                    return Err(RunError::Engine(format!("no realm from the snapshot: {text}")));
+                    return Err(Halt::Fault(format!("no realm from the snapshot: {text}")));
                 }
             }
             Err(SnapshotError::Prelude(m)) => return Err(failed(m)),
@@ -276,7 +277,7 @@ impl V8 {
                     ffi::OK => {}
                     ffi::EXCEPTION => return Err(failed(text)),
                     ffi::TERMINATED => return Err(failed("execution terminated".into())),
-                    _ => return Err(RunError::Engine(text)),
+                    _ => return Err(Halt::Fault(text)),
                 }
             }
         }
@@ -285,12 +286,12 @@ impl V8 {
         Ok(())
     }
 
-    fn run_inner(&mut self, inv: &Invocation<'_>) -> Result<String, RunError> {
+    fn run_inner(&mut self, inv: &Invocation<'_>) -> Result<String, Halt> {
         if Instant::now() >= inv.limits.deadline {
-            return Err(RunError::Timeout);
+            return Err(Halt::Timeout);
         }
         self.realm(inv)?;
-        let isolate = self.isolate.as_ref().ok_or_else(|| RunError::Engine("no isolate".into()))?;
+        let isolate = self.isolate.as_ref().ok_or_else(|| Halt::Fault("no isolate".into()))?;
         let e = isolate.ptr();
         // Taking the program apart (and checking its cache) only when V8 has to compile it.
         // SAFETY: a live engine.
@@ -299,7 +300,7 @@ impl V8 {
             None
         } else {
             let program =
-                code::decode(inv.program).map_err(|e| RunError::Engine(format!("unreadable precompiled code: {e}")))?;
+                code::decode(inv.program).map_err(|e| Halt::Fault(format!("unreadable precompiled code: {e}")))?;
             Some(program.script())
         };
         let args: Vec<ffi::Bytes> = inv.args.iter().map(|a| ffi::Bytes::of(a.as_bytes())).collect();
@@ -328,26 +329,26 @@ impl V8 {
         // SAFETY: a live engine.
         let oom = unsafe { ffi::jsvm_v8_oom(e) } != 0;
         // The order of QuickJs's: an abort, then memory, then the deadline.
-        if let Some(msg) = st.abort.borrow().clone() {
-            return Err(RunError::Aborted(msg));
+        if let Some(halt) = st.abort.borrow().clone() {
+            return Err(halt);
         }
         if oom {
-            return Err(RunError::OutOfMemory);
+            return Err(Halt::OutOfMemory);
         }
         let timed_out = st.timed_out.load(Ordering::SeqCst);
         match status {
             ffi::OK => Ok(text),
-            ffi::EXCEPTION if timed_out => Err(RunError::Timeout),
-            ffi::EXCEPTION => Err(RunError::Exception(text)),
-            ffi::TERMINATED if timed_out => Err(RunError::Timeout),
-            ffi::TERMINATED => Err(RunError::Engine("execution terminated".into())),
-            _ => Err(RunError::Engine(text)),
+            ffi::EXCEPTION if timed_out => Err(Halt::Timeout),
+            ffi::EXCEPTION => Err(Halt::Uncaught(text)),
+            ffi::TERMINATED if timed_out => Err(Halt::Timeout),
+            ffi::TERMINATED => Err(Halt::Fault("execution terminated".into())),
+            _ => Err(Halt::Fault(text)),
         }
     }
 
     fn compile_with(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
         let memory = self.isolate.as_ref().map_or(64 << 20, |i| i.memory);
-        let isolate = self.any_isolate(memory).map_err(|e| e.to_string())?;
+        let isolate = self.any_isolate(memory).map_err(|e| format!("engine error: {e}"))?;
         let (mut cache, mut cache_len) = (std::ptr::null_mut(), 0usize);
         let (mut out, mut out_len) = (std::ptr::null_mut(), 0usize);
         // SAFETY: a live engine; the buffers are taken below.
@@ -384,11 +385,6 @@ impl V8 {
     pub fn code_caches_rejected(&self) -> u64 {
         // SAFETY: a live engine.
         self.isolate.as_ref().map_or(0, |i| unsafe { ffi::jsvm_v8_cache_rejected(i.ptr()) })
-    }
-
-    /// Snapshots built in this process so far.
-    pub fn snapshots_built() -> usize {
-        snapshot::built()
     }
 
     /// Whether realms come from a startup snapshot of the prelude (the default) or from
@@ -445,7 +441,7 @@ impl Engine for V8 {
         self.compile_with(name, source)
     }
 
-    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, RunError> {
+    fn run(&mut self, inv: &Invocation<'_>, host: &mut dyn Host) -> Result<String, Halt> {
         let st = &self.state;
         st.timed_out.store(false, Ordering::SeqCst);
         st.abort.replace(None);
@@ -457,8 +453,7 @@ impl Engine for V8 {
         self.state.host.set(None);
         // A run cut short inside the engine may have left the realm mid-way: build a new one
         // for the next run.
-        if matches!(result, Err(RunError::Aborted(_) | RunError::Timeout | RunError::OutOfMemory | RunError::Engine(_)))
-        {
+        if crate::run::cut_short(&result, self.state.abort.borrow().is_some()) {
             self.drop_realm();
         }
         if let Some(i) = &self.isolate {
@@ -555,14 +550,15 @@ unsafe extern "C" fn host_trampoline(
             HostValue::String(s) => reply(ffi::HOST_OK, s, out),
         },
         Ok(Err(HostError::Throw(msg))) => reply(ffi::HOST_THROW, msg, out),
-        Ok(Err(HostError::Abort(msg))) => {
-            st.abort.replace(Some(msg.clone()));
-            reply(ffi::HOST_ABORT, msg, out)
+        Ok(Err(HostError::Halt(halt))) => {
+            let text = halt.to_string();
+            st.abort.replace(Some(halt));
+            reply(ffi::HOST_ABORT, text, out)
         }
         Err(panic) => {
             // Unwinding through V8's frames is undefined: end the run, resume the panic after.
             st.panic.replace(Some(panic));
-            st.abort.replace(Some("the host panicked".into()));
+            st.abort.replace(Some(Halt::Fault("the host panicked".into())));
             reply(ffi::HOST_ABORT, "the host panicked".into(), out)
         }
     }

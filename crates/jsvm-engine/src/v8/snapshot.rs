@@ -5,7 +5,6 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::code::Precompiled;
@@ -41,12 +40,6 @@ struct Entry {
 const KEPT: usize = 8;
 
 static SNAPSHOTS: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
-static BUILT: AtomicUsize = AtomicUsize::new(0);
-
-/// Snapshots built so far in this process (tests: a second engine reuses the first one's).
-pub(crate) fn built() -> usize {
-    BUILT.load(Ordering::Relaxed)
-}
 
 fn key(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -> (u64, Sources) {
     let mut sources = vec![(lockdown.name.to_vec(), lockdown.source.to_vec())];
@@ -99,7 +92,6 @@ fn build(lockdown: &Precompiled<'_>, prelude: &[Precompiled<'_>], entry: &str) -
     };
     let text = ffi::take_string(out, out_len);
     let bytes = ffi::take_bytes(blob, blob_len);
-    BUILT.fetch_add(1, Ordering::Relaxed);
     match status {
         ffi::OK => Ok(Arc::new(Blob { bytes: bytes.into_boxed_slice() })),
         ffi::SNAPSHOT => Err(SnapshotError::Unsupported(text)),

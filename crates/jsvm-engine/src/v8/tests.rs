@@ -20,18 +20,18 @@ impl Fixture {
         Fixture { engine, prelude }
     }
 
-    fn run_limits(&mut self, program: &str, limits: Limits, host: &mut dyn Host) -> Result<String, RunError> {
+    fn run_limits(&mut self, program: &str, limits: Limits, host: &mut dyn Host) -> Result<String, Halt> {
         let code = self.engine.compile("contract.js", program).expect("program compiles");
         self.run_code(&code, limits, host)
     }
 
-    fn run_code(&mut self, code: &[u8], limits: Limits, host: &mut dyn Host) -> Result<String, RunError> {
+    fn run_code(&mut self, code: &[u8], limits: Limits, host: &mut dyn Host) -> Result<String, Halt> {
         let pre = [self.prelude.as_slice()];
         let inv = Invocation { prelude: &pre, program: code, entry: "__jsvm_entry", args: &[], limits };
         self.engine.run(&inv, host)
     }
 
-    fn run(&mut self, program: &str) -> Result<String, RunError> {
+    fn run(&mut self, program: &str) -> Result<String, Halt> {
         self.run_limits(program, limits_ms(5000), &mut TestHost::default())
     }
 }
@@ -54,11 +54,11 @@ fn a_hot_realm_serves_run_after_run_and_is_rebuilt_after_a_cut_short_run() {
         assert_eq!(f.run(&format!("(function () {{ return String({i} * 2); }})")), Ok((i * 2).to_string()));
     }
     assert_eq!(f.engine.realms_built(), 1);
-    assert_eq!(f.run("(function () { hostCall('abort'); })"), Err(RunError::Aborted("out of gas".into())));
+    assert_eq!(f.run("(function () { hostCall('abort'); })"), Err(Halt::OutOfGas));
     assert_eq!(f.run("(function () { return 'again'; })"), Ok("again".into()));
     assert_eq!(f.engine.realms_built(), 2);
     // An exception leaves the realm as it was.
-    assert!(matches!(f.run("(function () { throw new Error('x'); })"), Err(RunError::Exception(_))));
+    assert!(matches!(f.run("(function () { throw new Error('x'); })"), Err(Halt::Uncaught(_))));
     assert_eq!(f.run("(function () { return 'same'; })"), Ok("same".into()));
     assert_eq!(f.engine.realms_built(), 2);
 }
@@ -131,7 +131,7 @@ fn the_code_cache_is_used_and_a_refused_one_falls_back_to_the_source() {
     // Junk, QuickJS bytecode, a truncated form: refused as an engine error.
     let quickjs = QuickJs::new().unwrap().compile("c.js", "(function () { return 1; })").unwrap();
     for bad in [vec![0u8; 3], quickjs, code[..code.len() - 1].to_vec()] {
-        assert!(matches!(f.run_code(&bad, limits_ms(5000), &mut TestHost::default()), Err(RunError::Engine(_))));
+        assert!(matches!(f.run_code(&bad, limits_ms(5000), &mut TestHost::default()), Err(Halt::Fault(_))));
     }
 }
 
@@ -141,14 +141,14 @@ fn the_isolate_serves_again_after_every_kind_of_ending() {
     let mut h = TestHost::default();
     for _ in 0..5 {
         let out = f.run_limits("(function () { for (;;) {} })", limits_ms(30), &mut h);
-        assert_eq!(out, Err(RunError::Timeout));
+        assert_eq!(out, Err(Halt::Timeout));
         assert_eq!(f.run("(function () { return 'after timeout'; })"), Ok("after timeout".into()));
         let out = f.run_limits(
             "(function () { try { hostCall('abort'); } finally { for (;;) {} } })",
             limits_ms(5000),
             &mut h,
         );
-        assert_eq!(out, Err(RunError::Aborted("out of gas".into())));
+        assert_eq!(out, Err(Halt::OutOfGas));
         assert_eq!(f.run("(function () { return 'after abort'; })"), Ok("after abort".into()));
         let small = Limits { memory_bytes: 16 << 20, ..limits_ms(20000) };
         let out = f.run_limits(
@@ -156,7 +156,7 @@ fn the_isolate_serves_again_after_every_kind_of_ending() {
             small,
             &mut h,
         );
-        assert_eq!(out, Err(RunError::OutOfMemory));
+        assert_eq!(out, Err(Halt::OutOfMemory));
         assert_eq!(f.run("(function () { return 'after oom'; })"), Ok("after oom".into()));
     }
 }
@@ -170,7 +170,7 @@ fn a_deadline_stops_the_run_promptly() {
         limits_ms(100),
         &mut TestHost::default(),
     );
-    assert_eq!(out, Err(RunError::Timeout));
+    assert_eq!(out, Err(Halt::Timeout));
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(100) && took < Duration::from_millis(1500), "{took:?}");
 }
@@ -191,7 +191,7 @@ fn one_huge_allocation_ends_the_run_without_ending_the_process() {
     ] {
         // A budget each of them passes by far.
         let out = f.run_limits(src, Limits { memory_bytes: 16 << 20, ..limits_ms(5000) }, &mut TestHost::default());
-        assert!(matches!(out, Err(RunError::OutOfMemory | RunError::Exception(_) | RunError::Timeout)), "{src}: {out:?}");
+        assert!(matches!(out, Err(Halt::OutOfMemory | Halt::Uncaught(_) | Halt::Timeout)), "{src}: {out:?}");
         assert_eq!(f.run("(function () { return 'alive'; })"), Ok("alive".into()), "after {src}");
     }
 }
@@ -243,7 +243,7 @@ struct NestingHost {
     inner: Fixture,
     program: String,
     inner_limits: Limits,
-    seen: Vec<Result<String, RunError>>,
+    seen: Vec<Result<String, Halt>>,
 }
 
 impl Host for NestingHost {
@@ -254,8 +254,8 @@ impl Host for NestingHost {
                 self.seen.push(out.clone());
                 match out {
                     Ok(s) => Ok(HostValue::String(s)),
-                    Err(RunError::Exception(m)) => Err(HostError::Throw(m)),
-                    Err(other) => Err(HostError::Abort(other.to_string())),
+                    Err(Halt::Uncaught(m)) => Err(HostError::Throw(m)),
+                    Err(other) => Err(HostError::Halt(other)),
                 }
             }
             _ => TestHost::default().call(op, args),
@@ -289,8 +289,8 @@ fn engines_nest_on_one_thread() {
         limits_ms(5000),
         &mut host,
     );
-    assert_eq!(out, Err(RunError::Aborted("execution killed: deadline exceeded".into())));
-    assert_eq!(host.seen.last(), Some(&Err(RunError::Timeout)));
+    assert_eq!(out, Err(Halt::Timeout));
+    assert_eq!(host.seen.last(), Some(&Err(Halt::Timeout)));
     host.inner_limits = limits_ms(5000);
     host.program = "(function () { return 'fine'; })".into();
     assert_eq!(

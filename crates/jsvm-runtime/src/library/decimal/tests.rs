@@ -114,8 +114,8 @@ fn huge_exponents_never_get_written_out() {
     assert_eq!(d("-1e-900000000").to_base_string(2).unwrap(), "-0");
     assert!(d("1e900000000").pow(&d("2"), Some(&d("7"))).is_err());
     assert!(d("0.99999999").pow(&d("1e900000000"), None).is_err());
-    assert!(d("1e900000000").to_fixed(None, ROUND_DOWN).is_err());
-    assert!(d("1e-900000000").to_fixed(None, ROUND_DOWN).is_err());
+    assert!(d("1e900000000").to_fixed(None, RoundingMode::Down).is_err());
+    assert!(d("1e-900000000").to_fixed(None, RoundingMode::Down).is_err());
     assert!(d("1e900000000").sqrt().is_err());
     assert_eq!(v(d("1e-900000000").sqrt()), "0");
     assert!(d("1e900000000").div(&d("1e-900000000")).is_err());
@@ -123,8 +123,8 @@ fn huge_exponents_never_get_written_out() {
     assert!(d("1e900000000").minus(&d("1e-900000000")).is_err());
     assert_eq!(d("1e900000000").compare(&d("1e-900000000")), Some(std::cmp::Ordering::Greater));
     assert_eq!(v(d("1e900000000").times(&d("1e-900000000"))), "1");
-    assert_eq!(d("1e900000000").round_dp(5, ROUND_UP).value_of(), "1e+900000000");
-    assert_eq!(d("1e-900000000").round_dp(5, ROUND_UP).value_of(), "0.00001");
+    assert_eq!(d("1e900000000").round_dp(5, RoundingMode::Up).value_of(), "1e+900000000");
+    assert_eq!(d("1e-900000000").round_dp(5, RoundingMode::Up).value_of(), "0.00001");
     assert_eq!(v(d("1e-900000000").shifted_by(900_000_000)), "1");
 }
 
@@ -202,37 +202,37 @@ fn square_roots() {
 #[test]
 fn rounding_and_formatting() {
     let x = d("1.999");
-    // toFixed rounds with the configured mode: ROUND_DOWN.
-    assert_eq!(x.to_fixed(Some(2), ROUND_DOWN).unwrap(), "1.99");
-    assert_eq!(x.to_fixed(Some(2), ROUND_HALF_UP).unwrap(), "2.00");
-    assert_eq!(x.to_fixed(Some(5), ROUND_DOWN).unwrap(), "1.99900");
-    assert_eq!(x.to_fixed(None, ROUND_DOWN).unwrap(), "1.999");
-    assert_eq!(d("-0.001").to_fixed(Some(2), ROUND_DOWN).unwrap(), "-0.00");
-    assert_eq!(d("0.001").to_fixed(Some(1), ROUND_UP).unwrap(), "0.1");
-    assert_eq!(d("1e-10").to_fixed(None, ROUND_DOWN).unwrap(), "0.0000000001");
-    assert_eq!(d("1.5e25").to_fixed(Some(0), ROUND_DOWN).unwrap(), "15000000000000000000000000");
-    assert_eq!(d("NaN").to_fixed(Some(2), ROUND_DOWN).unwrap(), "NaN");
-    assert_eq!(d("2.5").round_dp(0, ROUND_HALF_EVEN).value_of(), "2");
-    assert_eq!(d("3.5").round_dp(0, ROUND_HALF_EVEN).value_of(), "4");
-    assert_eq!(d("-2.5").round_dp(0, ROUND_HALF_CEIL).value_of(), "-2");
-    assert_eq!(d("-2.5").round_dp(0, ROUND_HALF_FLOOR).value_of(), "-3");
-    assert_eq!(d("-2.1").round_dp(0, ROUND_FLOOR).value_of(), "-3");
-    assert_eq!(d("-2.1").round_dp(0, ROUND_CEIL).value_of(), "-2");
-    assert_eq!(d("2.5").round_dp(0, ROUND_HALF_DOWN).value_of(), "2");
-    assert_eq!(d("9.99").round_dp(1, ROUND_UP).value_of(), "10");
-    assert_eq!(d("-0.4").round_dp(0, ROUND_DOWN).value_of(), "-0");
-    assert_eq!(d("123.456").format(Some(3), ROUND_DOWN, 1).unwrap(), "1.23e+2");
-    assert_eq!(d("123.456").format(Some(4), ROUND_DOWN, 2).unwrap(), "123.4");
-    assert_eq!(d("123.456").format(Some(2), ROUND_DOWN, 2).unwrap(), "1.2e+2");
-    assert_eq!(d("0.5").format(Some(3), ROUND_DOWN, 2).unwrap(), "0.500");
+    // toFixed rounds with the configured mode: RoundingMode::Down.
+    assert_eq!(x.to_fixed(Some(2), RoundingMode::Down).unwrap(), "1.99");
+    assert_eq!(x.to_fixed(Some(2), RoundingMode::HalfUp).unwrap(), "2.00");
+    assert_eq!(x.to_fixed(Some(5), RoundingMode::Down).unwrap(), "1.99900");
+    assert_eq!(x.to_fixed(None, RoundingMode::Down).unwrap(), "1.999");
+    assert_eq!(d("-0.001").to_fixed(Some(2), RoundingMode::Down).unwrap(), "-0.00");
+    assert_eq!(d("0.001").to_fixed(Some(1), RoundingMode::Up).unwrap(), "0.1");
+    assert_eq!(d("1e-10").to_fixed(None, RoundingMode::Down).unwrap(), "0.0000000001");
+    assert_eq!(d("1.5e25").to_fixed(Some(0), RoundingMode::Down).unwrap(), "15000000000000000000000000");
+    assert_eq!(d("NaN").to_fixed(Some(2), RoundingMode::Down).unwrap(), "NaN");
+    assert_eq!(d("2.5").round_dp(0, RoundingMode::HalfEven).value_of(), "2");
+    assert_eq!(d("3.5").round_dp(0, RoundingMode::HalfEven).value_of(), "4");
+    assert_eq!(d("-2.5").round_dp(0, RoundingMode::HalfCeil).value_of(), "-2");
+    assert_eq!(d("-2.5").round_dp(0, RoundingMode::HalfFloor).value_of(), "-3");
+    assert_eq!(d("-2.1").round_dp(0, RoundingMode::Floor).value_of(), "-3");
+    assert_eq!(d("-2.1").round_dp(0, RoundingMode::Ceil).value_of(), "-2");
+    assert_eq!(d("2.5").round_dp(0, RoundingMode::HalfDown).value_of(), "2");
+    assert_eq!(d("9.99").round_dp(1, RoundingMode::Up).value_of(), "10");
+    assert_eq!(d("-0.4").round_dp(0, RoundingMode::Down).value_of(), "-0");
+    assert_eq!(d("123.456").format(Some(3), RoundingMode::Down, Notation::Exponential).unwrap(), "1.23e+2");
+    assert_eq!(d("123.456").format(Some(4), RoundingMode::Down, Notation::Precision).unwrap(), "123.4");
+    assert_eq!(d("123.456").format(Some(2), RoundingMode::Down, Notation::Precision).unwrap(), "1.2e+2");
+    assert_eq!(d("0.5").format(Some(3), RoundingMode::Down, Notation::Precision).unwrap(), "0.500");
     assert_eq!(d("255.5").to_base_string(16).unwrap(), "ff.8");
     assert_eq!(d("-10").to_base_string(2).unwrap(), "-1010");
     assert_eq!(d("1.25").decimal_places(), Some(2));
     assert_eq!(d("1e5").decimal_places(), Some(0));
     assert_eq!(d("1e5").precision(true), Some(6));
     assert_eq!(d("1e5").precision(false), Some(1));
-    assert!(d("1e9000").to_fixed(None, ROUND_DOWN).is_err());
-    assert!(d("1").to_fixed(Some(1_000_000), ROUND_DOWN).is_err());
+    assert!(d("1e9000").to_fixed(None, RoundingMode::Down).is_err());
+    assert!(d("1").to_fixed(Some(1_000_000), RoundingMode::Down).is_err());
 }
 
 #[test]
@@ -276,6 +276,7 @@ fn agrees_with_bignumber_js() {
     for (op, args, want, want_err) in &vectors {
         let a = |i: usize| args[i].as_str();
         let n = |i: usize| args[i].parse::<i64>().unwrap();
+        let mode = |m: i64| RoundingMode::from_number(m).expect("a rounding mode");
         let got: Result<String, String> = (|| {
             Ok(match op.as_str() {
                 "parse" => Dec::parse(a(0))?.value_of(),
@@ -299,12 +300,12 @@ fn agrees_with_bignumber_js() {
                         "toString" => x.to_js_string(),
                         "pow" => x.pow(&y(), None)?.value_of(),
                         "powMod" => x.pow(&y(), Some(&d(a(2))))?.value_of(),
-                        "toFixed" => x.to_fixed(Some(n(1)), n(2) as u8)?,
-                        "toFixedPlain" => x.to_fixed(None, ROUND_DOWN)?,
-                        "toExponential" => x.format(Some(n(1) + 1), n(2) as u8, 1)?,
-                        "toPrecision" => x.format(Some(n(1)), n(2) as u8, 2)?,
-                        "dp" => x.round_dp(n(1), n(2) as u8).value_of(),
-                        "integerValue" => x.round_dp(0, n(1) as u8).value_of(),
+                        "toFixed" => x.to_fixed(Some(n(1)), mode(n(2)))?,
+                        "toFixedPlain" => x.to_fixed(None, RoundingMode::Down)?,
+                        "toExponential" => x.format(Some(n(1) + 1), mode(n(2)), Notation::Exponential)?,
+                        "toPrecision" => x.format(Some(n(1)), mode(n(2)), Notation::Precision)?,
+                        "dp" => x.round_dp(n(1), mode(n(2))).value_of(),
+                        "integerValue" => x.round_dp(0, mode(n(1))).value_of(),
                         "shiftedBy" => x.shifted_by(n(1))?.value_of(),
                         other => panic!("unknown op {other}"),
                     }

@@ -1,5 +1,7 @@
-//! The host side of the number classes (`BigNumber`, `Int64`, `Float64`) and of
-//! `IOSTCrypto` (see `classlib.js` and docs/contract-api.md).
+//! The library calls: the host functions behind the class libraries (the number classes
+//! `BigNumber`, `Int64` and `Float64`, `IOSTCrypto`, the `Math` functions and case mapping
+//! the host computes; see `classlib.js`, `math.js`, `text.js` and docs/contract-api.md).
+//! ("Native" names the VM's native contracts, `token.iost` and the others, not these.)
 //!
 //! Every operation is priced from the size of its operands and charged before
 //! it runs; sizes are bounded (decimal.rs), so nothing outruns the meter.
@@ -12,12 +14,12 @@ pub mod text;
 use jsvm_engine::{HostError, HostValue};
 use serde::{Deserialize, Serialize};
 
-use decimal::Dec;
+use decimal::{Dec, Notation, RoundingMode};
 
-/// Prices of the native number and crypto operations (docs/gas.md).
+/// Prices of the class libraries' host functions (docs/gas.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct NativeCosts {
+pub struct LibraryCosts {
     /// Every number operation (parse, arithmetic, comparison, formatting).
     pub num_base: u64,
     /// Per character of the operands handed over (and of digits asked for).
@@ -37,9 +39,9 @@ pub struct NativeCosts {
     pub math_call: u64,
 }
 
-impl Default for NativeCosts {
+impl Default for LibraryCosts {
     fn default() -> Self {
-        NativeCosts {
+        LibraryCosts {
             num_base: 20,
             num_char: 2,
             num_pair_div: 64,
@@ -52,9 +54,79 @@ impl Default for NativeCosts {
     }
 }
 
-/// Whether `op` is one of ours.
-pub fn handles(op: &str) -> bool {
-    op.starts_with("num.") || op.starts_with("crypto.") || op.starts_with("math.") || op.starts_with("text.")
+/// A library call, parsed once from the name the class libraries pass
+/// (`num.plus`, `crypto.sha3`, `math.sin`, `text.upper`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryOp<'a> {
+    /// A number class's operation.
+    Num(NumOp),
+    /// An `IOSTCrypto` function, by the name after `crypto.` (crypto.rs).
+    Crypto(&'a str),
+    /// A `Math` function or radix form, by the name after `math.` (math.rs).
+    Math(&'a str),
+    /// Case mapping, by the name after `text.` (text.rs).
+    Text(&'a str),
+}
+
+impl<'a> LibraryOp<'a> {
+    /// The library call `name` names, if it names one.
+    pub fn parse(name: &'a str) -> Option<LibraryOp<'a>> {
+        let (family, op) = name.split_once('.')?;
+        match family {
+            "num" => NumOp::parse(op).map(LibraryOp::Num),
+            "crypto" => Some(LibraryOp::Crypto(op)),
+            "math" => Some(LibraryOp::Math(op)),
+            "text" => Some(LibraryOp::Text(op)),
+            _ => None,
+        }
+    }
+}
+
+/// The number classes' operations (`num.*`), all on canonical decimal strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumOp {
+    Parse,
+    Plus,
+    Minus,
+    Times,
+    Div,
+    Idiv,
+    Mod,
+    Sqrt,
+    Pow,
+    Cmp,
+    IsInteger,
+    Round,
+    Precision,
+    Dp,
+    Format,
+    Shift,
+    Check,
+}
+
+impl NumOp {
+    fn parse(name: &str) -> Option<NumOp> {
+        Some(match name {
+            "parse" => NumOp::Parse,
+            "plus" => NumOp::Plus,
+            "minus" => NumOp::Minus,
+            "times" => NumOp::Times,
+            "div" => NumOp::Div,
+            "idiv" => NumOp::Idiv,
+            "mod" => NumOp::Mod,
+            "sqrt" => NumOp::Sqrt,
+            "pow" => NumOp::Pow,
+            "cmp" => NumOp::Cmp,
+            "isInteger" => NumOp::IsInteger,
+            "round" => NumOp::Round,
+            "precision" => NumOp::Precision,
+            "dp" => NumOp::Dp,
+            "format" => NumOp::Format,
+            "shift" => NumOp::Shift,
+            "check" => NumOp::Check,
+            _ => return None,
+        })
+    }
 }
 
 fn thrown(msg: String) -> HostError {
@@ -73,6 +145,16 @@ fn opt_int(a: &[HostValue], i: usize) -> Option<i64> {
     }
 }
 
+/// An optional rounding mode argument (range-checked by classlib.js); absent, IOST's
+/// ROUND_DOWN.
+fn rounding(a: &[HostValue], i: usize) -> Result<RoundingMode, HostError> {
+    match opt_int(a, i) {
+        None => Ok(RoundingMode::Down),
+        Some(n) => RoundingMode::from_number(n)
+            .ok_or_else(|| thrown(format!("{}Argument out of range: {n}", decimal::BN_ERROR))),
+    }
+}
+
 fn num(a: &[HostValue], i: usize) -> Result<Dec, HostError> {
     // Operands cross as canonical strings (valueOf form), so this parse is exact.
     Dec::parse(s_arg(a, i, "operand")?).map_err(thrown)
@@ -88,30 +170,40 @@ fn chars(a: &[HostValue]) -> u64 {
 
 /// Performs `op`, charging through `charge` first.
 pub fn call(
-    costs: &NativeCosts,
-    op: &str,
+    costs: &LibraryCosts,
+    op: LibraryOp<'_>,
     a: &[HostValue],
     charge: &mut dyn FnMut(u64) -> Result<(), HostError>,
 ) -> Result<HostValue, HostError> {
-    if let Some(name) = op.strip_prefix("crypto.") {
-        return crypto::call(costs, name, a, charge);
+    match op {
+        LibraryOp::Num(op) => num_call(costs, op, a, charge),
+        LibraryOp::Crypto(name) => crypto::call(costs, name, a, charge),
+        LibraryOp::Math(name) => {
+            // A radix form's length is bounded (about 1100 digits): one price, and one gas
+            // more per argument (`Math.hypot` takes any number).
+            charge(costs.math_call.saturating_add(a.len() as u64))?;
+            math::call(name, a)
+        }
+        LibraryOp::Text(name) => {
+            // The text's length is priced by the method's own meter (prelude.js).
+            charge(costs.math_call)?;
+            text::call(name, a)
+        }
     }
-    if let Some(name) = op.strip_prefix("math.") {
-        // A radix form's length is bounded (about 1100 digits): one price, and one gas
-        // more per argument (`Math.hypot` takes any number).
-        charge(costs.math_call.saturating_add(a.len() as u64))?;
-        return math::call(name, a);
-    }
-    if let Some(name) = op.strip_prefix("text.") {
-        // The text's length is priced by the method's own meter (prelude.js).
-        charge(costs.math_call)?;
-        return text::call(name, a);
-    }
+}
+
+/// A number class's operation.
+fn num_call(
+    costs: &LibraryCosts,
+    op: NumOp,
+    a: &[HostValue],
+    charge: &mut dyn FnMut(u64) -> Result<(), HostError>,
+) -> Result<HostValue, HostError> {
     let len = |i: usize| a.get(i).and_then(HostValue::as_str).map_or(0, str::len) as u64;
     let flat = costs.num_base.saturating_add(costs.num_char.saturating_mul(chars(a)));
     let pairs = |x: u64, y: u64| x.saturating_mul(y) / costs.num_pair_div.max(1);
     match op {
-        "num.parse" => {
+        NumOp::Parse => {
             charge(flat)?;
             let text = s_arg(a, 0, "value")?;
             let d = match opt_int(a, 1) {
@@ -121,31 +213,31 @@ pub fn call(
             };
             d.map(out).map_err(thrown)
         }
-        "num.plus" | "num.minus" => {
+        NumOp::Plus | NumOp::Minus => {
             charge(flat)?;
             let (x, y) = (num(a, 0)?, num(a, 1)?);
-            let r = if op == "num.plus" { x.plus(&y) } else { x.minus(&y) };
+            let r = if op == NumOp::Plus { x.plus(&y) } else { x.minus(&y) };
             r.map(out).map_err(thrown)
         }
-        "num.times" | "num.div" | "num.idiv" | "num.mod" => {
+        NumOp::Times | NumOp::Div | NumOp::Idiv | NumOp::Mod => {
             // Division works on the dividend widened by the 50 kept decimals.
-            let extra = if op == "num.div" { decimal::DECIMAL_PLACES as u64 } else { 0 };
+            let extra = if op == NumOp::Div { decimal::DECIMAL_PLACES as u64 } else { 0 };
             charge(flat.saturating_add(pairs(len(0) + extra, len(1))))?;
             let (x, y) = (num(a, 0)?, num(a, 1)?);
             let r = match op {
-                "num.times" => x.times(&y),
-                "num.div" => x.div(&y),
-                "num.idiv" => x.idiv(&y),
+                NumOp::Times => x.times(&y),
+                NumOp::Div => x.div(&y),
+                NumOp::Idiv => x.idiv(&y),
                 _ => x.modulo(&y),
             };
             r.map(out).map_err(thrown)
         }
-        "num.sqrt" => {
+        NumOp::Sqrt => {
             let n = len(0) + 2 * decimal::DECIMAL_PLACES as u64;
             charge(flat.saturating_add(pairs(n, n)))?;
             num(a, 0)?.sqrt().map(out).map_err(thrown)
         }
-        "num.pow" => {
+        NumOp::Pow => {
             let (x, n) = (num(a, 0)?, num(a, 1)?);
             // Bits of the exponent: ~3.33 per decimal digit of its integer part.
             let bits = if n.is_finite() { (n.lead().max(0) as u64 + 1) * 10 / 3 + 1 } else { 1 };
@@ -157,7 +249,7 @@ pub fn call(
             };
             x.pow(&n, m.as_ref()).map(out).map_err(thrown)
         }
-        "num.cmp" => {
+        NumOp::Cmp => {
             charge(flat)?;
             let (x, y) = (num(a, 0)?, num(a, 1)?);
             Ok(match x.compare(&y) {
@@ -165,49 +257,46 @@ pub fn call(
                 Some(o) => HostValue::Number(o as i8 as f64),
             })
         }
-        "num.isInteger" => {
+        NumOp::IsInteger => {
             charge(flat)?;
             Ok(HostValue::Bool(num(a, 0)?.is_integer()))
         }
-        "num.round" => {
+        NumOp::Round => {
             // (x, decimal places, rounding mode): decimalPlaces(dp, rm) and integerValue(rm).
             let dp = opt_int(a, 1).unwrap_or(0);
             charge(flat)?;
-            let rm = opt_int(a, 2).unwrap_or(decimal::ROUND_DOWN as i64) as u8;
+            let rm = rounding(a, 2)?;
             Ok(out(num(a, 0)?.round_dp(dp, rm)))
         }
-        "num.precision" => {
+        NumOp::Precision => {
             // (x, significant digits, rounding mode) rounds; (x, bool) counts.
             charge(flat)?;
             let x = num(a, 0)?;
-            match (a.get(1), opt_int(a, 2)) {
-                (Some(HostValue::Number(sd)), rm) => {
-                    let rm = rm.unwrap_or(decimal::ROUND_DOWN as i64) as u8;
-                    Ok(out(x.round_sd(*sd as i64, rm)))
-                }
-                (zeros, _) => {
+            match a.get(1) {
+                Some(HostValue::Number(sd)) => Ok(out(x.round_sd(*sd as i64, rounding(a, 2)?))),
+                zeros => {
                     let z = matches!(zeros, Some(HostValue::Bool(true)));
                     Ok(x.precision(z).map_or(HostValue::Null, |n| HostValue::Number(n as f64)))
                 }
             }
         }
-        "num.dp" => {
+        NumOp::Dp => {
             charge(flat)?;
             Ok(num(a, 0)?.decimal_places().map_or(HostValue::Null, |n| HostValue::Number(n as f64)))
         }
-        "num.format" => {
+        NumOp::Format => {
             // (x, kind, digits, rounding mode): kind is fixed, exponential, precision,
             // string (toString()) or a base (toString(base)).
             // The digits asked for are paid with the output (bounded, and charged below).
             let digits = opt_int(a, 2);
             charge(flat)?;
             let x = num(a, 0)?;
-            let rm = opt_int(a, 3).unwrap_or(decimal::ROUND_DOWN as i64) as u8;
+            let rm = rounding(a, 3)?;
             let kind = s_arg(a, 1, "format")?;
             let r = match kind {
                 "fixed" => x.to_fixed(digits, rm),
-                "exponential" => x.format(digits.map(|d| d + 1), rm, 1),
-                "precision" => x.format(digits, rm, 2),
+                "exponential" => x.format(digits.map(|d| d + 1), rm, Notation::Exponential),
+                "precision" => x.format(digits, rm, Notation::Precision),
                 "string" => Ok(x.to_js_string()),
                 "base" => x.to_base_string(digits.unwrap_or(10) as u32),
                 _ => Err(format!("unknown format {kind}")),
@@ -217,12 +306,12 @@ pub fn call(
             charge(costs.num_char.saturating_mul(s.len() as u64 / 8))?;
             Ok(HostValue::String(s))
         }
-        "num.shift" => {
+        NumOp::Shift => {
             charge(flat)?;
             let k = opt_int(a, 1).unwrap_or(0);
             num(a, 0)?.shifted_by(k).map(out).map_err(thrown)
         }
-        "num.check" => {
+        NumOp::Check => {
             // (x, "Int64" | "Float64"): IOST's range (and integer) rules and messages.
             charge(flat)?;
             let x = num(a, 0)?;
@@ -230,7 +319,6 @@ pub fn call(
             check_range(&x, kind).map_err(thrown)?;
             Ok(HostValue::Undefined)
         }
-        _ => Err(thrown(format!("unknown host operation {op}"))),
     }
 }
 
@@ -254,23 +342,24 @@ pub fn check_range(x: &Dec, kind: &str) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::GasSchedule;
+    use jsvm_engine::Halt;
 
     #[test]
-    fn a_schedule_stored_before_natives_loads_with_their_defaults() {
+    fn a_schedule_stored_before_the_library_prices_loads_with_their_defaults() {
         let mut stored = serde_json::to_value(GasSchedule::default()).unwrap();
         stored.as_object_mut().unwrap().remove("natives");
         let loaded: GasSchedule = serde_json::from_value(stored).unwrap();
         assert_eq!(loaded, GasSchedule::default());
-        assert_eq!(loaded.natives, NativeCosts::default());
+        assert_eq!(loaded.library, LibraryCosts::default());
     }
 
     #[test]
     fn prices_grow_with_operand_size() {
-        let costs = NativeCosts::default();
+        let costs = LibraryCosts::default();
         let price = |op: &str, a: &str, b: &str| {
             let mut paid = 0;
             let args = [HostValue::String(a.into()), HostValue::String(b.into())];
-            call(&costs, op, &args, &mut |g| {
+            call(&costs, LibraryOp::parse(op).unwrap(), &args, &mut |g| {
                 paid += g;
                 Ok(())
             })
@@ -286,9 +375,22 @@ mod tests {
     }
 
     #[test]
+    fn library_calls_are_parsed_by_family_and_name() {
+        assert_eq!(LibraryOp::parse("num.isInteger"), Some(LibraryOp::Num(NumOp::IsInteger)));
+        assert_eq!(LibraryOp::parse("crypto.sha3"), Some(LibraryOp::Crypto("sha3")));
+        assert_eq!(LibraryOp::parse("math.sin"), Some(LibraryOp::Math("sin")));
+        assert_eq!(LibraryOp::parse("text.upper"), Some(LibraryOp::Text("upper")));
+        for unknown in ["num.nope", "num", "put", "nums.plus", ""] {
+            assert_eq!(LibraryOp::parse(unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
     fn out_of_gas_stops_the_work() {
         let args = [HostValue::String("2".into()), HostValue::String("3".into())];
-        let r = call(&NativeCosts::default(), "num.plus", &args, &mut |_| Err(HostError::Abort("out of gas".into())));
-        assert_eq!(r, Err(HostError::Abort("out of gas".into())));
+        let r = call(&LibraryCosts::default(), LibraryOp::Num(NumOp::Plus), &args, &mut |_| {
+            Err(HostError::Halt(Halt::OutOfGas))
+        });
+        assert_eq!(r, Err(HostError::Halt(Halt::OutOfGas)));
     }
 }

@@ -5,7 +5,7 @@ use jsvm_engine::{HostError, HostValue};
 use ripemd::Ripemd160;
 use sha3::{Digest, Sha3_256};
 
-use super::NativeCosts;
+use super::LibraryCosts;
 
 fn s_arg<'v>(a: &'v [HostValue], i: usize, what: &str) -> Result<&'v str, HostError> {
     a.get(i).and_then(HostValue::as_str).ok_or_else(|| HostError::Throw(format!("{what} must be a string")))
@@ -69,7 +69,7 @@ pub fn verify(algo: &str, msg: &[u8], sig: &[u8], pubkey: &[u8]) -> bool {
 }
 
 pub(super) fn call(
-    costs: &NativeCosts,
+    costs: &LibraryCosts,
     name: &str,
     a: &[HostValue],
     charge: &mut dyn FnMut(u64) -> Result<(), HostError>,
