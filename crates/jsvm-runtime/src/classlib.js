@@ -1,6 +1,6 @@
 // BigNumber, Int64, Float64 and IOSTCrypto (docs/contract-api.md). Thin classes:
 // a BigNumber holds its value as a canonical decimal string (the valueOf form)
-// and every computation is done exactly by the host (library/decimal.rs).
+// and every computation is done exactly by the host (library/decimal/).
 // prelude.js calls the installer below with its `host` and `constant`, and
 // removes it from the global object; nothing here is reachable before that.
 (function () {
