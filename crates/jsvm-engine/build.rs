@@ -74,7 +74,7 @@ mod v8 {
         })
     }
 
-    pub fn build() {
+    pub(super) fn build() {
         let (include, lib) = match locate() {
             Ok(found) => found,
             Err(e) => {

@@ -4,10 +4,15 @@ use crate::Halt;
 /// can carry it; structured data crosses as JSON text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostValue {
+    /// JS `undefined`.
     Undefined,
+    /// JS `null`.
     Null,
+    /// A JS boolean.
     Bool(bool),
+    /// A JS number (an IEEE double, as JS holds it).
     Number(f64),
+    /// A JS string.
     String(String),
 }
 

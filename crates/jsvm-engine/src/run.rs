@@ -21,10 +21,16 @@ pub struct Limits {
 /// contract code cannot reach it); evaluate `program`; call
 /// `entry(programValue, ...args)`; its result must be a string.
 pub struct Invocation<'a> {
+    /// The library scripts, precompiled by [`Engine::compile_library`](crate::Engine::compile_library), in
+    /// evaluation order; the caller keeps the same buffers across runs so the realm can be reused.
     pub prelude: &'a [&'a [u8]],
+    /// The contract's code, precompiled by [`Engine::compile`](crate::Engine::compile).
     pub program: &'a [u8],
+    /// Name of the global function the prelude defines and the run calls.
     pub entry: &'a str,
+    /// String arguments passed to `entry` after the program's value.
     pub args: &'a [&'a str],
+    /// Memory, stack and time limits for this run.
     pub limits: Limits,
 }
 

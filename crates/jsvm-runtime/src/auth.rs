@@ -8,12 +8,14 @@ use crate::storage;
 /// One `name@permission` a transaction carries.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Signer {
+    /// The account id that signed (the part before `@`).
     pub name: String,
+    /// The permission the signature stands for (`active`, `owner` or a custom one; the part after `@`).
     pub permission: String,
 }
 
 /// Most bytes in an account name or a permission name.
-pub const MAX_NAME_BYTES: usize = 64;
+pub(crate) const MAX_NAME_BYTES: usize = 64;
 
 /// An account or permission name: 1..=64 bytes of `[A-Za-z0-9_.]`.
 pub fn valid_name(s: &str) -> bool {
@@ -31,7 +33,7 @@ pub fn parse_signer(s: &str) -> Result<Signer, String> {
 
 /// Whether the transaction's signer list authorises `id@perm`: the publisher
 /// holds `active`, each signer its permission, and `owner` covers `active`.
-pub fn is_authorized(publisher: &str, signers: &[Signer], id: &str, perm: &str) -> bool {
+pub(crate) fn is_authorized(publisher: &str, signers: &[Signer], id: &str, perm: &str) -> bool {
     let holds =
         |p: &str| (id == publisher && p == "active") || signers.iter().any(|s| s.name == id && s.permission == p);
     holds(perm) || (perm == "active" && holds("owner"))
@@ -52,13 +54,18 @@ pub fn is_contract_id(id: &str) -> bool {
 /// An account: named permissions, each a threshold over weighted items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
+    /// The account's name, the key it is stored under in [`ACCOUNT_MAP`].
     pub id: String,
+    /// Permission name (`owner`, `active` or custom) → who holds it.
     pub permissions: BTreeMap<String, Permission>,
 }
 
+/// One named permission of an [`Account`]: granted when the items that hold weigh at least `threshold`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Permission {
+    /// Total item weight needed; 0 means the items never grant it (only a signer holding it directly does).
     pub threshold: u64,
+    /// The keys and account permissions that contribute weight.
     pub items: Vec<PermissionItem>,
 }
 
@@ -66,10 +73,14 @@ pub struct Permission {
 /// account's permission (`permission` non-empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionItem {
+    /// A public key (when `is_key_pair`) or the account id whose permission counts.
     pub id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// The permission of account `id` that counts; empty for a key.
     pub permission: String,
+    /// Whether `id` is a key; keys are checked by the node's signature verification, never here.
     pub is_key_pair: bool,
+    /// Weight this item adds towards the permission's threshold when it holds.
     pub weight: u64,
 }
 
@@ -85,9 +96,13 @@ pub fn load_account(state: &TxState, id: &str) -> Result<Option<(Account, usize)
 /// What `blockchain.requireAuth` consults: the transaction's signers, the
 /// contracts granted by `callWithAuth`, and the accounts' permission trees.
 pub struct AuthCheck<'a> {
+    /// The transaction's state, where account records are read.
     pub state: &'a TxState,
+    /// The transaction's publisher, who holds its own `active` permission.
     pub publisher: &'a str,
+    /// The `name@permission` signers the transaction carries.
     pub signers: &'a [Signer],
+    /// Contracts granted authority by `callWithAuth` in the current call chain.
     pub auth_contracts: &'a [String],
     /// Account bytes read so far (the check's price grows with them).
     pub bytes_read: usize,

@@ -11,11 +11,17 @@ pub const MAX_CALL_HEIGHT: usize = 5;
 
 /// The transaction, as one call frame sees and changes it.
 pub struct TxCtx<'a> {
+    /// The transaction's pending state writes; the callee writes through it too.
     pub state: &'a mut TxState,
+    /// The transaction's one gas meter, shared by every frame.
     pub gas: &'a mut GasMeter,
+    /// Receipts, events, RAM charges and logs produced so far in the transaction.
     pub effects: &'a mut Effects,
+    /// The prices every frame of the transaction is charged at.
     pub schedule: &'a GasSchedule,
+    /// The block the transaction runs in.
     pub block: &'a BlockEnv,
+    /// The transaction itself, as contracts see it.
     pub tx: &'a TxEnv,
 }
 

@@ -8,9 +8,11 @@ use crate::Signer;
 /// The block a transaction runs in, as contracts see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockEnv {
+    /// Block height: one more than the head it builds on.
     pub number: u64,
     /// base58 of the previous block's state root.
     pub parent_hash: String,
+    /// Name of the node that produces the block.
     pub witness: String,
     /// Block time, ns since the Unix epoch: an input of the block, never a clock read.
     pub time: u64,
@@ -21,9 +23,13 @@ pub struct BlockEnv {
 pub struct TxEnv {
     /// base58 of the transaction hash.
     pub hash: String,
+    /// The account that sent the transaction and pays its gas.
     pub publisher: String,
+    /// The signers besides the publisher, as the transaction lists them.
     pub signers: Vec<Signer>,
+    /// The client's timestamp, ns since the Unix epoch (part of the transaction hash).
     pub time: u64,
+    /// Most gas the transaction may use, as the transaction states it.
     pub gas_limit: u64,
     /// `(contract, actionName, data)` of every action.
     pub actions: Vec<(String, String, String)>,
@@ -32,11 +38,16 @@ pub struct TxEnv {
 /// One contract call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallFrame {
+    /// Id of the contract being called.
     pub contract: String,
+    /// The ABI method being called.
     pub method: String,
+    /// The called contract's owner, who pays for its storage unless a payer is named; empty until the
+    /// VM has loaded the contract's record.
     pub owner: String,
     /// Who called: the publisher for a top-level action.
     pub caller: String,
+    /// Whether `caller` is an account (a top-level action) rather than a contract (a nested call).
     pub caller_is_account: bool,
     /// Stack height: 1 for a transaction's action, one more for each nested call.
     pub height: usize,
@@ -50,21 +61,27 @@ pub struct CallFrame {
 /// A `blockchain.receipt` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptEntry {
+    /// `contract/method` of the frame that wrote it.
     pub func_name: String,
+    /// The text the contract passed to `blockchain.receipt`.
     pub content: String,
 }
 
 /// A `blockchain.event` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    /// Id of the contract that emitted it.
     pub contract: String,
+    /// The text the contract passed to `blockchain.event`.
     pub content: String,
 }
 
 /// What a transaction produced besides state writes; rolled back with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {
+    /// `blockchain.receipt` entries, in the order written.
     pub receipts: Vec<ReceiptEntry>,
+    /// `blockchain.event` entries, in the order emitted.
     pub events: Vec<Event>,
     /// RAM bytes charged (+) or refunded (−) per payer.
     pub ram: BTreeMap<String, i64>,

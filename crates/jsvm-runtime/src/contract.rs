@@ -13,8 +13,11 @@ pub const SYSTEM_CONTRACT: &str = "system.iost";
 /// A deployed contract, as stored in state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContractRecord {
+    /// The contract's id (`Contract…` from the deploying transaction, or a native `name.iost`).
     pub id: String,
+    /// The account that deployed it; pays for the contract's storage unless a write names a payer.
     pub owner: String,
+    /// The methods callers may invoke, with their argument types.
     pub abi: Abi,
     /// The source as the author wrote it.
     pub source: String,
@@ -122,6 +125,6 @@ pub fn contract_id_for(tx_hash: &[u8]) -> String {
 }
 
 /// Hex SHA3-256.
-pub fn hex_sha3(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha3(bytes: &[u8]) -> String {
     hex::encode(Sha3_256::digest(bytes))
 }

@@ -8,6 +8,7 @@ use crate::library::LibraryCosts;
 /// docs/gas.md explains each price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GasSchedule {
+    /// Bumped with every price change; code compiled under one version is recompiled under another.
     pub version: u32,
     /// Per byte of the transaction's canonical encoding.
     pub tx_byte: u64,

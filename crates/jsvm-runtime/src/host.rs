@@ -10,19 +10,26 @@ use crate::{
 };
 
 /// Longest receipt or event content, in bytes.
-pub const MAX_CONTENT_BYTES: usize = 65_536;
+pub(crate) const MAX_CONTENT_BYTES: usize = 65_536;
 /// Longest console line kept, in bytes.
 const MAX_LOG_BYTES: usize = 4_096;
 
 /// Answers a contract's host calls (the functions behind `storage`,
 /// `blockchain` and `console`), charging gas for each before doing the work.
 pub struct ContractHost<'a> {
+    /// The transaction's pending state, which storage calls read and write.
     pub state: &'a mut TxState,
+    /// The transaction's gas meter; every host call is charged here before it runs.
     pub gas: &'a mut GasMeter,
+    /// The prices charged.
     pub schedule: &'a GasSchedule,
+    /// The block, for `blockchain.blockInfo` and the `block` constant.
     pub block: &'a BlockEnv,
+    /// The transaction, for `blockchain.txInfo`, `requireAuth` and the `tx` constant.
     pub tx: &'a TxEnv,
+    /// The call being answered: which contract, method, caller and stack height.
     pub frame: &'a CallFrame,
+    /// Where receipts, events, RAM charges and console lines go.
     pub effects: &'a mut Effects,
     /// The run's JS gas counter as last reported (every host call reports it first).
     pub js_gas: u64,

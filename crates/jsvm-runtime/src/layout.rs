@@ -54,9 +54,11 @@ pub fn contract_key(id: &str) -> Vec<u8> {
 /// A stored value and who pays for its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The account charged RAM for this value's bytes, refunded when it is deleted.
     pub payer: String,
     /// Insertion number (map fields only; 0 for basic values).
     pub seq: u64,
+    /// The value the contract stored.
     pub value: String,
 }
 
@@ -85,17 +87,21 @@ impl Record {
 /// A map's bookkeeping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MapMeta {
+    /// Fields the map holds now; the meta entry is deleted when it reaches 0.
     pub len: u64,
+    /// Insertion number the next new field gets; only grows while the map exists.
     pub next_seq: u64,
 }
 
 impl MapMeta {
+    /// `len u64 BE ‖ next_seq u64 BE`.
     pub fn encode(&self) -> Vec<u8> {
         let mut v = self.len.to_be_bytes().to_vec();
         v.extend_from_slice(&self.next_seq.to_be_bytes());
         v
     }
 
+    /// The inverse of [`MapMeta::encode`]; `None` unless exactly 16 bytes.
     pub fn decode(bytes: &[u8]) -> Option<MapMeta> {
         if bytes.len() != 16 {
             return None;

@@ -28,7 +28,7 @@ type Intrinsics = (
 
 /// Name of the one host function, visible to the prelude only: the entry
 /// sequence deletes it from the global object before contract code runs.
-pub const HOST_FUNCTION: &str = "__jsvm_host";
+pub(crate) const HOST_FUNCTION: &str = "__jsvm_host";
 
 const LOCKDOWN_SOURCE: &str = include_str!("../lockdown.js");
 

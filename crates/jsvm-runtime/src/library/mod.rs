@@ -85,22 +85,39 @@ impl<'a> LibraryOp<'a> {
 /// The number classes' operations (`num.*`), all on canonical decimal strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumOp {
+    /// `(text, base?)`: reads a number literal, in `base` 2..=36 when given.
     Parse,
+    /// `(x, y)`: x + y.
     Plus,
+    /// `(x, y)`: x − y.
     Minus,
+    /// `(x, y)`: x × y, exact.
     Times,
+    /// `(x, y)`: x ÷ y, cut toward zero at 50 decimal places.
     Div,
+    /// `(x, y)`: the integer part of x ÷ y.
     Idiv,
+    /// `(x, y)`: the remainder of truncated division, with the dividend's sign.
     Mod,
+    /// `(x)`: the square root, cut at 50 decimal places.
     Sqrt,
+    /// `(x, n, m?)`: x to the power n, modulo m when given (bignumber.js rules).
     Pow,
+    /// `(x, y)`: −1, 0 or 1; null when either is NaN.
     Cmp,
+    /// `(x)`: whether x is a finite integer.
     IsInteger,
+    /// `(x, dp, rm)`: x rounded to `dp` decimal places in rounding mode `rm`.
     Round,
+    /// `(x, sd, rm)` rounds to `sd` significant digits; `(x, includeZeros)` counts them.
     Precision,
+    /// `(x)`: digits after the point; null for NaN and ±Infinity.
     Dp,
+    /// `(x, kind, digits, rm)`: x as text: fixed, exponential, precision, string or a base.
     Format,
+    /// `(x, k)`: x × 10^k.
     Shift,
+    /// `(x, kind)`: throws unless x fits IOST's `Int64` or `Float64` range (and is an integer for Int64).
     Check,
 }
 

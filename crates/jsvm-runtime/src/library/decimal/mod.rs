@@ -47,9 +47,23 @@ pub const BN_ERROR: &str = "[BigNumber Error] ";
 /// A decimal number: NaN, ±Infinity or a finite value (signed zero included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dec {
+    /// Not a number.
     NaN,
-    Inf { neg: bool },
-    Fin { neg: bool, c: BigUint, exp: i64 },
+    /// An infinity.
+    Inf {
+        /// Whether it is −Infinity.
+        neg: bool,
+    },
+    /// The finite value (−1)^neg × c × 10^exp; made through [`Dec::fin`], so `c` has no trailing zeros
+    /// and zero is `c = 0, exp = 0`.
+    Fin {
+        /// The sign bit (true for −0 too).
+        neg: bool,
+        /// The coefficient: the significant digits as an integer.
+        c: BigUint,
+        /// Power of ten the coefficient is scaled by.
+        exp: i64,
+    },
 }
 
 fn pow10(n: u64) -> BigUint {
@@ -74,10 +88,12 @@ fn too_long(what: &str) -> String {
 }
 
 impl Dec {
+    /// Zero, signed: `neg` gives −0.
     pub fn zero(neg: bool) -> Dec {
         Dec::Fin { neg, c: BigUint::zero(), exp: 0 }
     }
 
+    /// The value 1.
     pub fn one() -> Dec {
         Dec::Fin { neg: false, c: BigUint::one(), exp: 0 }
     }
@@ -111,12 +127,15 @@ impl Dec {
         Dec::fin(v < 0, BigUint::from(v.unsigned_abs()), 0)
     }
 
+    /// Whether this is NaN.
     pub fn is_nan(&self) -> bool {
         matches!(self, Dec::NaN)
     }
+    /// Whether this is neither NaN nor an infinity.
     pub fn is_finite(&self) -> bool {
         matches!(self, Dec::Fin { .. })
     }
+    /// Whether this is +0 or −0.
     pub fn is_zero(&self) -> bool {
         matches!(self, Dec::Fin { c, .. } if c.is_zero())
     }
@@ -127,6 +146,7 @@ impl Dec {
             Dec::Inf { neg } | Dec::Fin { neg, .. } => *neg,
         }
     }
+    /// Whether this is a finite whole number (±0 included).
     pub fn is_integer(&self) -> bool {
         matches!(self, Dec::Fin { exp, .. } if *exp >= 0)
     }
@@ -153,11 +173,13 @@ impl Dec {
         self
     }
 
+    /// The value with its sign bit flipped (`negated`); NaN stays NaN.
     pub fn negated(&self) -> Dec {
         let s = !self.is_neg();
         self.clone().with_sign(s)
     }
 
+    /// The value with its sign bit cleared (`absoluteValue`); NaN stays NaN.
     pub fn abs(&self) -> Dec {
         self.clone().with_sign(false)
     }
