@@ -203,28 +203,11 @@ fn author_position(map: Option<&SourceMap>, line: u32, column: u32) -> (u32, u32
 }
 
 /// `e` with its position in a module's source moved to the author's file.
-fn at_author(e: CompileError, map: Option<&SourceMap>) -> CompileError {
-    let Some(map) = map else { return e };
-    let moved = |line: u32, column: u32| author_position(Some(map), line, column);
-    match e {
-        CompileError::Parse { file, line, column, message } => {
-            let (line, column) = moved(line, column);
-            CompileError::Parse { file, line, column, message }
-        }
-        CompileError::TooDeep { file, line, column, max } => {
-            let (line, column) = moved(line, column);
-            CompileError::TooDeep { file, line, column, max }
-        }
-        CompileError::Unsupported { file, line, column, message } => {
-            let (line, column) = moved(line, column);
-            CompileError::Unsupported { file, line, column, message }
-        }
-        CompileError::Reserved { file, name, line, column } => {
-            let (line, column) = moved(line, column);
-            CompileError::Reserved { file, name, line, column }
-        }
-        other => other,
+fn at_author(mut e: CompileError, map: Option<&SourceMap>) -> CompileError {
+    if let (Some(map), Some((line, column))) = (map, e.position_mut()) {
+        (*line, *column) = author_position(Some(map), *line, *column);
     }
+    e
 }
 
 /// Lines as the engine counts them.

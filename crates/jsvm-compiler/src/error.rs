@@ -86,3 +86,17 @@ pub enum CompileError {
     #[error("internal compiler error: {0}")]
     Internal(String),
 }
+
+impl CompileError {
+    /// The line and column of an error that points into a source file, to be moved (for
+    /// instance to the author's `.ts` file through a source map); `None` for the others.
+    pub fn position_mut(&mut self) -> Option<(&mut u32, &mut u32)> {
+        match self {
+            CompileError::Parse { line, column, .. }
+            | CompileError::TooDeep { line, column, .. }
+            | CompileError::Unsupported { line, column, .. }
+            | CompileError::Reserved { line, column, .. } => Some((line, column)),
+            _ => None,
+        }
+    }
+}
