@@ -63,21 +63,60 @@ fn bool_arguments_must_be_bools() {
 }
 
 #[test]
-fn number_arguments_must_be_int64() {
+fn number_arguments_must_be_integers_a_double_holds() {
     let m = method(vec![ArgType::String, ArgType::Number]);
     let error = decode_args(&m, r#"["a", "12"]"#).unwrap_err();
     assert_eq!(
         error,
         ArgError::Type { index: 2, method: "transfer".into(), expected: ArgType::Number, found: r#""12""#.into() }
     );
-    assert_eq!(error.to_string(), r#"argument 2 of transfer must be a number (int64), got "12""#);
-    for data in ["[1.5]", "[1e3]", "[1.0]", "[9223372036854775808]", "[-9223372036854775809]", "[true]"] {
+    assert_eq!(
+        error.to_string(),
+        r#"argument 2 of transfer must be a number (an integer from -9007199254740991 to 9007199254740991), got "12""#
+    );
+    // int64 beyond 2^53 - 1 would reach the contract rounded (…993 as …992): refused.
+    for data in [
+        "[1.5]",
+        "[1e3]",
+        "[1.0]",
+        "[9007199254740992]",
+        "[9007199254740993]",
+        "[-9007199254740992]",
+        "[9223372036854775807]",
+        "[9223372036854775808]",
+        "[true]",
+    ] {
         type_error(ArgType::Number, data);
     }
     let n = method(vec![ArgType::Number, ArgType::Number, ArgType::Number]);
     assert_eq!(
-        decode_args(&n, "[9223372036854775807, -9223372036854775808, 0]"),
-        Ok("[9223372036854775807,-9223372036854775808,0]".to_string())
+        decode_args(&n, "[9007199254740991, -9007199254740991, 0]"),
+        Ok("[9007199254740991,-9007199254740991,0]".to_string())
+    );
+}
+
+#[test]
+fn numbers_in_json_arguments_must_be_what_a_double_holds() {
+    let m = method(vec![ArgType::String, ArgType::Json]);
+    let inexact = |data: &str| decode_args(&m, data).unwrap_err().to_string();
+    assert_eq!(
+        inexact(r#"["1,2", {"a": [0, 9007199254740993]}]"#),
+        "argument 2 of transfer has a number a double cannot hold exactly: 9007199254740993 would arrive as \
+         9007199254740992"
+    );
+    assert_eq!(
+        inexact(r#"["\"", 0.30000000000000000001]"#),
+        "argument 2 of transfer has a number a double cannot hold exactly: 0.30000000000000000001 would arrive as 0.3"
+    );
+    assert!(inexact(r#"["", 1e-400]"#).ends_with("1e-400 would arrive as 0"));
+    assert!(
+        inexact(r#"["", 123456789012345678901234567890]"#).contains("would arrive as 123456789012345680000000000000")
+    );
+    // The shortest decimal of a double, in any notation, arrives as written.
+    let ok = |data: &str| decode_args(&m, data).unwrap();
+    assert_eq!(
+        ok(r#"["9007199254740993", [0.1, 1e21, 1E-7, -2.50, 100, 0.0, -0, 5e-324]]"#),
+        r#"["9007199254740993",[0.1,1e+21,1e-7,-2.5,100,0.0,-0.0,5e-324]]"#
     );
 }
 
@@ -114,4 +153,21 @@ fn argument_text_size_is_bounded() {
 fn deeply_nested_json_is_an_error_not_a_crash() {
     let deep = format!("[{}{}]", "[".repeat(20_000), "]".repeat(20_000));
     assert!(matches!(decode_args(&method(vec![ArgType::Json]), &deep), Err(ArgError::Json(_))));
+}
+
+#[test]
+fn strings_with_a_lone_surrogate_are_refused_and_pairs_pass() {
+    let m = method(vec![ArgType::Json, ArgType::String]);
+    for data in [r#"[1, "\ud800"]"#, r#"[1, "a\uDC00b"]"#, r#"[1, "\ud800\u0041"]"#, r#"[1, "\udc00\ud800"]"#] {
+        assert_eq!(
+            decode_args(&m, data).unwrap_err().to_string(),
+            r"argument 2 of transfer has a string with a lone surrogate (\uD800 to \uDFFF unpaired)",
+            "{data}"
+        );
+    }
+    assert_eq!(
+        decode_args(&m, r#"[{"k": "\ud83d"}, ""]"#).unwrap_err().to_string(),
+        r"argument 1 of transfer has a string with a lone surrogate (\uD800 to \uDFFF unpaired)"
+    );
+    assert_eq!(decode_args(&m, r#"["\\ud800", "\ud83d\ude00"]"#), Ok("[\"\\\\ud800\",\"😀\"]".to_string()));
 }

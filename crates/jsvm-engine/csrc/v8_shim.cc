@@ -808,7 +808,8 @@ int32_t jsvm_v8_run(Engine* e, jsvm_bytes key, const jsvm_script* program, const
         SetOut(out, out_len, "the entry function returned a non-string");
         status = JSVM_ENGINE;
       } else {
-        SetOut(out, out_len, Utf8Lossy(iso, result.As<v8::String>()));
+        // As written (lone surrogates in their WTF-8 form): the VM refuses such a result, as QuickJS does.
+        SetOut(out, out_len, Utf8(iso, result.As<v8::String>()));
       }
     }
   }

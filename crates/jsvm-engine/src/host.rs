@@ -26,6 +26,16 @@ impl HostValue {
     }
 }
 
+/// The `TypeError` both engines throw when a host call is passed a string that UTF-8 cannot
+/// carry (one with an unpaired UTF-16 surrogate): the host's strings are UTF-8.
+pub(crate) const LONE_SURROGATE: &str =
+    "a string with a lone surrogate (\\uD800 to \\uDFFF unpaired) cannot reach the host";
+
+/// How a run ends whose result is such a string: as if the entry had thrown the `TypeError`.
+pub(crate) fn lone_surrogate_result() -> Halt {
+    Halt::Uncaught(format!("TypeError: {LONE_SURROGATE}"))
+}
+
 /// How a host call fails.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostError {

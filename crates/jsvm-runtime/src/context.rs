@@ -76,6 +76,14 @@ pub struct Event {
     pub content: String,
 }
 
+/// Most bytes one transaction's storage writes may carry (key, field and value of every
+/// put and delete, reverted ones included, as their gas is): its journal holds them until
+/// the block commits. The per-byte write price keeps the default 4,000,000 gas under it.
+pub const MAX_TX_WRITE_BYTES: usize = 4 << 20;
+/// Most bytes of `blockchain.receipt` and `blockchain.event` entries one transaction may
+/// keep (content plus the entry's contract or function name).
+pub const MAX_TX_RECEIPT_BYTES: usize = 1 << 20;
+
 /// What a transaction produced besides state writes; rolled back with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Effects {
@@ -87,6 +95,10 @@ pub struct Effects {
     pub ram: BTreeMap<String, i64>,
     /// console output: for the node's log only, never part of a receipt.
     pub logs: Vec<String>,
+    /// Bytes the transaction's storage writes carried so far; never rolled back, as gas is not.
+    written: usize,
+    /// Bytes held by `receipts` and `events`.
+    stored: usize,
 }
 
 /// Where [`Effects`] stood when a nested call began.
@@ -95,12 +107,18 @@ pub struct EffectsMark {
     receipts: usize,
     events: usize,
     ram: BTreeMap<String, i64>,
+    stored: usize,
 }
 
 impl Effects {
     /// Remembers the current effects, so a failed nested call can drop its own.
     pub fn mark(&self) -> EffectsMark {
-        EffectsMark { receipts: self.receipts.len(), events: self.events.len(), ram: self.ram.clone() }
+        EffectsMark {
+            receipts: self.receipts.len(),
+            events: self.events.len(),
+            ram: self.ram.clone(),
+            stored: self.stored,
+        }
     }
 
     /// Drops everything produced since `mark` (console lines stay: they are the node's log).
@@ -108,6 +126,7 @@ impl Effects {
         self.receipts.truncate(mark.receipts);
         self.events.truncate(mark.events);
         self.ram = mark.ram;
+        self.stored = mark.stored;
     }
 
     /// Adds `bytes` (may be negative) to `payer`'s RAM usage.
@@ -115,6 +134,44 @@ impl Effects {
         if bytes != 0 {
             *self.ram.entry(payer.to_string()).or_insert(0) += bytes;
         }
+    }
+
+    /// Counts a storage write of `bytes` (key, field and value) against [`MAX_TX_WRITE_BYTES`];
+    /// past it the write is refused.
+    pub fn count_write(&mut self, bytes: usize) -> Result<(), String> {
+        let total = self.written.saturating_add(bytes);
+        if total > MAX_TX_WRITE_BYTES {
+            return Err(format!(
+                "transaction writes too much: {total} bytes of keys and values, at most {MAX_TX_WRITE_BYTES}"
+            ));
+        }
+        self.written = total;
+        Ok(())
+    }
+
+    /// Keeps a `blockchain.receipt` entry, within [`MAX_TX_RECEIPT_BYTES`].
+    pub fn push_receipt(&mut self, entry: ReceiptEntry) -> Result<(), String> {
+        self.store(entry.func_name.len() + entry.content.len())?;
+        self.receipts.push(entry);
+        Ok(())
+    }
+
+    /// Keeps a `blockchain.event` entry, within [`MAX_TX_RECEIPT_BYTES`].
+    pub fn push_event(&mut self, event: Event) -> Result<(), String> {
+        self.store(event.contract.len() + event.content.len())?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    fn store(&mut self, bytes: usize) -> Result<(), String> {
+        let total = self.stored.saturating_add(bytes);
+        if total > MAX_TX_RECEIPT_BYTES {
+            return Err(format!(
+                "transaction's receipts and events too large: {total} bytes, at most {MAX_TX_RECEIPT_BYTES}"
+            ));
+        }
+        self.stored = total;
+        Ok(())
     }
 }
 
@@ -171,5 +228,41 @@ impl CallFrame {
             "publisher": publisher,
         })
         .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_writes_at_most_its_bound_even_across_rollbacks() {
+        let mut fx = Effects::default();
+        let mark = fx.mark();
+        fx.count_write(MAX_TX_WRITE_BYTES - 10).unwrap();
+        fx.rollback(mark);
+        fx.count_write(10).unwrap();
+        assert_eq!(
+            fx.count_write(1).unwrap_err(),
+            format!(
+                "transaction writes too much: {} bytes of keys and values, at most 4194304",
+                MAX_TX_WRITE_BYTES + 1
+            )
+        );
+        fx.count_write(0).unwrap();
+    }
+
+    #[test]
+    fn receipts_and_events_share_one_bound_that_a_rollback_gives_back() {
+        let mut fx = Effects::default();
+        let entry = |n: usize| ReceiptEntry { func_name: "C/m".into(), content: "r".repeat(n) };
+        fx.push_receipt(entry(MAX_TX_RECEIPT_BYTES / 2)).unwrap();
+        let mark = fx.mark();
+        fx.push_event(Event { contract: "C".into(), content: "e".repeat(MAX_TX_RECEIPT_BYTES / 2 - 10) }).unwrap();
+        assert!(fx.push_receipt(entry(10)).unwrap_err().starts_with("transaction's receipts and events too large"));
+        fx.rollback(mark);
+        fx.push_receipt(entry(10)).unwrap();
+        assert_eq!(fx.receipts.len(), 2);
+        assert!(fx.events.is_empty());
     }
 }

@@ -24,6 +24,11 @@ pub struct GasSchedule {
     pub storage_write: u64,
     /// Storage: per 10 bytes read or written (key, field and value).
     pub storage_per_10_bytes: u64,
+    /// Storage writes and deletes: per byte of key, field and value written, on top of
+    /// `storage_per_10_bytes`. What a transaction's writes hold in memory until its block
+    /// commits is bounded by this price (docs/gas.md, "Storage").
+    #[serde(default = "default_storage_write_byte")]
+    pub storage_write_byte: u64,
     /// mapKeys: per field listed.
     pub map_key: u64,
     /// contextInfo/blockInfo/txInfo/contractName/publisher/requireAuth.
@@ -54,6 +59,7 @@ impl Default for GasSchedule {
             storage_read: 300,
             storage_write: 300,
             storage_per_10_bytes: 1,
+            storage_write_byte: default_storage_write_byte(),
             map_key: 10,
             context: 10,
             receipt_base: 10,
@@ -63,6 +69,26 @@ impl Default for GasSchedule {
             library: LibraryCosts::default(),
         }
     }
+}
+
+impl GasSchedule {
+    /// A storage read that moved `bytes` bytes (key, field and value).
+    pub fn storage_read_gas(&self, bytes: usize) -> u64 {
+        self.storage_read.saturating_add(self.storage_per_10_bytes.saturating_mul(bytes as u64 / 10))
+    }
+
+    /// A storage write or delete that carries `bytes` bytes (key, field and value).
+    pub fn storage_write_gas(&self, bytes: usize) -> u64 {
+        let per_byte = self.storage_write_byte.saturating_mul(bytes as u64);
+        self.storage_write
+            .saturating_add(self.storage_per_10_bytes.saturating_mul(bytes as u64 / 10))
+            .saturating_add(per_byte)
+    }
+}
+
+/// The per-byte write price, also for schedules stored before it existed.
+fn default_storage_write_byte() -> u64 {
+    1
 }
 
 /// Gas was exhausted; the run must end.
@@ -125,5 +151,19 @@ mod tests {
         let mut m = GasMeter::new(100);
         assert_eq!(m.charge(u64::MAX), Err(OutOfGas));
         assert_eq!(m.charge(0), Ok(()));
+    }
+
+    #[test]
+    fn a_write_costs_a_unit_a_byte_on_top_of_the_read_price() {
+        let s = GasSchedule::default();
+        assert_eq!(s.storage_read_gas(65_538), 300 + 6_553);
+        assert_eq!(s.storage_write_gas(65_538), 300 + 6_553 + 65_538);
+        assert_eq!(s.storage_write_gas(0), 300);
+        // 4,000,000 gas cannot write the transaction's bound.
+        assert!(4_000_000 / (s.storage_write_byte as usize) < crate::MAX_TX_WRITE_BYTES);
+        let mut stored = serde_json::to_value(&s).unwrap();
+        stored.as_object_mut().unwrap().remove("storage_write_byte");
+        let old: GasSchedule = serde_json::from_value(stored).unwrap();
+        assert_eq!(old.storage_write_byte, 1, "a schedule stored before the price gets it");
     }
 }

@@ -13,6 +13,9 @@ use crate::{
 pub(crate) const MAX_CONTENT_BYTES: usize = 65_536;
 /// Longest console line kept, in bytes.
 const MAX_LOG_BYTES: usize = 4_096;
+/// Most lines one transaction's contracts add to the node's log; the last says the rest
+/// were dropped.
+pub(crate) const MAX_TX_LOG_LINES: usize = 1_000;
 
 /// Answers a contract's host calls (the functions behind `storage`,
 /// `blockchain` and `console`), charging gas for each before doing the work.
@@ -54,9 +57,16 @@ impl ContractHost<'_> {
         self.gas.charge(amount).map_err(|_| HostError::Halt(Halt::OutOfGas))
     }
 
-    /// Storage price: flat part plus one unit per 10 bytes moved.
-    fn charge_storage(&mut self, flat: u64, bytes: usize) -> Result<(), HostError> {
-        self.charge(flat + self.schedule.storage_per_10_bytes * (bytes as u64 / 10))
+    /// A storage read that moved `bytes` bytes.
+    fn charge_read(&mut self, bytes: usize) -> Result<(), HostError> {
+        self.charge(self.schedule.storage_read_gas(bytes))
+    }
+
+    /// A storage write or delete of `bytes` bytes: charged, then counted against the
+    /// transaction's write bound.
+    fn charge_write(&mut self, bytes: usize) -> Result<(), HostError> {
+        self.charge(self.schedule.storage_write_gas(bytes))?;
+        self.effects.count_write(bytes).map_err(thrown)
     }
 
     fn explicit_payer(&mut self, args: &[HostValue], i: usize) -> Result<Option<String>, HostError> {
@@ -143,7 +153,7 @@ impl ContractHost<'_> {
             HostOp::Sync => Ok(HostValue::Undefined),
             HostOp::Put => {
                 let (k, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "value")?);
-                self.charge_storage(s.storage_write, k.len() + v.len())?;
+                self.charge_write(k.len() + v.len())?;
                 let payer = self.explicit_payer(a, 2)?;
                 storage::put(self.state, self.effects, me, owner, k, v, payer.as_deref()).map_err(thrown)?;
                 Ok(HostValue::Null)
@@ -152,18 +162,18 @@ impl ContractHost<'_> {
                 let contract = if global { str_arg(a, 0, "contract")? } else { me };
                 let k = str_arg(a, usize::from(global), "key")?;
                 let v = storage::get(self.state, contract, k).map_err(thrown)?;
-                self.charge_storage(s.storage_read, k.len() + v.as_ref().map_or(0, String::len))?;
+                self.charge_read(k.len() + v.as_ref().map_or(0, String::len))?;
                 Ok(if has { HostValue::Bool(v.is_some()) } else { opt_str(v) })
             }
             HostOp::Del => {
                 let k = str_arg(a, 0, "key")?;
-                self.charge_storage(s.storage_write, k.len())?;
+                self.charge_write(k.len())?;
                 storage::del(self.state, self.effects, me, k).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
             HostOp::MapPut => {
                 let (k, f, v) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?, str_arg(a, 2, "value")?);
-                self.charge_storage(s.storage_write, k.len() + f.len() + v.len())?;
+                self.charge_write(k.len() + f.len() + v.len())?;
                 let payer = self.explicit_payer(a, 3)?;
                 storage::map_put(self.state, self.effects, me, owner, k, f, v, payer.as_deref()).map_err(thrown)?;
                 Ok(HostValue::Null)
@@ -173,12 +183,12 @@ impl ContractHost<'_> {
                 let contract = if global { str_arg(a, 0, "contract")? } else { me };
                 let (k, f) = (str_arg(a, off, "key")?, str_arg(a, off + 1, "field")?);
                 let v = storage::map_get(self.state, contract, k, f).map_err(thrown)?;
-                self.charge_storage(s.storage_read, k.len() + f.len() + v.as_ref().map_or(0, String::len))?;
+                self.charge_read(k.len() + f.len() + v.as_ref().map_or(0, String::len))?;
                 Ok(if has { HostValue::Bool(v.is_some()) } else { opt_str(v) })
             }
             HostOp::MapDel => {
                 let (k, f) = (str_arg(a, 0, "key")?, str_arg(a, 1, "field")?);
-                self.charge_storage(s.storage_write, k.len() + f.len())?;
+                self.charge_write(k.len() + f.len())?;
                 storage::map_del(self.state, self.effects, me, k, f).map_err(thrown)?;
                 Ok(HostValue::Null)
             }
@@ -245,10 +255,11 @@ impl ContractHost<'_> {
                 self.charge(s.receipt_base + content.len() as u64)?;
                 if is_receipt {
                     let func_name = format!("{}/{}", me, self.frame.method);
-                    self.effects.receipts.push(ReceiptEntry { func_name, content: content.into() });
+                    self.effects.push_receipt(ReceiptEntry { func_name, content: content.into() })
                 } else {
-                    self.effects.events.push(Event { contract: me.into(), content: content.into() });
+                    self.effects.push_event(Event { contract: me.into(), content: content.into() })
                 }
+                .map_err(thrown)?;
                 Ok(HostValue::Null)
             }
             HostOp::RegexCheck => {
@@ -283,8 +294,20 @@ impl ContractHost<'_> {
 }
 
 impl ContractHost<'_> {
-    /// A line of the node's log (not consensus data), cut at [`MAX_LOG_BYTES`].
+    /// A line of the node's log (not consensus data), cut at [`MAX_LOG_BYTES`], and at most
+    /// [`MAX_TX_LOG_LINES`] lines a transaction.
     fn log_line(&mut self, level: &str, text: &str) {
+        let logged = self.effects.logs.len();
+        if logged >= MAX_TX_LOG_LINES {
+            return;
+        }
+        if logged + 1 == MAX_TX_LOG_LINES {
+            let cut = format!(
+                "[warn] {}: further lines dropped: at most {MAX_TX_LOG_LINES} a transaction",
+                self.frame.contract
+            );
+            return self.effects.logs.push(cut);
+        }
         let mut line = format!("[{level}] {}: {text}", self.frame.contract);
         if line.len() > MAX_LOG_BYTES {
             let mut cut = MAX_LOG_BYTES;

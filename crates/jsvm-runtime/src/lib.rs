@@ -24,7 +24,9 @@ pub use auth::{
     ACCOUNT_MAP, AUTH_CONTRACT,
 };
 pub use calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
-pub use context::{BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv};
+pub use context::{
+    BlockEnv, CallFrame, Effects, EffectsMark, Event, ReceiptEntry, TxEnv, MAX_TX_RECEIPT_BYTES, MAX_TX_WRITE_BYTES,
+};
 pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;

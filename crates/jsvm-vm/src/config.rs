@@ -13,8 +13,13 @@ pub struct VmConfig {
     pub min_workers: usize,
     /// How long a worker above `min_workers` may wait for work before it exits.
     pub worker_idle: Duration,
-    /// Wall-clock budget of one transaction (all its actions together).
+    /// Wall-clock budget of one transaction (all its actions together) while this node makes a
+    /// block or answers a query: a node-local safety net, not consensus. A transaction that
+    /// passes it is left out of the block being made.
     pub tx_timeout: Duration,
+    /// Wall-clock budget of one transaction while this node re-executes another's block: far
+    /// above `tx_timeout`, so that a slower validator still reaches the producer's receipts.
+    pub validator_tx_timeout: Duration,
     /// Heap bytes one run may use.
     pub memory_limit: usize,
     /// Native stack bytes JS recursion may use (the worker thread has more).
@@ -38,6 +43,7 @@ impl Default for VmConfig {
             min_workers: 1,
             worker_idle: Duration::from_secs(2),
             tx_timeout: Duration::from_millis(1_000),
+            validator_tx_timeout: Duration::from_secs(30),
             memory_limit: 64 << 20,
             stack_limit: 4 << 20,
             code_cache_entries: 256,

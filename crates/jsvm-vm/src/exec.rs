@@ -1,7 +1,7 @@
 //! One transaction on one worker: actions in order, all or nothing.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jsvm_compiler::{bundle_lines, decode_args, map_positions, unmetered_program, AmountLimit, MAX_METERED_LIMIT};
 use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
@@ -12,7 +12,7 @@ use jsvm_runtime::{
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
-use crate::receipt::{Receipt, Status};
+use crate::receipt::{bounded_message, Receipt, Status};
 use crate::{amount_limit, contracts, Transaction, VmConfig};
 
 /// Why an action failed.
@@ -152,6 +152,8 @@ pub(crate) struct TxJob {
     pub base: Arc<dyn StateRead>,
     /// The gas schedule in force for the block.
     pub schedule: Arc<GasSchedule>,
+    /// Wall-clock budget: the producer's (`VmConfig::tx_timeout`) or the validator's, far above.
+    pub timeout: Duration,
 }
 
 /// A finished transaction: its receipt, its writes (empty unless it
@@ -160,6 +162,8 @@ pub(crate) struct TxOutput {
     pub receipt: Receipt,
     pub writes: Writes,
     pub logs: Vec<String>,
+    /// Why the block leaves the transaction out (no receipt, no writes), if it does.
+    pub left_out: Option<String>,
 }
 
 impl Worker {
@@ -203,7 +207,7 @@ impl Worker {
             records: &mut self.records,
             prelude: &self.prelude,
             config: &config,
-            deadline: Instant::now() + config.tx_timeout,
+            deadline: Instant::now() + job.timeout,
             tx_hash: hash,
         };
         let byte_fee = schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
@@ -268,16 +272,19 @@ impl Worker {
                     ));
                 }
                 receipt.status = failure.status();
-                receipt.message = match tx.actions.get(i) {
+                receipt.message = bounded_message(match tx.actions.get(i) {
                     Some(a) => format!("running action #{i} {}.{}: {}", a.contract, a.action_name, failure.text()),
                     None => failure.text(),
-                };
+                });
+                // The message is stored with the receipt: priced per byte as a result is. One
+                // that does not fit in the gas left fills the meter; the status stays.
+                let _ = gas.charge(schedule.result_byte.saturating_mul(receipt.message.len() as u64));
                 Writes::new()
             }
         };
         receipt.status_code = receipt.status.code();
         receipt.gas_used = gas.used();
-        TxOutput { receipt, writes, logs }
+        TxOutput { receipt, writes, logs, left_out: None }
     }
 }
 

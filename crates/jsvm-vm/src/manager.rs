@@ -1,5 +1,6 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
@@ -17,10 +18,22 @@ pub struct BlockOutcome {
     pub height: u64,
     /// State root after the block's writes.
     pub state_root: [u8; 32],
-    /// One receipt per transaction, in block order.
+    /// One receipt per transaction the block holds, in block order.
     pub receipts: Vec<Receipt>,
+    /// The transactions given that the block does not hold, in the order given.
+    pub left_out: Vec<LeftOut>,
     /// console output of the block's contracts, for the node's log.
     pub logs: Vec<String>,
+}
+
+/// A transaction the block was made without: no receipt, nothing written, and it may be sent
+/// again (to a later block, or a node with time to spare).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Base58 of the transaction's hash.
+    pub tx_hash: String,
+    /// Why: it passed the producer's deadline, or the block's writes their bound.
+    pub reason: String,
 }
 
 /// What the store keeps of each block: enough to re-execute and compare it.
@@ -36,7 +49,7 @@ pub struct BlockRecord {
     pub parent_root: String,
     /// Hex of the state root after the block.
     pub state_root: String,
-    /// The block's transactions, in execution order.
+    /// The block's transactions, in execution order (those left out are not here).
     pub txs: Vec<Transaction>,
 }
 
@@ -132,22 +145,31 @@ impl VmManager {
         &self.store
     }
 
-    /// Executes `txs` as the next block and commits it. `time` (ns) is the
+    /// Makes the next block of `txs` and commits it. `time` (ns) is the
     /// block's time; it is raised to stay above the previous block's.
     /// A malformed or replayed transaction rejects the whole block before
-    /// anything runs.
+    /// anything runs. A transaction that passes [`VmConfig::tx_timeout`], or whose writes
+    /// would pass [`crate::MAX_BLOCK_WRITE_BYTES`], is left out ([`BlockOutcome::left_out`]).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(txs, time)?;
+        let (commit, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
         self.commit(commit, outcome)
     }
 
     /// Re-executes a block another node produced and commits it only if every
     /// receipt and the state root match the ones given. A mismatch commits
-    /// nothing and names the first transaction that differs.
+    /// nothing and names the first transaction that differs. Each transaction runs under
+    /// [`VmConfig::validator_tx_timeout`]; one this node would have left out of the block
+    /// (past even that deadline, or past the block's write bound) is a mismatch.
     pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(block.txs.clone(), block.time)?;
+        let (commit, outcome) = self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
+        if let Some(l) = outcome.left_out.first() {
+            return Err(VmError::BlockMismatch(format!(
+                "transaction {} cannot be in the block: {}",
+                l.tx_hash, l.reason
+            )));
+        }
         if block.receipts.len() != outcome.receipts.len() {
             return Err(VmError::BlockMismatch(format!(
                 "{} receipts given for {} transactions",
@@ -186,8 +208,13 @@ impl VmManager {
         Ok(outcome)
     }
 
-    /// Executes `txs` as the next block without committing it.
-    fn run_block(&self, txs: Vec<Transaction>, time: u64) -> Result<(BlockCommit, BlockOutcome), VmError> {
+    /// Executes `txs` as the next block, each under `timeout`, without committing it.
+    fn run_block(
+        &self,
+        txs: Vec<Transaction>,
+        time: u64,
+        timeout: Duration,
+    ) -> Result<(BlockCommit, BlockOutcome), VmError> {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
@@ -222,15 +249,24 @@ impl VmManager {
             .zip(&hashes)
             .map(|((tx, signers), &hash)| {
                 let base: Arc<dyn StateRead> = overlay.clone();
-                TxJob { block: block.clone(), tx: tx.clone(), hash, signers, base, schedule: schedule.clone() }
+                TxJob { block: block.clone(), tx: tx.clone(), hash, signers, base, schedule: schedule.clone(), timeout }
             })
             .collect();
         let mut receipts = Vec::with_capacity(txs.len());
+        let mut included = Vec::with_capacity(txs.len());
+        let mut left_out = Vec::new();
         let mut logs = Vec::new();
-        for out in self.pool.run_block(jobs, overlay.clone())? {
+        for ((out, tx), hash) in self.pool.run_block(jobs, overlay.clone())?.into_iter().zip(txs).zip(hashes) {
             logs.extend(out.logs);
-            receipts.push(out.receipt);
+            match out.left_out {
+                Some(reason) => left_out.push(LeftOut { tx_hash: out.receipt.tx_hash, reason }),
+                None => {
+                    receipts.push(out.receipt);
+                    included.push((tx, hash));
+                }
+            }
         }
+        let (txs, hashes): (Vec<Transaction>, Vec<[u8; 32]>) = included.into_iter().unzip();
         let writes = overlay.writes();
         let state_root = next_state_root(&head.state_root, block.number, &writes);
         let record = BlockRecord {
@@ -252,12 +288,16 @@ impl VmManager {
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        Ok((commit, BlockOutcome { height: block.number, state_root, receipts, logs }))
+        Ok((commit, BlockOutcome { height: block.number, state_root, receipts, left_out, logs }))
     }
 
-    /// Executes one transaction as a block of its own.
+    /// Executes one transaction as a block of its own. One the block leaves out is
+    /// [`VmError::LeftOut`] (the block, empty, is still committed).
     pub fn execute_tx(&self, tx: Transaction, time: u64) -> Result<(Receipt, Vec<String>), VmError> {
         let mut out = self.execute_block(vec![tx], time)?;
+        if let Some(l) = out.left_out.pop() {
+            return Err(VmError::LeftOut(l.reason));
+        }
         let receipt = out.receipts.pop().ok_or_else(|| VmError::Internal("a block lost its receipt".into()))?;
         Ok((receipt, out.logs))
     }
@@ -278,7 +318,8 @@ impl VmManager {
         amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
         let hash = tx.hash();
-        let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule })?;
+        let timeout = self.config.tx_timeout;
+        let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
         Ok((out.receipt, out.logs))
     }
 

@@ -189,6 +189,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
             }
         };
         let mut outputs = Vec::with_capacity(job.txs.len());
+        let mut block_bytes = 0;
         for tx in job.txs {
             let block = tx.block.number;
             let hash = bs58::encode(tx.hash).into_string();
@@ -204,13 +205,38 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 }
             };
             if let Some(overlay) = &job.overlay {
-                overlay.apply(std::mem::take(&mut out.writes));
+                out.left_out = leave_out(&out, &mut block_bytes);
+                if out.left_out.is_none() {
+                    overlay.apply(std::mem::take(&mut out.writes));
+                }
             }
             outputs.push(out);
         }
         shared.idle.fetch_add(1, Ordering::SeqCst);
         let _ = reply.send(outputs);
     }
+}
+
+/// Most bytes of keys and values a block's transactions may write together (each one's
+/// writes, as it hands them to the block): the block overlay holds them until it commits.
+pub const MAX_BLOCK_WRITE_BYTES: usize = 64 << 20;
+
+/// Why a block leaves `out` out, if it does; else counts its writes into `block_bytes`.
+/// A timeout depends on the machine, so it must not become a receipt; a block that is full
+/// takes no more writes.
+fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
+    if out.receipt.status == Status::Timeout {
+        return Some(format!("{} while the block was made", out.receipt.message));
+    }
+    let bytes: usize = out.writes.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum();
+    let total = *block_bytes + bytes;
+    if total > MAX_BLOCK_WRITE_BYTES {
+        return Some(format!(
+            "block full: its writes would reach {total} bytes of keys and values, at most {MAX_BLOCK_WRITE_BYTES}"
+        ));
+    }
+    *block_bytes = total;
+    None
 }
 
 fn crashed(tx_hash: String, block: u64) -> TxOutput {
@@ -230,6 +256,7 @@ fn crashed(tx_hash: String, block: u64) -> TxOutput {
         },
         writes: Writes::new(),
         logs: vec![],
+        left_out: None,
     }
 }
 

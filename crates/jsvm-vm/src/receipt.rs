@@ -3,6 +3,21 @@ use std::collections::BTreeMap;
 use jsvm_runtime::{Event, ReceiptEntry};
 use serde::{Deserialize, Serialize};
 
+/// Longest receipt `message` kept, in bytes (an uncaught error's text can be any length).
+pub const MAX_MESSAGE_BYTES: usize = 1_024;
+
+/// `text` cut to [`MAX_MESSAGE_BYTES`] (at a character's boundary), saying so when it was.
+pub(crate) fn bounded_message(text: String) -> String {
+    if text.len() <= MAX_MESSAGE_BYTES {
+        return text;
+    }
+    let mut cut = MAX_MESSAGE_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{} ... (message truncated: {} bytes in all)", &text[..cut], text.len())
+}
+
 /// A transaction's outcome. Codes are IOST's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -17,7 +32,8 @@ pub enum Status {
     WrongParameter,
     /// Code 4: a contract threw or aborted (including too deep a call stack); its writes are rolled back.
     RuntimeError,
-    /// Code 5: the transaction ran past its wall-clock budget, [`crate::VmConfig::tx_timeout`].
+    /// Code 5: the transaction ran past its wall-clock budget, [`crate::VmConfig::tx_timeout`]. Only a
+    /// query's receipt says so: a block leaves such a transaction out.
     Timeout,
     /// Code 6: IOST's code for an undecodable transaction; kept for the wire format, jsvm does not produce it.
     WrongTxFormat,

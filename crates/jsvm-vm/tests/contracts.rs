@@ -387,7 +387,17 @@ fn work_the_meter_cannot_price_times_out_and_the_chain_goes_on() {
     let c = Chain::new();
     let src = "class L { init() {} spin() { return /^(a|a)*$/.test('a'.repeat(40) + '!'); } ok() { return 'ok'; } }\nmodule.exports = L;";
     let id = c.deploy(src, &abi(&[("spin", &[]), ("ok", &[])]));
-    let r = c.call(&id, "spin", json!([]));
+    // A block leaves it out (the deadline is the node's, not consensus); a query says TIMEOUT.
+    let spin = c.tx("admin", &[], vec![action(&id, "spin", json!([]))]);
+    let err = c.vm.execute_tx(spin, 0).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "transaction left out of the block: running action #0 {id}.spin: execution killed: transaction deadline \
+             exceeded while the block was made"
+        )
+    );
+    let r = c.query(&id, "spin", json!([]));
     assert_eq!(r.status, Status::Timeout, "{}", r.message);
     assert_eq!(r.status_code, 5);
     assert_eq!(r.gas_used, jsvm_vm::DEFAULT_GAS_LIMIT);

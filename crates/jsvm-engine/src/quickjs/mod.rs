@@ -7,6 +7,7 @@ use rquickjs::context::intrinsic;
 use rquickjs::function::Rest;
 use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Persistent, Runtime, Value};
 
+use crate::host::{lone_surrogate_result, LONE_SURROGATE};
 use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 mod memory;
@@ -213,6 +214,8 @@ impl Engine for QuickJs {
 enum Failure {
     Js(rquickjs::Error),
     Engine(String),
+    /// The run's end is decided already (a result the host cannot take).
+    Halt(Halt),
 }
 
 impl From<rquickjs::Error> for Failure {
@@ -268,7 +271,7 @@ fn run_in(
     let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
     let out: Value = entry.call((program, Rest(args)))?;
     match out.as_string() {
-        Some(s) => Ok(s.to_string()?),
+        Some(s) => s.to_string().map_err(|_| Failure::Halt(lone_surrogate_result())),
         None => Err(Failure::Engine("the entry function returned a non-string".into())),
     }
 }
@@ -317,7 +320,8 @@ fn to_host_value(ctx: &Ctx<'_>, v: &Value<'_>) -> rquickjs::Result<HostValue> {
     } else if let Some(n) = v.as_number() {
         Ok(HostValue::Number(n))
     } else if let Some(s) = v.as_string() {
-        Ok(HostValue::String(s.to_string()?))
+        // The only string a JS string fails to become is one with a lone surrogate.
+        s.to_string().map(HostValue::String).map_err(|_| Exception::throw_type(ctx, LONE_SURROGATE))
     } else {
         Err(Exception::throw_type(ctx, "host arguments must be primitive values"))
     }
@@ -399,6 +403,7 @@ fn eval_bytecode<'js>(ctx: &Ctx<'js>, bytes: &[u8]) -> Result<Value<'js>, Failur
 fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> Halt {
     let caught = match f {
         Failure::Engine(m) => return Halt::Fault(m),
+        Failure::Halt(halt) => return halt,
         Failure::Js(rquickjs::Error::Exception) => ctx.catch(),
         Failure::Js(e) => return Halt::Fault(e.to_string()),
     };

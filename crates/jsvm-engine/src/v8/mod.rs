@@ -31,6 +31,7 @@ use std::time::Instant;
 use code::Precompiled;
 use snapshot::{Blob, SnapshotError};
 
+use crate::host::{lone_surrogate_result, LONE_SURROGATE};
 use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 const LOCKDOWN_SOURCE: &str = include_str!("../lockdown.js");
@@ -324,7 +325,8 @@ impl V8 {
                 )
             }
         };
-        let text = ffi::take_string(out, out_len);
+        let result = String::from_utf8(ffi::take_bytes(out, out_len));
+        let text = result.clone().unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let st = &self.state;
         // SAFETY: a live engine.
         let oom = unsafe { ffi::jsvm_v8_oom(e) } != 0;
@@ -337,7 +339,8 @@ impl V8 {
         }
         let timed_out = st.timed_out.load(Ordering::SeqCst);
         match status {
-            ffi::OK => Ok(text),
+            // A result with a lone surrogate, as QuickJS ends it.
+            ffi::OK => result.map_err(|_| lone_surrogate_result()),
             ffi::EXCEPTION if timed_out => Err(Halt::Timeout),
             ffi::EXCEPTION => Err(Halt::Uncaught(text)),
             ffi::TERMINATED if timed_out => Err(Halt::Timeout),
@@ -501,10 +504,8 @@ unsafe extern "C" fn host_trampoline(
         *out = ffi::Value { tag: ffi::TAG_STRING, number: 0.0, str: r.as_ptr() as *const c_char, len: r.len() };
         status
     };
-    // Strings cross as UTF-8; one holding a lone surrogate is refused, as QuickJS refuses it.
-    let text = |b: &[u8]| {
-        std::str::from_utf8(b).map(str::to_string).map_err(|e| format!("Conversion from string failed: {e}"))
-    };
+    // Strings cross as UTF-8; one holding a lone surrogate is refused with the same words as on QuickJS.
+    let text = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| LONE_SURROGATE.to_string());
     let args = if nargs == 0 { &[][..] } else { unsafe { std::slice::from_raw_parts(args, nargs) } };
     let mut values = Vec::with_capacity(args.len());
     for a in args {

@@ -66,13 +66,15 @@ impl Native<'_, '_> {
 
     pub(crate) fn get(&mut self, key: &str, field: &str) -> Result<Option<String>, Failure> {
         let v = storage::map_get(self.run.state, self.me, key, field).map_err(Failure::Unknown)?;
-        self.charge_bytes(self.run.schedule.storage_read, key.len() + field.len() + v.as_ref().map_or(0, String::len))?;
+        self.charge(self.run.schedule.storage_read_gas(key.len() + field.len() + v.as_ref().map_or(0, String::len)))?;
         Ok(v)
     }
 
     /// Writes `key[field]`; RAM goes to `payer`, else to whoever paid before, else to this contract.
     pub(crate) fn put(&mut self, key: &str, field: &str, value: &str, payer: Option<&str>) -> Result<(), Failure> {
-        self.charge_bytes(self.run.schedule.storage_write, key.len() + field.len() + value.len())?;
+        let bytes = key.len() + field.len() + value.len();
+        self.charge(self.run.schedule.storage_write_gas(bytes))?;
+        self.run.effects.count_write(bytes).map_err(fail)?;
         storage::map_put(self.run.state, self.run.effects, self.me, self.me, key, field, value, payer).map_err(fail)
     }
 
@@ -94,8 +96,7 @@ impl Native<'_, '_> {
     pub(crate) fn receipt(&mut self, content: String) -> Result<(), Failure> {
         self.charge(self.run.schedule.receipt_base + content.len() as u64)?;
         let func_name = format!("{}/{}", self.me, self.frame.method);
-        self.run.effects.receipts.push(ReceiptEntry { func_name, content });
-        Ok(())
+        self.run.effects.push_receipt(ReceiptEntry { func_name, content }).map_err(fail)
     }
 }
 
