@@ -157,7 +157,10 @@ fn regex_literals_that_repeat_a_choice_of_alternatives_beginning_alike_are_refus
     ];
     for bad in bad {
         let err = compile(bad).expect_err(bad).to_string();
-        assert!(err.contains("repeats a choice between alternatives that can begin with the same character"), "{bad}: {err}");
+        assert!(
+            err.contains("repeats a choice between alternatives that can begin with the same character"),
+            "{bad}: {err}"
+        );
     }
     let good = [
         r"/(a|b)*/",

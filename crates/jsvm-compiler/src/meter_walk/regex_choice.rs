@@ -20,7 +20,11 @@ const MAX_CHAR: u32 = 0x10FFFF;
 
 /// Whether `d` repeats, many times, a choice anywhere inside the repeated part whose
 /// alternatives can begin alike. `many` says which repetitions count as many.
-pub(super) fn repeats_overlapping_choice(d: &Disjunction<'_>, ignore_case: bool, many: fn(u64, Option<u64>) -> bool) -> bool {
+pub(super) fn repeats_overlapping_choice(
+    d: &Disjunction<'_>,
+    ignore_case: bool,
+    many: fn(u64, Option<u64>) -> bool,
+) -> bool {
     let check = Check { ignore_case, many };
     d.body.iter().flat_map(|alt| alt.body.iter()).any(|t| check.term(t, false))
 }
@@ -109,7 +113,9 @@ impl Check {
         }
         let mut extra = Vec::new();
         for &(lo, hi) in &set.ranges {
-            for (from, to, shift) in [(u32::from(b'a'), u32::from(b'z'), -32i64), (u32::from(b'A'), u32::from(b'Z'), 32)] {
+            for (from, to, shift) in
+                [(u32::from(b'a'), u32::from(b'z'), -32i64), (u32::from(b'A'), u32::from(b'Z'), 32)]
+            {
                 let (l, h) = (lo.max(from), hi.min(to));
                 if l <= h {
                     extra.push(((i64::from(l) + shift) as u32, (i64::from(h) + shift) as u32));

@@ -38,8 +38,7 @@ fn loose_alternative(d: &Disjunction<'_>) -> bool {
 }
 
 /// Why a regular expression is refused.
-const NESTED_REPETITION: &str =
-    "a regular expression that repeats a repetition (it can backtrack exponentially; \
+const NESTED_REPETITION: &str = "a regular expression that repeats a repetition (it can backtrack exponentially; \
                                  bound the inner or the outer repetition)";
 
 /// Deepest group nesting checked in a pattern built at run time (deeper is refused).
