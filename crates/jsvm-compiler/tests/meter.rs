@@ -134,6 +134,50 @@ fn regex_literals_that_repeat_a_repetition_are_refused() {
     }
 }
 
+#[test]
+fn regex_literals_that_repeat_a_choice_of_alternatives_beginning_alike_are_refused() {
+    let abi = parse_abi(r#"{"abi": []}"#).unwrap();
+    let compile = |re: &str| {
+        let source = format!("class C {{\n    init() {{ return {re}.test('x'); }}\n}}\nmodule.exports = C;\n");
+        compile_contract(&source, &abi, "c.js")
+    };
+    let bad = [
+        r"/^(a|a)*$/",
+        r"/(\w|\d)+/",
+        r"/(?:x|xy)*z/",
+        r"/(a|[a-c])*/",
+        r"/(?:[^,]|b)*/",
+        r"/((?:a|ab)c?)*/",
+        r"/(a|A)*/i",
+        r"/(?:k|\u212a)+/iu",
+        r"/(?:\b|a)*/",
+        r"/(?:.|\n)*/",
+        r"/(?:a?b|a)*/",
+        r"/(?:(a)|\1)*/",
+    ];
+    for bad in bad {
+        let err = compile(bad).expect_err(bad).to_string();
+        assert!(
+            err.contains("repeats a choice between alternatives that can begin with the same character"),
+            "{bad}: {err}"
+        );
+    }
+    let good = [
+        r"/(a|b)*/",
+        r"/(?:[a-z]|_|-)+/",
+        r"/(?:\s|,)*/",
+        r"/(a|b)*/i",
+        r"/(?:\d|[a-f])+/",
+        r"/(a|a)/",
+        r"/(?:a|a){1,3}/",
+        r"/^(?:[0-9]+|x)$/",
+        r"/(?:-[a-z]|_[0-9])*/",
+    ];
+    for good in good {
+        compile(good).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+}
+
 /// The head of a counted loop's stretch loop at depth 1.
 const STRETCHES: &str = "try{__jsvm_l1:for(;;){";
 

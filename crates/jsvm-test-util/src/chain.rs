@@ -85,10 +85,15 @@ impl Chain {
     /// Drops the VM and its store, then opens both again over the same directory
     /// (a RocksDB chain only).
     pub fn restart(self) -> Chain {
+        self.restart_with(VmConfig::default())
+    }
+
+    /// [`Chain::restart`] with `config` for the reopened VM.
+    pub fn restart_with(self, config: VmConfig) -> Chain {
         let data = self.data().expect("only a RocksDB chain can restart");
         let Chain { vm, dir, clock } = self;
         drop(vm);
-        let vm = VmManager::new(open_rocks(&data).unwrap(), VmConfig::default()).unwrap();
+        let vm = VmManager::new(open_rocks(&data).unwrap(), config).unwrap();
         Chain { vm, dir, clock }
     }
 

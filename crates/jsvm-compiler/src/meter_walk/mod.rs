@@ -6,6 +6,7 @@
 //! declare counters, `regex_policy` is the policy on regular expressions.
 
 mod blocks;
+mod regex_choice;
 mod regex_policy;
 
 use oxc::ast::ast::{
@@ -26,7 +27,7 @@ use oxc::syntax::scope::ScopeFlags;
 use crate::meter::{Insert, MeterCosts, Splice, LEAVE, REENTER};
 use crate::meter_strip::{counted_loop, Assigned};
 pub use regex_policy::check_regex_pattern;
-use regex_policy::{engine_gap, nests_repetition, NESTED_REPETITION, UNICODE_SETS};
+use regex_policy::{backtracking_risk, engine_gap, UNICODE_SETS};
 
 /// A construct the metered dialect refuses, with its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,8 +161,8 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             self.refuse(UNICODE_SETS, it.span.start);
         }
         if let Some(pattern) = &it.regex.pattern.pattern {
-            if nests_repetition(&pattern.body) {
-                self.refuse(NESTED_REPETITION, it.span.start);
+            if let Some(what) = backtracking_risk(&pattern.body, it.regex.flags.contains(RegExpFlags::I)) {
+                self.refuse(what, it.span.start);
             }
             if let Some(what) = engine_gap(pattern) {
                 self.refuse(what, it.span.start);

@@ -7,6 +7,8 @@ use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
 use oxc::regular_expression::visit::{RegExpAstKind, Visit as RegExpVisit};
 use oxc::regular_expression::{LiteralParser, Options};
 
+use super::regex_choice::{repeats_overlapping_choice, OVERLAPPING_CHOICE};
+
 /// A quantifier repeating more than this many times counts as unbounded.
 const MANY: u64 = 16;
 
@@ -36,8 +38,7 @@ fn loose_alternative(d: &Disjunction<'_>) -> bool {
 }
 
 /// Why a regular expression is refused.
-pub(super) const NESTED_REPETITION: &str =
-    "a regular expression that repeats a repetition (it can backtrack exponentially; \
+const NESTED_REPETITION: &str = "a regular expression that repeats a repetition (it can backtrack exponentially; \
                                  bound the inner or the outer repetition)";
 
 /// Deepest group nesting checked in a pattern built at run time (deeper is refused).
@@ -116,8 +117,7 @@ pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
     }
     let allocator = Allocator::default();
     match LiteralParser::new(&allocator, pattern, Some(flags), Options::default()).parse() {
-        Ok(parsed) if nests_repetition(&parsed.body) => Err(format!("{NESTED_REPETITION} is not supported")),
-        Ok(parsed) => match engine_gap(&parsed) {
+        Ok(parsed) => match backtracking_risk(&parsed.body, flags.contains('i')).or_else(|| engine_gap(&parsed)) {
             Some(what) => Err(format!("{what} is not supported")),
             None => Ok(()),
         },
@@ -125,8 +125,21 @@ pub fn check_regex_pattern(pattern: &str, flags: &str) -> Result<(), String> {
     }
 }
 
+/// Why a pattern can backtrack exponentially, if it can: a repeated loose repetition, or
+/// a repeated choice whose alternatives can begin alike (`regex_choice`). `ignore_case`:
+/// the `i` flag.
+pub(super) fn backtracking_risk(d: &Disjunction<'_>, ignore_case: bool) -> Option<&'static str> {
+    if nests_repetition(d) {
+        Some(NESTED_REPETITION)
+    } else if repeats_overlapping_choice(d, ignore_case, repeats_many) {
+        Some(OVERLAPPING_CHOICE)
+    } else {
+        None
+    }
+}
+
 /// Whether `d` repeats, many times, a loose repetition anywhere inside it.
-pub(super) fn nests_repetition(d: &Disjunction<'_>) -> bool {
+fn nests_repetition(d: &Disjunction<'_>) -> bool {
     d.body.iter().flat_map(|alt| alt.body.iter()).any(nested_in)
 }
 
