@@ -117,6 +117,9 @@ fn main() {
         println!("cargo:rerun-if-env-changed={}", feature_to_cargo(feature));
     }
     println!("cargo:rerun-if-env-changed=CARGO_CFG_SANITIZE");
+    // jsvm: the C sources are patched in place; rebuild when they change.
+    println!("cargo:rerun-if-changed=quickjs");
+    println!("cargo:rerun-if-changed=build.rs");
 
     let src_dir = Path::new("quickjs");
 

@@ -1349,6 +1349,11 @@ static void mpb_mul1_base(mpb_t *r, limb_t radix_base, limb_t a)
     }
 }
 
+/* jsvm: correctly rounded bits of the unsigned decimal text str[0..len)
+   (digits, at most one '.', optional exponent, '_' separators): defined in
+   Rust, src/decimal.rs */
+uint64_t jsvm_decimal_to_f64_bits(const uint8_t *str, size_t len);
+
 /* XXX: add fast path for small integers */
 double js_atod(const char *str, const char **pnext, int radix, int flags,
                JSATODTempMem *tmp_mem)
@@ -1578,6 +1583,13 @@ double js_atod(const char *str, const char **pnext, int radix, int flags,
             else if (expn1 <= -1075)
                 goto underflow;
             m = round_to_d(&e, tmp0, -expn, JS_RNDN);
+        } else if (radix == 10) {
+            /* jsvm: QuickJS keeps only the first 38 significant digits of a
+               decimal and truncates the rest, so text near the midpoint of
+               two doubles rounds the wrong way. Decimal text is converted by
+               Rust's correctly rounded parser (any number of digits). */
+            a = jsvm_decimal_to_f64_bits((const uint8_t *)p_start, p - p_start);
+            goto done;
         } else {
             expn -= expn_offset;
             expn1 = expn + digit_count;

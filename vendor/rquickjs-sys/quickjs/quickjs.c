@@ -23668,7 +23668,13 @@ static int json_parse_number(JSParseState *s, const uint8_t **pp)
             p++;
     }
     s->token.val = TOK_NUMBER;
-    s->token.u.num.val = js_float64(strtod((const char *)p_start, NULL));
+    /* jsvm: js_atod instead of the C library's strtod, whose rounding and
+       decimal point (locale) are the platform's: the same correctly rounded
+       conversion as every other decimal text (dtoa.c) */
+    {
+        JSATODTempMem atod_mem;
+        s->token.u.num.val = js_float64(js_atod((const char *)p_start, NULL, 10, 0, &atod_mem));
+    }
     *pp = p;
     return 0;
 }

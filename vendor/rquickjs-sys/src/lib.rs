@@ -25,3 +25,7 @@ include!("inlines/ptr_64.rs");
 include!("inlines/ptr_32_nan_boxing.rs");
 
 include!("inlines/common.rs");
+
+// jsvm: QuickJS's decimal text→double conversion, correctly rounded (called from quickjs/dtoa.c).
+extern crate alloc;
+mod decimal;
