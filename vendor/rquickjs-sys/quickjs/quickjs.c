@@ -40121,11 +40121,22 @@ static JSValue JS_ReadArray(BCReaderState *s, int tag)
         if (JS_IsException(val))
             goto fail;
         if (!JS_IsUndefined(val)) {
+            /* jsvm: the raw strings are read as a plain array: freeze them
+               as GetTemplateObject does (spec 13.2.8.4), or a contract writes
+               into an array that every later run of the same cached
+               program receives */
+            if (JS_FreezeObject(ctx, val) < 0) {
+                JS_FreeValue(ctx, val);
+                goto fail;
+            }
             ret = JS_DefinePropertyValue(ctx, obj, JS_ATOM_raw, val, 0);
             if (ret < 0)
                 goto fail;
         }
-        JS_PreventExtensions(ctx, obj);
+        /* jsvm: frozen, not only non-extensible: `length` stays writable
+           otherwise (upstream seals it at parse time only) */
+        if (JS_FreezeObject(ctx, obj) < 0)
+            goto fail;
     }
     return obj;
  fail:
