@@ -417,7 +417,7 @@ static inline uint16_t tofp16(double d) {
     if (isinf(d))
         return s | 0x7C00;
     if (isnan(d))
-        return s | 0x7C01;
+        return 0x7E00; /* jsvm: one NaN, whatever the processor made (was s | 0x7C01) */
     if (d == 0)
         return s | 0;
     d = 2 * frexp(d, &e);

@@ -1451,6 +1451,27 @@ static bool is_typed_array(JSClassID class_id);
 static bool typed_array_is_immutable(JSObject *p);
 static bool typed_array_is_oob(JSObject *p);
 static uint32_t typed_array_length(JSObject *p);
+/* jsvm: a NaN's bits are the processor's (x86 makes 0/0 negative, ARM
+   positive) unless it is written with fixed bits: every NaN stored into a
+   Float32/Float64 element is the canonical quiet NaN, so that the bytes of
+   an ArrayBuffer depend on the program alone (Float16: tofp16, cutils.h) */
+static inline double jsvm_canonical_f64(double d)
+{
+    return isnan(d) ? uint64_as_float64(0x7FF8000000000000) : d;
+}
+
+static inline uint32_t jsvm_canonical_f32_bits(double d)
+{
+    union {
+        float f;
+        uint32_t u32;
+    } u;
+    if (isnan(d))
+        return 0x7FC00000;
+    u.f = d;
+    return u.u32;
+}
+
 static int typed_array_init(JSContext *ctx, JSValue obj, JSValue buffer,
                             uint64_t offset, uint64_t len, bool track_rab);
 static JSValue JS_ThrowTypeErrorDetachedArrayBuffer(JSContext *ctx);
@@ -10920,7 +10941,7 @@ static int JS_SetPropertyValue(JSContext *ctx, JSValueConst this_obj,
                 goto ta_immutable;
             if (unlikely(idx >= (uint32_t)p->u.array.count))
                 goto ta_out_of_bound;
-            p->u.array.u.float_ptr[idx] = d;
+            p->u.array.u.uint32_ptr[idx] = jsvm_canonical_f32_bits(d); /* jsvm */
             break;
         case JS_CLASS_FLOAT64_ARRAY:
             if (JS_ToFloat64Free(ctx, &d, val)) {
@@ -10942,7 +10963,7 @@ static int JS_SetPropertyValue(JSContext *ctx, JSValueConst this_obj,
                         return JS_ThrowTypeErrorOrFalse(ctx, flags, "out-of-bound numeric index");
                 return true; // per spec: no OOB exception
             }
-            p->u.array.u.double_ptr[idx] = d;
+            p->u.array.u.double_ptr[idx] = jsvm_canonical_f64(d); /* jsvm */
             break;
         default:
             goto slow_path;
@@ -60507,15 +60528,10 @@ static JSValue js_typed_array_fill(JSContext *ctx, JSValueConst this_val,
         if (p->class_id == JS_CLASS_FLOAT16_ARRAY) {
             v64 = tofp16(d);
         } else if (p->class_id == JS_CLASS_FLOAT32_ARRAY) {
-            union {
-                float f;
-                uint32_t u32;
-            } u;
-            u.f = d;
-            v64 = u.u32;
+            v64 = jsvm_canonical_f32_bits(d); /* jsvm */
         } else {
             JSFloat64Union u;
-            u.d = d;
+            u.d = jsvm_canonical_f64(d); /* jsvm */
             v64 = u.u64;
         }
     }
@@ -62236,15 +62252,10 @@ static JSValue js_dataview_setValue(JSContext *ctx,
         if (class_id == JS_CLASS_FLOAT16_ARRAY) {
             v = tofp16(d);
         } else if (class_id == JS_CLASS_FLOAT32_ARRAY) {
-            union {
-                float f;
-                uint32_t i;
-            } u;
-            u.f = d;
-            v = u.i;
+            v = jsvm_canonical_f32_bits(d); /* jsvm */
         } else {
             JSFloat64Union u;
-            u.d = d;
+            u.d = jsvm_canonical_f64(d); /* jsvm */
             v64 = u.u64;
         }
     }
