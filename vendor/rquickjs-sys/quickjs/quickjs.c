@@ -43054,6 +43054,11 @@ static int JS_CopySubArray(JSContext *ctx,
             }
             i += l;
         } else {
+            /* jsvm: shift, unshift, splice and copyWithin of a huge
+               array-like run here one property at a time: let the
+               interrupt handler (the deadline) stop them */
+            if (js_poll_interrupts(ctx))
+                goto exception;
             fromPresent = JS_TryGetPropertyInt64(ctx, obj, from, &val);
             if (fromPresent < 0)
                 goto exception;
@@ -44270,6 +44275,8 @@ static JSValue js_array_reverse(JSContext *ctx, JSValueConst this_val,
     }
 
     for (l = 0, h = len - 1; l < h; l++, h--) {
+        if (js_poll_interrupts(ctx)) /* jsvm: as in JS_CopySubArray */
+            goto exception;
         l_present = JS_TryGetPropertyInt64(ctx, obj, l, &lval);
         if (l_present < 0)
             goto exception;
@@ -47436,7 +47443,16 @@ static JSValue js_string_indexOf(JSContext *ctx, JSValueConst this_val,
     }
     ret = -1;
     if (len >= v_len && inc * (stop - start) >= 0) {
+        /* jsvm: the search compares up to len * v_len characters: poll the
+           interrupt handler (the deadline) once per million of them */
+        int64_t compared = 0;
         for (i = start;; i += inc) {
+            compared += v_len + 1;
+            if (unlikely(compared >= (1 << 20))) {
+                compared = 0;
+                if (__js_poll_interrupts(ctx))
+                    goto fail;
+            }
             if (!string_cmp(p, p1, i, 0, v_len)) {
                 ret = i;
                 break;
