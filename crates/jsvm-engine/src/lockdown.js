@@ -322,7 +322,12 @@
   const typedOf = TypedArrayConstructor.of;
   const typedFrom = TypedArrayConstructor.from;
   Object.defineProperty(TypedArrayConstructor, "of", {
-    value: { of(...items) { return apply(typedOf, this, items.map(canonicalNumber)); } }.of,
+    value: {
+      of(...items) {
+        for (let k = 0; k < items.length; k++) items[k] = canonicalNumber(items[k]);
+        return apply(typedOf, this, items);
+      },
+    }.of,
     writable: true, enumerable: false, configurable: true,
   });
   Object.defineProperty(TypedArrayConstructor, "from", {
