@@ -287,6 +287,62 @@
     },
   }, ["hasOwn"], 2);
 
+  // NaN bytes. A NaN made by arithmetic carries the processor's bits (x86's `0/0` is
+  // negative, ARM's positive), and a contract can read a buffer's bytes back. QuickJS stores
+  // the canonical NaN on every path (vendor/rquickjs-sys); V8 stores the bits it has, and
+  // V8 has no switch for it. The built-ins that store a value they are handed get it with
+  // its NaN made canonical (the global NaN has the canonical bits), converted to a number
+  // where they would convert it, so that nothing observable moves. Left on V8: element
+  // stores (`a[i] = x`), constructors copying from arrays and `set` (docs/javascript.md).
+  function canonicalNumber(x) {
+    if (typeof x === "number") return x !== x ? NaN : x;
+    if ((typeof x !== "object" || x === null) && typeof x !== "function") return x;
+    return {
+      valueOf() {
+        const n = +x;
+        return n !== n ? NaN : n;
+      },
+    };
+  }
+  function canonicalizeArgument(owner, name, index) {
+    const original = owner[name];
+    const wrapped = {
+      [name](...args) {
+        if (args.length > index) args[index] = canonicalNumber(args[index]);
+        return apply(original, this, args);
+      },
+    }[name];
+    Object.defineProperty(wrapped, "length", { value: original.length, configurable: true });
+    Object.defineProperty(owner, name, { value: wrapped, writable: true, enumerable: false, configurable: true });
+  }
+  canonicalizeArgument(DataView.prototype, "setFloat32", 1);
+  canonicalizeArgument(DataView.prototype, "setFloat64", 1);
+  canonicalizeArgument(TypedArrayPrototype, "fill", 0);
+  const TypedArrayConstructor = Object.getPrototypeOf(Uint8Array);
+  const typedOf = TypedArrayConstructor.of;
+  const typedFrom = TypedArrayConstructor.from;
+  Object.defineProperty(TypedArrayConstructor, "of", {
+    value: {
+      of(...items) {
+        for (let k = 0; k < items.length; k++) items[k] = canonicalNumber(items[k]);
+        return apply(typedOf, this, items);
+      },
+    }.of,
+    writable: true, enumerable: false, configurable: true,
+  });
+  Object.defineProperty(TypedArrayConstructor, "from", {
+    value: {
+      from(source) {
+        const mapFn = arguments.length > 1 ? arguments[1] : undefined;
+        if (mapFn !== undefined && typeof mapFn !== "function") return apply(typedFrom, this, [source, mapFn]);
+        const thisArg = arguments.length > 2 ? arguments[2] : undefined;
+        const map = mapFn === undefined ? canonicalNumber : (v, k) => canonicalNumber(apply(mapFn, thisArg, [v, k]));
+        return apply(typedFrom, this, [source, map]);
+      },
+    }.from,
+    writable: true, enumerable: false, configurable: true,
+  });
+
   // Built-ins whose engines disagree where the specification leaves room, or where one
   // engine follows a proposal: the same behaviour on every engine, by the specification's
   // steps. `replaceMethod` keeps the name the method is written with and gives `length`.

@@ -145,6 +145,31 @@ fn an_infinite_loop_times_out_even_inside_try_catch_finally(new: New) {
     );
 }
 
+/// One native call whose work grows with its input (a generic array method over a huge
+/// array-like, a quadratic string search) is stopped by the deadline, not run to its end:
+/// QuickJS polls its interrupt handler inside these loops (vendor/rquickjs-sys). V8 10.2 runs
+/// its own to their end (these built-ins are priced up front instead: docs/gas.md).
+#[test]
+fn quickjs_native_loops_stop_at_the_deadline() {
+    let mut e = crate::QuickJs::new().unwrap();
+    for call in [
+        "Array.prototype.shift.call({ length: 2 ** 32 - 1 })",
+        "Array.prototype.unshift.call({ length: 2 ** 32 - 1 }, 1)",
+        "Array.prototype.copyWithin.call({ length: 2 ** 32 - 1 }, 1, 0)",
+        "Array.prototype.splice.call({ length: 2 ** 32 - 1 }, 0, 1)",
+        "Array.prototype.reverse.call({ length: 2 ** 32 - 1 })",
+        "'a'.repeat(200000).indexOf('a'.repeat(100000) + 'b')",
+        "'a'.repeat(200000).lastIndexOf('a'.repeat(100000) + 'b')",
+    ] {
+        let started = Instant::now();
+        let src = format!("(function () {{ return {call}; }})");
+        let out = run_with(&mut e, &src, &[], 50, &mut TestHost::default());
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_millis(500), "{call} ran {elapsed:?}");
+        assert_eq!(out, Err(Halt::Timeout), "{call}");
+    }
+}
+
 fn a_passed_deadline_runs_nothing(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
