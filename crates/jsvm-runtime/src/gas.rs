@@ -46,18 +46,18 @@ pub struct GasSchedule {
 impl Default for GasSchedule {
     fn default() -> Self {
         GasSchedule {
-            version: 1,
+            version: 2,
             tx_byte: 10,
-            call_base: 3_000,
+            call_base: 6_000,
             deploy_base: 100_000,
             deploy_byte: 10,
             storage_read: 300,
             storage_write: 300,
             storage_per_10_bytes: 1,
-            map_key: 10,
-            context: 10,
+            map_key: 40,
+            context: 300,
             receipt_base: 10,
-            log_base: 10,
+            log_base: 600,
             result_byte: 1,
             js: MeterCosts::default(),
             library: LibraryCosts::default(),
