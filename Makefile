@@ -4,7 +4,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test prereqs build bench bench-v8 fmt-check clippy clippy-v8 libnode test-v8
+.PHONY: run test prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -45,6 +45,18 @@ bench: prereqs
 bench-v8: prereqs libnode
 	cargo build --release --workspace --features jsvm-engine/v8
 	$(CARGO_TARGET_DIR)/release/jsvm-bench $(BENCH_FLAGS)
+
+# The gas schedule against the clock: for each construct of the calibration set, the gas,
+# wall time and ns per gas unit of a run to the maximum gas limit, slowest first, with the
+# margin against the transaction deadline (docs/gas.md, "Calibration").
+calibrate: prereqs
+	cargo build --release --workspace
+	$(CARGO_TARGET_DIR)/release/jsvm-bench calibrate
+
+# The same on V8 beside QuickJS.
+calibrate-v8: prereqs libnode
+	cargo build --release --workspace --features jsvm-engine/v8
+	$(CARGO_TARGET_DIR)/release/jsvm-bench calibrate
 
 # Hygiene that CI enforces before the tests (rustfmt.toml; warnings are errors).
 fmt-check:

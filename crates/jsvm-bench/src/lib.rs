@@ -8,6 +8,7 @@
 //! Writes `results.json`, `summary.json` and `chart.png` under the output
 //! folder, and prints a table of ratios measured side by side.
 
+pub mod calibrate;
 mod chart;
 mod engine_only;
 mod load;

@@ -1,11 +1,13 @@
 //! `jsvm-bench [--quick] [--out DIR]`: runs jsvm's benchmark (see the library), prints its
-//! tables and writes results.json, summary.json and chart.png into DIR. A tool of its own,
-//! so that the node's `jsvm` binary links neither the benchmark nor its peers.
+//! tables and writes results.json, summary.json and chart.png into DIR. `jsvm-bench calibrate`
+//! times the gas schedule instead (`make calibrate`). A tool of its own, so that the node's
+//! `jsvm` binary links neither the benchmark nor its peers.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use jsvm_vm::EngineKind;
 
 /// Measure, in one process and one run: JS token transfers through the full path
 /// (RocksDB and in-memory) beside bare QuickJS (metered and not), Node's V8 and the
@@ -20,11 +22,44 @@ struct Args {
     /// Where to write results.json, summary.json and chart.png.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Time the gas schedule: for each construct of the calibration set, on every engine
+    /// built in, the gas, wall time and ns per gas unit of a run to the maximum gas limit,
+    /// slowest first, with the margin against the transaction deadline.
+    Calibrate {
+        /// Timed runs per construct and engine (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Only the constructs whose name contains this text.
+        #[arg(long, default_value = "")]
+        only: String,
+    },
+}
+
+fn calibrate(rounds: usize, only: &str) -> Result<(), String> {
+    let mut rows = Vec::new();
+    for engine in EngineKind::ALL.into_iter().filter(|e| e.is_built()) {
+        rows.extend(jsvm_bench::calibrate::measure(engine, rounds, only, |case| eprint!("\r{engine:?} {case:<24}"))?);
+    }
+    eprintln!();
+    if !EngineKind::V8.is_built() {
+        println!("(V8 not built in: QuickJS rows only; build with --features jsvm-engine/v8)");
+    }
+    println!("{}", jsvm_bench::calibrate::table(&rows, jsvm_vm::VmConfig::default().tx_timeout));
+    Ok(())
 }
 
 fn run(args: Args) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("note: this is a debug build; figures to report come from `cargo build --release` (make bench)");
+    }
+    if let Some(Command::Calibrate { rounds, only }) = args.command {
+        return calibrate(rounds, &only);
     }
     let report = jsvm_bench::run(&jsvm_bench::Options { quick: args.quick, out: args.out.clone() })?;
     println!("{}", report.table());

@@ -26,7 +26,7 @@ pub(crate) struct TxOpts {
     /// An extra authorisation carried by the transaction, as NAME@PERM (repeatable).
     #[arg(long = "signer", value_name = "NAME@PERM")]
     pub signers: Vec<String>,
-    /// Gas limit of the transaction.
+    /// Gas limit of the transaction, 1 to 4,000,000.
     #[arg(long, default_value_t = jsvm_vm::DEFAULT_GAS_LIMIT)]
     pub gas_limit: u64,
     /// The most of a token the transaction may move out of accounts, as TOKEN:AMOUNT

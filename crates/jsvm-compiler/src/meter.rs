@@ -57,11 +57,28 @@ pub struct MeterCosts {
     pub loop_iteration: u64,
     /// Each taken branch, `catch` and `finally` entry.
     pub branch: u64,
+    /// Extra for each `throw` statement: unwinding and building what is thrown are slow
+    /// (calibrated: docs/gas.md). Absent from schedules stored before it: 0.
+    #[serde(default)]
+    pub throw: u64,
+    /// Extra on entering a `catch` block: the caught value passes the class libraries
+    /// (errors.js). Absent from schedules stored before it: 0.
+    #[serde(default)]
+    pub catch: u64,
 }
 
 impl Default for MeterCosts {
     fn default() -> Self {
-        MeterCosts { node: 1, call: 5, element: 1, function_entry: 5, loop_iteration: 2, branch: 1 }
+        MeterCosts {
+            node: 1,
+            call: 5,
+            element: 1,
+            function_entry: 5,
+            loop_iteration: 2,
+            branch: 1,
+            throw: 300,
+            catch: 500,
+        }
     }
 }
 

@@ -261,7 +261,7 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
     // the function's own depth before anything else.
     assert!(m.contains(&format!("try {{ return (__jsvm_r=( b(x)),{LEAVE},__jsvm_r); }}")), "{m}");
     assert!(
-        m.contains("catch (e) {if((__jsvm_left-=6)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"),
+        m.contains("catch (e) {if((__jsvm_left-=506)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"),
         "{m}"
     );
     // A finally runs at the function's depth and gives back the depth it found (after a
@@ -270,7 +270,7 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
     // A generator leaves at each yield and comes back one deeper.
     assert!(m.contains(&format!("({LEAVE},__jsvm_r=yield 1,__jsvm_d=++__jsvm_depth,__jsvm_r)")), "{m}");
     // An inline comparator counts no depth, but its catch restores its function's.
-    assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=4)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;"), "{m}");
+    assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=504)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;"), "{m}");
     assert_eq!(count(&m, ENTER), 4, "init, a, g, s: {m}");
     // A returned concise arrow closes inside the return that holds it.
     let m = metered("    a() { return () => b(); }");

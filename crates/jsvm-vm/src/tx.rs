@@ -7,8 +7,11 @@ use crate::{VmError, SYSTEM_CONTRACT};
 
 /// Gas limit when a transaction names none.
 pub const DEFAULT_GAS_LIMIT: u64 = 4_000_000;
-/// Largest gas limit a transaction may ask for.
-pub const MAX_GAS_LIMIT: u64 = 400_000_000;
+/// Largest gas limit a transaction may ask for: IOST's. IOST's `GasLimit` field is fixed-point ×100 and
+/// capped at 400,000,000, i.e. 4,000,000 gas (the 400,000,000 once used here was that raw field, not
+/// gas). At the calibrated prices 4,000,000 gas of the slowest construct ends far inside the
+/// transaction deadline (docs/gas.md, `make calibrate`).
+pub const MAX_GAS_LIMIT: u64 = 4_000_000;
 /// Largest canonical transaction, in bytes.
 pub const MAX_TX_BYTES: usize = 512 * 1024;
 /// Most actions in one transaction.
@@ -249,5 +252,15 @@ mod tests {
         assert!(t.validate().is_err());
         let parsed: Result<Transaction, _> = serde_json::from_str(r#"{"actions":[],"publisher":"a","bogus":1}"#);
         assert!(parsed.is_err(), "unknown fields are refused");
+    }
+
+    #[test]
+    fn the_largest_gas_limit_is_iosts_4_000_000_gas() {
+        let mut t = tx();
+        t.gas_limit = 4_000_000;
+        assert!(t.validate().is_ok());
+        t.gas_limit = 4_000_001;
+        let err = t.validate().unwrap_err().to_string();
+        assert!(err.contains("gas limit 4000001 is outside 1..=4000000"), "{err}");
     }
 }

@@ -174,6 +174,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         let c = self.costs;
         let extra = match kind {
             AstKind::CallExpression(_) | AstKind::NewExpression(_) | AstKind::TaggedTemplateExpression(_) => c.call,
+            AstKind::ThrowStatement(_) => c.throw,
             AstKind::ArrayExpression(a) => c.element.saturating_mul(a.elements.len() as u64),
             AstKind::ObjectExpression(o) => c.element.saturating_mul(o.properties.len() as u64),
             AstKind::TemplateLiteral(t) => c.element.saturating_mul(t.quasis.len() as u64),
@@ -453,7 +454,7 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             }
         };
         // So does a catch block: its charge is the first statement of its body.
-        self.open_block(it.body.span.start + 1, Splice::Charge, self.costs.branch);
+        self.open_block(it.body.span.start + 1, Splice::Charge, self.costs.branch.saturating_add(self.costs.catch));
         self.restore_depth(it.body.span.start + 1);
         if let Some(name) = name {
             self.text(it.body.span.start + 1, format!("{name}={CAUGHT}({name});"), false);

@@ -42,13 +42,13 @@ pub struct LibraryCosts {
 impl Default for LibraryCosts {
     fn default() -> Self {
         LibraryCosts {
-            num_base: 20,
+            num_base: 350,
             num_char: 2,
             num_pair_div: 64,
             num_pow_bit: 40,
-            crypto_base: 100,
+            crypto_base: 500,
             crypto_byte: 1,
-            crypto_verify: 2_000,
+            crypto_verify: 25_000,
             math_call: 10,
         }
     }
@@ -384,10 +384,11 @@ mod tests {
             paid
         };
         let (small, big) = ("7".repeat(10), "7".repeat(1000));
+        // Each pays `num_char` (2) per digit of both operands over the same fixed part.
         for op in ["num.plus", "num.times", "num.div", "num.mod", "num.cmp"] {
-            assert!(price(op, &big, &big) > 20 * price(op, &small, &small), "{op}");
+            assert!(price(op, &big, &big) >= price(op, &small, &small) + 2 * 2 * 990, "{op}");
         }
-        assert_eq!(price("num.plus", "1", "2"), 20 + 2 * 2);
+        assert_eq!(price("num.plus", "1", "2"), 350 + 2 * 2);
         assert!(price("num.times", &big, &big) > price("num.plus", &big, &big) + 15_000);
     }
 
