@@ -274,3 +274,18 @@ fn no_semicolon_is_added_where_the_source_needs_none() {
     assert!(m.contains("x++}}finally{") && m.contains(&format!("__jsvm_oog()}}}} {LEAVE};}}")), "{m}");
     assert!(m.contains("})\n c()"), "{m}");
 }
+
+#[test]
+fn a_yield_inside_loops_first_pays_for_their_iterations_so_far() {
+    let m = metered("    *g(n) { for (;;) { for (let i = 0; i < 9; i++) { yield i; } } }");
+    // The batched outer loop and the counted inner one, outermost first, then the depth left.
+    let outer = "(__jsvm_left-=(64-__jsvm_c1)*";
+    let inner = "(__jsvm_left-=(i-__jsvm_s2+1)*";
+    let (o, i) = (m.find(outer).expect(&m), m.find(inner).expect(&m));
+    assert!(o < i && m[i..].contains("__jsvm_s2=i+1,__jsvm_depth=__jsvm_d-1,__jsvm_r=yield i"), "{m}");
+    assert!(m.contains("__jsvm_c1=64,("), "{m}");
+    // Outside a loop a yield settles nothing.
+    let m = metered("    *g() { yield 1; }");
+    assert!(m.contains(" (__jsvm_depth=__jsvm_d-1,__jsvm_r=yield 1"), "{m}");
+    assert!(!m.contains("__jsvm_c1=64,"), "{m}");
+}

@@ -5,8 +5,8 @@ use oxc::ast::ast::{Expression, ForStatement, Statement};
 use oxc::ast_visit::Visit;
 use oxc::span::GetSpan;
 
-use super::{CounterScope, Frame, MeterWalk, Refused};
-use crate::meter::{Insert, MeterCosts, Splice, RESTORE};
+use super::{CounterScope, Frame, LoopSettle, MeterWalk, Refused};
+use crate::meter::{Insert, MeterCosts, Splice, LOOP_BATCH, RESTORE};
 use crate::meter_strip::{rewrite, Assigned, CountedLoop};
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -72,7 +72,15 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// opened, if any.
     pub(super) fn begin_counter_scope(&mut self, calls: bool, restores: bool) {
         let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
-        self.bodies.push(CounterScope { entry, depth: 0, deepest: 0, calls, restores, breaks: Vec::new() });
+        self.bodies.push(CounterScope {
+            entry,
+            depth: 0,
+            deepest: 0,
+            calls,
+            restores,
+            breaks: Vec::new(),
+            loops: Vec::new(),
+        });
     }
 
     /// Whether the body being walked counts in the call depth.
@@ -182,24 +190,53 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.visit_statement(body);
         let cost = self.close_block(closing);
         self.splice(end, Splice::CloseLoop, cost, counter);
-        self.leave_loop();
+        self.leave_loop(cost);
     }
 
-    /// One loop deeper in the current body: its depth (and counter). `counted` marks a
-    /// counted loop, whose unlabelled breaks are rewritten.
-    pub(super) fn enter_loop(&mut self, counted: Option<()>) -> Option<u8> {
+    /// One loop deeper in the current body: its depth (and counter). `counted` names a
+    /// counted loop's variable; its unlabelled breaks are rewritten.
+    pub(super) fn enter_loop(&mut self, counted: Option<&str>) -> Option<u8> {
         let scope = self.bodies.last_mut()?;
         scope.depth = scope.depth.saturating_add(1);
         scope.deepest = scope.deepest.max(scope.depth);
         let depth = scope.depth;
-        scope.breaks.push(counted.map(|()| depth));
+        scope.breaks.push(counted.map(|_| depth));
+        scope.loops.push(LoopSettle { depth, counted: counted.map(str::to_string), texts: Vec::new() });
         Some(depth)
     }
 
-    pub(super) fn leave_loop(&mut self) {
-        if let Some(scope) = self.bodies.last_mut() {
-            scope.depth -= 1;
-            scope.breaks.pop();
+    /// Leaves the innermost loop, whose iterations cost `cost` each: the settles a `yield`
+    /// put inside it get their text.
+    pub(super) fn leave_loop(&mut self, cost: u64) {
+        let Some(scope) = self.bodies.last_mut() else { return };
+        scope.depth -= 1;
+        scope.breaks.pop();
+        let Some(l) = scope.loops.pop() else { return };
+        let d = l.depth;
+        let text = match &l.counted {
+            // Inside a counted loop's body its stretch has run `i - s + 1` iterations.
+            Some(i) => format!("(__jsvm_left-=({i}-__jsvm_s{d}+1)*{cost})<0&&__jsvm_oog(),__jsvm_s{d}={i}+1,"),
+            None => {
+                format!("(__jsvm_left-=({LOOP_BATCH}-__jsvm_c{d})*{cost})<0&&__jsvm_oog(),__jsvm_c{d}={LOOP_BATCH},")
+            }
+        };
+        for i in l.texts {
+            if let Some(t) = self.texts.get_mut(i) {
+                t.clone_from(&text);
+            }
+        }
+    }
+
+    /// Before a `yield` at `offset`: a settle for each loop it is in (filled in by
+    /// [`Self::leave_loop`]).
+    pub(super) fn settle_loops(&mut self, offset: u32) {
+        let depths = self.bodies.last().map_or(0, |b| b.loops.len());
+        for k in 0..depths {
+            let i = self.texts.len();
+            self.text(offset, String::new(), false);
+            if let Some(l) = self.bodies.last_mut().and_then(|b| b.loops.get_mut(k)) {
+                l.texts.push(i);
+            }
         }
     }
 
@@ -215,7 +252,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     where
         Self: for<'x> Visit<'x>,
     {
-        let Some(depth) = self.enter_loop(Some(())) else { return };
+        let Some(depth) = self.enter_loop(Some(&l.var)) else { return };
         self.open.push((usize::MAX, self.costs.loop_iteration));
         if let Some(test) = &it.test {
             self.visit_expression(test);
@@ -225,7 +262,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         }
         self.visit_statement(&it.body);
         let cost = self.close_block(None);
-        self.leave_loop();
+        self.leave_loop(cost);
         let (open, head, close) = rewrite(&l, depth, cost);
         self.text(it.span.start, open, false);
         self.splice(it.span.start, Splice::Skip(l.init_start - it.span.start), 0, 0);

@@ -71,6 +71,23 @@ struct CounterScope {
     /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
     /// depth of a counted loop (whose breaks must leave its stretch loop too).
     breaks: Vec<Option<u8>>,
+    /// The loops being walked, outermost first: a `yield` inside them settles their
+    /// iterations so far (see [`LoopSettle`]).
+    loops: Vec<LoopSettle>,
+}
+
+/// A loop of the body being walked, and the places where a `yield` pays for the
+/// iterations it has run so far. A generator suspended there may never be resumed, so
+/// its unfinished batch or stretch would go unpaid: the settle pays it and starts the
+/// batch (or stretch) again from the next iteration. Its text is filled in when the
+/// loop's cost per iteration is known, at the loop's end.
+struct LoopSettle {
+    depth: u8,
+    /// A counted loop's variable (its stretch starts at `__jsvm_s<depth>`), or none for
+    /// a loop paid in batches (`__jsvm_c<depth>`).
+    counted: Option<String>,
+    /// Indices of the settle texts in the walk's `texts`.
+    texts: Vec<usize>,
 }
 
 /// How a body counts in the call depth.
@@ -370,13 +387,22 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
         // A generator leaves the call depth while suspended and comes back one deeper than
         // whoever resumes it. (`yield*` keeps its depth while the inner generator runs.)
+        // Before it suspends (`yield*` too, while the inner generator is suspended), the
+        // enclosing loops pay for their iterations so far.
         let counted = self.counts_calls() && !it.delegate;
+        let settles = self.bodies.last().is_some_and(|b| !b.loops.is_empty());
+        if counted || settles {
+            self.text(it.span.start, "(".into(), false);
+            self.settle_loops(it.span.start);
+        }
         if counted {
-            self.text(it.span.start, format!("({LEAVE},__jsvm_r="), false);
+            self.text(it.span.start, format!("{LEAVE},__jsvm_r="), false);
         }
         walk::walk_yield_expression(self, it);
         if counted {
             self.text(it.span.end, format!(",{REENTER},__jsvm_r)"), true);
+        } else if settles {
+            self.text(it.span.end, ")".into(), true);
         }
     }
 

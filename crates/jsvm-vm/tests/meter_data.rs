@@ -1,0 +1,75 @@
+//! Work that grows with data inside syntax, not inside a built-in (docs/gas.md): spreads
+//! copy their whole source, comparisons walk two strings, a generator suspended in a loop
+//! holds iterations it has not paid for. Each is paid by its size, so that a hostile loop
+//! of them ends out of gas (4,000,000, the default limit) well before the deadline.
+
+use jsvm_test_util::{abi, Chain};
+use jsvm_vm::Status;
+use serde_json::json;
+
+const DATA: &str = r#"
+function* suspended(n) { let t = 0; for (;;) { t++; if (t === n) yield t; } }
+function* countedSuspended(n) { for (let i = 0; i < 1000; i++) { if (i === n) yield i; } }
+function* nestedSuspended(n) { for (let j = 0; j < 2; j++) { let k = 0; while (k < 100) { k++; if (j === 1 && k === n) yield k; } } }
+function* each(n) { for (let i = 0; i < n; i++) yield i; }
+function* inner(n) { let t = 0; while (t < 1000) { t++; if (t === n) yield t; } }
+function* delegating(n) { for (let i = 0; i < 1; i++) { let t = 0; while (t < 1000) { t++; if (t === n) yield* inner(1); } } }
+class Data {
+    init() {}
+    // A generator suspended inside a loop after `n` iterations, never resumed.
+    generator(s) { suspended(Number(s)).next(); return "ok"; }
+    countedGenerator(s) { countedSuspended(Number(s)).next(); return "ok"; }
+    nestedGenerator(s) { nestedSuspended(Number(s)).next(); return "ok"; }
+    delegatingGenerator(s) { delegating(Number(s)).next(); return "ok"; }
+    // Suspended on every iteration and resumed to the end: each iteration paid once.
+    resumedGenerator(s) { let t = 0; for (const v of each(Number(s))) t += v; return "ok"; }
+    // 20,000 generators, each suspended after 63 iterations of its loop.
+    manyGenerators() { const gs = []; for (let i = 0; i < 20000; i++) { const g = suspended(63); g.next(); gs.push(g); } return "ok"; }
+}
+module.exports = Data;
+"#;
+
+const METHODS: &[&str] =
+    &["generator", "countedGenerator", "nestedGenerator", "delegatingGenerator", "resumedGenerator", "manyGenerators"];
+
+fn deploy(c: &Chain) -> String {
+    let methods: Vec<(&str, &[&str])> =
+        METHODS.iter().map(|m| (*m, if m.starts_with("many") { &[][..] } else { &["string"][..] })).collect();
+    c.deploy(DATA, &abi(&methods))
+}
+
+/// The gas of `method(n)` for n in `range` (n as a three-digit string: the transaction's
+/// size does not change with it).
+fn gas_of(c: &Chain, id: &str, method: &str, range: std::ops::RangeInclusive<u32>) -> Vec<u64> {
+    range
+        .map(|n| {
+            let r = c.query(id, method, json!([format!("{n:03}")]));
+            assert_eq!(r.status, Status::Success, "{method}({n}): {}", r.message);
+            r.gas_used
+        })
+        .collect()
+}
+
+#[test]
+fn a_generator_suspended_in_a_loop_has_paid_for_every_iteration_it_ran() {
+    let c = Chain::new();
+    let id = deploy(&c);
+    for method in ["generator", "countedGenerator", "nestedGenerator", "delegatingGenerator", "resumedGenerator"] {
+        let gas = gas_of(&c, &id, method, 1..=70);
+        let step = gas[1] - gas[0];
+        assert!(step > 0, "{method}: an iteration before the yield costs nothing: {gas:?}");
+        for n in 0..gas.len() - 1 {
+            assert_eq!(gas[n + 1] - gas[n], step, "{method}: iteration {} cost differs: {gas:?}", n + 1);
+        }
+    }
+    // Exact: an iteration paid at the yield is not paid again.
+    assert_eq!(gas_of(&c, &id, "countedGenerator", 1..=2), [5121, 5133]);
+}
+
+#[test]
+fn twenty_thousand_suspended_generators_run_out_of_gas() {
+    let c = Chain::new();
+    let id = deploy(&c);
+    let r = c.call(&id, "manyGenerators", json!([]));
+    assert_eq!((r.status, r.gas_used), (Status::GasRunOut, 4_000_000), "{}", r.message);
+}
