@@ -57,11 +57,30 @@ pub struct MeterCosts {
     pub loop_iteration: u64,
     /// Each taken branch, `catch` and `finally` entry.
     pub branch: u64,
+    /// Per property a spread copies into an object literal, and per item a spread takes
+    /// from an iterable that is neither an array nor a string (a `Set`, a `Map`, an
+    /// iterator): each is a hash-table entry read and one written. A spread of an array
+    /// or a string pays [`MeterCosts::element`] per element. A schedule stored before this
+    /// existed loads with the default.
+    #[serde(default = "default_copy_property")]
+    pub copy_property: u64,
+}
+
+fn default_copy_property() -> u64 {
+    8
 }
 
 impl Default for MeterCosts {
     fn default() -> Self {
-        MeterCosts { node: 1, call: 5, element: 1, function_entry: 5, loop_iteration: 2, branch: 1 }
+        MeterCosts {
+            node: 1,
+            call: 5,
+            element: 1,
+            function_entry: 5,
+            loop_iteration: 2,
+            branch: 1,
+            copy_property: default_copy_property(),
+        }
     }
 }
 

@@ -289,3 +289,12 @@ fn a_yield_inside_loops_first_pays_for_their_iterations_so_far() {
     assert!(m.contains(" (__jsvm_depth=__jsvm_d-1,__jsvm_r=yield 1"), "{m}");
     assert!(!m.contains("__jsvm_c1=64,"), "{m}");
 }
+
+#[test]
+fn spreads_pass_their_source_to_the_helpers_that_price_the_copy() {
+    let m = metered("    a(x, o) { f(...x); const b = [1, ...x.y]; return { ...o, [b]: [...o.z] }; }");
+    assert!(m.contains("f(...__jsvm_vm.spread(x,1,8))"), "{m}");
+    assert!(m.contains("[1, ...__jsvm_vm.spread(x.y,1,8)]"), "{m}");
+    // An object literal is priced whole, after it is built; a spread inside it as any other.
+    assert!(m.contains("__jsvm_vm.objectCopy({ ...o, [b]: [...__jsvm_vm.spread(o.z,1,8)] },8)"), "{m}");
+}

@@ -14,8 +14,27 @@ function* nestedSuspended(n) { for (let j = 0; j < 2; j++) { let k = 0; while (k
 function* each(n) { for (let i = 0; i < n; i++) yield i; }
 function* inner(n) { let t = 0; while (t < 1000) { t++; if (t === n) yield t; } }
 function* delegating(n) { for (let i = 0; i < 1; i++) { let t = 0; while (t < 1000) { t++; if (t === n) yield* inner(1); } } }
+function numbers(n) { const a = []; for (let i = 0; i < n; i++) a.push(i); return a; }
+function keyed(n) { const o = {}; for (let i = 0; i < n; i++) o["k" + i] = i; return o; }
+function count() { return arguments.length; }
 class Data {
     init() {}
+    // The same code with and without a spread of `n` elements.
+    arraySpread(s) { const a = numbers(Number(s)); const b = [...a]; return "ok"; }
+    arrayNoSpread(s) { const a = numbers(Number(s)); const b = [a]; return "ok"; }
+    callSpread(s) { const a = numbers(Number(s)); count(...a); return "ok"; }
+    callNoSpread(s) { const a = numbers(Number(s)); count(a); return "ok"; }
+    objectSpread(s) { const o = keyed(Number(s)); const b = { ...o }; return "ok"; }
+    objectNoSpread(s) { const o = keyed(Number(s)); const b = { o }; return "ok"; }
+    setSpread(s) { const t = new Set(numbers(Number(s))); const b = [...t]; return "ok"; }
+    setNoSpread(s) { const t = new Set(numbers(Number(s))); const b = [t]; return "ok"; }
+    // Loops of spreads that copy a large source at a node's price each.
+    growObject() { let o = {}; for (let i = 0; i < 100000; i++) o = { ...o, ["k" + i]: i }; return "ok"; }
+    copyObject() { const big = keyed(100000); for (;;) { const c = { ...big }; } }
+    copyArray() { const big = numbers(100000); for (;;) { const c = [...big]; } }
+    copyString() { const big = "x".repeat(1000000); for (;;) { const c = [...big]; } }
+    copySet() { const big = new Set(numbers(100000)); for (;;) { const c = [...big]; } }
+    callWithSpread() { const big = numbers(60000); for (;;) count(...big); }
     // A generator suspended inside a loop after `n` iterations, never resumed.
     generator(s) { suspended(Number(s)).next(); return "ok"; }
     countedGenerator(s) { countedSuspended(Number(s)).next(); return "ok"; }
@@ -29,13 +48,29 @@ class Data {
 module.exports = Data;
 "#;
 
-const METHODS: &[&str] =
-    &["generator", "countedGenerator", "nestedGenerator", "delegatingGenerator", "resumedGenerator", "manyGenerators"];
+/// Methods of one string argument, and methods of none (each ends out of gas).
+const METHODS: &[&str] = &[
+    "generator",
+    "countedGenerator",
+    "nestedGenerator",
+    "delegatingGenerator",
+    "resumedGenerator",
+    "arraySpread",
+    "arrayNoSpread",
+    "callSpread",
+    "callNoSpread",
+    "objectSpread",
+    "objectNoSpread",
+    "setSpread",
+    "setNoSpread",
+];
+const HOGS: &[&str] =
+    &["manyGenerators", "growObject", "copyObject", "copyArray", "copyString", "copySet", "callWithSpread"];
 
 fn deploy(c: &Chain) -> String {
-    let methods: Vec<(&str, &[&str])> =
-        METHODS.iter().map(|m| (*m, if m.starts_with("many") { &[][..] } else { &["string"][..] })).collect();
-    c.deploy(DATA, &abi(&methods))
+    let one: Vec<(&str, &[&str])> = METHODS.iter().map(|m| (*m, &["string"][..])).collect();
+    let none = HOGS.iter().map(|m| (*m, &[][..]));
+    c.deploy(DATA, &abi(&one.into_iter().chain(none).collect::<Vec<_>>()))
 }
 
 /// The gas of `method(n)` for n in `range` (n as a three-digit string: the transaction's
@@ -63,13 +98,41 @@ fn a_generator_suspended_in_a_loop_has_paid_for_every_iteration_it_ran() {
         }
     }
     // Exact: an iteration paid at the yield is not paid again.
-    assert_eq!(gas_of(&c, &id, "countedGenerator", 1..=2), [5121, 5133]);
+    assert_eq!(gas_of(&c, &id, "countedGenerator", 1..=2), [5206, 5218]);
 }
 
 #[test]
-fn twenty_thousand_suspended_generators_run_out_of_gas() {
+fn a_spread_pays_for_each_element_it_copies() {
     let c = Chain::new();
     let id = deploy(&c);
-    let r = c.call(&id, "manyGenerators", json!([]));
-    assert_eq!((r.status, r.gas_used), (Status::GasRunOut, 4_000_000), "{}", r.message);
+    // An array's element costs what an element of a literal costs (1), a property or a
+    // set's item what a hash-table entry costs (8).
+    for (spread, plain, price) in [
+        ("arraySpread", "arrayNoSpread", 1),
+        ("callSpread", "callNoSpread", 1),
+        ("objectSpread", "objectNoSpread", 8),
+        ("setSpread", "setNoSpread", 8),
+    ] {
+        let extra: Vec<i64> = gas_of(&c, &id, spread, 0..=20)
+            .into_iter()
+            .zip(gas_of(&c, &id, plain, 0..=20))
+            .map(|(with, without)| with as i64 - without as i64)
+            .collect();
+        for n in 0..extra.len() - 1 {
+            assert_eq!(extra[n + 1] - extra[n], price, "{spread}: element {} of the copy: {extra:?}", n + 1);
+        }
+    }
+}
+
+/// Each hostile loop ends out of gas at the default limit (4,000,000), not at the deadline.
+#[test]
+fn loops_of_large_copies_and_suspended_generators_run_out_of_gas() {
+    let c = Chain::new();
+    let id = deploy(&c);
+    for method in HOGS {
+        let started = std::time::Instant::now();
+        let r = c.call(&id, method, json!([]));
+        assert_eq!((r.status, r.gas_used), (Status::GasRunOut, 4_000_000), "{method}: {}", r.message);
+        eprintln!("{method}: {:?}", started.elapsed());
+    }
 }

@@ -11,8 +11,9 @@ mod regex_policy;
 use oxc::ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, BindingPattern, BreakStatement, CallExpression, CatchClause,
     ConditionalExpression, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
-    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition, ReturnStatement,
-    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement, YieldExpression,
+    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, ObjectExpression, ObjectPropertyKind, Program,
+    PropertyDefinition, ReturnStatement, SpreadElement, Statement, StaticBlock, SwitchStatement, TryStatement,
+    WhileStatement, YieldExpression,
 };
 use oxc::ast::ast::{
     AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags,
@@ -161,6 +162,15 @@ const CAUGHT: &str = "__jsvm_vm.caught";
 /// What `**` becomes a call of (math.js, lent on `__jsvm_vm`): engines compute powers
 /// with different libraries, which differ in the last digit.
 const POW: &str = "__jsvm_vm.pow";
+
+/// What the source of a spread in an array literal or a call passes through (prelude.js,
+/// lent on `__jsvm_vm`), with the prices of an element and of a property (`MeterCosts`):
+/// it pays for the copy by the source's size.
+const SPREAD: &str = "__jsvm_vm.spread";
+
+/// What an object literal with a spread passes through, with the price of a property: it
+/// pays for the copy by the properties of the new object.
+const OBJECT_COPY: &str = "__jsvm_vm.objectCopy";
 
 /// Why `**=` on a property is refused (it would need the property's object and key
 /// evaluated once into temporaries).
@@ -530,6 +540,34 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.replace_between(id.span.end, value.start, &format!(" = {POW}({},", id.name));
         walk::walk_assignment_expression(self, it);
         self.text(value.end, ")".into(), true);
+    }
+
+    fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
+        // An array literal's or a call's spread: its source is priced before the copy
+        // (object literals' spreads are priced after, see `visit_object_expression`).
+        let source = it.argument.span();
+        self.text(source.start, format!("{SPREAD}("), false);
+        walk::walk_spread_element(self, it);
+        self.text(source.end, format!(",{},{})", self.costs.element, self.costs.copy_property), true);
+    }
+
+    fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
+        let spreads = it.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)));
+        if spreads {
+            self.text(it.span.start, format!("{OBJECT_COPY}("), false);
+        }
+        walk::walk_object_expression(self, it);
+        if spreads {
+            self.text(it.span.end, format!(",{})", self.costs.copy_property), true);
+        }
+    }
+
+    fn visit_object_property_kind(&mut self, it: &ObjectPropertyKind<'a>) {
+        match it {
+            // Paid for with the whole literal.
+            ObjectPropertyKind::SpreadProperty(spread) => walk::walk_spread_element(self, spread),
+            property => walk::walk_object_property_kind(self, property),
+        }
     }
 
     fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
