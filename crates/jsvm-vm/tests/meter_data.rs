@@ -16,9 +16,36 @@ function* inner(n) { let t = 0; while (t < 1000) { t++; if (t === n) yield t; } 
 function* delegating(n) { for (let i = 0; i < 1; i++) { let t = 0; while (t < 1000) { t++; if (t === n) yield* inner(1); } } }
 function numbers(n) { const a = []; for (let i = 0; i < n; i++) a.push(i); return a; }
 function keyed(n) { const o = {}; for (let i = 0; i < n; i++) o["k" + i] = i; return o; }
-function count() { return arguments.length; }
+function count(first) { return first; }
+function compared(op, a, b) {
+    switch (op) {
+        case "seq": return a === b;
+        case "sne": return a !== b;
+        case "eq": return a == b;
+        case "ne": return a != b;
+        case "lt": return a < b;
+        case "ge": return a >= b;
+        case "case": switch (a) { case b: return true; default: return false; }
+        default: return a === "x";
+    }
+}
+function twoLong() { return ["1".repeat(1000000), "1".repeat(1000000)]; }
 class Data {
     init() {}
+    // `a OP b` with two strings of 8 × s characters, or with `b` a one-character string:
+    // the same code either way, only the length the comparison walks differs.
+    walk(s, op, pick) {
+        const n = Number(s) * 8;
+        const a = "x".repeat(n), long = "x".repeat(n), short = "x";
+        compared(op, a, pick === "L" ? long : short);
+        return "ok";
+    }
+    // Loops of comparisons of two 1 MB strings.
+    strictLoop() { const [a, b] = twoLong(); let t = 0; for (;;) if (a === b) t++; }
+    looseLoop() { const [a, b] = twoLong(); let t = 0; for (;;) if (a != b) t++; }
+    lessLoop() { const [a, b] = twoLong(); let t = 0; for (;;) if (a < b) t++; }
+    memberLoop() { const [a, b] = twoLong(); const o = { a, b }; let t = 0; for (;;) if (o.a === o.b) t++; }
+    caseLoop() { const [a, b] = twoLong(); let t = 0; for (;;) switch (a) { case b: t++; } }
     // The same code with and without a spread of `n` elements.
     arraySpread(s) { const a = numbers(Number(s)); const b = [...a]; return "ok"; }
     arrayNoSpread(s) { const a = numbers(Number(s)); const b = [a]; return "ok"; }
@@ -30,11 +57,11 @@ class Data {
     setNoSpread(s) { const t = new Set(numbers(Number(s))); const b = [t]; return "ok"; }
     // Loops of spreads that copy a large source at a node's price each.
     growObject() { let o = {}; for (let i = 0; i < 100000; i++) o = { ...o, ["k" + i]: i }; return "ok"; }
-    copyObject() { const big = keyed(100000); for (;;) { const c = { ...big }; } }
-    copyArray() { const big = numbers(100000); for (;;) { const c = [...big]; } }
+    copyObject() { const big = keyed(20000); for (;;) { const c = { ...big }; } }
+    copyArray() { const big = numbers(20000); for (;;) { const c = [...big]; } }
     copyString() { const big = "x".repeat(1000000); for (;;) { const c = [...big]; } }
-    copySet() { const big = new Set(numbers(100000)); for (;;) { const c = [...big]; } }
-    callWithSpread() { const big = numbers(60000); for (;;) count(...big); }
+    copySet() { const big = new Set(numbers(20000)); for (;;) { const c = [...big]; } }
+    callWithSpread() { const big = numbers(20000); for (;;) count(...big); }
     // A generator suspended inside a loop after `n` iterations, never resumed.
     generator(s) { suspended(Number(s)).next(); return "ok"; }
     countedGenerator(s) { countedSuspended(Number(s)).next(); return "ok"; }
@@ -64,13 +91,45 @@ const METHODS: &[&str] = &[
     "setSpread",
     "setNoSpread",
 ];
-const HOGS: &[&str] =
-    &["manyGenerators", "growObject", "copyObject", "copyArray", "copyString", "copySet", "callWithSpread"];
+const HOGS: &[&str] = &[
+    "manyGenerators",
+    "growObject",
+    "copyObject",
+    "copyArray",
+    "copyString",
+    "copySet",
+    "callWithSpread",
+    "strictLoop",
+    "looseLoop",
+    "lessLoop",
+    "memberLoop",
+    "caseLoop",
+];
 
 fn deploy(c: &Chain) -> String {
     let one: Vec<(&str, &[&str])> = METHODS.iter().map(|m| (*m, &["string"][..])).collect();
     let none = HOGS.iter().map(|m| (*m, &[][..]));
-    c.deploy(DATA, &abi(&one.into_iter().chain(none).collect::<Vec<_>>()))
+    let walk = ("walk", &["string", "string", "string"][..]);
+    c.deploy(DATA, &abi(&one.into_iter().chain(none).chain([walk]).collect::<Vec<_>>()))
+}
+
+#[test]
+fn comparing_two_long_strings_pays_by_their_length() {
+    let c = Chain::new();
+    let id = deploy(&c);
+    let gas = |s: &str, op: &str, pick: &str| {
+        let r = c.query(&id, "walk", json!([s, op, pick]));
+        assert_eq!(r.status, Status::Success, "{op}({s}): {}", r.message);
+        r.gas_used
+    };
+    for op in ["seq", "sne", "eq", "ne", "lt", "ge", "case"] {
+        // Strings under 256 characters compare free; longer ones pay 1 gas per 8.
+        let extra: Vec<u64> =
+            ["000", "010", "031", "032", "100", "999"].iter().map(|s| gas(s, op, "L") - gas(s, op, "S")).collect();
+        assert_eq!(extra, [0, 0, 0, 32, 100, 999], "{op}");
+    }
+    // A comparison with a literal is left as written: its cost is bounded by the literal.
+    assert_eq!(gas("999", "literal", "L"), gas("999", "literal", "S"));
 }
 
 /// The gas of `method(n)` for n in `range` (n as a three-digit string: the transaction's
@@ -98,7 +157,7 @@ fn a_generator_suspended_in_a_loop_has_paid_for_every_iteration_it_ran() {
         }
     }
     // Exact: an iteration paid at the yield is not paid again.
-    assert_eq!(gas_of(&c, &id, "countedGenerator", 1..=2), [5206, 5218]);
+    assert_eq!(gas_of(&c, &id, "countedGenerator", 1..=2), [5250, 5262]);
 }
 
 #[test]

@@ -21,6 +21,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             bodies: Vec::new(),
             label_start: None,
             uncounted_body: false,
+            counted_vars: Vec::new(),
             refused: None,
         }
     }
@@ -125,14 +126,25 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 
     /// Closes a branch. A branch that is straight-line code (nothing inside it needed a
-    /// charge of its own: no loop, no function, no catch) is folded into the enclosing
+    /// charge of its own: no loop, no function, no catch; text that rewrites an expression
+    /// in place, [`Splice::Inline`], charges nothing) is folded into the enclosing
     /// block instead: its cost is added there and its splice removed, so the enclosing
     /// charge covers both arms. That keeps every charge an upper bound of the work and
     /// takes a check out of hot paths.
     pub(super) fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
         let Some(&(i, cost)) = self.open.last() else { return };
-        let straight =
-            |rest: &[Insert]| rest.iter().all(|r| matches!(r.splice, Splice::BreakLabel | Splice::StatementEnd));
+        let straight = |rest: &[Insert]| {
+            rest.iter().all(|r| {
+                matches!(
+                    r.splice,
+                    Splice::BreakLabel
+                        | Splice::StatementEnd
+                        | Splice::Inline(_)
+                        | Splice::InlineClose(_)
+                        | Splice::Skip(_)
+                )
+            })
+        };
         if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
             self.open.pop();
             self.inserts.remove(i);
@@ -246,6 +258,13 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.splice(offset, if close { Splice::TextClose(i) } else { Splice::Text(i) }, 0, 0);
     }
 
+    /// Text that rewrites an expression in place, charging nothing ([`Splice::Inline`]).
+    pub(super) fn inline(&mut self, offset: u32, text: String, close: bool) {
+        let i = self.texts.len() as u32;
+        self.texts.push(text);
+        self.splice(offset, if close { Splice::InlineClose(i) } else { Splice::Inline(i) }, 0, 0);
+    }
+
     /// A counted loop (see `meter_strip`): no work per iteration, its stretches paid as
     /// they start and when it ends. The test, update and body are one iteration's cost.
     pub(super) fn counted_loop(&mut self, it: &ForStatement<'_>, l: CountedLoop)
@@ -254,6 +273,8 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     {
         let Some(depth) = self.enter_loop(Some(&l.var)) else { return };
         self.open.push((usize::MAX, self.costs.loop_iteration));
+        // Its variable is a number in its test, update and body (see `compare`).
+        self.counted_vars.push(l.var.clone());
         if let Some(test) = &it.test {
             self.visit_expression(test);
         }
@@ -261,6 +282,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             self.visit_expression(update);
         }
         self.visit_statement(&it.body);
+        self.counted_vars.pop();
         let cost = self.close_block(None);
         self.leave_loop(cost);
         let (open, head, close) = rewrite(&l, depth, cost);
@@ -357,6 +379,6 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             .filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
             .collect();
         self.splice(from, Splice::Skip(to.saturating_sub(from)), 0, 0);
-        self.text(from, format!("{text}{breaks}"), false);
+        self.inline(from, format!("{text}{breaks}"), false);
     }
 }

@@ -6,6 +6,7 @@
 //! declare counters, `regex_policy` is the policy on regular expressions.
 
 mod blocks;
+mod compare;
 mod regex_policy;
 
 use oxc::ast::ast::{
@@ -54,6 +55,8 @@ pub(crate) struct MeterWalk<'s, 'c> {
     label_start: Option<u32>,
     /// The next function body walked counts no call depth (an inline sort comparator).
     uncounted_body: bool,
+    /// The variables of the counted loops being walked: numbers wherever they are seen.
+    counted_vars: Vec<String>,
     pub refused: Option<Refused>,
 }
 
@@ -432,9 +435,10 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(scope) = self.bodies.last_mut() {
             scope.breaks.push(None);
         }
+        let priced = !self.bounded(&it.discriminant);
         for case in &it.cases {
             if let Some(test) = &case.test {
-                self.visit_expression(test);
+                self.case_test(test, priced);
             }
             if let Some(first) = case.consequent.first() {
                 self.open_block(first.span().start, Splice::Charge, self.costs.branch);
@@ -512,6 +516,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        if self.priced_comparison(it) {
+            return;
+        }
         if it.operator != BinaryOperator::Exponential {
             walk::walk_binary_expression(self, it);
             return;
@@ -546,19 +553,19 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         // An array literal's or a call's spread: its source is priced before the copy
         // (object literals' spreads are priced after, see `visit_object_expression`).
         let source = it.argument.span();
-        self.text(source.start, format!("{SPREAD}("), false);
+        self.inline(source.start, format!("{SPREAD}("), false);
         walk::walk_spread_element(self, it);
-        self.text(source.end, format!(",{},{})", self.costs.element, self.costs.copy_property), true);
+        self.inline(source.end, format!(",{},{})", self.costs.element, self.costs.copy_property), true);
     }
 
     fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
         let spreads = it.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)));
         if spreads {
-            self.text(it.span.start, format!("{OBJECT_COPY}("), false);
+            self.inline(it.span.start, format!("{OBJECT_COPY}("), false);
         }
         walk::walk_object_expression(self, it);
         if spreads {
-            self.text(it.span.end, format!(",{})", self.costs.copy_property), true);
+            self.inline(it.span.end, format!(",{})", self.costs.copy_property), true);
         }
     }
 
