@@ -65,6 +65,17 @@ pub struct MeterCosts {
     /// (errors.js). Absent from schedules stored before it: 0.
     #[serde(default)]
     pub catch: u64,
+    /// Per property a spread copies into an object literal, and per item a spread takes
+    /// from an iterable that is neither an array nor a string (a `Set`, a `Map`, an
+    /// iterator): each is a hash-table entry read and one written. A spread of an array
+    /// or a string pays [`MeterCosts::element`] per element. A schedule stored before this
+    /// existed loads with the default.
+    #[serde(default = "default_copy_property")]
+    pub copy_property: u64,
+}
+
+fn default_copy_property() -> u64 {
+    8
 }
 
 impl Default for MeterCosts {
@@ -78,6 +89,7 @@ impl Default for MeterCosts {
             branch: 1,
             throw: 300,
             catch: 500,
+            copy_property: default_copy_property(),
         }
     }
 }
@@ -112,6 +124,12 @@ pub(crate) enum Splice {
     Text(u32),
     /// Text of its own, placed like a closing.
     TextClose(u32),
+    /// Text of its own that rewrites an expression in place and charges nothing (a priced
+    /// comparison, a spread's helper): a branch holding only such text is still
+    /// straight-line code (see `meter_walk`'s `close_branch`). Placed like an opening.
+    Inline(u32),
+    /// [`Splice::Inline`], placed like a closing.
+    InlineClose(u32),
     /// Leaves out this many bytes of the source (a counted loop's head, rewritten).
     Skip(u32),
     /// ` __jsvm_l<counter>` after an unlabelled `break` that leaves a counted loop.
@@ -207,7 +225,12 @@ impl Splice {
     fn is_close(self) -> bool {
         matches!(
             self,
-            Splice::CloseBlock | Splice::CloseExpr | Splice::CloseLoop | Splice::TextClose(_) | Splice::CloseReturn
+            Splice::CloseBlock
+                | Splice::CloseExpr
+                | Splice::CloseLoop
+                | Splice::TextClose(_)
+                | Splice::InlineClose(_)
+                | Splice::CloseReturn
         )
     }
 
@@ -225,7 +248,9 @@ impl Splice {
             }
             Splice::Iteration => iteration(counter, cost),
             Splice::OpenIteration => format!("{{{}", iteration(counter, cost)),
-            Splice::Text(i) | Splice::TextClose(i) => texts.get(i as usize).cloned().unwrap_or_default(),
+            Splice::Text(i) | Splice::TextClose(i) | Splice::Inline(i) | Splice::InlineClose(i) => {
+                texts.get(i as usize).cloned().unwrap_or_default()
+            }
             Splice::Skip(_) => String::new(),
             Splice::BreakLabel => format!(" __jsvm_l{counter}"),
             Splice::Enter => format!("{}{}{ENTER}", declare(counter, true), charge(cost)),
@@ -385,7 +410,28 @@ macro_rules! wrapper_head {
     () => {
         "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0, __jsvm_depth = 0; \
 function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
-__jsvm_vm.brand(w, f, c); return w; } "
+__jsvm_vm.brand(w, f, c); return w; } \
+function __jsvm_walk(n) { if (n >= 256 && (__jsvm_left -= n >> 3) < 0) __jsvm_oog(); } \
+function __jsvm_walk2(a, b) { __jsvm_walk(a.length < b.length ? a.length : b.length); } \
+function __jsvm_walk1(a, b) { typeof a !== \"string\" ? __jsvm_walk(b.length) : typeof b !== \"string\" ? \
+__jsvm_walk(a.length) : __jsvm_walk2(a, b); } \
+function __jsvm_seq(a, b) { if (typeof a === \"string\" && typeof b === \"string\" && a.length >= 256 && b.length >= 256) \
+__jsvm_walk2(a, b); return a === b; } \
+function __jsvm_sne(a, b) { if (typeof a === \"string\" && typeof b === \"string\" && a.length >= 256 && b.length >= 256) \
+__jsvm_walk2(a, b); return a !== b; } \
+function __jsvm_eq(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a == b; } \
+function __jsvm_ne(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a != b; } \
+function __jsvm_lt(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a < b; } \
+function __jsvm_gt(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a > b; } \
+function __jsvm_le(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a <= b; } \
+function __jsvm_ge(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
+__jsvm_walk1(a, b); return a >= b; } \
+function __jsvm_case(b) { if (typeof b === \"string\") __jsvm_walk(b.length); return b; } "
     };
 }
 /// The wrapper's close after the module function, shared with bundles: `gasUsed` and
@@ -404,6 +450,13 @@ pub(crate) use {wrapper_head, wrapper_tail};
 /// - `moduleFunction(module, exports, require)` runs the contract's top level;
 /// - `gasUsed()` reads the counter;
 /// - `charge(n)` adds `n` (the class libraries' data-dependent costs) and checks the limit.
+///
+/// `__jsvm_seq(a, b)` … `__jsvm_ge(a, b)` are `===`, `!==`, `==`, `!=`, `<`, `>`, `<=`
+/// and `>=` for operands that could both be long strings (strings under 256 characters
+/// take no call beyond the helper's own), and `__jsvm_case(t)` a `case` test: a comparison walks its strings up to the shorter one's length (a string
+/// compared with a number is converted, walking all of it), so they pay for strings of
+/// 256 characters or more, one gas per 8 characters, the rate of the built-ins charged
+/// by size (see `meter_walk::compare`).
 ///
 /// `__jsvm_vm` holds what the class libraries lend the prepared code (prelude.js,
 /// `vmHelpers`). `__jsvm_cmp(arrow, cost)` wraps an inline sort comparator whose entry

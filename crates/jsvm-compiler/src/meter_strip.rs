@@ -31,6 +31,8 @@ pub(crate) const STRETCH: u32 = 64;
 pub(crate) struct Assigned {
     names: HashSet<String>,
     uses_arguments: bool,
+    /// Some binding is named `undefined`, `NaN` or `Infinity`: those names may hold anything.
+    binds_constants: bool,
 }
 
 impl Assigned {
@@ -43,7 +45,14 @@ impl Assigned {
     fn stable(&self, name: &str) -> bool {
         !self.uses_arguments && !self.names.contains(name)
     }
+
+    /// Whether `name` is `undefined`, `NaN` or `Infinity` and nothing binds it.
+    pub(crate) fn is_global_constant(&self, name: &str) -> bool {
+        !self.binds_constants && GLOBAL_CONSTANTS.contains(&name)
+    }
 }
+
+const GLOBAL_CONSTANTS: [&str; 3] = ["undefined", "NaN", "Infinity"];
 
 impl<'a> Visit<'a> for Assigned {
     fn visit_simple_assignment_target(&mut self, it: &SimpleAssignmentTarget<'a>) {
@@ -88,6 +97,10 @@ impl<'a> Visit<'a> for Assigned {
         if it.name == "arguments" {
             self.uses_arguments = true;
         }
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        self.binds_constants |= GLOBAL_CONSTANTS.contains(&it.name.as_str());
     }
 }
 

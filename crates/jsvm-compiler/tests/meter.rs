@@ -318,3 +318,52 @@ fn no_semicolon_is_added_where_the_source_needs_none() {
     assert!(m.contains("x++}}finally{") && m.contains(&format!("__jsvm_oog()}}}} {LEAVE};}}")), "{m}");
     assert!(m.contains("})\n c()"), "{m}");
 }
+
+#[test]
+fn a_yield_inside_loops_first_pays_for_their_iterations_so_far() {
+    let m = metered("    *g(n) { for (;;) { for (let i = 0; i < 9; i++) { yield i; } } }");
+    // The batched outer loop and the counted inner one, outermost first, then the depth left.
+    let outer = "(__jsvm_left-=(64-__jsvm_c1)*";
+    let inner = "(__jsvm_left-=(i-__jsvm_s2+1)*";
+    let (o, i) = (m.find(outer).expect(&m), m.find(inner).expect(&m));
+    assert!(o < i && m[i..].contains("__jsvm_s2=i+1,__jsvm_depth=__jsvm_d-1,__jsvm_r=yield i"), "{m}");
+    assert!(m.contains("__jsvm_c1=64,("), "{m}");
+    // Outside a loop a yield settles nothing.
+    let m = metered("    *g() { yield 1; }");
+    assert!(m.contains(" (__jsvm_depth=__jsvm_d-1,__jsvm_r=yield 1"), "{m}");
+    assert!(!m.contains("__jsvm_c1=64,"), "{m}");
+}
+
+#[test]
+fn spreads_pass_their_source_to_the_helpers_that_price_the_copy() {
+    let m = metered("    a(x, o) { f(...x); const b = [1, ...x.y]; return { ...o, [b]: [...o.z] }; }");
+    assert!(m.contains("f(...__jsvm_vm.spread(x,1,8))"), "{m}");
+    assert!(m.contains("[1, ...__jsvm_vm.spread(x.y,1,8)]"), "{m}");
+    // An object literal is priced whole, after it is built; a spread inside it as any other.
+    assert!(m.contains("__jsvm_vm.objectCopy({ ...o, [b]: [...__jsvm_vm.spread(o.z,1,8)] },8)"), "{m}");
+}
+
+#[test]
+fn comparisons_that_could_walk_two_long_strings_call_a_priced_helper() {
+    let m = metered("    a(x, y, o) { return [x === y, o.a < o.b, x == y.z, x !== \"k\", typeof x === y, x.n * 2 >= y, x != null]; }");
+    // A name on the left takes no call when it holds a number or a short string.
+    let fast = "(typeof x !== \"string\" || x.length < 256 ? x === y : __jsvm_seq(x,y)), __jsvm_lt(o.a,o.b), \
+                (typeof x === \"number\" || typeof x === \"string\" && x.length < 256 ? x == y.z : __jsvm_eq(x,y.z)), \
+                x !== \"k\"";
+    assert!(m.contains(fast), "{m}");
+    // A literal, `typeof`, arithmetic or null on one side bounds the walk: left as written.
+    assert!(m.contains("typeof x === y, x.n * 2 >= y, x != null]"), "{m}");
+    // A right side with text of its own, a template or a left side not a name: always the call.
+    let m = metered("    a(x, y) { return x < y.map((v) => v) || x >= f`t` || (x) <= y; }");
+    let slow = "__jsvm_lt(x,y.map(";
+    assert!(m.contains(slow) && m.contains("__jsvm_ge(x,f`t`)") && m.contains("__jsvm_le((x),y)"), "{m}");
+    // A branch holding only a rewritten comparison is still folded into its block's charge.
+    assert!(m.contains("|| __jsvm_ge(x,f`t`) || __jsvm_le("), "{m}");
+    // A counted loop's variable is a number; a case test pays when the value could be long.
+    let m = metered(
+        "    a(n, s, t) { for (let i = 0; i < n; i++) { if (i === n) return; } switch (s) { case t: case 1: } }",
+    );
+    assert!(m.contains("if (i === n)") && m.contains("case __jsvm_case(t): case 1:"), "{m}");
+    let m = metered("    a(undefined, y) { return y === undefined; }");
+    assert!(m.contains("__jsvm_seq(y,undefined)"), "a bound `undefined` can be anything: {m}");
+}

@@ -263,8 +263,30 @@
   // inline comparators the compile stage wraps; a sort pays for their calls through the
   // run's meter.
   const brand = take("__jsvm_sort")(() => charge);
+  // Spreads copy their whole source: the compile stage passes it here (meter_walk) with
+  // the gas schedule's prices of a copied element and property. A string's or an array's
+  // length is paid before the copy; any other iterable is copied here and paid by what it
+  // gave, an object literal by its properties (both bounded by the memory limit).
+  const isArray = Array.isArray;
+  const ownKeys = Reflect.ownKeys;
+  // A proxy's `length` can be anything: only a positive count is paid (never a refund).
+  const payCopy = (n, price) => { if (n > 0) charge(n * price); };
+  function spread(source, element, property) {
+    if (typeof source === "string" || isArray(source)) {
+      payCopy(len(source), element);
+      return source;
+    }
+    if (source === null || (typeof source !== "object" && typeof source !== "function")) return source;
+    const items = [...source];
+    payCopy(items.length, property);
+    return items;
+  }
+  function objectCopy(object, property) {
+    payCopy(ownKeys(object).length, property);
+    return object;
+  }
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
-  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow });
+  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow, spread, objectCopy });
 
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.

@@ -5,8 +5,8 @@ use oxc::ast::ast::{Expression, ForStatement, Statement};
 use oxc::ast_visit::Visit;
 use oxc::span::GetSpan;
 
-use super::{CounterScope, Frame, MeterWalk, Refused};
-use crate::meter::{Insert, MeterCosts, Splice, RESTORE};
+use super::{CounterScope, Frame, LoopSettle, MeterWalk, Refused};
+use crate::meter::{Insert, MeterCosts, Splice, LOOP_BATCH, RESTORE};
 use crate::meter_strip::{rewrite, Assigned, CountedLoop};
 
 impl<'s, 'c> MeterWalk<'s, 'c> {
@@ -21,6 +21,7 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             bodies: Vec::new(),
             label_start: None,
             uncounted_body: false,
+            counted_vars: Vec::new(),
             refused: None,
         }
     }
@@ -72,7 +73,15 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     /// opened, if any.
     pub(super) fn begin_counter_scope(&mut self, calls: bool, restores: bool) {
         let entry = self.open.last().map(|&(i, _)| i).filter(|&i| i != usize::MAX);
-        self.bodies.push(CounterScope { entry, depth: 0, deepest: 0, calls, restores, breaks: Vec::new() });
+        self.bodies.push(CounterScope {
+            entry,
+            depth: 0,
+            deepest: 0,
+            calls,
+            restores,
+            breaks: Vec::new(),
+            loops: Vec::new(),
+        });
     }
 
     /// Whether the body being walked counts in the call depth.
@@ -117,14 +126,25 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
     }
 
     /// Closes a branch. A branch that is straight-line code (nothing inside it needed a
-    /// charge of its own: no loop, no function, no catch) is folded into the enclosing
+    /// charge of its own: no loop, no function, no catch; text that rewrites an expression
+    /// in place, [`Splice::Inline`], charges nothing) is folded into the enclosing
     /// block instead: its cost is added there and its splice removed, so the enclosing
     /// charge covers both arms. That keeps every charge an upper bound of the work and
     /// takes a check out of hot paths.
     pub(super) fn close_branch(&mut self, closing: Option<(u32, Splice)>) {
         let Some(&(i, cost)) = self.open.last() else { return };
-        let straight =
-            |rest: &[Insert]| rest.iter().all(|r| matches!(r.splice, Splice::BreakLabel | Splice::StatementEnd));
+        let straight = |rest: &[Insert]| {
+            rest.iter().all(|r| {
+                matches!(
+                    r.splice,
+                    Splice::BreakLabel
+                        | Splice::StatementEnd
+                        | Splice::Inline(_)
+                        | Splice::InlineClose(_)
+                        | Splice::Skip(_)
+                )
+            })
+        };
         if i != usize::MAX && self.inserts.get(i + 1..).is_some_and(straight) {
             self.open.pop();
             self.inserts.remove(i);
@@ -182,24 +202,53 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.visit_statement(body);
         let cost = self.close_block(closing);
         self.splice(end, Splice::CloseLoop, cost, counter);
-        self.leave_loop();
+        self.leave_loop(cost);
     }
 
-    /// One loop deeper in the current body: its depth (and counter). `counted` marks a
-    /// counted loop, whose unlabelled breaks are rewritten.
-    pub(super) fn enter_loop(&mut self, counted: Option<()>) -> Option<u8> {
+    /// One loop deeper in the current body: its depth (and counter). `counted` names a
+    /// counted loop's variable; its unlabelled breaks are rewritten.
+    pub(super) fn enter_loop(&mut self, counted: Option<&str>) -> Option<u8> {
         let scope = self.bodies.last_mut()?;
         scope.depth = scope.depth.saturating_add(1);
         scope.deepest = scope.deepest.max(scope.depth);
         let depth = scope.depth;
-        scope.breaks.push(counted.map(|()| depth));
+        scope.breaks.push(counted.map(|_| depth));
+        scope.loops.push(LoopSettle { depth, counted: counted.map(str::to_string), texts: Vec::new() });
         Some(depth)
     }
 
-    pub(super) fn leave_loop(&mut self) {
-        if let Some(scope) = self.bodies.last_mut() {
-            scope.depth -= 1;
-            scope.breaks.pop();
+    /// Leaves the innermost loop, whose iterations cost `cost` each: the settles a `yield`
+    /// put inside it get their text.
+    pub(super) fn leave_loop(&mut self, cost: u64) {
+        let Some(scope) = self.bodies.last_mut() else { return };
+        scope.depth -= 1;
+        scope.breaks.pop();
+        let Some(l) = scope.loops.pop() else { return };
+        let d = l.depth;
+        let text = match &l.counted {
+            // Inside a counted loop's body its stretch has run `i - s + 1` iterations.
+            Some(i) => format!("(__jsvm_left-=({i}-__jsvm_s{d}+1)*{cost})<0&&__jsvm_oog(),__jsvm_s{d}={i}+1,"),
+            None => {
+                format!("(__jsvm_left-=({LOOP_BATCH}-__jsvm_c{d})*{cost})<0&&__jsvm_oog(),__jsvm_c{d}={LOOP_BATCH},")
+            }
+        };
+        for i in l.texts {
+            if let Some(t) = self.texts.get_mut(i) {
+                t.clone_from(&text);
+            }
+        }
+    }
+
+    /// Before a `yield` at `offset`: a settle for each loop it is in (filled in by
+    /// [`Self::leave_loop`]).
+    pub(super) fn settle_loops(&mut self, offset: u32) {
+        let depths = self.bodies.last().map_or(0, |b| b.loops.len());
+        for k in 0..depths {
+            let i = self.texts.len();
+            self.text(offset, String::new(), false);
+            if let Some(l) = self.bodies.last_mut().and_then(|b| b.loops.get_mut(k)) {
+                l.texts.push(i);
+            }
         }
     }
 
@@ -209,14 +258,23 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
         self.splice(offset, if close { Splice::TextClose(i) } else { Splice::Text(i) }, 0, 0);
     }
 
+    /// Text that rewrites an expression in place, charging nothing ([`Splice::Inline`]).
+    pub(super) fn inline(&mut self, offset: u32, text: String, close: bool) {
+        let i = self.texts.len() as u32;
+        self.texts.push(text);
+        self.splice(offset, if close { Splice::InlineClose(i) } else { Splice::Inline(i) }, 0, 0);
+    }
+
     /// A counted loop (see `meter_strip`): no work per iteration, its stretches paid as
     /// they start and when it ends. The test, update and body are one iteration's cost.
     pub(super) fn counted_loop(&mut self, it: &ForStatement<'_>, l: CountedLoop)
     where
         Self: for<'x> Visit<'x>,
     {
-        let Some(depth) = self.enter_loop(Some(())) else { return };
+        let Some(depth) = self.enter_loop(Some(&l.var)) else { return };
         self.open.push((usize::MAX, self.costs.loop_iteration));
+        // Its variable is a number in its test, update and body (see `compare`).
+        self.counted_vars.push(l.var.clone());
         if let Some(test) = &it.test {
             self.visit_expression(test);
         }
@@ -224,8 +282,9 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             self.visit_expression(update);
         }
         self.visit_statement(&it.body);
+        self.counted_vars.pop();
         let cost = self.close_block(None);
-        self.leave_loop();
+        self.leave_loop(cost);
         let (open, head, close) = rewrite(&l, depth, cost);
         self.text(it.span.start, open, false);
         self.splice(it.span.start, Splice::Skip(l.init_start - it.span.start), 0, 0);
@@ -320,6 +379,6 @@ impl<'s, 'c> MeterWalk<'s, 'c> {
             .filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}'))
             .collect();
         self.splice(from, Splice::Skip(to.saturating_sub(from)), 0, 0);
-        self.text(from, format!("{text}{breaks}"), false);
+        self.inline(from, format!("{text}{breaks}"), false);
     }
 }

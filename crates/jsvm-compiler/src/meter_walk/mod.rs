@@ -6,14 +6,16 @@
 //! declare counters, `regex_policy` is the policy on regular expressions.
 
 mod blocks;
+mod compare;
 mod regex_choice;
 mod regex_policy;
 
 use oxc::ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, BindingPattern, BreakStatement, CallExpression, CatchClause,
     ConditionalExpression, DoWhileStatement, Expression, ForInStatement, ForOfStatement, ForStatement, Function,
-    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, Program, PropertyDefinition, ReturnStatement,
-    Statement, StaticBlock, SwitchStatement, TryStatement, WhileStatement, YieldExpression,
+    FunctionBody, IfStatement, LabeledStatement, LogicalExpression, ObjectExpression, ObjectPropertyKind, Program,
+    PropertyDefinition, ReturnStatement, SpreadElement, Statement, StaticBlock, SwitchStatement, TryStatement,
+    WhileStatement, YieldExpression,
 };
 use oxc::ast::ast::{
     AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags,
@@ -54,6 +56,8 @@ pub(crate) struct MeterWalk<'s, 'c> {
     label_start: Option<u32>,
     /// The next function body walked counts no call depth (an inline sort comparator).
     uncounted_body: bool,
+    /// The variables of the counted loops being walked: numbers wherever they are seen.
+    counted_vars: Vec<String>,
     pub refused: Option<Refused>,
 }
 
@@ -72,6 +76,23 @@ struct CounterScope {
     /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
     /// depth of a counted loop (whose breaks must leave its stretch loop too).
     breaks: Vec<Option<u8>>,
+    /// The loops being walked, outermost first: a `yield` inside them settles their
+    /// iterations so far (see [`LoopSettle`]).
+    loops: Vec<LoopSettle>,
+}
+
+/// A loop of the body being walked, and the places where a `yield` pays for the
+/// iterations it has run so far. A generator suspended there may never be resumed, so
+/// its unfinished batch or stretch would go unpaid: the settle pays it and starts the
+/// batch (or stretch) again from the next iteration. Its text is filled in when the
+/// loop's cost per iteration is known, at the loop's end.
+struct LoopSettle {
+    depth: u8,
+    /// A counted loop's variable (its stretch starts at `__jsvm_s<depth>`), or none for
+    /// a loop paid in batches (`__jsvm_c<depth>`).
+    counted: Option<String>,
+    /// Indices of the settle texts in the walk's `texts`.
+    texts: Vec<usize>,
 }
 
 /// How a body counts in the call depth.
@@ -145,6 +166,15 @@ const CAUGHT: &str = "__jsvm_vm.caught";
 /// What `**` becomes a call of (math.js, lent on `__jsvm_vm`): engines compute powers
 /// with different libraries, which differ in the last digit.
 const POW: &str = "__jsvm_vm.pow";
+
+/// What the source of a spread in an array literal or a call passes through (prelude.js,
+/// lent on `__jsvm_vm`), with the prices of an element and of a property (`MeterCosts`):
+/// it pays for the copy by the source's size.
+const SPREAD: &str = "__jsvm_vm.spread";
+
+/// What an object literal with a spread passes through, with the price of a property: it
+/// pays for the copy by the properties of the new object.
+const OBJECT_COPY: &str = "__jsvm_vm.objectCopy";
 
 /// Why `**=` on a property is refused (it would need the property's object and key
 /// evaluated once into temporaries).
@@ -372,13 +402,22 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
         // A generator leaves the call depth while suspended and comes back one deeper than
         // whoever resumes it. (`yield*` keeps its depth while the inner generator runs.)
+        // Before it suspends (`yield*` too, while the inner generator is suspended), the
+        // enclosing loops pay for their iterations so far.
         let counted = self.counts_calls() && !it.delegate;
+        let settles = self.bodies.last().is_some_and(|b| !b.loops.is_empty());
+        if counted || settles {
+            self.text(it.span.start, "(".into(), false);
+            self.settle_loops(it.span.start);
+        }
         if counted {
-            self.text(it.span.start, format!("({LEAVE},__jsvm_r="), false);
+            self.text(it.span.start, format!("{LEAVE},__jsvm_r="), false);
         }
         walk::walk_yield_expression(self, it);
         if counted {
             self.text(it.span.end, format!(",{REENTER},__jsvm_r)"), true);
+        } else if settles {
+            self.text(it.span.end, ")".into(), true);
         }
     }
 
@@ -398,9 +437,10 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         if let Some(scope) = self.bodies.last_mut() {
             scope.breaks.push(None);
         }
+        let priced = !self.bounded(&it.discriminant);
         for case in &it.cases {
             if let Some(test) = &case.test {
-                self.visit_expression(test);
+                self.case_test(test, priced);
             }
             if let Some(first) = case.consequent.first() {
                 self.open_block(first.span().start, Splice::Charge, self.costs.branch);
@@ -478,6 +518,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        if self.priced_comparison(it) {
+            return;
+        }
         if it.operator != BinaryOperator::Exponential {
             walk::walk_binary_expression(self, it);
             return;
@@ -506,6 +549,34 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
         self.replace_between(id.span.end, value.start, &format!(" = {POW}({},", id.name));
         walk::walk_assignment_expression(self, it);
         self.text(value.end, ")".into(), true);
+    }
+
+    fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
+        // An array literal's or a call's spread: its source is priced before the copy
+        // (object literals' spreads are priced after, see `visit_object_expression`).
+        let source = it.argument.span();
+        self.inline(source.start, format!("{SPREAD}("), false);
+        walk::walk_spread_element(self, it);
+        self.inline(source.end, format!(",{},{})", self.costs.element, self.costs.copy_property), true);
+    }
+
+    fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
+        let spreads = it.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)));
+        if spreads {
+            self.inline(it.span.start, format!("{OBJECT_COPY}("), false);
+        }
+        walk::walk_object_expression(self, it);
+        if spreads {
+            self.inline(it.span.end, format!(",{})", self.costs.copy_property), true);
+        }
+    }
+
+    fn visit_object_property_kind(&mut self, it: &ObjectPropertyKind<'a>) {
+        match it {
+            // Paid for with the whole literal.
+            ObjectPropertyKind::SpreadProperty(spread) => walk::walk_spread_element(self, spread),
+            property => walk::walk_object_property_kind(self, property),
+        }
     }
 
     fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
