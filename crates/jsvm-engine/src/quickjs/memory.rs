@@ -1,10 +1,9 @@
 //! The heap budget of a run, counted as QuickJS counts its objects: a run may hold
-//! `memory_bytes` more than the runtime held when it started. QuickJS refuses the allocation
-//! that would pass that (`JS_SetMemoryLimit`), and a run that comes within [`RESERVE`] of it
-//! while it makes an object is on record as out of memory. Either way the run ends as out of
-//! memory, uncatchably: errors.js's `caught` ends it on the "out of memory" error QuickJS
-//! throws, and the record ends it where QuickJS could not even make that error and threw
-//! `null` (the interrupt handler, and the end of the run).
+//! `memory_bytes` more than the runtime held when it started. A run whose count passes that is
+//! on record as out of memory, and QuickJS refuses any allocation [`RESERVE`] past it (the
+//! reserve leaves it room to make its "out of memory" error). The run then ends as out of
+//! memory, uncatchably: errors.js's `caught` ends it on that error, and the record ends it
+//! even where QuickJS threw `null` (the interrupt handler, and the end of the run).
 //!
 //! Why QuickJS's own count and not the bytes its allocator asks the Rust allocator for: QuickJS
 //! serves small objects from 4 KiB arenas, so a run whose objects fit in arenas that earlier
@@ -14,9 +13,12 @@
 //! garbage of earlier runs is never freed during a run, so it gives no run extra room.
 //!
 //! The record: QuickJS runs its collector when it is about to make an object past its "GC
-//! threshold", which a run sets to its limit less [`RESERVE`]; the collector visits every
-//! object, [`GcWitness`] among them, and the witness notes the run out of memory. Objects are
-//! made at the same points of a run whatever ran before, so the record is as exact as the count.
+//! threshold", which a run sets to its limit; the collector visits every object, [`GcWitness`]
+//! among them, and the witness notes the run. Objects are made at the same points of a run
+//! whatever ran before. Allocations without a new object (strings, arrays' storage) are seen
+//! when QuickJS asks the allocator for an arena or a large block; a run that passes its limit
+//! with those alone and drops back below before either is the one case where the record
+//! depends on the arenas earlier runs left.
 //!
 //! Every QuickJS allocation still goes through [`MeteredAllocator`], which keeps the process's
 //! bytes under a backstop above the budget (arenas and headers on top of the objects).
@@ -49,9 +51,8 @@ pub(crate) struct MemoryBudget {
 const BACKSTOP_SHARE: usize = 4;
 const BACKSTOP_ARENAS: usize = 256 << 10;
 
-/// Room kept below a run's limit for the error QuickJS makes when it refuses an allocation
-/// (an object, its message, a backtrace): a run that makes an object this close to its limit
-/// ends there.
+/// Room above a run's limit for the error QuickJS makes when it refuses an allocation (an
+/// object, its message, a backtrace).
 pub(crate) const RESERVE: usize = 16 << 10;
 
 /// QuickJS's collector starts by itself only past this (mod.rs turns it off between and
@@ -105,9 +106,10 @@ impl MemoryBudget {
         self.start.set(objects);
         self.allowance.set(extra);
         let limit = objects.saturating_add(extra);
-        // QuickJS refuses when `in use + size > limit - 1`.
-        rt.set_memory_limit(limit.saturating_add(1));
-        rt.set_gc_threshold(limit.saturating_sub(RESERVE));
+        // QuickJS refuses when `in use + size > limit - 1`: past the reserve, which leaves it
+        // room to make its "out of memory" error.
+        rt.set_memory_limit(limit.saturating_add(RESERVE).saturating_add(1));
+        rt.set_gc_threshold(limit);
         let backstop = extra.saturating_add(extra / BACKSTOP_SHARE).saturating_add(BACKSTOP_ARENAS);
         self.limit.set(self.used.get().saturating_add(backstop));
         self.exceeded.set(false);
@@ -131,6 +133,12 @@ impl MemoryBudget {
     }
 
     fn admit(&self, bytes: usize) -> bool {
+        // Past the limit, and still below QuickJS's refusal: small allocations (strings, arrays'
+        // storage) made without any new object, seen whenever QuickJS asks for an arena or a
+        // large block.
+        if self.running.get() && self.objects() > self.start.get().saturating_add(self.allowance.get()) {
+            self.exceeded.set(true);
+        }
         let ok = self.used.get().checked_add(bytes).is_some_and(|total| total <= self.limit.get());
         if !ok {
             self.exceeded.set(true);

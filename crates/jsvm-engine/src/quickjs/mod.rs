@@ -416,7 +416,7 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> 
     // Memory first: once the heap is full, what the run did next (QuickJS throws `null`
     // where it cannot even make an error, which the class libraries then report) says
     // nothing deterministic.
-    if memory.exceeded() {
+    if memory.exceeded() || is_out_of_memory_error(&caught) {
         return Halt::OutOfMemory;
     }
     if let Some(halt) = st.abort.borrow().clone() {
@@ -426,6 +426,16 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> 
         return Halt::Timeout;
     }
     Halt::Uncaught(exception_text(ctx, caught))
+}
+
+/// The error QuickJS throws where it refuses an allocation (memory.rs: past the reserve).
+fn is_out_of_memory_error(v: &Value<'_>) -> bool {
+    let text = |obj: &rquickjs::Object<'_>, key: &str| obj.get::<_, Option<String>>(key).ok().flatten();
+    v.is_error()
+        && v.as_object().is_some_and(|o| {
+            text(o, "name").as_deref() == Some("InternalError")
+                && text(o, "message").as_deref() == Some("out of memory")
+        })
 }
 
 /// Most stack frames a message keeps.
