@@ -111,10 +111,9 @@ fn the_memory_limit_does_not_depend_on_earlier_runs() {
 
 #[test]
 fn running_out_of_memory_cannot_be_caught() {
-    let engine = EngineKind::from_env();
-    let n = largest_alloc(engine);
-    let (c, id) = chain(engine);
-    let r = call(&c, &id, "allocCaught", json!([n + 1]));
+    // About five times the allowance: past it on every engine, however it measures.
+    let (c, id) = chain(EngineKind::from_env());
+    let r = call(&c, &id, "allocCaught", json!([10_000]));
     assert_eq!(
         (r.status, r.gas_used, r.message.as_str()),
         (Status::GasRunOut, GAS, format!("running action #0 {id}.allocCaught: out of gas").as_str())
