@@ -318,12 +318,13 @@
   // [module function, gas read-out, charge]. The final gas is reported to the host however the call ends
   // (an out-of-gas abort skips this, and charges the whole limit anyway).
   g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
-    const context = parse(contextJson);
+    // Frozen through and through (the reviver sees every nested value): `block` and `tx` are read-only.
+    const context = parse(contextJson, (_, value) => freeze(value));
     const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()), vmHelpers);
     gasUsed = used;
     charge = add;
-    currentBlock = freeze(context.block);
-    currentTx = freeze(context.tx);
+    currentBlock = context.block;
+    currentTx = context.tx;
     try {
       const module = { exports: {} };
       apply(moduleFunction, module.exports, [module, module.exports, require]);

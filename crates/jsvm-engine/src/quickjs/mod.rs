@@ -12,7 +12,7 @@ use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 mod memory;
 mod merge_sort;
-use memory::{MemoryBudget, MeteredAllocator};
+use memory::{GcWitness, MemoryBudget, MeteredAllocator, NO_AUTOMATIC_GC};
 use merge_sort::{merge_sort_function, MERGE_SORT_FUNCTION};
 
 /// The intrinsics a realm gets. Left out on purpose: Date, Promise (no job
@@ -58,22 +58,19 @@ struct HotRealm {
     /// reach it, so a program is evaluated once per realm, not once per run.
     programs: Vec<(Vec<u8>, Persistent<Value<'static>>)>,
     entry: Persistent<Function<'static>>,
+    /// Notes a run that reaches its memory limit (memory.rs).
+    _witness: Persistent<Value<'static>>,
     ctx: Context,
 }
 
 /// Programs kept evaluated per realm.
 const PROGRAMS_PER_REALM: usize = 32;
 
-/// Runs between garbage collections of a hot realm (QuickJS frees most garbage at
-/// once by reference counting; this collects cycles).
-const RUNS_PER_GC: u32 = 64;
-
 /// QuickJS (quickjs-ng through rquickjs): one runtime per worker thread and
 /// call-stack height, one hot realm in it.
 pub struct QuickJs {
     // Dropped before the runtime that owns its objects.
     hot: Option<HotRealm>,
-    runs_since_gc: u32,
     rt: Runtime,
     state: Rc<RunState>,
     memory: Rc<MemoryBudget>,
@@ -85,6 +82,15 @@ impl QuickJs {
     pub fn new() -> Result<QuickJs, String> {
         let memory = MemoryBudget::new();
         let rt = Runtime::new_with_alloc(MeteredAllocator { budget: memory.clone() }).map_err(|e| e.to_string())?;
+        // QuickJS's collector would start when the runtime's allocations pass a threshold, which
+        // earlier runs' garbage moves, and free that garbage in the middle of a run, giving that
+        // run room a run after a quiet history would not get: cycles are collected between runs.
+        rt.set_gc_threshold(NO_AUTOMATIC_GC);
+        let probe = Context::base(&rt).map_err(|e| e.to_string())?;
+        // SAFETY: the context is live; its runtime is `rt`.
+        let raw = probe.with(|ctx| unsafe { qjs::JS_GetRuntime(ctx.as_raw().as_ptr()) });
+        drop(probe);
+        memory.attach(&rt, raw)?;
         let state = Rc::new(RunState::default());
         let s = state.clone();
         let m = memory.clone();
@@ -100,7 +106,7 @@ impl QuickJs {
                 _ => false,
             }
         })));
-        let mut engine = QuickJs { hot: None, runs_since_gc: 0, rt, state, memory, lockdown: Vec::new() };
+        let mut engine = QuickJs { hot: None, rt, state, memory, lockdown: Vec::new() };
         engine.lockdown = engine.compile_library("<lockdown>", LOCKDOWN_SOURCE)?;
         Ok(engine)
     }
@@ -112,12 +118,12 @@ impl QuickJs {
     fn reset_after_run(&mut self) {
         self.state.host.set(None);
         self.state.deadline.set(None);
-        self.memory.lift();
-        self.runs_since_gc += 1;
-        if self.runs_since_gc >= RUNS_PER_GC || self.hot.is_none() {
-            self.rt.run_gc();
-            self.runs_since_gc = 0;
-        }
+        self.memory.lift(&self.rt);
+        // Every run starts from the same heap: the realm, the cached programs and nothing else.
+        // Each run leaves cycles behind (its module's class and prototype, at least), and a
+        // run that starts among an earlier run's leftovers counts different bytes for the same
+        // work: the memory limit would fall according to the worker's history.
+        self.rt.run_gc();
     }
 
     /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
@@ -132,15 +138,17 @@ impl QuickJs {
         let st = self.state.clone();
         let lockdown = &self.lockdown;
         let memory = &self.memory;
-        let entry = ctx.with(|ctx| {
-            build_realm(&ctx, lockdown, inv, st.clone()).map(|entry| Persistent::save(&ctx, entry)).map_err(|e| {
-                match classify(&ctx, e, &st, memory) {
+        let (entry, witness) = ctx.with(|ctx| {
+            let witness = GcWitness::make(&ctx, memory.clone()).map_err(|e| Halt::Fault(e.to_string()))?;
+            let entry =
+                build_realm(&ctx, lockdown, inv, st.clone()).map_err(|e| match classify(&ctx, e, &st, memory) {
                     Halt::Uncaught(m) => Halt::Fault(format!("the class libraries failed to load: {m}")),
                     other => other,
-                }
-            })
+                })?;
+            Ok::<_, Halt>((Persistent::save(&ctx, entry), Persistent::save(&ctx, witness)))
         })?;
-        self.hot = Some(HotRealm { key, programs: Vec::new(), entry: entry.clone(), ctx: ctx.clone() });
+        self.hot =
+            Some(HotRealm { key, programs: Vec::new(), entry: entry.clone(), _witness: witness, ctx: ctx.clone() });
         Ok((ctx, entry))
     }
 }
@@ -180,19 +188,30 @@ impl Engine for QuickJs {
             let cached = self.hot.as_ref().and_then(|h| {
                 h.programs.iter().rev().find(|(bytes, _)| bytes.as_slice() == inv.program).map(|(_, f)| f.clone())
             });
+            // Evaluated before the run's memory is counted: whether an earlier run in this
+            // realm evaluated it already must not change what this run may allocate.
+            let program = match cached {
+                Some(program) => program,
+                None => {
+                    let program = ctx.with(|ctx| {
+                        let program = eval_bytecode(&ctx, inv.program).map_err(|e| classify(&ctx, e, st, &self.memory));
+                        program.map(|p| Persistent::save(&ctx, p))
+                    })?;
+                    if let Some(hot) = self.hot.as_mut() {
+                        if hot.programs.len() >= PROGRAMS_PER_REALM {
+                            hot.programs.remove(0);
+                        }
+                        hot.programs.push((inv.program.to_vec(), program.clone()));
+                    }
+                    program
+                }
+            };
             self.rt.set_max_stack_size(inv.limits.stack_bytes);
-            self.memory.start_run(inv.limits.memory_bytes);
-            let mut evaluated = None;
+            self.memory.start_run(&self.rt, inv.limits.memory_bytes);
             let out = ctx.with(|ctx| {
-                let out = run_in(&ctx, entry, cached, &mut evaluated, inv);
+                let out = run_in(&ctx, entry, program, inv);
                 out.map_err(|e| classify(&ctx, e, st, &self.memory))
             });
-            if let (Some(program), Some(hot)) = (evaluated, self.hot.as_mut()) {
-                if hot.programs.len() >= PROGRAMS_PER_REALM {
-                    hot.programs.remove(0);
-                }
-                hot.programs.push((inv.program.to_vec(), program));
-            }
             // A run that hit the limit ends as out of memory even if the contract caught
             // the error and finished before the next interrupt poll.
             match out {
@@ -249,25 +268,17 @@ fn build_realm<'js>(
     Ok(entry)
 }
 
-/// One run in a hot realm: the program's factory (evaluated now, or earlier in this
-/// realm) goes to the entry with the arguments; the entry calls it for a fresh gas
+/// One run in a hot realm: the program's factory (evaluated in this realm, now or by an
+/// earlier run) goes to the entry with the arguments; the entry calls it for a fresh gas
 /// counter and module function.
 fn run_in(
     ctx: &Ctx<'_>,
     entry: Persistent<Function<'static>>,
-    cached: Option<Persistent<Value<'static>>>,
-    evaluated: &mut Option<Persistent<Value<'static>>>,
+    program: Persistent<Value<'static>>,
     inv: &Invocation<'_>,
 ) -> Result<String, Failure> {
     let entry = entry.restore(ctx)?;
-    let program = match cached {
-        Some(program) => program.restore(ctx)?,
-        None => {
-            let program = eval_bytecode(ctx, inv.program)?;
-            *evaluated = Some(Persistent::save(ctx, program.clone()));
-            program
-        }
-    };
+    let program = program.restore(ctx)?;
     let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
     let out: Value = entry.call((program, Rest(args)))?;
     match out.as_string() {
@@ -410,7 +421,7 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> 
     // Memory first: once the heap is full, what the run did next (QuickJS throws `null`
     // where it cannot even make an error, which the class libraries then report) says
     // nothing deterministic.
-    if memory.exceeded() {
+    if memory.exceeded() || is_out_of_memory_error(&caught) {
         return Halt::OutOfMemory;
     }
     if let Some(halt) = st.abort.borrow().clone() {
@@ -420,6 +431,16 @@ fn classify(ctx: &Ctx<'_>, f: Failure, st: &RunState, memory: &MemoryBudget) -> 
         return Halt::Timeout;
     }
     Halt::Uncaught(exception_text(ctx, caught))
+}
+
+/// The error QuickJS throws where it refuses an allocation (memory.rs: past the reserve).
+fn is_out_of_memory_error(v: &Value<'_>) -> bool {
+    let text = |obj: &rquickjs::Object<'_>, key: &str| obj.get::<_, Option<String>>(key).ok().flatten();
+    v.is_error()
+        && v.as_object().is_some_and(|o| {
+            text(o, "name").as_deref() == Some("InternalError")
+                && text(o, "message").as_deref() == Some("out of memory")
+        })
 }
 
 /// Most stack frames a message keeps.
