@@ -39,8 +39,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ("memory", "{ const a = []; for (let i = 0; i < 2000; i++) { const o = { i }; o.self = o; a.push(o); } }", "'ok'"),
 ];
 
-/// A template object's case, its own test: QuickJS makes template objects frozen only with the
-/// vendored patch (qjs branch).
+/// A template object's case, its own test: QuickJS keeps template objects in the cached program
+/// that every contract with the same code shares, frozen by the vendored QuickJS's patch.
 const TEMPLATE_CASE: (&str, &str, &str) = (
     "template object",
     "{ const t = site(); try { t.leak = 1; } catch (e) {} Object.defineProperty(t, 'length', { value: 7 }); }",
