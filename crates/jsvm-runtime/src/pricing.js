@@ -22,6 +22,10 @@
     const getPrototypeOf = Object.getPrototypeOf;
     const setPrototypeOf = Object.setPrototypeOf;
     const isArray = Array.isArray;
+    const CheckedRegExp = RegExp; // regexp.js's, installed before this file
+    // The unpriced originals, for the wrappers' own argument lists.
+    const slice = Array.prototype.slice;
+    const rest = (args) => apply(slice, args, [1]);
     const arrayFrom = Array.from;
     const floor = Math.floor;
     const log2 = Math.log2;
@@ -113,7 +117,7 @@
     function isRegExp(x) {
       if (!isObject(x)) return false;
       const matcher = x[Symbol.match];
-      return matcher !== undefined ? !!matcher : typeof x.flags === "string" && x instanceof RegExp;
+      return matcher !== undefined ? !!matcher : x instanceof CheckedRegExp;
     }
     // A substring search of `needle` in `haystack` characters, as the engines do it: a
     // compare at each position, each up to the needle's length.
@@ -163,11 +167,11 @@
         if (pattern !== undefined && pattern !== null) {
           const own = pattern[key];
           if (own !== undefined && own !== null) {
-            return [, , , () => apply(own, pattern, [text(t, name), ...a.slice(1)])];
+            return [, , , () => apply(own, pattern, [text(t, name), ...rest(a)])];
           }
         }
         const s = text(t, name);
-        const args = [pattern === undefined && buildsRegex ? undefined : `${pattern}`];
+        const args = [pattern === undefined ? undefined : `${pattern}`];
         for (let i = 1; i < a.length; i++) {
           args[i] = kinds[i] === "n" ? optionalNumber(a[i]) : typeof a[i] === "function" ? a[i] : optionalText(a[i]);
         }
@@ -213,7 +217,8 @@
       stringMethod("padStart", "ns", (n, a) => max(n, a[0] || 0));
       stringMethod("padEnd", "ns", (n, a) => max(n, a[0] || 0));
       for (const name of ["indexOf", "lastIndexOf", "includes"]) stringMethod(name, "sn", searched);
-      for (const name of ["startsWith", "endsWith", "localeCompare"]) stringMethod(name, "sn", plusText);
+      for (const name of ["startsWith", "endsWith"]) stringMethod(name, "sn", plusText);
+      stringMethod("localeCompare", "s", plusText);
       for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase", "trim", "trimStart",
                           "trimEnd"]) {
         stringMethod(name, "", plain);
@@ -268,7 +273,7 @@
       wrap(Array, "from", (t, a) => {
         const source = sized(a[0]);
         const steps = isArray(source) || sizeOf(source) < 0 ? 0 : sizeOf(source);
-        return [t, [source, ...a.slice(1)], steps * (STEP / INDEX) + (steps > 0 ? 0 : lengthOf(source))];
+        return [t, [source, ...rest(a)], steps * (STEP / INDEX) + (steps > 0 ? 0 : lengthOf(source))];
       }, INDEX);
       wrap(Array, "of", (t, a) => [t, a, a.length], INDEX);
 
@@ -290,7 +295,7 @@
 
       wrap(JSON, "parse", (t, a) => {
         const s = `${a[0]}`;
-        return [t, [s, ...a.slice(1)], s.length];
+        return [t, [s, ...rest(a)], s.length];
       }, TEXT);
       wrap(JSON, "stringify", (t, a) => [t, a, 0], RESULT, resultLength);
       for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign"]) {
@@ -313,7 +318,7 @@
           if (!isObject(a[0])) return [a, a[0] === undefined ? 0 : +a[0] * (TYPED / INDEX)];
           if (measure(bufferLength, a[0]) >= 0) return [a, 0];
           const source = sized(a[0]);
-          return [[source, ...a.slice(1)], copied(name, source)];
+          return [[source, ...rest(a)], copied(name, source)];
         }, INDEX);
       }
       meterConstructor("ArrayBuffer", (a) => [a, +a[0]], BYTE);
@@ -321,7 +326,7 @@
       const R = RegExp.prototype;
       const input = (t, a) => {
         const s = `${a[0]}`;
-        return [t, [s, ...a.slice(1)], s.length];
+        return [t, [s, ...rest(a)], s.length];
       };
       wrap(R, "exec", input, TEXT);
       wrap(R, "test", input, TEXT);
