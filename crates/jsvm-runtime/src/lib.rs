@@ -35,7 +35,8 @@ pub use storage::{validate_key, MAX_VALUE_BYTES};
 /// The class libraries, evaluated in every realm before the contract.
 /// `errors.js` (errors the same on every engine), `math.js` and `text.js` (numbers
 /// and case mapping the same on every engine), `sort.js` (one sorting algorithm on
-/// every engine) and `classlib.js` (the number classes and IOSTCrypto) come first;
+/// every engine), `classlib.js` (the number classes and IOSTCrypto), `regexp.js` (the
+/// checked RegExp constructor) and `pricing.js` (built-ins priced by size) come first;
 /// prelude.js installs them.
 pub const PRELUDE_SOURCE: &str = concat!(
     include_str!("errors.js"),
@@ -43,6 +44,8 @@ pub const PRELUDE_SOURCE: &str = concat!(
     include_str!("text.js"),
     include_str!("sort.js"),
     include_str!("classlib.js"),
+    include_str!("regexp.js"),
+    include_str!("pricing.js"),
     include_str!("prelude.js")
 );
 /// `sort.js` alone, for tests that compare its two forms (interpreted and native).

@@ -11,12 +11,6 @@
   const parse = JSON.parse;
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
-  // Everything the cost functions below use is captured here, before contract code
-  // could replace it: a replaced Math.max or Array.prototype.reduce must not lower a price.
-  const floor = Math.floor;
-  const log2 = Math.log2;
-  const max = Math.max;
-  const toNumber = Number;
   const toText = String;
 
   // The contract's gas meter (see jsvm-compiler's meter.rs), handed over by the entry
@@ -53,108 +47,10 @@
   // text.js: case mapping the same on every engine.
   take("__jsvm_text_install")(host, method);
 
-  // Built-ins whose work grows with their input are charged by size before they run:
-  // one gas per 8 units (characters, elements, keys) plus one.
-  function units(n) {
-    return typeof n === "number" && n > 0 ? floor(n / 8) + 1 : 1;
-  }
-  function len(x) {
-    if (typeof x === "string") return x.length;
-    if (x !== null && (typeof x === "object" || typeof x === "function")) {
-      const n = x.length;
-      return typeof n === "number" ? n : 0;
-    }
-    return 0;
-  }
-  function meter(owner, name, cost, after) {
-    const original = owner[name];
-    if (typeof original !== "function") return;
-    const wrapper = {
-      [name](...args) {
-        charge(units(cost(this, args)));
-        const result = apply(original, this, args);
-        if (after) charge(units(after(result)));
-        return result;
-      },
-    }[name];
-    method(owner, name, wrapper, original.length);
-  }
-  // The RegExp constructor checks its pattern like the compile stage checks literals.
-  const IntrinsicRegExp = RegExp;
-  const construct = Reflect.construct;
-  const setPrototypeOf = Object.setPrototypeOf;
-  function CheckedRegExp(pattern, flags) {
-    const text = pattern instanceof IntrinsicRegExp ? pattern.source : pattern === undefined ? "" : String(pattern);
-    host("regexCheck", text, flags === undefined ? "" : String(flags));
-    return construct(IntrinsicRegExp, [pattern, flags], new.target || IntrinsicRegExp);
-  }
-  CheckedRegExp.prototype = IntrinsicRegExp.prototype;
-  setPrototypeOf(CheckedRegExp, IntrinsicRegExp);
-  defineProperty(CheckedRegExp, "name", { value: "RegExp" });
-  delete IntrinsicRegExp.prototype.compile; // recompiles a regex in place, unchecked
-  defineProperty(g, "RegExp", { value: CheckedRegExp, writable: true, enumerable: false, configurable: true });
-
-  // Installed once per realm, before any contract code runs.
-  function meterBuiltins() {
-    const self = (t) => len(t);
-    const selfPlusArgs = (t, a) => {
-      let n = len(t);
-      for (let i = 0; i < a.length; i++) n += len(a[i]);
-      return n;
-    };
-    const S = String.prototype;
-    meter(S, "repeat", (t, a) => len(t) * (toNumber(a[0]) || 0));
-    meter(S, "padStart", (t, a) => max(len(t), toNumber(a[0]) || 0));
-    meter(S, "padEnd", (t, a) => max(len(t), toNumber(a[0]) || 0));
-    for (const name of ["split", "replace", "replaceAll", "match", "matchAll", "search", "indexOf", "lastIndexOf",
-                        "includes", "startsWith", "endsWith", "toUpperCase", "toLowerCase", "toLocaleUpperCase",
-                        "toLocaleLowerCase", "trim", "trimStart", "trimEnd", "localeCompare", "slice",
-                        "substring", "substr", "at", "codePointAt", "isWellFormed", "toWellFormed"]) {
-      meter(S, name, selfPlusArgs);
-    }
-    meter(String, "fromCharCode", (t, a) => a.length);
-    meter(String, "fromCodePoint", (t, a) => a.length);
-    const A = Array.prototype;
-    meter(A, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-    meter(A, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-    const T = Object.getPrototypeOf(Int8Array.prototype);
-    meter(T, "sort", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-    meter(T, "toSorted", (t) => { const n = len(t); return n > 1 ? n * log2(n) : 1; });
-    meter(A, "join", (t, a) => len(t) * (typeof a[0] === "string" ? a[0].length + 1 : 2), len);
-    meter(A, "toString", self, len);
-    meter(A, "concat", selfPlusArgs);
-    meter(A, "flat", self, len);
-    for (const name of ["fill", "splice", "toSpliced", "slice", "reverse", "toReversed", "copyWithin", "indexOf",
-                        "lastIndexOf", "includes", "with", "flatMap", "map", "filter", "forEach", "reduce",
-                        "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]) {
-      meter(A, name, self);
-    }
-    meter(Array, "from", (t, a) => len(a[0]));
-    meter(Array, "of", (t, a) => a.length);
-    meter(JSON, "parse", (t, a) => len(a[0]));
-    meter(JSON, "stringify", () => 1, len);
-    for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign",
-                        "fromEntries"]) {
-      meter(Object, name, () => 1, len);
-    }
-    // Patterns built at run time get the check regex literals get at deploy.
-    const checkPattern = (pattern, flags) => host("regexCheck", pattern, flags);
-    for (const name of ["match", "matchAll", "search"]) {
-      const priced = S[name];
-      const checked = { [name](...args) {
-        if (typeof args[0] === "string") checkPattern(args[0], "");
-        return apply(priced, this, args);
-      } }[name];
-      defineProperty(checked, "length", { value: priced.length, configurable: true });
-      defineProperty(S, name, { value: checked, writable: true, enumerable: false, configurable: true });
-    }
-    const R = RegExp.prototype;
-    meter(R, "exec", (t, a) => len(a[0]));
-    meter(R, "test", (t, a) => len(a[0]));
-    for (const sym of [Symbol.replace, Symbol.split, Symbol.match, Symbol.matchAll, Symbol.search]) {
-      meter(R, sym, (t, a) => len(a[0]) + len(a[1]));
-    }
-  }
+  // regexp.js: every regex built at run time is checked as literals are.
+  const checkPattern = take("__jsvm_regexp_install")(host);
+  // pricing.js: built-ins whose work grows with their input, priced by it.
+  const meterBuiltins = take("__jsvm_pricing_install")(method, (n) => charge(n), checkPattern);
 
   function need(value, what) {
     if (typeof value !== "string") {
