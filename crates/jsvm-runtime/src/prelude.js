@@ -169,7 +169,7 @@
   const payCopy = (n, price) => { if (n > 0) charge(n * price); };
   function spread(source, element, property) {
     if (typeof source === "string" || isArray(source)) {
-      payCopy(len(source), element);
+      payCopy(source.length, element);
       return source;
     }
     if (source === null || (typeof source !== "object" && typeof source !== "function")) return source;
