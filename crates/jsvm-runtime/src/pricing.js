@@ -55,6 +55,12 @@
     const TYPED = 1 / 16; // an element of a typed array zeroed, filled, copied or compared as it is
     const CONVERT = 4; // an element of a typed array converted to another element type
     const BYTE = 1 / 256; // a byte of an ArrayBuffer zeroed or copied
+    const CASE = 1 / 2; // a character whose case is changed (the engine looks each one up)
+    const PART = 2; // a part a string `split` cuts out (each is a new string in the result array)
+    const JSON_TEXT = 1; // a character of JSON parsed into values or written from them
+    const TYPED_SORT = 1 / 2; // a step of a typed array's own sort (n × log2(n) of them)
+    const MATCH = 64; // one run of a regular expression's matcher (each `exec`, and each match a global
+    // `replace`, `split` or `matchAll` makes, calls `exec` again): setting it up, whatever the input's length
 
     // `n` units at `price` gas each, plus one, charged before the work.
     function pay(n, price) {
@@ -126,7 +132,8 @@
 
     // Wraps `owner[name]`: `prepare(receiver, args)` returns the converted [receiver, args]
     // and the units to pay at `price`, or a function to call instead (a regex's own method).
-    function wrap(owner, name, prepare, price, after) {
+    // `afterPrice` (default `price`) prices what `after(result)` counts.
+    function wrap(owner, name, prepare, price, after, afterPrice = price) {
       const original = owner[name];
       if (typeof original !== "function") return;
       const wrapper = {
@@ -135,14 +142,14 @@
           if (delegate !== undefined) return delegate();
           pay(units, price);
           const result = apply(original, receiver, converted);
-          if (after !== undefined) pay(after(result), price);
+          if (after !== undefined) pay(after(result), afterPrice);
           return result;
         },
       }[name];
       method(owner, name, wrapper, original.length);
     }
     // A String method whose arguments are converted by `kinds` ("s": text, "n": number).
-    function stringMethod(name, kinds, units, after) {
+    function stringMethod(name, kinds, units, after, price = TEXT) {
       wrap(S, name, (t, a) => {
         const s = text(t, name);
         const args = [];
@@ -151,7 +158,7 @@
           args[i] = kind === "s" ? (isRegExp(a[i]) ? a[i] : optionalText(a[i])) : kind === "n" ? optionalNumber(a[i]) : a[i];
         }
         return [s, args, units(s.length, args)];
-      }, TEXT, after);
+      }, price, after);
     }
     const plain = (n) => n;
     const plusText = (n, a) => n + (typeof a[0] === "string" ? a[0].length : 0);
@@ -160,7 +167,7 @@
     // The String methods that take a pattern: a regex-like argument's own method does the
     // work (it is priced below, on RegExp.prototype); a string pattern is checked when the
     // method builds a regex from it.
-    function patternMethod(name, key, buildsRegex, kinds, units, after) {
+    function patternMethod(name, key, buildsRegex, kinds, units, after, afterPrice) {
       wrap(S, name, (t, a) => {
         if (t === undefined || t === null) text(t, name);
         const pattern = a[0];
@@ -177,7 +184,7 @@
         }
         if (buildsRegex) checkPattern(args[0] === undefined ? "" : args[0], name === "matchAll" ? "g" : "");
         return [s, args, units(s.length, args)];
-      }, TEXT, after);
+      }, TEXT, after, afterPrice);
     }
 
     // Replaces the global constructor `name` by one that pays for `prepare(args)`'s units
@@ -219,12 +226,12 @@
       for (const name of ["indexOf", "lastIndexOf", "includes"]) stringMethod(name, "sn", searched);
       for (const name of ["startsWith", "endsWith"]) stringMethod(name, "sn", plusText);
       stringMethod("localeCompare", "s", plusText);
-      for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase", "trim", "trimStart",
-                          "trimEnd"]) {
-        stringMethod(name, "", plain);
+      for (const name of ["toUpperCase", "toLowerCase", "toLocaleUpperCase", "toLocaleLowerCase"]) {
+        stringMethod(name, "", plain, undefined, CASE);
       }
+      for (const name of ["trim", "trimStart", "trimEnd"]) stringMethod(name, "", plain);
       for (const name of ["slice", "substring", "substr", "at", "codePointAt"]) stringMethod(name, "nn", plain);
-      patternMethod("split", Symbol.split, false, "sn", searched, resultLength);
+      patternMethod("split", Symbol.split, false, "sn", searched, resultLength, PART);
       patternMethod("replace", Symbol.replace, false, "ss", searched, resultLength);
       patternMethod("replaceAll", Symbol.replace, false, "ss", searched, resultLength);
       patternMethod("match", Symbol.match, true, "", plain);
@@ -248,8 +255,8 @@
       };
       wrap(A, "sort", sortUnits, SORT);
       wrap(A, "toSorted", sortUnits, SORT);
-      wrap(T, "sort", sortUnits, SORT);
-      wrap(T, "toSorted", sortUnits, SORT);
+      wrap(T, "sort", sortUnits, TYPED_SORT);
+      wrap(T, "toSorted", sortUnits, TYPED_SORT);
       wrap(A, "join", (t, a) => {
         const separator = optionalText(a[0]);
         return [t, [separator], lengthOf(t) * (separator === undefined ? 2 : separator.length + 1)];
@@ -296,8 +303,8 @@
       wrap(JSON, "parse", (t, a) => {
         const s = `${a[0]}`;
         return [t, [s, ...rest(a)], s.length];
-      }, TEXT);
-      wrap(JSON, "stringify", (t, a) => [t, a, 0], RESULT, resultLength);
+      }, JSON_TEXT);
+      wrap(JSON, "stringify", (t, a) => [t, a, 0], JSON_TEXT, resultLength);
       for (const name of ["keys", "values", "entries", "getOwnPropertyNames", "getOwnPropertySymbols", "assign"]) {
         wrap(Object, name, (t, a) => [t, a, 0], RESULT, resultLength);
       }
@@ -324,9 +331,10 @@
       meterConstructor("ArrayBuffer", (a) => [a, +a[0]], BYTE);
 
       const R = RegExp.prototype;
+      // The input's characters at TEXT, plus one run of the matcher (MATCH, in TEXT units).
       const input = (t, a) => {
         const s = `${a[0]}`;
-        return [t, [s, ...rest(a)], s.length];
+        return [t, [s, ...rest(a)], s.length + MATCH / TEXT];
       };
       wrap(R, "exec", input, TEXT);
       wrap(R, "test", input, TEXT);
@@ -334,7 +342,8 @@
       wrap(R, Symbol.replace, (t, a) => {
         const s = `${a[0]}`;
         const replacement = typeof a[1] === "function" ? a[1] : `${a[1]}`;
-        return [t, [s, replacement], s.length + (typeof replacement === "string" ? replacement.length : 0)];
+        const units = s.length + (typeof replacement === "string" ? replacement.length : 0) + MATCH / TEXT;
+        return [t, [s, replacement], units];
       }, TEXT, resultLength);
     };
   };
