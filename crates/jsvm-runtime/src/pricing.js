@@ -51,7 +51,8 @@
     const RESULT = 1 / 8; // an element of a result charged after it was built (keys, JSON text)
     const URI = 2; // a character encoded or decoded by the URI and escape functions
     const STEP = 16; // a step of an engine's own iterator (a Set's, a Map's, a string's)
-    const ENTRY = 64; // an element added to a Set, Map, WeakSet or WeakMap, or an object's entry
+    const ENTRY = 64; // an element added to a Set or WeakSet
+    const PAIR = 128; // an entry added to a Map, WeakMap or object: a [key, value] pair read through its own iterator
     const TYPED = 1 / 16; // an element of a typed array zeroed, filled, copied or compared as it is
     const CONVERT = 4; // an element of a typed array converted to another element type
     const BYTE = 1 / 256; // a byte of an ArrayBuffer zeroed or copied
@@ -311,14 +312,15 @@
       wrap(Object, "fromEntries", (t, a) => {
         const source = sized(a[0]);
         return [t, [source], sizeOf(source)];
-      }, ENTRY);
+      }, PAIR);
 
       // Constructors that copy their source or zero their memory.
       const collection = (a) => {
         const source = sized(a[0]);
         return [[source], sizeOf(source)];
       };
-      for (const name of ["Set", "Map", "WeakSet", "WeakMap"]) meterConstructor(name, collection, ENTRY);
+      for (const name of ["Set", "WeakSet"]) meterConstructor(name, collection, ENTRY);
+      for (const name of ["Map", "WeakMap"]) meterConstructor(name, collection, PAIR);
       for (const name of ["Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array",
                           "Uint32Array", "Float32Array", "Float64Array"]) {
         meterConstructor(name, (a) => {

@@ -157,7 +157,7 @@ fn small_inputs_cost_their_stated_price() {
     let r = outcome(CASES, "small");
     assert_eq!(r.status, Status::Success, "{}", r.message);
     assert_eq!(r.returns, ["2|xxx|a%20b|A|0,0,0|2|2|7,7|ello|1|1|2|a..b|-1|2"]);
-    assert_eq!(r.gas_used, 9_738);
+    assert_eq!(r.gas_used, 9_802);
 }
 
 const BACKTRACKS: &str = "Error: a regular expression that repeats a repetition";

@@ -60,7 +60,7 @@ pub const CASES: &[Case] = &[
     case("contextInfo", "", "r += blockchain.contextInfo().length;", 322),
     case("console_log", "", "console.log(\"calibrate\");", 718),
     case("requireAuth", "", "if (blockchain.requireAuth(\"admin\", \"active\")) r++;", 324),
-    case("nested_call", "", "r += blockchain.call(callee, \"echo\", [\"x\"]).length;", 6836),
+    case("nested_call", "", "r += blockchain.call(callee, \"echo\", [\"x\"]).length;", 6876),
     case(
         "regex_exec",
         "const s = \"xxabbbc\" + \"y\".repeat(50); const re = /a(b+)c/;",
@@ -116,6 +116,28 @@ pub const CASES: &[Case] = &[
     case("map_set_get", "const m = new Map();", "m.set(i & 63, i); r += m.get(i & 63) & 1;", 39),
     case("set_add", "const st = new Set();", "st.add(i & 63); r += st.size & 1;", 29),
     case("set_from_array", "const arr = numbers(100);", "r += new Set(arr).size;", 6422),
+    // The worst layouts of size-priced built-ins: holes walked one property lookup at a time, large
+    // collections of numbers, elements converted one by one.
+    case("sparse_indexOf", "const sparse = []; sparse[20000] = 1;", "r += sparse.indexOf(2);", 160030),
+    case(
+        "sparse_toLocaleString",
+        "const sparse = []; sparse[2000] = 1;",
+        "r += sparse.toLocaleString().length;",
+        128088,
+    ),
+    case("set_of_numbers_large", "const many = numbers(10000);", "r += new Set(many).size;", 640022),
+    case(
+        "map_from_entries_large",
+        "const pairs = numbers(5000).map((x) => [x, x]);",
+        "r += new Map(pairs).size;",
+        640022,
+    ),
+    case(
+        "typed_set_from_array",
+        "const f64 = new Float64Array(20000); const plain = numbers(20000);",
+        "f64.set(plain); r += f64.length;",
+        160026,
+    ),
     case(
         "json_parse",
         "const js = JSON.stringify({ a: numbers(100), b: \"x\".repeat(100) });",
