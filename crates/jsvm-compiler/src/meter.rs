@@ -408,7 +408,8 @@ fn next_token(source: &str, from: usize) -> (usize, bool) {
 /// the counters and `__jsvm_cmp`, on one line.
 macro_rules! wrapper_head {
     () => {
-        "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0, __jsvm_depth = 0; \
+        "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0, __jsvm_depth = 0, \
+__jsvm_t, __jsvm_N = NaN; \
 function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
 __jsvm_vm.brand(w, f, c); return w; } \
 function __jsvm_walk(n) { if (n >= 256 && (__jsvm_left -= n >> 3) < 0) __jsvm_oog(); } \

@@ -367,3 +367,19 @@ fn comparisons_that_could_walk_two_long_strings_call_a_priced_helper() {
     let m = metered("    a(undefined, y) { return y === undefined; }");
     assert!(m.contains("__jsvm_seq(y,undefined)"), "a bound `undefined` can be anything: {m}");
 }
+
+#[test]
+fn element_stores_of_values_that_could_be_nan_store_the_canonical_nan() {
+    let check = "===__jsvm_t?__jsvm_t:__jsvm_N)";
+    let m = metered(
+        "    a(o, k, x) { o[k] = x / 2; o[0] = o[1] = x; o.p = x; o[k] = 1; o[k] = 'v'; o[k] = x | 0; o[k] += x; }",
+    );
+    // The division and the chained store (inner and outer) are checked, in order.
+    assert!(m.contains(&format!("o[k] = ((__jsvm_t=x / 2){check};")), "{m}");
+    assert!(m.contains(&format!("o[0] = ((__jsvm_t=o[1] = ((__jsvm_t=x){check}){check};")), "{m}");
+    // A named property, a literal, a string, an integer and a compound assignment are left as written.
+    for plain in ["o.p = x;", "o[k] = 1;", "o[k] = 'v';", "o[k] = x | 0;", "o[k] += x;"] {
+        assert!(m.contains(plain), "{plain}: {m}");
+    }
+    assert_eq!(count(&m, check), 3, "{m}");
+}

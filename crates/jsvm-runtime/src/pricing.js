@@ -219,6 +219,24 @@
       return typed * ((targetType === measure(elementType, source) ? TYPED : CONVERT) / INDEX);
     }
 
+    // A float typed array filled from an array or array-like gets its values as numbers
+    // here, each NaN the canonical one: an arithmetic NaN carries the processor's bits, which
+    // V8 would store as they are (the vendored QuickJS canonicalises its own stores; element
+    // stores `a[i] = v` are canonicalised by the compile stage, docs/javascript.md).
+    const CANONICAL_NAN = NaN;
+    const FLOAT = { Float32Array: true, Float64Array: true };
+    function canonicalNumbers(source) {
+      const n = lengthOf(source);
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const x = +source[i];
+        out[i] = x === x ? x : CANONICAL_NAN;
+      }
+      return out;
+    }
+    const floatSource = (type, source) =>
+      FLOAT[type] === true && isObject(source) && measure(typedLength, source) < 0 ? canonicalNumbers(source) : source;
+
     // Installed once per realm, before any contract code runs.
     return function meterBuiltins() {
       stringMethod("repeat", "n", (n, a) => n * (a[0] || 0));
@@ -298,7 +316,10 @@
       }, INDEX, resultLength);
       wrap(T, "toString", (t, a) => [t, a, measure(typedLength, t)], INDEX, resultLength);
       wrap(T, "toLocaleString", (t, a) => [t, a, measure(typedLength, t)], LOCALE, resultLength);
-      wrap(T, "set", (t, a) => [t, a, copied(measure(elementType, t), a[0])], INDEX);
+      wrap(T, "set", (t, a) => {
+        const type = measure(elementType, t);
+        return [t, [floatSource(type, a[0]), ...rest(a)], copied(type, a[0])];
+      }, INDEX);
       wrap(ArrayBuffer.prototype, "slice", (t, a) => [t, a, measure(bufferLength, t)], BYTE);
 
       wrap(JSON, "parse", (t, a) => {
@@ -327,7 +348,7 @@
           if (!isObject(a[0])) return [a, a[0] === undefined ? 0 : +a[0] * (TYPED / INDEX)];
           if (measure(bufferLength, a[0]) >= 0) return [a, 0];
           const source = sized(a[0]);
-          return [[source, ...rest(a)], copied(name, source)];
+          return [[floatSource(name, source), ...rest(a)], copied(name, source)];
         }, INDEX);
       }
       meterConstructor("ArrayBuffer", (a) => [a, +a[0]], BYTE);

@@ -3,10 +3,12 @@
 //! this module touches oxc; nothing of oxc leaves it.
 //!
 //! This file is the visitor; `blocks` keeps the blocks being summed and the bodies that
-//! declare counters, `regex_policy` is the policy on regular expressions.
+//! declare counters, `compare` prices comparisons of long strings, `nan_store` makes element
+//! stores canonical, `regex_policy` and `regex_choice` are the policy on regular expressions.
 
 mod blocks;
 mod compare;
+mod nan_store;
 mod regex_choice;
 mod regex_policy;
 
@@ -535,6 +537,9 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if self.canonical_nan_store(it) {
+            return;
+        }
         if it.operator != AssignmentOperator::Exponential {
             walk::walk_assignment_expression(self, it);
             return;
