@@ -4,13 +4,15 @@
 //!
 //! This file is the visitor; `blocks` keeps the blocks being summed and the bodies that
 //! declare counters, `compare` prices comparisons of long strings, `nan_store` makes element
-//! stores canonical, `regex_policy` and `regex_choice` are the policy on regular expressions.
+//! stores canonical, `spread` prices spreads, `regex_policy` and `regex_choice` are the policy on regular
+//! expressions.
 
 mod blocks;
 mod compare;
 mod nan_store;
 mod regex_choice;
 mod regex_policy;
+mod spread;
 
 use oxc::ast::ast::{
     Argument, ArrowFunctionBody, ArrowFunctionExpression, BindingPattern, BreakStatement, CallExpression, CatchClause,
@@ -20,8 +22,8 @@ use oxc::ast::ast::{
     WhileStatement, YieldExpression,
 };
 use oxc::ast::ast::{
-    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpFlags,
-    RegExpLiteral, VariableDeclarationKind,
+    AssignmentExpression, AssignmentOperator, AssignmentTarget, BinaryExpression, BinaryOperator, RegExpLiteral,
+    VariableDeclarationKind,
 };
 use oxc::ast::AstKind;
 use oxc::ast_visit::{walk, Visit};
@@ -31,7 +33,6 @@ use oxc::syntax::scope::ScopeFlags;
 use crate::meter::{Insert, MeterCosts, Splice, LEAVE, REENTER};
 use crate::meter_strip::{counted_loop, Assigned};
 pub use regex_policy::check_regex_pattern;
-use regex_policy::{backtracking_risk, engine_gap, UNICODE_SETS};
 
 /// A construct the metered dialect refuses, with its byte offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,15 +170,6 @@ const CAUGHT: &str = "__jsvm_vm.caught";
 /// with different libraries, which differ in the last digit.
 const POW: &str = "__jsvm_vm.pow";
 
-/// What the source of a spread in an array literal or a call passes through (prelude.js,
-/// lent on `__jsvm_vm`), with the prices of an element and of a property (`MeterCosts`):
-/// it pays for the copy by the source's size.
-const SPREAD: &str = "__jsvm_vm.spread";
-
-/// What an object literal with a spread passes through, with the price of a property: it
-/// pays for the copy by the properties of the new object.
-const OBJECT_COPY: &str = "__jsvm_vm.objectCopy";
-
 /// Why `**=` on a property is refused (it would need the property's object and key
 /// evaluated once into temporaries).
 const POW_ASSIGN: &str = "`**=` on a property (write `o.p = o.p ** v`; on a variable `x **= v` works)";
@@ -189,17 +181,7 @@ const BIGINT: &str = "BigInt (a `...n` literal; the engines limit a BigInt's siz
 impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     fn visit_reg_exp_literal(&mut self, it: &RegExpLiteral<'a>) {
         self.add(self.costs.node);
-        if it.regex.flags.contains(RegExpFlags::V) {
-            self.refuse(UNICODE_SETS, it.span.start);
-        }
-        if let Some(pattern) = &it.regex.pattern.pattern {
-            if let Some(what) = backtracking_risk(&pattern.body, it.regex.flags.contains(RegExpFlags::I)) {
-                self.refuse(what, it.span.start);
-            }
-            if let Some(what) = engine_gap(pattern) {
-                self.refuse(what, it.span.start);
-            }
-        }
+        self.check_regex_literal(it);
     }
 
     fn enter_node(&mut self, kind: AstKind<'a>) {
@@ -557,23 +539,11 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
     }
 
     fn visit_spread_element(&mut self, it: &SpreadElement<'a>) {
-        // An array literal's or a call's spread: its source is priced before the copy
-        // (object literals' spreads are priced after, see `visit_object_expression`).
-        let source = it.argument.span();
-        self.inline(source.start, format!("{SPREAD}("), false);
-        walk::walk_spread_element(self, it);
-        self.inline(source.end, format!(",{},{})", self.costs.element, self.costs.copy_property), true);
+        self.priced_spread(it);
     }
 
     fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
-        let spreads = it.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)));
-        if spreads {
-            self.inline(it.span.start, format!("{OBJECT_COPY}("), false);
-        }
-        walk::walk_object_expression(self, it);
-        if spreads {
-            self.inline(it.span.end, format!(",{})", self.costs.copy_property), true);
-        }
+        self.priced_object(it);
     }
 
     fn visit_object_property_kind(&mut self, it: &ObjectPropertyKind<'a>) {

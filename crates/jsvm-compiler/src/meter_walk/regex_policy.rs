@@ -3,11 +3,13 @@
 //! and in patterns built at run time.
 
 use oxc::allocator::Allocator;
+use oxc::ast::ast::{RegExpFlags, RegExpLiteral};
 use oxc::regular_expression::ast::{Disjunction, Pattern, Term};
 use oxc::regular_expression::visit::{RegExpAstKind, Visit as RegExpVisit};
 use oxc::regular_expression::{LiteralParser, Options};
 
 use super::regex_choice::{repeats_overlapping_choice, OVERLAPPING_CHOICE};
+use super::MeterWalk;
 
 /// A quantifier repeating more than this many times counts as unbounded.
 const MANY: u64 = 16;
@@ -88,6 +90,23 @@ pub(super) fn engine_gap(pattern: &Pattern<'_>) -> Option<&'static str> {
     let mut gap = Gap { names: Vec::new(), found: None };
     gap.visit_pattern(pattern);
     gap.found
+}
+
+impl MeterWalk<'_, '_> {
+    /// Refuses a regular-expression literal the policy does not allow.
+    pub(super) fn check_regex_literal(&mut self, it: &RegExpLiteral<'_>) {
+        if it.regex.flags.contains(RegExpFlags::V) {
+            self.refuse(UNICODE_SETS, it.span.start);
+        }
+        if let Some(pattern) = &it.regex.pattern.pattern {
+            if let Some(what) = backtracking_risk(&pattern.body, it.regex.flags.contains(RegExpFlags::I)) {
+                self.refuse(what, it.span.start);
+            }
+            if let Some(what) = engine_gap(pattern) {
+                self.refuse(what, it.span.start);
+            }
+        }
+    }
 }
 
 /// Checks a pattern built at run time (`new RegExp(text, flags)`, `"…".match(text)`) as the
