@@ -147,7 +147,11 @@ pub(crate) fn take_bytes(p: *mut c_char, len: usize) -> Vec<u8> {
 
 /// A text the shim allocated, as a string (invalid UTF-8 replaced).
 pub(crate) fn take_string(p: *mut c_char, len: usize) -> String {
-    let bytes = take_bytes(p, len);
+    lossy_string(take_bytes(p, len))
+}
+
+/// `bytes` as text, any invalid UTF-8 replaced (U+FFFD).
+pub(crate) fn lossy_string(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

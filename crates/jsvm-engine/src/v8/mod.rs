@@ -325,8 +325,8 @@ impl V8 {
                 )
             }
         };
-        let result = String::from_utf8(ffi::take_bytes(out, out_len));
-        let text = result.clone().unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        // The result as written: a result must be valid UTF-8 (below), a message is kept lossily.
+        let bytes = ffi::take_bytes(out, out_len);
         let st = &self.state;
         // SAFETY: a live engine.
         let oom = unsafe { ffi::jsvm_v8_oom(e) } != 0;
@@ -340,12 +340,12 @@ impl V8 {
         let timed_out = st.timed_out.load(Ordering::SeqCst);
         match status {
             // A result with a lone surrogate, as QuickJS ends it.
-            ffi::OK => result.map_err(|_| lone_surrogate_result()),
+            ffi::OK => String::from_utf8(bytes).map_err(|_| lone_surrogate_result()),
             ffi::EXCEPTION if timed_out => Err(Halt::Timeout),
-            ffi::EXCEPTION => Err(Halt::Uncaught(text)),
+            ffi::EXCEPTION => Err(Halt::Uncaught(ffi::lossy_string(bytes))),
             ffi::TERMINATED if timed_out => Err(Halt::Timeout),
             ffi::TERMINATED => Err(Halt::Fault("execution terminated".into())),
-            _ => Err(Halt::Fault(text)),
+            _ => Err(Halt::Fault(ffi::lossy_string(bytes))),
         }
     }
 
