@@ -309,13 +309,7 @@ impl ContractHost<'_> {
             return self.effects.logs.push(cut);
         }
         let mut line = format!("[{level}] {}: {text}", self.frame.contract);
-        if line.len() > MAX_LOG_BYTES {
-            let mut cut = MAX_LOG_BYTES;
-            while !line.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            line.truncate(cut);
-        }
+        line.truncate(line.floor_char_boundary(MAX_LOG_BYTES));
         self.effects.logs.push(line);
     }
 

@@ -11,10 +11,7 @@ pub(crate) fn bounded_message(text: String) -> String {
     if text.len() <= MAX_MESSAGE_BYTES {
         return text;
     }
-    let mut cut = MAX_MESSAGE_BYTES;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = text.floor_char_boundary(MAX_MESSAGE_BYTES);
     format!("{} ... (message truncated: {} bytes in all)", &text[..cut], text.len())
 }
 
