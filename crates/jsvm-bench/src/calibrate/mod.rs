@@ -97,13 +97,6 @@ impl Row {
     }
 }
 
-fn engine_name(engine: EngineKind) -> &'static str {
-    match engine {
-        EngineKind::QuickJs => "quickjs",
-        EngineKind::V8 => "v8",
-    }
-}
-
 /// Times every case whose name contains `only` on `engine`, `rounds` runs each (the median
 /// is kept); `progress` hears each case's name before it runs.
 pub fn measure(
@@ -133,7 +126,7 @@ pub fn measure(
         times.sort_by(f64::total_cmp);
         let wall_ms = times[times.len() / 2];
         let ns_per_gas = wall_ms * 1e6 / gas.max(1) as f64;
-        rows.push(Row { engine: engine_name(engine), case: case.name, gas_per_iteration, gas, wall_ms, ns_per_gas });
+        rows.push(Row { engine: engine.name(), case: case.name, gas_per_iteration, gas, wall_ms, ns_per_gas });
     }
     Ok(rows)
 }
