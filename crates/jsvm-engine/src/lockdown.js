@@ -292,8 +292,10 @@
   // the canonical NaN on every path (vendor/rquickjs-sys); V8 stores the bits it has, and
   // V8 has no switch for it. The built-ins that store a value they are handed get it with
   // its NaN made canonical (the global NaN has the canonical bits), converted to a number
-  // where they would convert it, so that nothing observable moves. Left on V8: element
-  // stores (`a[i] = x`), constructors copying from arrays and `set` (docs/javascript.md).
+  // where they would convert it, so that nothing observable moves. The other stores are
+  // covered elsewhere: element stores `a[k] = v` by the compile stage (meter_walk/nan_store.rs),
+  // a float array's constructor and `set` from an array by pricing.js; what is left on V8 is in
+  // docs/javascript.md.
   function canonicalNumber(x) {
     if (typeof x === "number") return x !== x ? NaN : x;
     if ((typeof x !== "object" || x === null) && typeof x !== "function") return x;

@@ -26,7 +26,7 @@ pub struct GasSchedule {
     pub storage_per_10_bytes: u64,
     /// Storage writes and deletes: per byte of key, field and value written, on top of
     /// `storage_per_10_bytes`. What a transaction's writes hold in memory until its block
-    /// commits is bounded by this price (docs/gas.md, "Storage").
+    /// commits is bounded by this price (docs/gas.md, "What a transaction and a block may hold").
     #[serde(default = "default_storage_write_byte")]
     pub storage_write_byte: u64,
     /// mapKeys: per field listed.
