@@ -29,7 +29,7 @@ impl Tx {
             delay: fields.int64("delay", "delay")?,
             chain_id: fields.uint32("chain_id", "chainId")?,
             reserved: Vec::new(),
-            signers: fields.list("signers", "signers", |field, value| string(field, value))?,
+            signers: fields.list("signers", "signers", string)?,
             actions: fields.list("actions", "actions", |field, value| {
                 let action = Fields::of(field, value)?;
                 Ok(Action {
@@ -140,8 +140,8 @@ impl<'a> Fields<'a> {
         let number = double(&field, value)?;
         let scaled = number * 100.0;
         // Beyond ±2⁶³ Go's conversion has no defined value; such a figure is refused rather than guessed.
-        if !scaled.is_finite() || scaled >= 9_223_372_036_854_775_808.0 || scaled < -9_223_372_036_854_775_808.0 {
-            return Err(field_error(&field, format!("is out of range: {number}")));
+        if !INT64_RANGE.contains(&scaled) {
+            return Err(field_error(&field, format!("is out of range: {value}")));
         }
         Ok(scaled as i64)
     }
@@ -219,13 +219,7 @@ fn int64(field: &str, value: &Value) -> Result<i64, TxError> {
                 return Ok(integer);
             }
             match number.as_f64() {
-                Some(float)
-                    if float.fract() == 0.0
-                        && float >= -9.223_372_036_854_776e18
-                        && float < 9.223_372_036_854_776e18 =>
-                {
-                    Ok(float as i64)
-                }
+                Some(float) if float.fract() == 0.0 && INT64_RANGE.contains(&float) => Ok(float as i64),
                 _ => Err(field_error(field, format!("must be an integer within int64, got {number}"))),
             }
         }
@@ -245,6 +239,9 @@ fn double(field: &str, value: &Value) -> Result<f64, TxError> {
     };
     number.ok_or_else(|| field_error(field, format!("must be a finite number, got {value}")))
 }
+
+/// The doubles that convert to an int64 without overflow: [−2⁶³, 2⁶³). NaN and infinities are outside.
+const INT64_RANGE: std::ops::Range<f64> = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
 
 fn field_error(field: &str, reason: String) -> TxError {
     TxError::Field { field: field.to_owned(), reason }
