@@ -34,6 +34,13 @@ pub struct VmConfig {
     /// The JavaScript engine contracts run on. Default: `$JSVM_ENGINE` ("quickjs" or "v8"),
     /// else QuickJS; V8 needs a build with the `v8` feature.
     pub engine: EngineKind,
+    /// Whether transactions pay for what they use, as on IOST: the publisher's gas (from
+    /// IOST pledged to `gas.iost`) must cover the gas limit before a transaction runs and
+    /// pays gas used × gas ratio after; new storage is paid from the payers' RAM (bought
+    /// from `ram.iost`). Off by default: a development chain starts with one funded account
+    /// and no RAM or gas anywhere, and every figure a test or a receipt shows stays the
+    /// same as without it. A chain must keep one setting for its whole life.
+    pub charge_resources: bool,
 }
 
 impl Default for VmConfig {
@@ -50,6 +57,7 @@ impl Default for VmConfig {
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
             engine: EngineKind::from_env(),
+            charge_resources: false,
         }
     }
 }

@@ -114,7 +114,11 @@ fn stored_schedule(state: &TxState) -> Result<Option<GasSchedule>, VmError> {
 
 /// The schedule for the next block, writing the configured one into the block's
 /// state when the chain has none yet (its first block).
-fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> Result<Arc<GasSchedule>, VmError> {
+fn schedule_for_block(
+    overlay: &Arc<BlockOverlay>,
+    configured: &GasSchedule,
+    charge_resources: bool,
+) -> Result<Arc<GasSchedule>, VmError> {
     let mut state = TxState::new(overlay.clone());
     if let Some(s) = stored_schedule(&state)? {
         return Ok(Arc::new(s));
@@ -122,7 +126,7 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
-    contracts::genesis(&mut state, configured).map_err(VmError::Internal)?;
+    contracts::genesis(&mut state, configured, charge_resources).map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }
@@ -237,7 +241,7 @@ impl VmManager {
             time: time.max(head.time.saturating_add(1)),
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
-        let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
+        let schedule = schedule_for_block(&overlay, &self.config.schedule, self.config.charge_resources)?;
         let state = TxState::new(overlay.clone());
         for tx in &txs {
             amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;

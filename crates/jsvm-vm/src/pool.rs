@@ -205,7 +205,9 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 }
             };
             if let Some(overlay) = &job.overlay {
-                out.left_out = leave_out(&out, &mut block_bytes);
+                if out.left_out.is_none() {
+                    out.left_out = leave_out(&out, &mut block_bytes);
+                }
                 if out.left_out.is_none() {
                     overlay.apply(std::mem::take(&mut out.writes));
                 }

@@ -19,7 +19,7 @@ pub(crate) const ACCOUNT_CONTRACT: &str = AUTH_CONTRACT;
 const MAX_PERMISSIONS: usize = 16;
 const MAX_ITEMS: usize = 16;
 
-const METHODS: &[(&str, &[ArgType])] = &[
+pub(crate) const METHODS: &[(&str, &[ArgType])] = &[
     ("signUp", &[Str, Str, Str]),
     ("addPermission", &[Str, Str, Number]),
     ("dropPermission", &[Str, Str]),
