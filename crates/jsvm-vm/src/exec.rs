@@ -13,7 +13,7 @@ use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{bounded_message, Receipt, Status};
-use crate::{amount_limit, contracts, resources, Transaction, VmConfig};
+use crate::{amount_limit, contracts, resources, signing, Transaction, VmConfig};
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,10 +192,14 @@ impl Worker {
         };
         let base = job.base.clone();
         let mut state = TxState::new(job.base);
+        if let Some(reason) = signing::left_out_at_turn(tx, &state, job.block.time) {
+            let receipt = Receipt::bare(env.hash, job.block.number, Status::Success);
+            return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
+        }
         let now = job.block.time as i64;
         if config.charge_resources {
             if let Err(reason) = resources::check_gas(&state, tx, now) {
-                let receipt = Receipt::empty(env.hash.clone(), job.block.number, Status::Success);
+                let receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
                 return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
             }
         }
@@ -244,18 +248,7 @@ impl Worker {
             }
         }
         let mut logs = std::mem::take(&mut effects.logs);
-        let mut receipt = Receipt {
-            tx_hash: env.hash.clone(),
-            block: job.block.number,
-            status: Status::Success,
-            status_code: 0,
-            message: String::new(),
-            gas_used: 0,
-            ram_usage: Default::default(),
-            returns: Vec::new(),
-            receipts: Vec::new(),
-            events: Vec::new(),
-        };
+        let mut receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
         let ran = match outcome {
             Ok(returns) => {
                 receipt.returns = returns;

@@ -11,6 +11,7 @@
 //! `amount_limit` checks what a transaction may spend; `code_cache` keeps compiled
 //! code per engine; `pool` is the worker threads; `manager` blocks and commits.
 
+mod admission;
 mod amount_limit;
 mod code_cache;
 mod config;
@@ -21,6 +22,7 @@ mod manager;
 mod pool;
 mod receipt;
 mod resources;
+mod signing;
 mod tx;
 pub mod views;
 

@@ -89,8 +89,8 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// A receipt with nothing in it yet: `status`, no gas, no effects.
-    pub(crate) fn empty(tx_hash: String, block: u64, status: Status) -> Receipt {
+    /// A receipt of `status` for `tx_hash` in block `block`, with nothing else in it yet.
+    pub(crate) fn bare(tx_hash: String, block: u64, status: Status) -> Receipt {
         Receipt {
             tx_hash,
             block,

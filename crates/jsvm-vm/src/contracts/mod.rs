@@ -184,12 +184,13 @@ pub(crate) const NATIVE_DECIMALS: u32 = 8;
 const GENESIS_GAS_PLEDGE: &str = "100";
 const GENESIS_ADMIN_RAM: i64 = 100_000;
 
-/// Writes the genesis accounts and tokens into `state`: account `admin` (no keys:
-/// it signs as a listed signer or publisher) and the native token `iost`; with
-/// `charge_resources`, also `admin`'s first gas and RAM.
+/// Writes the genesis accounts and tokens into `state`: account `admin` (with `admin_key` as its
+/// owner and active key; with none, it signs only as an unsigned transaction's listed signer or
+/// publisher) and the native token `iost`; with `charge_resources`, also `admin`'s first gas and RAM.
 pub(crate) fn genesis(
     state: &mut jsvm_state::TxState,
     schedule: &jsvm_runtime::GasSchedule,
+    admin_key: Option<&str>,
     charge_resources: bool,
 ) -> Result<(), String> {
     use jsvm_runtime::{BlockEnv, Effects, GasMeter, TxEnv};
@@ -220,8 +221,8 @@ pub(crate) fn genesis(
     sign_up(
         &mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT },
         GENESIS_ADMIN,
-        "",
-        "",
+        admin_key.unwrap_or_default(),
+        admin_key.unwrap_or_default(),
         ACCOUNT_CONTRACT,
     )
     .map_err(describe)?;
