@@ -5,10 +5,12 @@ use std::time::Duration;
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
+use sha3::{Digest, Sha3_256};
 
+use crate::admission::Verified;
 use crate::exec::TxJob;
 use crate::pool::Pool;
-use crate::{amount_limit, contracts};
+use crate::{amount_limit, contracts, signing};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
@@ -16,6 +18,8 @@ use crate::{Receipt, Transaction, VmConfig, VmError};
 pub struct BlockOutcome {
     /// Height of the committed block (genesis is 0).
     pub height: u64,
+    /// SHA3-256 of the block's stored record: what [`VmManager::block_by_hash`] finds it by.
+    pub block_hash: [u8; 32],
     /// State root after the block's writes.
     pub state_root: [u8; 32],
     /// One receipt per transaction the block holds, in block order.
@@ -41,6 +45,9 @@ pub struct LeftOut {
 pub struct BlockRecord {
     /// Height of the block (genesis is 0).
     pub height: u64,
+    /// Base58 of the parent block's hash (SHA3-256 of its stored record); "" for the first block.
+    #[serde(default)]
+    pub parent_hash: String,
     /// Block time in nanoseconds since the epoch: the time asked for, raised above the previous block's if need be.
     pub time: u64,
     /// Name of the producing node, from [`VmConfig::witness`](crate::VmConfig::witness).
@@ -92,11 +99,13 @@ fn field_text(r: &Receipt, field: &str) -> String {
 /// The one entrance: executes transactions and blocks, answers read-only
 /// queries, and commits each block to the store atomically.
 pub struct VmManager {
-    store: Arc<dyn Store>,
-    config: Arc<VmConfig>,
-    pool: Pool,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) config: Arc<VmConfig>,
+    pub(crate) pool: Pool,
     /// One block at a time; queries do not take it.
     block_lock: Mutex<()>,
+    /// Hashes of signed transactions whose signatures were checked already.
+    pub(crate) verified: Arc<Mutex<Verified>>,
 }
 
 /// Where the gas schedule in force lives: a value of `system.iost`, which contracts
@@ -114,7 +123,8 @@ fn stored_schedule(state: &TxState) -> Result<Option<GasSchedule>, VmError> {
 
 /// The schedule for the next block, writing the configured one into the block's
 /// state when the chain has none yet (its first block).
-fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> Result<Arc<GasSchedule>, VmError> {
+fn schedule_for_block(overlay: &Arc<BlockOverlay>, config: &VmConfig) -> Result<Arc<GasSchedule>, VmError> {
+    let configured = &config.schedule;
     let mut state = TxState::new(overlay.clone());
     if let Some(s) = stored_schedule(&state)? {
         return Ok(Arc::new(s));
@@ -122,7 +132,8 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
-    contracts::genesis(&mut state, configured).map_err(VmError::Internal)?;
+    contracts::genesis(&mut state, configured, config.admin_key.as_deref(), config.charge_resources)
+        .map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }
@@ -131,8 +142,13 @@ impl VmManager {
     /// Starts the worker pool over `store`.
     pub fn new(store: Arc<dyn Store>, config: VmConfig) -> Result<VmManager, VmError> {
         let config = Arc::new(config);
+        if let Some(key) = &config.admin_key {
+            jsvm_tx::decode_public_key(key)
+                .map_err(|e| VmError::InvalidTx(format!("admin key {key:?} is not a public key: {e}")))?;
+        }
         let pool = Pool::start(config.clone(), store.clone())?;
-        Ok(VmManager { store, config, pool, block_lock: Mutex::new(()) })
+        let verified = Arc::default();
+        Ok(VmManager { store, config, pool, block_lock: Mutex::new(()), verified })
     }
 
     /// The last committed block.
@@ -147,9 +163,12 @@ impl VmManager {
 
     /// Makes the next block of `txs` and commits it. `time` (ns) is the
     /// block's time; it is raised to stay above the previous block's.
-    /// A malformed or replayed transaction rejects the whole block before
-    /// anything runs. A transaction that passes [`VmConfig::tx_timeout`], or whose writes
-    /// would pass [`crate::MAX_BLOCK_WRITE_BYTES`], is left out ([`BlockOutcome::left_out`]).
+    /// A malformed or replayed transaction, an unsigned one where [`VmConfig::require_signatures`]
+    /// is on, or a signed one with a wrong chain id or an invalid signature rejects the whole block
+    /// before anything runs. A transaction that passes [`VmConfig::tx_timeout`], or whose writes
+    /// would pass [`crate::MAX_BLOCK_WRITE_BYTES`], is left out ([`BlockOutcome::left_out`]); so is
+    /// a signed one expired at the block's time, or whose claimed signers or publisher its keys do
+    /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
         let (commit, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
@@ -230,6 +249,10 @@ impl VmManager {
                 )));
             }
         }
+        for tx in &txs {
+            self.check_envelope(tx)?;
+        }
+        self.verify_signatures(&txs)?;
         let block = BlockEnv {
             number: head.height + 1,
             parent_hash: bs58::encode(head.state_root).into_string(),
@@ -237,7 +260,7 @@ impl VmManager {
             time: time.max(head.time.saturating_add(1)),
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
-        let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
+        let schedule = schedule_for_block(&overlay, &self.config)?;
         let state = TxState::new(overlay.clone());
         for tx in &txs {
             amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
@@ -271,24 +294,28 @@ impl VmManager {
         let state_root = next_state_root(&head.state_root, block.number, &writes);
         let record = BlockRecord {
             height: block.number,
+            parent_hash: self.block_hash_at(head.height)?.map(|h| bs58::encode(h).into_string()).unwrap_or_default(),
             time: block.time,
             witness: block.witness.clone(),
             parent_root: hex::encode(head.state_root),
             state_root: hex::encode(state_root),
             txs: txs.clone(),
         };
+        let block_record = serde_json::to_vec(&record).unwrap_or_default();
+        let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
         let commit = BlockCommit {
             height: block.number,
             time: block.time,
             state: writes,
-            block_record: serde_json::to_vec(&record).unwrap_or_default(),
+            block_record,
+            block_hash,
             receipts: hashes
                 .iter()
                 .zip(&receipts)
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        Ok((commit, BlockOutcome { height: block.number, state_root, receipts, left_out, logs }))
+        Ok((commit, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is
@@ -304,9 +331,14 @@ impl VmManager {
 
     /// Runs `tx` read-only on a consistent snapshot of the last committed
     /// block: it may run while a block commits, and whatever it writes is
-    /// discarded.
+    /// discarded. A signed `tx` is checked as a block would check it ([`VmError::LeftOut`] when
+    /// it would be left out).
     pub fn query(&self, tx: Transaction) -> Result<(Receipt, Vec<String>), VmError> {
         let signers = tx.validate()?;
+        if let Some(signed) = tx.signed() {
+            signing::check_fields(signed, self.config.chain_id)?;
+            self.verify_signatures(std::slice::from_ref(&tx))?;
+        }
         let (head, snapshot) = self.store.snapshot();
         let block = BlockEnv {
             number: head.height + 1,
@@ -320,7 +352,31 @@ impl VmManager {
         let hash = tx.hash();
         let timeout = self.config.tx_timeout;
         let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
+        if let Some(reason) = out.left_out {
+            return Err(VmError::LeftOut(reason));
+        }
         Ok((out.receipt, out.logs))
+    }
+
+    /// The committed block at `height`.
+    pub fn block(&self, height: u64) -> Result<Option<BlockRecord>, VmError> {
+        let Some(bytes) = self.store.block_record(height)? else { return Ok(None) };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| VmError::Internal(format!("the record of block {height} is unreadable: {e}")))
+    }
+
+    /// The committed block whose hash ([`BlockOutcome::block_hash`]) is `hash`.
+    pub fn block_by_hash(&self, hash: &[u8]) -> Result<Option<BlockRecord>, VmError> {
+        match self.store.block_height(hash)? {
+            Some(height) => self.block(height),
+            None => Ok(None),
+        }
+    }
+
+    /// The hash of the committed block at `height`; None for height 0 (before the first block).
+    fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
+        Ok(self.store.block_record(height)?.map(|r| Sha3_256::digest(&r).into()))
     }
 
     /// A committed receipt by transaction hash (base58).

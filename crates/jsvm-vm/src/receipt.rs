@@ -23,7 +23,8 @@ pub enum Status {
     Success,
     /// Code 1: the gas limit ran out (or the run outgrew its memory); the whole limit is charged.
     GasRunOut,
-    /// Code 2: IOST's code for a payer short of gas or RAM; kept for the wire format, jsvm does not produce it.
+    /// Code 2: a payer was short of RAM (or gas) after the actions ran; only with
+    /// [`crate::VmConfig::charge_resources`]. The writes are undone; the gas is paid.
     BalanceNotEnough,
     /// Code 3: IOST's code for malformed action arguments; kept for the wire format, jsvm does not produce it.
     WrongParameter,
@@ -85,6 +86,24 @@ pub struct Receipt {
     pub receipts: Vec<ReceiptEntry>,
     /// Events contracts emitted, in order; empty unless successful.
     pub events: Vec<Event>,
+}
+
+impl Receipt {
+    /// A receipt of `status` for `tx_hash` in block `block`, with nothing else in it yet.
+    pub(crate) fn bare(tx_hash: String, block: u64, status: Status) -> Receipt {
+        Receipt {
+            tx_hash,
+            block,
+            status,
+            status_code: status.code(),
+            message: String::new(),
+            gas_used: 0,
+            ram_usage: BTreeMap::new(),
+            returns: Vec::new(),
+            receipts: Vec::new(),
+            events: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
