@@ -5,10 +5,12 @@
 use jsvm_runtime::{keys_satisfy, KeyRole, SigningKeys};
 use jsvm_state::TxState;
 
-use crate::{Transaction, VmError};
+use crate::{Transaction, VmError, MAX_TX_BYTES};
 
-/// Longest signed transaction, IOST's full bytes.
-pub(crate) const MAX_SIGNED_TX_BYTES: usize = 65_536;
+/// Longest signed transaction, IOST's full bytes: jsvm's own bound, [`MAX_TX_BYTES`] (512 KiB), not
+/// IOST's 64 KiB, so that a packed contract with its npm packages deploys through a node as it does
+/// through the one-shot CLI.
+pub(crate) const MAX_SIGNED_TX_BYTES: usize = MAX_TX_BYTES;
 /// How long after its `time` a transaction stays valid, whatever its expiration says (IOST's 90 s).
 pub(crate) const MAX_LIFETIME_NS: i64 = 90_000_000_000;
 /// How far ahead of the node's clock a transaction's `time` may be (IOST's txpool: 30 s).
