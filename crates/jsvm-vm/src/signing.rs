@@ -1,16 +1,14 @@
 //! Signed transactions: IOST's checks of their own fields (go-iost core/tx `VerifySelf`,
-//! `CheckGas`, `CheckSize`, `IsExpired`) and of their claims at their turn in a block (vm
-//! `PrepareTx`: every claimed signer and the publisher satisfied by the keys that signed).
+//! `CheckGas`, `IsExpired`) and of their claims at their turn in a block (vm `PrepareTx`: every
+//! claimed signer and the publisher satisfied by the keys that signed). The size bound is
+//! `Transaction::validate`'s over IOST's full bytes: jsvm's 512 KiB rather than IOST's 64 KiB, so
+//! that a packed contract with npm packages deploys through a node as it does through the CLI.
 
 use jsvm_runtime::{keys_satisfy, KeyRole, SigningKeys};
 use jsvm_state::TxState;
 
-use crate::{Transaction, VmError, MAX_TX_BYTES};
+use crate::{Transaction, VmError};
 
-/// Longest signed transaction, IOST's full bytes: jsvm's own bound, [`MAX_TX_BYTES`] (512 KiB), not
-/// IOST's 64 KiB, so that a packed contract with its npm packages deploys through a node as it does
-/// through the one-shot CLI.
-pub(crate) const MAX_SIGNED_TX_BYTES: usize = MAX_TX_BYTES;
 /// How long after its `time` a transaction stays valid, whatever its expiration says (IOST's 90 s).
 pub(crate) const MAX_LIFETIME_NS: i64 = 90_000_000_000;
 /// How far ahead of the node's clock a transaction's `time` may be (IOST's txpool: 30 s).
@@ -31,10 +29,6 @@ pub(crate) fn check_fields(tx: &jsvm_tx::Tx, chain_id: u32) -> Result<(), VmErro
     }
     if tx.delay != 0 {
         return bad(format!("invalid delay time {}: deferred transactions are not supported", tx.delay));
-    }
-    let size = tx.to_bytes().len();
-    if size > MAX_SIGNED_TX_BYTES {
-        return bad(format!("tx size illegal, should <= {MAX_SIGNED_TX_BYTES}, got {size}"));
     }
     if !GAS_RATIO_RANGE.contains(&tx.gas_ratio) {
         return bad(format!("gas ratio illegal, should in [1, 100], got {}", tx.gas_ratio as f64 / 100.0));

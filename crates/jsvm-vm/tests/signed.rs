@@ -95,7 +95,7 @@ fn check_tx_refuses_each_bad_field_with_its_reason() {
         ("gas ratio illegal, should in [1, 100], got 0.5", Box::new(|t| t.gas_ratio = 50)),
         ("gas limit illegal, should in [6000, 4000000], got 5999", Box::new(|t| t.gas_limit = 599_900)),
         (
-            "tx size illegal, should <= 524288",
+            "transaction is 530251 bytes, at most 524288",
             Box::new(|t| t.actions[0].data = format!("[\"{}\"]", "x".repeat(530_000))),
         ),
         (
