@@ -87,6 +87,8 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let store = RocksStore::open(&config.data_dir)?;
     let mut vm_config = config.vm.clone();
     vm_config.witness = config.witness.clone();
+    vm_config.chain_id = config.chain_id;
+    vm_config.require_signatures = true;
     let vm = Arc::new(VmManager::new(Arc::new(store), vm_config)?);
     let fresh = vm.head().height == 0;
     let offset_ns = match config.genesis_time_ns {

@@ -8,7 +8,6 @@ use serde_json::{json, Map, Value};
 pub(crate) struct StoredBlock {
     pub(crate) record: BlockRecord,
     pub(crate) hash: [u8; 32],
-    pub(crate) parent_hash: String,
 }
 
 pub(crate) fn b58(bytes: &[u8]) -> String {
@@ -72,7 +71,7 @@ pub(crate) fn block(b: &StoredBlock, chain_id: u32, complete: bool, receipts: &[
     json!({
         "hash": b58(&b.hash),
         "version": "0",
-        "parent_hash": b.parent_hash,
+        "parent_hash": b.record.parent_hash,
         "tx_merkle_hash": "",
         "tx_receipt_merkle_hash": "",
         "number": b.record.height.to_string(),

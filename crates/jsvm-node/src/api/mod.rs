@@ -36,6 +36,7 @@ pub(crate) fn router(node: Arc<Node>) -> Router {
         .route("/getChainInfo", get(chain::chain_info))
         .route("/getGasRatio", get(chain::gas_ratio))
         .route("/getBlockByNumber/{number}/{complete}", get(chain::block_by_number))
+        .route("/getBlockByHash/{hash}/{complete}", get(chain::block_by_hash))
         .route("/getTxReceiptByTxHash/{hash}", get(tx::receipt))
         .route("/getTxByHash/{hash}", get(tx::by_hash))
         .fallback(unknown_path)
