@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::NodeConfig;
 use crate::mempool::Mempool;
-use crate::{api, producer, NodeError};
+use crate::{api, producer, NodeError, DEV_ADMIN_PUBLIC_B58};
 
 /// How long `shutdown` waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -82,6 +82,9 @@ fn io_error(what: &str, source: std::io::Error) -> NodeError {
 /// Opens the chain in `config.data_dir` (writing its genesis block when empty), starts the block
 /// producer and the HTTP API, and prints `jsvm node listening on http://ADDR` to stdout.
 pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
+    if let Some(key) = &config.admin_key {
+        jsvm_tx::decode_public_key(key).map_err(|e| NodeError::Config(format!("admin key {key:?}: {e}")))?;
+    }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| io_error(&format!("cannot create the data directory {}", config.data_dir.display()), e))?;
     let store = RocksStore::open(&config.data_dir)?;
@@ -89,6 +92,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     vm_config.witness = config.witness.clone();
     vm_config.chain_id = config.chain_id;
     vm_config.require_signatures = true;
+    vm_config.admin_key = Some(config.admin_key.clone().unwrap_or_else(|| DEV_ADMIN_PUBLIC_B58.to_string()));
     let vm = Arc::new(VmManager::new(Arc::new(store), vm_config)?);
     let fresh = vm.head().height == 0;
     let offset_ns = match config.genesis_time_ns {
