@@ -123,9 +123,10 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let (stop, stopped) = watch::channel(false);
     let app = api::router(node.clone());
     let server_stop = stopped.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app).with_graceful_shutdown(wait_for_stop(server_stop)).await
-    });
+    let server =
+        tokio::spawn(
+            async move { axum::serve(listener, app).with_graceful_shutdown(wait_for_stop(server_stop)).await },
+        );
     let producer = tokio::spawn(producer::run(node, stopped));
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "jsvm node listening on http://{addr}");

@@ -53,13 +53,13 @@ pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
 pub(super) async fn gas_ratio(State(node): State<Arc<Node>>) -> Answer {
     let head = node.vm.head().height;
     let block = stored_block(&node.vm, head)?;
-    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(|_| 1.0)).collect();
+    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(render::gas_ratio)).collect();
     ratios.sort_by(f64::total_cmp);
     let (lowest, median) = match ratios.first() {
         Some(&low) => (low, ratios[ratios.len() / 2]),
         None => (1.0, 1.0),
     };
-    Ok(Json(json!({"lowest_gas_ratio": lowest, "median_gas_ratio": median})))
+    Ok(Json(json!({"lowest_gas_ratio": render::double(lowest), "median_gas_ratio": render::double(median)})))
 }
 
 pub(super) async fn block_by_number(
@@ -70,12 +70,8 @@ pub(super) async fn block_by_number(
     let complete = parse_bool("complete", &complete)?;
     let height: i64 =
         number.parse().map_err(|_| ApiError::bad_request(format!("block number {number:?} is not an integer")))?;
-    let block = u64::try_from(height)
-        .ok()
-        .map(|h| stored_block(&node.vm, h))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| {
+    let block =
+        u64::try_from(height).ok().map(|h| stored_block(&node.vm, h)).transpose()?.flatten().ok_or_else(|| {
             ApiError::not_found(format!("block {height} not found: the head is {}", node.vm.head().height))
         })?;
     block_answer(&node, &block, complete)

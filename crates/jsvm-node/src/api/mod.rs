@@ -3,6 +3,7 @@
 //! `text/plain`).
 
 mod chain;
+mod send;
 mod tx;
 
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub(crate) fn router(node: Arc<Node>) -> Router {
         .route("/getBlockByHash/{hash}/{complete}", get(chain::block_by_hash))
         .route("/getTxReceiptByTxHash/{hash}", get(tx::receipt))
         .route("/getTxByHash/{hash}", get(tx::by_hash))
+        .route("/sendTx", post(send::send))
+        .route("/execTx", post(send::exec))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .with_state(node)
@@ -56,7 +59,11 @@ fn refused(e: BoxError, timeout: std::time::Duration) -> ApiError {
             format!("the request took longer than {timeout:?}"),
         )
     } else if e.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, "the node is serving its most requests at once; try again")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable,
+            "the node is serving its most requests at once; try again",
+        )
     } else {
         ApiError::internal(format!("the request failed: {e}"))
     }
