@@ -19,12 +19,16 @@ use serde::de::DeserializeOwned;
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 
+use jsvm_events::EventHub;
+
 use crate::error::{ApiError, Code};
 use crate::node::Node;
 
 pub(crate) type Answer = Result<axum::Json<serde_json::Value>, ApiError>;
 
-pub(crate) fn router(node: Arc<Node>) -> Router {
+/// The gateway's routes under the bounds, and the event hub's `/subscribe` and `/ws` (which bound
+/// their own bodies and subscriptions, and stream for as long as a subscriber stays).
+pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
     let limits = node.config.limits.clone();
     let timeout = limits.request_timeout;
     let bounds = ServiceBuilder::new()
@@ -42,11 +46,12 @@ pub(crate) fn router(node: Arc<Node>) -> Router {
         .route("/getTxByHash/{hash}", get(tx::by_hash))
         .route("/sendTx", post(send::send))
         .route("/execTx", post(send::exec))
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(wrong_method)
         .with_state(node)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(bounds)
+        .merge(jsvm_events::routes(hub))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))
 }
 
