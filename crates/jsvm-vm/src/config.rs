@@ -43,6 +43,13 @@ pub struct VmConfig {
     /// Base58 public key made the one key of genesis `admin`'s `owner` and `active` (weight 100 of
     /// threshold 100). None: `admin` has no keys, so only an unsigned transaction speaks for it.
     pub admin_key: Option<String>,
+    /// Whether transactions pay for what they use, as on IOST: the publisher's gas (from
+    /// IOST pledged to `gas.iost`) must cover the gas limit before a transaction runs and
+    /// pays gas used × gas ratio after; new storage is paid from the payers' RAM (bought
+    /// from `ram.iost`). Off by default: a development chain starts with one funded account
+    /// and no RAM or gas anywhere, and every figure a test or a receipt shows stays the
+    /// same as without it. A chain must keep one setting for its whole life.
+    pub charge_resources: bool,
 }
 
 impl Default for VmConfig {
@@ -62,6 +69,7 @@ impl Default for VmConfig {
             chain_id: 1024,
             require_signatures: false,
             admin_key: None,
+            charge_resources: false,
         }
     }
 }

@@ -13,7 +13,7 @@ use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{bounded_message, Receipt, Status};
-use crate::{amount_limit, contracts, signing, Transaction, VmConfig};
+use crate::{amount_limit, contracts, resources, signing, Transaction, VmConfig};
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,10 +190,18 @@ impl Worker {
             gas_limit: tx.gas_limit,
             actions: tx.actions.iter().map(|a| (a.contract.clone(), a.action_name.clone(), a.data.clone())).collect(),
         };
+        let base = job.base.clone();
         let mut state = TxState::new(job.base);
         if let Some(reason) = signing::left_out_at_turn(tx, &state, job.block.time) {
-            let receipt = Receipt::bare(env.hash, job.block.number, Status::Success);
+            let receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
             return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
+        }
+        let now = job.block.time as i64;
+        if config.charge_resources {
+            if let Err(reason) = resources::check_gas(&state, tx, now) {
+                let receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
+                return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
+            }
         }
         let mut gas = GasMeter::new(tx.gas_limit);
         let mut effects = Effects::default();
@@ -241,7 +249,7 @@ impl Worker {
         }
         let mut logs = std::mem::take(&mut effects.logs);
         let mut receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
-        let writes = match outcome {
+        let ran = match outcome {
             Ok(returns) => {
                 receipt.returns = returns;
                 // System contracts (`*.iost`) pay for their own storage.
@@ -251,7 +259,7 @@ impl Worker {
                     .collect();
                 receipt.receipts = std::mem::take(&mut effects.receipts);
                 receipt.events = std::mem::take(&mut effects.events);
-                state.into_writes()
+                Some(state)
             }
             Err((i, failure)) => {
                 if failure.charges_everything() {
@@ -272,17 +280,27 @@ impl Worker {
                 // The message is stored with the receipt: priced per byte as a result is. One
                 // that does not fit in the gas left fills the meter; the status stays.
                 let _ = gas.charge(schedule.result_byte.saturating_mul(receipt.message.len() as u64));
-                Writes::new()
+                None
             }
         };
-        receipt.status_code = receipt.status.code();
         receipt.gas_used = gas.used();
-        TxOutput { receipt, writes, logs, left_out: None }
+        let (writes, left_out) = if config.charge_resources {
+            match resources::settle(tx, &base, ran, &mut receipt, now) {
+                Ok(writes) => (writes, None),
+                Err(reason) => (Writes::new(), Some(reason)),
+            }
+        } else {
+            (ran.map(TxState::into_writes).unwrap_or_default(), None)
+        };
+        receipt.status_code = receipt.status.code();
+        TxOutput { receipt, writes, logs, left_out }
     }
 }
 
 impl NestedCalls for Invoker<'_> {
-    fn call(&mut self, mut run: TxCtx<'_>, frame: CallFrame, args_json: &str) -> Result<String, HostError> {
+    fn call(&mut self, mut run: TxCtx<'_>, mut frame: CallFrame, args_json: &str) -> Result<String, HostError> {
+        frame.contract =
+            contracts::domain::resolve(run.state, &frame.contract).map_err(|e| HostError::Halt(Halt::Fault(e)))?;
         let returns = self.call_frame(&mut run, frame, args_json).map_err(Failure::into_host_error)?;
         Ok(serde_json::to_string(&returns).unwrap_or_else(|_| "[]".into()))
     }
@@ -300,6 +318,8 @@ impl Invoker<'_> {
         tx_limits: &[AmountLimit],
         totals: &mut amount_limit::TxLimits,
     ) -> Result<String, Failure> {
+        let resolved = contracts::domain::resolve(run.state, contract).map_err(Failure::Unknown)?;
+        let contract = resolved.as_str();
         let frame = CallFrame {
             contract: contract.to_string(),
             method: method.to_string(),

@@ -5,7 +5,9 @@
 //! batch. Nothing else reaches the engine.
 //!
 //! Rooms: `exec` runs one transaction (frames, checkpoints, failures → receipts);
-//! `contracts/` holds the native contracts (system.iost, token.iost, auth.iost);
+//! `contracts/` holds the native contracts (system.iost, token.iost, auth.iost, ram.iost,
+//! gas.iost, domain.iost); `resources` charges gas and RAM when the chain does so;
+//! [`views`] answers the node's read endpoints;
 //! `amount_limit` checks what a transaction may spend; `code_cache` keeps compiled
 //! code per engine; `pool` is the worker threads; `manager` blocks and commits.
 
@@ -19,8 +21,10 @@ mod exec;
 mod manager;
 mod pool;
 mod receipt;
+mod resources;
 mod signing;
 mod tx;
+pub mod views;
 
 pub use config::VmConfig;
 pub use error::VmError;

@@ -23,7 +23,8 @@ pub enum Status {
     Success,
     /// Code 1: the gas limit ran out (or the run outgrew its memory); the whole limit is charged.
     GasRunOut,
-    /// Code 2: IOST's code for a payer short of gas or RAM; kept for the wire format, jsvm does not produce it.
+    /// Code 2: a payer was short of RAM (or gas) after the actions ran; only with
+    /// [`crate::VmConfig::charge_resources`]. The writes are undone; the gas is paid.
     BalanceNotEnough,
     /// Code 3: IOST's code for malformed action arguments; kept for the wire format, jsvm does not produce it.
     WrongParameter,

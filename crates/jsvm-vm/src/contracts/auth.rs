@@ -22,7 +22,7 @@ const MAX_ITEMS: usize = 16;
 /// The weight of a signUp key and the threshold of the permissions signUp makes (IOST's).
 const SIGN_UP_WEIGHT: u64 = 100;
 
-const METHODS: &[(&str, &[ArgType])] = &[
+pub(crate) const METHODS: &[(&str, &[ArgType])] = &[
     ("signUp", &[Str, Str, Str]),
     ("addPermission", &[Str, Str, Number]),
     ("dropPermission", &[Str, Str]),

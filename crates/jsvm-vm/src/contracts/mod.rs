@@ -1,17 +1,23 @@
 //! The native contracts: `system.iost` (deploying and updating code, [`system`]),
-//! `token.iost` (tokens, [`token`]) and `auth.iost` (accounts and permissions, [`auth`]).
+//! `token.iost` (tokens, [`token`]), `auth.iost` (accounts and permissions, [`auth`]),
+//! `ram.iost` (the RAM market, [`ram`]), `gas.iost` (pledging IOST for gas, [`gas`]) and
+//! `domain.iost` (names for contracts, [`domain`]).
 //! They run in Rust, inside the caller's transaction, with the same storage,
 //! RAM accounting, receipts and gas as any contract. A new native contract gets a
 //! file here and a line in [`find`] (or, like `system.iost`, which needs the
 //! invoker to compile and run constructors, its own entry in exec.rs).
 
 mod auth;
+pub(crate) mod domain;
 pub(crate) mod fixed;
+mod gas;
+pub(crate) mod gas_state;
+pub(crate) mod ram;
 pub(crate) mod system;
 pub(crate) mod token;
 
 use jsvm_compiler::{decode_args, AbiMethod, ArgType};
-use jsvm_runtime::{storage, AuthCheck, CallFrame, ReceiptEntry};
+use jsvm_runtime::{storage, AuthCheck, CallFrame, ReceiptEntry, MAX_CALL_HEIGHT};
 use serde_json::Value;
 
 use crate::exec::{Failure, TxRun};
@@ -27,8 +33,31 @@ pub(crate) fn find(contract: &str) -> Option<NativeFn> {
     match contract {
         TOKEN_CONTRACT => Some(token::call),
         ACCOUNT_CONTRACT => Some(auth::call),
+        ram::RAM_CONTRACT => Some(ram::call),
+        gas::GAS_CONTRACT => Some(gas::call),
+        domain::DOMAIN_CONTRACT => Some(domain::call),
         _ => None,
     }
+}
+
+/// The argument types of native contract `contract`'s methods (its ABI), if there is one.
+pub(crate) fn native_methods(contract: &str) -> Option<&'static [(&'static str, &'static [ArgType])]> {
+    match contract {
+        TOKEN_CONTRACT => Some(token::METHODS),
+        ACCOUNT_CONTRACT => Some(auth::METHODS),
+        ram::RAM_CONTRACT => Some(ram::METHODS),
+        gas::GAS_CONTRACT => Some(gas::METHODS),
+        domain::DOMAIN_CONTRACT => Some(domain::METHODS),
+        _ => None,
+    }
+}
+
+/// The argument types of `contract.method`, or IOST's message when there is no such method.
+pub(crate) fn method_types(contract: &str, method: &str) -> Result<&'static [ArgType], Failure> {
+    native_methods(contract)
+        .and_then(|m| m.iter().find(|(name, _)| *name == method))
+        .map(|(_, t)| *t)
+        .ok_or_else(|| fail(format!("abi {method} not found in {contract}")))
 }
 
 fn fail(m: impl Into<String>) -> Failure {
@@ -92,6 +121,48 @@ impl Native<'_, '_> {
         Ok(ok)
     }
 
+    /// Calls native contract `contract.method(args)` from this one, as `blockchain.call` does;
+    /// `with_auth` lends this contract's authority to the callee (`blockchain.callWithAuth`).
+    pub(crate) fn call_native(
+        &mut self,
+        contract: &str,
+        method: &str,
+        args: &Value,
+        with_auth: bool,
+    ) -> Result<Vec<String>, Failure> {
+        self.charge(self.run.schedule.call_base)?;
+        if self.frame.height >= MAX_CALL_HEIGHT {
+            return Err(fail(format!("stack height exceed, at most {MAX_CALL_HEIGHT}")));
+        }
+        let callee = find(contract).ok_or_else(|| Failure::Unknown(format!("{contract} is not a native contract")))?;
+        let mut auth_contracts = self.frame.auth_contracts.clone();
+        if with_auth {
+            auth_contracts.push(self.me.to_string());
+        }
+        let mut nested = self.frame.nested.clone();
+        nested.push(format!("{contract}/{method}"));
+        let frame = CallFrame {
+            contract: contract.into(),
+            method: method.into(),
+            owner: contract.into(),
+            caller: self.me.into(),
+            caller_is_account: false,
+            height: self.frame.height + 1,
+            auth_contracts,
+            nested,
+        };
+        callee(self.run, &frame, &args.to_string())
+    }
+
+    /// Whether `id` is an existing account or a contract id (IOST's `IsValidAccount`).
+    pub(crate) fn valid_account(&mut self, id: &str) -> Result<bool, Failure> {
+        if jsvm_runtime::is_contract_id(id) {
+            return Ok(true);
+        }
+        self.charge(self.run.schedule.storage_read)?;
+        Ok(jsvm_runtime::load_account(self.run.state, id).map_err(Failure::Unknown)?.is_some())
+    }
+
     /// Records `content` as a receipt of `<me>/<method>`.
     pub(crate) fn receipt(&mut self, content: String) -> Result<(), Failure> {
         self.charge(self.run.schedule.receipt_base + content.len() as u64)?;
@@ -108,18 +179,25 @@ pub(crate) const NATIVE_SUPPLY: i64 = 90_000_000_000;
 /// Decimals of the native token.
 pub(crate) const NATIVE_DECIMALS: u32 = 8;
 
+/// IOST pledged for `admin`'s gas, and RAM bought for it, at genesis on a chain that charges
+/// resources (IOST's genesis figures): without them nobody could send the first transaction.
+const GENESIS_GAS_PLEDGE: &str = "100";
+const GENESIS_ADMIN_RAM: i64 = 100_000;
+
 /// Writes the genesis accounts and tokens into `state`: account `admin` (with `admin_key` as its
 /// owner and active key; with none, it signs only as an unsigned transaction's listed signer or
-/// publisher) and the native token `iost`.
+/// publisher) and the native token `iost`; with `charge_resources`, also `admin`'s first gas and RAM.
 pub(crate) fn genesis(
     state: &mut jsvm_state::TxState,
     schedule: &jsvm_runtime::GasSchedule,
     admin_key: Option<&str>,
+    charge_resources: bool,
 ) -> Result<(), String> {
     use jsvm_runtime::{BlockEnv, Effects, GasMeter, TxEnv};
     let mut gas = GasMeter::new(u64::MAX / 2);
     let mut effects = Effects::default();
-    let block = BlockEnv { number: 0, parent_hash: String::new(), witness: String::new(), time: 0 };
+    // Time 1, not 0: a gas record refreshed at time 0 would read as never pledged.
+    let block = BlockEnv { number: 0, parent_hash: String::new(), witness: String::new(), time: 1 };
     let env = TxEnv {
         hash: String::new(),
         publisher: GENESIS_ADMIN.into(),
@@ -148,5 +226,18 @@ pub(crate) fn genesis(
         ACCOUNT_CONTRACT,
     )
     .map_err(describe)?;
-    token::genesis(&mut run, GENESIS_ADMIN, NATIVE_SUPPLY, NATIVE_DECIMALS).map_err(describe)
+    token::genesis(&mut run, GENESIS_ADMIN, NATIVE_SUPPLY, NATIVE_DECIMALS).map_err(describe)?;
+    if charge_resources {
+        let frame = |contract: &str, method: &str| CallFrame {
+            contract: contract.into(),
+            method: method.into(),
+            owner: contract.into(),
+            ..frame.clone()
+        };
+        let pledge = serde_json::json!([GENESIS_ADMIN, GENESIS_ADMIN, GENESIS_GAS_PLEDGE]).to_string();
+        gas::call(&mut run, &frame(gas::GAS_CONTRACT, "pledge"), &pledge).map_err(describe)?;
+        let buy = serde_json::json!([GENESIS_ADMIN, GENESIS_ADMIN, GENESIS_ADMIN_RAM]).to_string();
+        ram::call(&mut run, &frame(ram::RAM_CONTRACT, "buy"), &buy).map_err(describe)?;
+    }
+    Ok(())
 }

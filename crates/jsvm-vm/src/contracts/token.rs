@@ -5,7 +5,7 @@
 //! list ordered by release time.
 
 use jsvm_compiler::ArgType::{self, Json, Number, String as Str};
-use jsvm_runtime::{is_contract_id, load_account, CallFrame};
+use jsvm_runtime::{is_contract_id, CallFrame};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ const TOKEN_PERMISSION: &str = "token";
 /// Permission an account needs to send tokens (falls back to `active`).
 const TRANSFER_PERMISSION: &str = "transfer";
 
-const METHODS: &[(&str, &[ArgType])] = &[
+pub(crate) const METHODS: &[(&str, &[ArgType])] = &[
     ("create", &[Str, Str, Number, Json]),
     ("issue", &[Str, Str, Str]),
     ("transfer", &[Str, Str, Str, Str, Str]),
@@ -124,14 +124,6 @@ impl Native<'_, '_> {
     fn amount(&mut self, sym: &str, text: &str) -> Result<i64, Failure> {
         let decimal = self.decimal(sym)?;
         Fixed::parse(text, decimal).map(|f| f.value).map_err(|e| fail(format!("invalid amount {text} {e}")))
-    }
-
-    fn valid_account(&mut self, id: &str) -> Result<bool, Failure> {
-        if is_contract_id(id) {
-            return Ok(true);
-        }
-        self.charge(self.run.schedule.storage_read)?;
-        Ok(load_account(self.run.state, id).map_err(Failure::Unknown)?.is_some())
     }
 
     fn require_valid_account(&mut self, id: &str) -> Result<(), Failure> {
