@@ -33,15 +33,6 @@ pub(crate) fn receipt(r: &Receipt) -> Value {
     })
 }
 
-/// A double as protojson writes it: whole values without a fraction.
-pub(crate) fn double(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 9.0e15 {
-        json!(x as i64)
-    } else {
-        json!(x)
-    }
-}
-
 /// A transaction's gas ratio: a signed one's (IOST's ×100 field / 100), 1 for an unsigned one.
 pub(crate) fn gas_ratio(tx: &Transaction) -> f64 {
     tx.signed().map_or(1.0, |s| s.gas_ratio as f64 / 100.0)

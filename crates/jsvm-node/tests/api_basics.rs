@@ -50,7 +50,7 @@ async fn a_fresh_chain_has_its_genesis_block_as_head() {
     assert_eq!(by_hash.json["block"], b.json["block"], "the genesis block holds no transaction either way");
 
     let ratio = get(addr, "/getGasRatio").await;
-    assert_eq!(ratio.json, serde_json::json!({"lowest_gas_ratio": 1, "median_gas_ratio": 1}));
+    assert_eq!(ratio.json, serde_json::json!({"lowest_gas_ratio": 1.0, "median_gas_ratio": 1.0}));
     t.node.shutdown().await.unwrap();
 }
 

@@ -53,13 +53,8 @@ pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
 pub(super) async fn gas_ratio(State(node): State<Arc<Node>>) -> Answer {
     let head = node.vm.head().height;
     let block = stored_block(&node.vm, head)?;
-    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(render::gas_ratio)).collect();
-    ratios.sort_by(f64::total_cmp);
-    let (lowest, median) = match ratios.first() {
-        Some(&low) => (low, ratios[ratios.len() / 2]),
-        None => (1.0, 1.0),
-    };
-    Ok(Json(json!({"lowest_gas_ratio": render::double(lowest), "median_gas_ratio": render::double(median)})))
+    let ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(render::gas_ratio)).collect();
+    Ok(Json(jsvm_vm::views::gas_ratio(&ratios)))
 }
 
 pub(super) async fn block_by_number(

@@ -4,6 +4,7 @@
 
 mod chain;
 mod send;
+mod state;
 mod tx;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{BoxError, Router};
+use serde::de::DeserializeOwned;
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -39,6 +41,13 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
         .route("/getNodeInfo", get(chain::node_info))
         .route("/getChainInfo", get(chain::chain_info))
         .route("/getGasRatio", get(chain::gas_ratio))
+        .route("/getRAMInfo", get(state::ram_info))
+        .route("/getAccount/{name}/{by_longest_chain}", get(state::account))
+        .route("/getTokenBalance/{account}/{token}/{by_longest_chain}", get(state::token_balance))
+        .route("/getTokenInfo/{symbol}/{by_longest_chain}", get(state::token_info))
+        .route("/getContract/{id}/{by_longest_chain}", get(state::contract))
+        .route("/getContractStorage", post(state::contract_storage))
+        .route("/getContractStorageFields", post(state::contract_storage_fields))
         .route("/getBlockByNumber/{number}/{complete}", get(chain::block_by_number))
         .route("/getBlockByHash/{hash}/{complete}", get(chain::block_by_hash))
         .route("/getTxReceiptByTxHash/{hash}", get(tx::receipt))
@@ -83,6 +92,15 @@ async fn wrong_method(method: axum::http::Method, uri: axum::http::Uri) -> ApiEr
         Code::Unimplemented,
         format!("{} does not take {method} requests", uri.path()),
     )
+}
+
+/// The JSON body of a POST, read from bytes whatever the Content-Type.
+pub(crate) fn json_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let bytes = body_bytes(body)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("the request body is empty: a JSON object is expected"));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
 }
 
 /// A POST's body as bytes, whatever the Content-Type; too large a body is 413.
