@@ -124,3 +124,21 @@ async fn the_mempool_bounds_each_account_and_refuses_a_pending_copy() {
     assert_eq!(get(addr, "/getNodeInfo").await.json["tx_pool_size"], "2");
     t.node.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn with_a_block_time_what_waits_goes_into_one_block_per_interval() {
+    let t = start_with(|c| c.block_time = Duration::from_millis(400)).await;
+    let addr = t.node.addr();
+    let key = admin_key();
+    let (a, b) = (sign_up(0, "inter1", &key), sign_up(1, "inter2", &key));
+    assert_eq!(post(addr, "/sendTx", &request_json(&a)).await.status, 200);
+    assert_eq!(post(addr, "/sendTx", &request_json(&b)).await.status, 200);
+    let (ra, rb) = (receipt(addr, &a.hash_b58()).await, receipt(addr, &b.hash_b58()).await);
+    assert_eq!((ra.status, rb.status), (200, 200), "{ra:?} {rb:?}");
+    let block_of = |hash: String| async move {
+        get(addr, &format!("/getTxByHash/{hash}")).await.json["block_number"].as_str().unwrap().to_string()
+    };
+    assert_eq!(block_of(a.hash_b58()).await, block_of(b.hash_b58()).await, "both waited for the same block");
+    assert_eq!(get(addr, "/getChainInfo").await.json["head_block"], "2", "no empty blocks between");
+    t.node.shutdown().await.unwrap();
+}
