@@ -198,7 +198,8 @@ pub struct Subscription {
 
 impl Subscription {
     /// The next event. `Some(Err(_))` is the stream's last item (why it ended early); `None` after it.
-    /// Cancel-safe: a `select!` that drops this future loses no event.
+    /// Cancel-safe: a `select!` that drops this future loses no event. Runs in a tokio runtime (a replay reads
+    /// the store on its blocking threads).
     pub async fn next(&mut self) -> Option<Result<ChainEvent, EventError>> {
         loop {
             if let Some(event) = self.pending.pop_front() {

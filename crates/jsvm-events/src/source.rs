@@ -1,7 +1,7 @@
 //! Where committed blocks come from: the producer hands each one to [`crate::EventHub::publish`]; a
 //! [`BlockSource`] reads older ones back for `from_block` replay.
 
-use jsvm_vm::{BlockRecord, Receipt, VmManager};
+use jsvm_vm::{Receipt, VmManager};
 
 /// A block as the events need it: committed to the store, so its receipts are final.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,18 +22,17 @@ pub trait BlockSource: Send + Sync {
     fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String>;
 }
 
-/// The VM's store: its block records and the receipts kept under each transaction's hash.
+/// The VM's store: its block records ([`VmManager::block`]) and the receipts kept under each transaction's
+/// hash ([`VmManager::receipt`]).
 impl BlockSource for VmManager {
     fn head(&self) -> u64 {
         VmManager::head(self).height
     }
 
     fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String> {
-        let Some(bytes) = self.store().block_record(height).map_err(|e| format!("block {height}: {e}"))? else {
+        let Some(record) = VmManager::block(self, height).map_err(|e| format!("block {height}: {e}"))? else {
             return Ok(None);
         };
-        let record: BlockRecord =
-            serde_json::from_slice(&bytes).map_err(|e| format!("block {height}: unreadable block record: {e}"))?;
         let receipts = record
             .txs
             .iter()

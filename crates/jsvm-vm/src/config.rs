@@ -34,6 +34,13 @@ pub struct VmConfig {
     /// The JavaScript engine contracts run on. Default: `$JSVM_ENGINE` ("quickjs" or "v8"),
     /// else QuickJS; V8 needs a build with the `v8` feature.
     pub engine: EngineKind,
+    /// Whether transactions pay for what they use, as on IOST: the publisher's gas (from
+    /// IOST pledged to `gas.iost`) must cover the gas limit before a transaction runs and
+    /// pays gas used × gas ratio after; new storage is paid from the payers' RAM (bought
+    /// from `ram.iost`). Off by default: a development chain starts with one funded account
+    /// and no RAM or gas anywhere, and every figure a test or a receipt shows stays the
+    /// same as without it. A chain must keep one setting for its whole life.
+    pub charge_resources: bool,
     /// The chain id signed transactions must carry (IOST's mainnet and SDK default: 1024).
     pub chain_id: u32,
     /// Whether every transaction of a block must be signed (a node: true). False (the one-shot CLI,
@@ -43,13 +50,6 @@ pub struct VmConfig {
     /// Base58 public key made the one key of genesis `admin`'s `owner` and `active` (weight 100 of
     /// threshold 100). None: `admin` has no keys, so only an unsigned transaction speaks for it.
     pub admin_key: Option<String>,
-    /// Whether transactions pay for what they use, as on IOST: the publisher's gas (from
-    /// IOST pledged to `gas.iost`) must cover the gas limit before a transaction runs and
-    /// pays gas used × gas ratio after; new storage is paid from the payers' RAM (bought
-    /// from `ram.iost`). Off by default: a development chain starts with one funded account
-    /// and no RAM or gas anywhere, and every figure a test or a receipt shows stays the
-    /// same as without it. A chain must keep one setting for its whole life.
-    pub charge_resources: bool,
 }
 
 impl Default for VmConfig {
@@ -66,10 +66,10 @@ impl Default for VmConfig {
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
             engine: EngineKind::from_env(),
+            charge_resources: false,
             chain_id: 1024,
             require_signatures: false,
             admin_key: None,
-            charge_resources: false,
         }
     }
 }

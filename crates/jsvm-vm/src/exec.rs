@@ -193,7 +193,7 @@ impl Worker {
         let base = job.base.clone();
         let mut state = TxState::new(job.base);
         if let Some(reason) = signing::left_out_at_turn(tx, &state, job.block.time) {
-            let receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
+            let receipt = Receipt::bare(env.hash, job.block.number, Status::Success);
             return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
         }
         let now = job.block.time as i64;

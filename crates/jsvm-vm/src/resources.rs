@@ -23,9 +23,10 @@ use crate::contracts::token::{NATIVE_TOKEN, TOKEN_CONTRACT};
 use crate::receipt::bounded_message;
 use crate::{Receipt, Status, Transaction};
 
-/// The gas ratio (×100, as IOST's transactions carry it) of `tx`.
-fn gas_ratio(_tx: &Transaction) -> i128 {
-    100
+/// The gas ratio (×100, as IOST's transactions carry it) of `tx`: a signed transaction's own, 1.00 for an
+/// unsigned one.
+fn gas_ratio(tx: &Transaction) -> i128 {
+    tx.signed().map_or(100, |signed| i128::from(signed.gas_ratio))
 }
 
 /// A raw token balance (`TB<account>`); 0 when there is none.

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use jsvm_runtime::{load_account, storage, Account, ContractRecord};
+use jsvm_runtime::{load_account, storage, Account, ContractRecord, PermissionItem};
 use jsvm_state::{StateRead, TxState};
 use serde_json::{json, Map, Value};
 
@@ -95,26 +95,34 @@ pub fn account(state: &Arc<dyn StateRead>, name: &str, now_ns: u64) -> Result<Op
             "total": figure(TOTAL_RAM)?.to_string(),
         },
         "permissions": permissions(&acc),
-        "groups": {},
+        "groups": groups(&acc),
         "frozen_balances": frozen,
         "vote_infos": [],
     })))
 }
 
+fn items_json(items: &[PermissionItem]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|i| json!({"id": i.id, "is_key_pair": i.is_key_pair, "weight": i.weight.to_string(), "permission": i.permission}))
+        .collect()
+}
+
 fn permissions(acc: &Account) -> Value {
     let mut out = Map::new();
     for (name, p) in &acc.permissions {
-        let items: Vec<Value> = p
-            .items
-            .iter()
-            .map(|i| {
-                json!({"id": i.id, "is_key_pair": i.is_key_pair, "weight": i.weight.to_string(), "permission": i.permission})
-            })
-            .collect();
         out.insert(
             name.clone(),
-            json!({"name": name, "group_names": [], "items": items, "threshold": p.threshold.to_string()}),
+            json!({"name": name, "group_names": p.groups, "items": items_json(&p.items), "threshold": p.threshold.to_string()}),
         );
+    }
+    Value::Object(out)
+}
+
+fn groups(acc: &Account) -> Value {
+    let mut out = Map::new();
+    for (name, g) in &acc.groups {
+        out.insert(name.clone(), json!({"name": name, "items": items_json(&g.items)}));
     }
     Value::Object(out)
 }

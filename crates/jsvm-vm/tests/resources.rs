@@ -236,7 +236,7 @@ fn views_answer_in_iosts_shapes_and_none_for_unknown_things() {
     assert_eq!(admin["balance_string"], json!("90000000000"));
     assert_eq!(
         admin["permissions"]["owner"],
-        json!({"name": "owner", "group_names": [], "items": [], "threshold": "1"})
+        json!({"name": "owner", "group_names": [], "items": [], "threshold": "100"})
     );
     // Before the market opens: its opening figures (30% reserved).
     let ram = views::ram_info(&st).unwrap();
