@@ -2,7 +2,8 @@
 //!
 //! Rooms: `api` is the HTTP API (go-iost gateway's paths and JSON); `mempool` holds accepted
 //! transactions until their block commits; `producer` makes and commits blocks; `render` writes
-//! receipts, transactions and blocks in IOST's shapes; `node` starts and stops it all.
+//! receipts, transactions and blocks in IOST's shapes; `dev_key` is the development key pair;
+//! `node` starts and stops it all.
 
 mod api;
 mod config;

@@ -92,3 +92,27 @@ async fn cors_lets_any_origin_in() {
     assert!(r.headers.to_ascii_lowercase().contains("access-control-allow-origin: *"), "{}", r.headers);
     t.node.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_request_past_its_time_is_504_and_one_over_the_concurrency_bound_503() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = common::start_with(|c| {
+        c.limits.max_concurrent_requests = 1;
+        c.limits.request_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let addr = t.node.addr();
+    // A body announced and never sent holds the one request slot until its time is up.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("POST /sendTx HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 10\r\n\r\n");
+    slow.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_error(&get(addr, "/getNodeInfo").await, 503, 14, "the node is serving its most requests at once");
+    let mut raw = Vec::new();
+    slow.read_to_end(&mut raw).await.unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.starts_with("HTTP/1.1 504"), "{raw}");
+    assert!(raw.contains("the request took longer than 500ms"), "{raw}");
+    assert_eq!(get(addr, "/getNodeInfo").await.status, 200, "the slot is free again");
+    t.node.shutdown().await.unwrap();
+}

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{BoxError, Router};
 use serde::de::DeserializeOwned;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -35,7 +36,8 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
     let bounds = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(move |e: BoxError| async move { refused(e, timeout) }))
         .load_shed()
-        .concurrency_limit(limits.max_concurrent_requests.max(1))
+        // One semaphore for every route (a plain concurrency limit would give each route its own).
+        .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrent_requests.max(1)))
         .timeout(timeout);
     Router::new()
         .route("/getNodeInfo", get(chain::node_info))
