@@ -1,0 +1,20 @@
+//! jsvm-node: `jsvm node`, a one-producer chain that IOST's tools talk to.
+//!
+//! Rooms: `api` is the HTTP API (go-iost gateway's paths and JSON); `mempool` holds accepted
+//! transactions until their block commits; `producer` makes and commits blocks; `render` writes
+//! receipts, transactions and blocks in IOST's shapes; `dev_key` is the development key pair;
+//! `node` starts and stops it all.
+
+mod api;
+mod config;
+mod dev_key;
+mod error;
+mod mempool;
+mod node;
+mod producer;
+mod render;
+
+pub use config::{Limits, NodeConfig, DEFAULT_CHAIN_ID, DEFAULT_HTTP};
+pub use dev_key::{DEV_ADMIN_PUBLIC_B58, DEV_ADMIN_SECRET_B58, DEV_ADMIN_SEED};
+pub use error::NodeError;
+pub use node::{run, start, RunningNode};
