@@ -44,7 +44,7 @@ pub const AUTH_CONTRACT: &str = "auth.iost";
 /// Its map of account id → account JSON.
 pub const ACCOUNT_MAP: &str = "account";
 /// How deep account items may refer to other accounts' permissions.
-const MAX_AUTH_DEPTH: usize = 8;
+pub(crate) const MAX_AUTH_DEPTH: usize = 8;
 
 /// IOST's rule: contract ids start with `Contract` or contain a dot (`token.iost`).
 pub fn is_contract_id(id: &str) -> bool {
@@ -58,6 +58,17 @@ pub struct Account {
     pub id: String,
     /// Permission name (`owner`, `active` or custom) → who holds it.
     pub permissions: BTreeMap<String, Permission>,
+    /// Group name → items that every permission naming the group counts as its own (IOST's groups).
+    /// Stored only when there is one, so accounts without groups keep their bytes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, Group>,
+}
+
+/// A named set of items several permissions can share ([`Permission::groups`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// The keys and account permissions the group contributes.
+    pub items: Vec<PermissionItem>,
 }
 
 /// One named permission of an [`Account`]: granted when the items that hold weigh at least `threshold`.
@@ -67,6 +78,17 @@ pub struct Permission {
     pub threshold: u64,
     /// The keys and account permissions that contribute weight.
     pub items: Vec<PermissionItem>,
+    /// Groups of the account whose items count as this permission's too; stored only when non-empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+}
+
+impl Permission {
+    /// The permission's own items followed by those of its groups (a group the account lacks adds nothing).
+    pub fn all_items<'a>(&'a self, account: &'a Account) -> impl Iterator<Item = &'a PermissionItem> + 'a {
+        let grouped = self.groups.iter().filter_map(|g| account.groups.get(g)).flat_map(|g| g.items.iter());
+        self.items.iter().chain(grouped)
+    }
 }
 
 /// A key (satisfied only by signatures, which the node checks) or another
@@ -135,7 +157,7 @@ impl AuthCheck<'_> {
             return self.account(id, "active", depth + 1);
         };
         let mut weight = 0u64;
-        for item in p.items.iter().filter(|i| !i.is_key_pair) {
+        for item in p.all_items(&account).filter(|i| !i.is_key_pair) {
             if self.account(&item.id, &item.permission, depth + 1)? {
                 weight = weight.saturating_add(item.weight);
             }

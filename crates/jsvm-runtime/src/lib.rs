@@ -15,13 +15,14 @@ mod contract;
 mod gas;
 mod host;
 mod host_op;
+mod key_auth;
 pub mod layout;
 pub mod library;
 pub mod storage;
 
 pub use auth::{
-    is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Permission, PermissionItem, Signer,
-    ACCOUNT_MAP, AUTH_CONTRACT,
+    is_contract_id, load_account, parse_signer, valid_name, Account, AuthCheck, Group, Permission, PermissionItem,
+    Signer, ACCOUNT_MAP, AUTH_CONTRACT,
 };
 pub use calls::{NestedCalls, TxCtx, MAX_CALL_HEIGHT};
 pub use context::{
@@ -30,6 +31,7 @@ pub use context::{
 pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT};
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;
+pub use key_auth::{keys_satisfy, KeyRole, SigningKeys};
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.

@@ -12,6 +12,8 @@ pub enum KeySpace {
     Block = b'B',
     /// Receipts by transaction hash.
     Receipt = b'R',
+    /// Block heights (big-endian) by block hash.
+    BlockHash = b'H',
     /// Store metadata: format marker, chain head.
     Meta = b'M',
     /// Node-local caches (compiled code); never part of consensus.

@@ -17,6 +17,7 @@ struct MemInner {
     state: Arc<BTreeMap<Vec<u8>, Vec<u8>>>,
     head: ChainHead,
     blocks: BTreeMap<u64, Vec<u8>>,
+    block_heights: BTreeMap<[u8; 32], u64>,
     receipts: BTreeMap<Vec<u8>, Vec<u8>>,
     cache: BTreeMap<Vec<u8>, Vec<u8>>,
 }
@@ -84,6 +85,7 @@ impl Store for MemStore {
             };
         }
         inner.blocks.insert(block.height, block.block_record);
+        inner.block_heights.insert(block.block_hash, block.height);
         inner.receipts.extend(block.receipts);
         inner.head = ChainHead { height: block.height, state_root: root, time: block.time };
         Ok(inner.head)
@@ -91,6 +93,11 @@ impl Store for MemStore {
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.read().blocks.get(&height).cloned())
+    }
+
+    fn block_height(&self, hash: &[u8]) -> Result<Option<u64>, StateError> {
+        let Ok(hash) = <[u8; 32]>::try_from(hash) else { return Ok(None) };
+        Ok(self.read().block_heights.get(&hash).copied())
     }
 
     fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError> {

@@ -5,7 +5,7 @@ use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBat
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
 use crate::root::next_state_root;
-use crate::store::{check_order, BlockCommit, ChainHead, Entries, StateRead, Store};
+use crate::store::{check_order, decode_height, BlockCommit, ChainHead, Entries, StateRead, Store};
 use crate::StateError;
 
 /// The persistent [`Store`]: one RocksDB database per data directory.
@@ -230,6 +230,7 @@ impl Store for RocksStore {
             }
         }
         batch.put(block_key(block.height), &block.block_record);
+        batch.put(KeySpace::BlockHash.key(&block.block_hash), block.height.to_be_bytes());
         for (hash, receipt) in &block.receipts {
             batch.put(KeySpace::Receipt.key(hash), receipt);
         }
@@ -241,6 +242,10 @@ impl Store for RocksStore {
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.db.get(block_key(height))?)
+    }
+
+    fn block_height(&self, hash: &[u8]) -> Result<Option<u64>, StateError> {
+        self.db.get(KeySpace::BlockHash.key(hash))?.map(|h| decode_height(&h)).transpose()
     }
 
     fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError> {

@@ -61,6 +61,8 @@ pub struct BlockCommit {
     pub state: Writes,
     /// The block record (opaque to the store).
     pub block_record: Vec<u8>,
+    /// The block's hash, indexed to its height in the same batch ([`Store::block_height`]).
+    pub block_hash: [u8; 32],
     /// Receipts by transaction hash (opaque to the store).
     pub receipts: Vec<(Vec<u8>, Vec<u8>)>,
 }
@@ -77,12 +79,22 @@ pub trait Store: StateRead {
     fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError>;
     /// The block record at `height`, if committed.
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError>;
+    /// The height of the committed block whose hash is `hash`.
+    fn block_height(&self, hash: &[u8]) -> Result<Option<u64>, StateError>;
     /// A committed receipt.
     fn receipt(&self, tx_hash: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// Node-local cache (not consensus): read.
     fn cache_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// Node-local cache (not consensus): write.
     fn cache_put(&self, key: &[u8], value: &[u8]) -> Result<(), StateError>;
+}
+
+/// A height as the block-hash index stores it: 8 bytes, big-endian.
+pub(crate) fn decode_height(bytes: &[u8]) -> Result<u64, StateError> {
+    let bytes: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StateError::Db(format!("a block hash index entry has {} bytes, not 8", bytes.len())))?;
+    Ok(u64::from_be_bytes(bytes))
 }
 
 pub(crate) fn check_order(head: &ChainHead, height: u64) -> Result<(), StateError> {

@@ -34,6 +34,15 @@ pub struct VmConfig {
     /// The JavaScript engine contracts run on. Default: `$JSVM_ENGINE` ("quickjs" or "v8"),
     /// else QuickJS; V8 needs a build with the `v8` feature.
     pub engine: EngineKind,
+    /// The chain id signed transactions must carry (IOST's mainnet and SDK default: 1024).
+    pub chain_id: u32,
+    /// Whether every transaction of a block must be signed (a node: true). False (the one-shot CLI,
+    /// tests) trusts an unsigned transaction's publisher and signers as given; signed ones are
+    /// checked either way.
+    pub require_signatures: bool,
+    /// Base58 public key made the one key of genesis `admin`'s `owner` and `active` (weight 100 of
+    /// threshold 100). None: `admin` has no keys, so only an unsigned transaction speaks for it.
+    pub admin_key: Option<String>,
 }
 
 impl Default for VmConfig {
@@ -50,6 +59,9 @@ impl Default for VmConfig {
             schedule: GasSchedule::default(),
             witness: "jsvm".into(),
             engine: EngineKind::from_env(),
+            chain_id: 1024,
+            require_signatures: false,
+            admin_key: None,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
 use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
+use sha3::{Digest, Sha3_256};
 
 use crate::exec::TxJob;
 use crate::pool::Pool;
@@ -16,6 +17,8 @@ use crate::{Receipt, Transaction, VmConfig, VmError};
 pub struct BlockOutcome {
     /// Height of the committed block (genesis is 0).
     pub height: u64,
+    /// SHA3-256 of the block's stored record: what [`VmManager::block_by_hash`] finds it by.
+    pub block_hash: [u8; 32],
     /// State root after the block's writes.
     pub state_root: [u8; 32],
     /// One receipt per transaction the block holds, in block order.
@@ -41,6 +44,9 @@ pub struct LeftOut {
 pub struct BlockRecord {
     /// Height of the block (genesis is 0).
     pub height: u64,
+    /// Base58 of the parent block's hash (SHA3-256 of its stored record); "" for the first block.
+    #[serde(default)]
+    pub parent_hash: String,
     /// Block time in nanoseconds since the epoch: the time asked for, raised above the previous block's if need be.
     pub time: u64,
     /// Name of the producing node, from [`VmConfig::witness`](crate::VmConfig::witness).
@@ -114,7 +120,8 @@ fn stored_schedule(state: &TxState) -> Result<Option<GasSchedule>, VmError> {
 
 /// The schedule for the next block, writing the configured one into the block's
 /// state when the chain has none yet (its first block).
-fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> Result<Arc<GasSchedule>, VmError> {
+fn schedule_for_block(overlay: &Arc<BlockOverlay>, config: &VmConfig) -> Result<Arc<GasSchedule>, VmError> {
+    let configured = &config.schedule;
     let mut state = TxState::new(overlay.clone());
     if let Some(s) = stored_schedule(&state)? {
         return Ok(Arc::new(s));
@@ -122,7 +129,7 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, configured: &GasSchedule) -> 
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
-    contracts::genesis(&mut state, configured).map_err(VmError::Internal)?;
+    contracts::genesis(&mut state, configured, config.admin_key.as_deref()).map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }
@@ -237,7 +244,7 @@ impl VmManager {
             time: time.max(head.time.saturating_add(1)),
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
-        let schedule = schedule_for_block(&overlay, &self.config.schedule)?;
+        let schedule = schedule_for_block(&overlay, &self.config)?;
         let state = TxState::new(overlay.clone());
         for tx in &txs {
             amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
@@ -271,24 +278,28 @@ impl VmManager {
         let state_root = next_state_root(&head.state_root, block.number, &writes);
         let record = BlockRecord {
             height: block.number,
+            parent_hash: self.block_hash_at(head.height)?.map(|h| bs58::encode(h).into_string()).unwrap_or_default(),
             time: block.time,
             witness: block.witness.clone(),
             parent_root: hex::encode(head.state_root),
             state_root: hex::encode(state_root),
             txs: txs.clone(),
         };
+        let block_record = serde_json::to_vec(&record).unwrap_or_default();
+        let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
         let commit = BlockCommit {
             height: block.number,
             time: block.time,
             state: writes,
-            block_record: serde_json::to_vec(&record).unwrap_or_default(),
+            block_record,
+            block_hash,
             receipts: hashes
                 .iter()
                 .zip(&receipts)
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        Ok((commit, BlockOutcome { height: block.number, state_root, receipts, left_out, logs }))
+        Ok((commit, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is
@@ -321,6 +332,27 @@ impl VmManager {
         let timeout = self.config.tx_timeout;
         let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
         Ok((out.receipt, out.logs))
+    }
+
+    /// The committed block at `height`.
+    pub fn block(&self, height: u64) -> Result<Option<BlockRecord>, VmError> {
+        let Some(bytes) = self.store.block_record(height)? else { return Ok(None) };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| VmError::Internal(format!("the record of block {height} is unreadable: {e}")))
+    }
+
+    /// The committed block whose hash ([`BlockOutcome::block_hash`]) is `hash`.
+    pub fn block_by_hash(&self, hash: &[u8]) -> Result<Option<BlockRecord>, VmError> {
+        match self.store.block_height(hash)? {
+            Some(height) => self.block(height),
+            None => Ok(None),
+        }
+    }
+
+    /// The hash of the committed block at `height`; None for height 0 (before the first block).
+    fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
+        Ok(self.store.block_record(height)?.map(|r| Sha3_256::digest(&r).into()))
     }
 
     /// A committed receipt by transaction hash (base58).

@@ -108,9 +108,14 @@ pub(crate) const NATIVE_SUPPLY: i64 = 90_000_000_000;
 /// Decimals of the native token.
 pub(crate) const NATIVE_DECIMALS: u32 = 8;
 
-/// Writes the genesis accounts and tokens into `state`: account `admin` (no keys:
-/// it signs as a listed signer or publisher) and the native token `iost`.
-pub(crate) fn genesis(state: &mut jsvm_state::TxState, schedule: &jsvm_runtime::GasSchedule) -> Result<(), String> {
+/// Writes the genesis accounts and tokens into `state`: account `admin` (with `admin_key` as its
+/// owner and active key; with none, it signs only as an unsigned transaction's listed signer or
+/// publisher) and the native token `iost`.
+pub(crate) fn genesis(
+    state: &mut jsvm_state::TxState,
+    schedule: &jsvm_runtime::GasSchedule,
+    admin_key: Option<&str>,
+) -> Result<(), String> {
     use jsvm_runtime::{BlockEnv, Effects, GasMeter, TxEnv};
     let mut gas = GasMeter::new(u64::MAX / 2);
     let mut effects = Effects::default();
@@ -138,8 +143,8 @@ pub(crate) fn genesis(state: &mut jsvm_state::TxState, schedule: &jsvm_runtime::
     sign_up(
         &mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT },
         GENESIS_ADMIN,
-        "",
-        "",
+        admin_key.unwrap_or_default(),
+        admin_key.unwrap_or_default(),
         ACCOUNT_CONTRACT,
     )
     .map_err(describe)?;

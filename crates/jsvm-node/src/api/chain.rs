@@ -1,0 +1,110 @@
+//! The node, the chain and its blocks: getNodeInfo, getChainInfo, getGasRatio, getBlockByNumber.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+use jsvm_vm::{BlockRecord, Receipt, VmManager};
+use serde_json::json;
+use sha3::{Digest, Sha3_256};
+
+use super::{parse_bool, path, Answer};
+use crate::error::ApiError;
+use crate::node::Node;
+use crate::render::{self, b58, StoredBlock};
+
+pub(super) async fn node_info(State(node): State<Arc<Node>>) -> Answer {
+    Ok(Json(json!({
+        "build_time": "",
+        "git_hash": "",
+        "mode": "ModeNormal",
+        "network": {"id": "", "peer_count": 0, "peer_count_inbound": 0, "peer_count_outbound": 0},
+        "code_version": concat!("jsvm ", env!("CARGO_PKG_VERSION")),
+        "server_time": node.clock.now_ns().to_string(),
+        "tx_pool_size": node.pool.len().to_string(),
+    })))
+}
+
+pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
+    let head = node.vm.head();
+    let block = stored_block(&node.vm, head.height)?
+        .ok_or_else(|| ApiError::internal(format!("the head block {} is missing", head.height)))?;
+    let hash = b58(&block.hash);
+    let witness = [block.record.witness.clone()];
+    // One producer: a committed block is final, so the last irreversible block is the head.
+    Ok(Json(json!({
+        "net_name": "jsvm",
+        "protocol_version": "1.0",
+        "chain_id": node.config.chain_id,
+        "head_block": head.height.to_string(),
+        "head_block_hash": hash,
+        "lib_block": head.height.to_string(),
+        "lib_block_hash": hash,
+        "witness_list": witness,
+        "lib_witness_list": witness,
+        "pending_witness_list": [],
+        "head_block_time": block.record.time.to_string(),
+        "lib_block_time": block.record.time.to_string(),
+    })))
+}
+
+pub(super) async fn gas_ratio(State(node): State<Arc<Node>>) -> Answer {
+    let head = node.vm.head().height;
+    let block = stored_block(&node.vm, head)?;
+    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(|_| 1.0)).collect();
+    ratios.sort_by(f64::total_cmp);
+    let (lowest, median) = match ratios.first() {
+        Some(&low) => (low, ratios[ratios.len() / 2]),
+        None => (1.0, 1.0),
+    };
+    Ok(Json(json!({"lowest_gas_ratio": lowest, "median_gas_ratio": median})))
+}
+
+pub(super) async fn block_by_number(
+    State(node): State<Arc<Node>>,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (number, complete) = path(p)?;
+    let complete = parse_bool("complete", &complete)?;
+    let height: i64 =
+        number.parse().map_err(|_| ApiError::bad_request(format!("block number {number:?} is not an integer")))?;
+    let block = u64::try_from(height)
+        .ok()
+        .map(|h| stored_block(&node.vm, h))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::not_found(format!("block {height} not found: the head is {}", node.vm.head().height))
+        })?;
+    block_answer(&node, &block, complete)
+}
+
+/// `{status, block}`: every committed block is irreversible on a one-producer chain.
+pub(super) fn block_answer(node: &Node, block: &StoredBlock, complete: bool) -> Answer {
+    let receipts = block
+        .record
+        .txs
+        .iter()
+        .map(|tx| node.vm.receipt(&b58(&tx.hash())))
+        .collect::<Result<Vec<Option<Receipt>>, _>>()?;
+    let rendered = render::block(block, node.config.chain_id, complete, &receipts);
+    Ok(Json(json!({"status": "IRREVERSIBLE", "block": rendered})))
+}
+
+/// The committed block at `height`, with its hash (SHA3-256 of its stored record) and its parent's.
+pub(crate) fn stored_block(vm: &VmManager, height: u64) -> Result<Option<StoredBlock>, ApiError> {
+    let Some((record, hash)) = record_at(vm, height)? else { return Ok(None) };
+    let parent_hash = match height.checked_sub(1).filter(|&h| h > 0) {
+        Some(parent) => record_at(vm, parent)?.map(|(_, h)| b58(&h)).unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(Some(StoredBlock { record, hash, parent_hash }))
+}
+
+fn record_at(vm: &VmManager, height: u64) -> Result<Option<(BlockRecord, [u8; 32])>, ApiError> {
+    let Some(bytes) = vm.store().block_record(height)? else { return Ok(None) };
+    let record = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::internal(format!("block {height}'s record is unreadable: {e}")))?;
+    Ok(Some((record, Sha3_256::digest(&bytes).into())))
+}

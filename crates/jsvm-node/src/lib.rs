@@ -1,0 +1,17 @@
+//! jsvm-node: `jsvm node`, a one-producer chain that IOST's tools talk to.
+//!
+//! Rooms: `api` is the HTTP API (go-iost gateway's paths and JSON); `mempool` holds accepted
+//! transactions until their block commits; `producer` makes and commits blocks; `render` writes
+//! receipts, transactions and blocks in IOST's shapes; `node` starts and stops it all.
+
+mod api;
+mod config;
+mod error;
+mod mempool;
+mod node;
+mod producer;
+mod render;
+
+pub use config::{Limits, NodeConfig, DEFAULT_CHAIN_ID, DEFAULT_HTTP};
+pub use error::NodeError;
+pub use node::{run, start, RunningNode};

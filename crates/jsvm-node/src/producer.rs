@@ -1,0 +1,100 @@
+//! The block producer: takes waiting transactions into a block, commits it, and only then
+//! lets them leave the pool (their receipts are served from the store from then on).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsvm_vm::{BlockOutcome, Transaction, VmError};
+use tokio::sync::watch;
+
+use crate::node::{wait_for_stop, Node};
+
+/// Pause after a block that failed as a whole, so that a broken store is not retried in a hot loop.
+const RETRY_PAUSE: Duration = Duration::from_millis(200);
+
+pub(crate) async fn run(node: Arc<Node>, stopped: watch::Receiver<bool>) {
+    let block_time = node.config.block_time;
+    let mut ticks = (!block_time.is_zero()).then(|| {
+        let mut t = tokio::time::interval(block_time);
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
+    loop {
+        if *stopped.borrow() {
+            return;
+        }
+        let woke = async {
+            match ticks.as_mut() {
+                Some(t) => {
+                    t.tick().await;
+                }
+                None => {
+                    while !node.pool.has_waiting() {
+                        node.new_tx.notified().await;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            _ = woke => {}
+            _ = wait_for_stop(stopped.clone()) => return,
+        }
+        produce(&node).await;
+    }
+}
+
+/// One block of what waits, if anything does.
+async fn produce(node: &Arc<Node>) {
+    let now = node.clock.now_ns();
+    let batch = node.pool.take(node.config.limits.max_block_txs, now);
+    if !batch.expired.is_empty() {
+        tracing::info!(count = batch.expired.len(), "expired transactions left the pool");
+    }
+    if batch.txs.is_empty() {
+        return;
+    }
+    let hashes: Vec<[u8; 32]> = batch.txs.iter().map(|(h, _)| *h).collect();
+    let txs: Vec<Transaction> = batch.txs.into_iter().map(|(_, t)| t).collect();
+    let time = u64::try_from(now).unwrap_or(0);
+    match execute(node, txs.clone(), time).await {
+        Ok(outcome) => committed(node, &outcome),
+        Err(e) => {
+            // One transaction the block refused as a whole (it can only be one that changed
+            // since admission): each goes alone, and the ones still refused leave the pool.
+            tracing::warn!("a block of {} transactions was refused ({e}); trying them one by one", txs.len());
+            for (hash, tx) in hashes.iter().zip(txs) {
+                match execute(node, vec![tx], time).await {
+                    Ok(outcome) => committed(node, &outcome),
+                    Err(e) => {
+                        tracing::warn!(tx = %bs58::encode(hash).into_string(), "transaction dropped: {e}");
+                        tokio::time::sleep(RETRY_PAUSE).await;
+                    }
+                }
+            }
+        }
+    }
+    node.pool.remove(&hashes);
+}
+
+async fn execute(node: &Arc<Node>, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
+    let vm = node.vm.clone();
+    tokio::task::spawn_blocking(move || vm.execute_block(txs, time))
+        .await
+        .unwrap_or_else(|e| Err(VmError::Internal(format!("the block's thread failed: {e}"))))
+}
+
+fn committed(node: &Node, outcome: &BlockOutcome) {
+    for line in &outcome.logs {
+        tracing::info!(target: "jsvm::contract", "{line}");
+    }
+    for l in &outcome.left_out {
+        tracing::warn!(tx = %l.tx_hash, "left out of block {}: {}", outcome.height, l.reason);
+    }
+    tracing::info!(
+        height = outcome.height,
+        txs = outcome.receipts.len(),
+        left_out = outcome.left_out.len(),
+        pending = node.pool.len(),
+        "committed block"
+    );
+}
