@@ -1,0 +1,38 @@
+//! `jsvm node`: the development chain with IOST's HTTP API (crates/jsvm-node), logging to stderr.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jsvm_engine::EngineKind;
+
+use crate::args::NodeArgs;
+use crate::commands::CmdResult;
+
+const NS_PER_SEC: i64 = 1_000_000_000;
+
+pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResult {
+    // RUST_LOG chooses what is logged; by default the node's own information and above.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+    let time_offset_ns = match args.time_offset {
+        Some(seconds) => seconds.checked_mul(NS_PER_SEC).ok_or("--time-offset is out of range")?,
+        None => 0,
+    };
+    let mut config = jsvm_node::NodeConfig::new(data);
+    config.http = args.http;
+    config.block_time = Duration::from_millis(args.block_time);
+    config.chain_id = args.chain_id;
+    config.admin_key = args.admin_key;
+    config.time_offset_ns = time_offset_ns;
+    config.genesis_time_ns = args.genesis_time;
+    config.vm.engine = engine;
+    if let Some(witness) = args.witness {
+        config.witness = witness;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the node's runtime: {e}"))?;
+    runtime.block_on(jsvm_node::run(config)).map_err(|e| e.to_string())
+}
