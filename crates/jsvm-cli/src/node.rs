@@ -19,6 +19,9 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
         Some(seconds) => seconds.checked_mul(NS_PER_SEC).ok_or("--time-offset is out of range")?,
         None => 0,
     };
+    if args.admin_key.is_none() {
+        print_development_key(&args);
+    }
     let mut config = jsvm_node::NodeConfig::new(data);
     config.http = args.http;
     config.block_time = Duration::from_millis(args.block_time);
@@ -35,4 +38,23 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
         .build()
         .map_err(|e| format!("cannot start the node's runtime: {e}"))?;
     runtime.block_on(jsvm_node::run(config)).map_err(|e| e.to_string())
+}
+
+/// Says loudly that `admin` holds a key whose secret anyone can read, and how to use it.
+fn print_development_key(args: &NodeArgs) {
+    let jsvm = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "jsvm".into());
+    let rule = "=".repeat(100);
+    println!("{rule}");
+    println!("DEVELOPMENT KEY: no --admin-key was given, so a new chain's `admin` gets this well-known key pair.");
+    println!("Anyone can sign for `admin` with it: never use it for anything of value. (A chain that already");
+    println!("exists in the data directory keeps the key it was created with.)");
+    println!();
+    println!("  account      admin");
+    println!("  public key   {}", jsvm_node::DEV_ADMIN_PUBLIC_B58);
+    println!("  secret key   {}", jsvm_node::DEV_ADMIN_SECRET_B58);
+    println!();
+    println!("A first signed call, from another shell in the jsvm checkout:");
+    println!("  echo {} > admin.key", jsvm_node::DEV_ADMIN_SECRET_B58);
+    println!("  {jsvm} deploy examples/hello/hello.js --node http://{} --account admin --key admin.key", args.http);
+    println!("{rule}");
 }

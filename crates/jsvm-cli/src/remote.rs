@@ -57,7 +57,7 @@ impl Remote {
             .ok_or("the node's /getNodeInfo has no server_time")?;
         let signed = self.sign(tx, chain_id, now);
         let sent = client
-            .post("/sendTx", &signed.to_gateway_json())
+            .post("/sendTx", &send_tx_body(&signed)?)
             .map_err(|e| format!("the node refused the transaction: {e}"))?;
         let hash = sent["hash"].as_str().ok_or("the node's answer to /sendTx has no hash")?;
         let receipt = wait_for_receipt(&client, hash)?;
@@ -99,6 +99,19 @@ impl Remote {
         signed.add_publish_sign(&self.account, &self.key);
         signed
     }
+}
+
+/// The body of `POST /sendTx` (IOST's `TransactionRequest`): the transaction as the gateway shows it, with
+/// its signatures and without what the gateway adds when it shows one (`hash`, `tx_receipt`).
+fn send_tx_body(tx: &jsvm_tx::Tx) -> Result<Value, String> {
+    let mut body = tx.to_gateway_json();
+    let fields = body.as_object_mut().ok_or("the transaction's JSON is not an object")?;
+    fields.remove("hash");
+    fields.remove("tx_receipt");
+    let signatures = |sigs: &[jsvm_tx::Signature]| serde_json::to_value(sigs).map_err(|e| e.to_string());
+    fields.insert("signatures".into(), signatures(&tx.signatures)?);
+    fields.insert("publisher_sigs".into(), signatures(&tx.publisher_sigs)?);
+    Ok(body)
 }
 
 /// An int64 as proto3 JSON writes it: a number or a decimal string.

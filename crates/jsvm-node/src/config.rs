@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use jsvm_events::EventLimits;
 use jsvm_vm::VmConfig;
 
 /// IOST's gateway port, on the loopback interface.
@@ -24,6 +25,8 @@ pub struct Limits {
     pub max_pending_per_account: usize,
     /// Most transactions one block takes from the mempool.
     pub max_block_txs: usize,
+    /// Open subscriptions and how far one may fall behind (`/subscribe`, `/ws`).
+    pub events: EventLimits,
 }
 
 impl Default for Limits {
@@ -35,6 +38,7 @@ impl Default for Limits {
             max_pending_txs: 10_000,
             max_pending_per_account: 1_000,
             max_block_txs: 1_000,
+            events: EventLimits::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod api;
 mod config;
+mod dev_key;
 mod error;
 mod mempool;
 mod node;
@@ -13,5 +14,6 @@ mod producer;
 mod render;
 
 pub use config::{Limits, NodeConfig, DEFAULT_CHAIN_ID, DEFAULT_HTTP};
+pub use dev_key::{DEV_ADMIN_PUBLIC_B58, DEV_ADMIN_SECRET_B58, DEV_ADMIN_SEED};
 pub use error::NodeError;
 pub use node::{run, start, RunningNode};

@@ -23,7 +23,9 @@ pub(crate) enum Refusal {
     #[error("txpool is full ({0} transactions wait); try again after the next block")]
     Full(usize),
     /// The publisher has its most transactions waiting.
-    #[error("account {account} has {max} transactions waiting, the most one account may; try again after the next block")]
+    #[error(
+        "account {account} has {max} transactions waiting, the most one account may; try again after the next block"
+    )]
     AccountFull { account: String, max: usize },
     /// The chain could not be read to check for a replay.
     #[error("the chain could not be read: {0}")]

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use jsvm_events::{BlockSource, EventHub};
 use jsvm_state::RocksStore;
 use jsvm_vm::VmManager;
 use tokio::sync::{watch, Notify};
@@ -13,7 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::NodeConfig;
 use crate::mempool::Mempool;
-use crate::{api, producer, NodeError};
+use crate::{api, producer, NodeError, DEV_ADMIN_PUBLIC_B58};
 
 /// How long `shutdown` waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -42,6 +43,8 @@ pub(crate) struct Node {
     pub(crate) clock: Clock,
     /// Rung when a transaction enters the pool, for `--block-time 0`.
     pub(crate) new_tx: Notify,
+    /// Subscribers of contract events, handed each block after it is committed.
+    pub(crate) hub: Arc<EventHub>,
 }
 
 /// A started node: where it listens, and how to stop it.
@@ -50,6 +53,7 @@ pub struct RunningNode {
     stop: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
     producer: JoinHandle<()>,
+    hub: Arc<EventHub>,
 }
 
 impl RunningNode {
@@ -60,6 +64,8 @@ impl RunningNode {
 
     /// Stops taking requests, lets the block being made commit, and closes the store.
     pub async fn shutdown(self) -> Result<(), NodeError> {
+        // Streams end first (their last line says why), so that the server's graceful end does not wait on them.
+        self.hub.shutdown();
         let _ = self.stop.send(true);
         let mut server = self.server;
         let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
@@ -82,11 +88,17 @@ fn io_error(what: &str, source: std::io::Error) -> NodeError {
 /// Opens the chain in `config.data_dir` (writing its genesis block when empty), starts the block
 /// producer and the HTTP API, and prints `jsvm node listening on http://ADDR` to stdout.
 pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
+    if let Some(key) = &config.admin_key {
+        jsvm_tx::decode_public_key(key).map_err(|e| NodeError::Config(format!("admin key {key:?}: {e}")))?;
+    }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| io_error(&format!("cannot create the data directory {}", config.data_dir.display()), e))?;
     let store = RocksStore::open(&config.data_dir)?;
     let mut vm_config = config.vm.clone();
     vm_config.witness = config.witness.clone();
+    vm_config.chain_id = config.chain_id;
+    vm_config.require_signatures = true;
+    vm_config.admin_key = Some(config.admin_key.clone().unwrap_or_else(|| DEV_ADMIN_PUBLIC_B58.to_string()));
     let vm = Arc::new(VmManager::new(Arc::new(store), vm_config)?);
     let fresh = vm.head().height == 0;
     let offset_ns = match config.genesis_time_ns {
@@ -113,19 +125,22 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         .map_err(|e| io_error(&format!("cannot listen on {}", config.http), e))?;
     let addr = listener.local_addr().map_err(|e| io_error("the listening socket has no address", e))?;
     let pool = Mempool::new(config.limits.max_pending_txs, config.limits.max_pending_per_account);
-    let node = Arc::new(Node { vm, pool, config, clock, new_tx: Notify::new() });
+    let source: Arc<dyn BlockSource> = vm.clone();
+    let hub = Arc::new(EventHub::new(source, config.limits.events));
+    let node = Arc::new(Node { vm, pool, config, clock, new_tx: Notify::new(), hub: hub.clone() });
     let (stop, stopped) = watch::channel(false);
-    let app = api::router(node.clone());
+    let app = api::router(node.clone(), hub.clone());
     let server_stop = stopped.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app).with_graceful_shutdown(wait_for_stop(server_stop)).await
-    });
+    let server =
+        tokio::spawn(
+            async move { axum::serve(listener, app).with_graceful_shutdown(wait_for_stop(server_stop)).await },
+        );
     let producer = tokio::spawn(producer::run(node, stopped));
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "jsvm node listening on http://{addr}");
     let _ = out.flush();
     tracing::info!(%addr, "listening");
-    Ok(RunningNode { addr, stop, server, producer })
+    Ok(RunningNode { addr, stop, server, producer, hub })
 }
 
 pub(crate) async fn wait_for_stop(mut stopped: watch::Receiver<bool>) {

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use jsvm_events::CommittedBlock;
 use jsvm_vm::{BlockOutcome, Transaction, VmError};
 use tokio::sync::watch;
 
@@ -83,6 +84,7 @@ async fn execute(node: &Arc<Node>, txs: Vec<Transaction>, time: u64) -> Result<B
         .unwrap_or_else(|e| Err(VmError::Internal(format!("the block's thread failed: {e}"))))
 }
 
+/// Logs a committed block and hands it to the event hub (only now: its receipts are in the store).
 fn committed(node: &Node, outcome: &BlockOutcome) {
     for line in &outcome.logs {
         tracing::info!(target: "jsvm::contract", "{line}");
@@ -97,4 +99,7 @@ fn committed(node: &Node, outcome: &BlockOutcome) {
         pending = node.pool.len(),
         "committed block"
     );
+    // The producer is the only writer: the head is this block.
+    let time = node.vm.head().time;
+    node.hub.publish(CommittedBlock { height: outcome.height, time, receipts: outcome.receipts.clone() });
 }

@@ -8,7 +8,6 @@ use serde_json::{json, Map, Value};
 pub(crate) struct StoredBlock {
     pub(crate) record: BlockRecord,
     pub(crate) hash: [u8; 32],
-    pub(crate) parent_hash: String,
 }
 
 pub(crate) fn b58(bytes: &[u8]) -> String {
@@ -25,7 +24,7 @@ pub(crate) fn receipt(r: &Receipt) -> Value {
         r.receipts.iter().map(|e| json!({"func_name": e.func_name, "content": e.content})).collect();
     json!({
         "tx_hash": r.tx_hash,
-        "gas_usage": r.gas_used as f64,
+        "gas_usage": r.gas_used,
         "ram_usage": ram_usage,
         "status_code": r.status.name(),
         "message": r.message,
@@ -34,21 +33,42 @@ pub(crate) fn receipt(r: &Receipt) -> Value {
     })
 }
 
-/// `Transaction`, with its receipt once it has one (`null` while pending).
+/// A double as protojson writes it: whole values without a fraction.
+pub(crate) fn double(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+/// A transaction's gas ratio: a signed one's (IOST's ×100 field / 100), 1 for an unsigned one.
+pub(crate) fn gas_ratio(tx: &Transaction) -> f64 {
+    tx.signed().map_or(1.0, |s| s.gas_ratio as f64 / 100.0)
+}
+
+/// `Transaction`, with its receipt once it has one (`null` while pending). A signed transaction
+/// shows its IOST fields; an unsigned one (written by the one-shot CLI on a chain a node later
+/// continued) shows what it has, with IOST's defaults for the rest.
 pub(crate) fn transaction(tx: &Transaction, chain_id: u32, r: Option<&Receipt>) -> Value {
+    let tx_receipt = r.map_or(Value::Null, receipt);
+    if let Some(signed) = tx.signed() {
+        let mut shown = signed.to_gateway_json();
+        shown["tx_receipt"] = tx_receipt;
+        return shown;
+    }
     let actions: Vec<Value> = tx
         .actions
         .iter()
         .map(|a| json!({"contract": a.contract, "action_name": a.action_name, "data": a.data}))
         .collect();
-    let amount_limit: Vec<Value> =
-        tx.amount_limit.iter().map(|l| json!({"token": l.token, "value": l.val})).collect();
+    let amount_limit: Vec<Value> = tx.amount_limit.iter().map(|l| json!({"token": l.token, "value": l.val})).collect();
     json!({
         "hash": b58(&tx.hash()),
         "time": tx.time.to_string(),
         "expiration": "0",
-        "gas_ratio": 1.0,
-        "gas_limit": tx.gas_limit as f64,
+        "gas_ratio": 1,
+        "gas_limit": tx.gas_limit,
         "delay": "0",
         "chain_id": chain_id,
         "actions": actions,
@@ -56,7 +76,7 @@ pub(crate) fn transaction(tx: &Transaction, chain_id: u32, r: Option<&Receipt>) 
         "publisher": tx.publisher,
         "referred_tx": "",
         "amount_limit": amount_limit,
-        "tx_receipt": r.map_or(Value::Null, receipt),
+        "tx_receipt": tx_receipt,
     })
 }
 
@@ -72,13 +92,13 @@ pub(crate) fn block(b: &StoredBlock, chain_id: u32, complete: bool, receipts: &[
     json!({
         "hash": b58(&b.hash),
         "version": "0",
-        "parent_hash": b.parent_hash,
+        "parent_hash": b.record.parent_hash,
         "tx_merkle_hash": "",
         "tx_receipt_merkle_hash": "",
         "number": b.record.height.to_string(),
         "witness": b.record.witness,
         "time": b.record.time.to_string(),
-        "gas_usage": gas as f64,
+        "gas_usage": gas,
         "tx_count": b.record.txs.len().to_string(),
         "info": {"mode": 0, "thread": 0, "batch_index": []},
         "orig_info": "",

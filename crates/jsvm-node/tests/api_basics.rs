@@ -41,12 +41,16 @@ async fn a_fresh_chain_has_its_genesis_block_as_head() {
     assert_eq!(block["parent_hash"], "");
     assert_eq!(block["witness"], "jsvm");
     assert_eq!(block["tx_count"], "0");
-    assert_eq!(block["gas_usage"], 0.0);
+    assert_eq!(block["gas_usage"], 0);
     assert_eq!(block["transactions"], serde_json::json!([]));
     assert_eq!(block["time"], info.json["head_block_time"]);
 
+    let by_hash = get(addr, &format!("/getBlockByHash/{hash}/false")).await;
+    assert_eq!(by_hash.status, 200, "{by_hash:?}");
+    assert_eq!(by_hash.json["block"], b.json["block"], "the genesis block holds no transaction either way");
+
     let ratio = get(addr, "/getGasRatio").await;
-    assert_eq!(ratio.json, serde_json::json!({"lowest_gas_ratio": 1.0, "median_gas_ratio": 1.0}));
+    assert_eq!(ratio.json, serde_json::json!({"lowest_gas_ratio": 1, "median_gas_ratio": 1}));
     t.node.shutdown().await.unwrap();
 }
 
@@ -61,6 +65,8 @@ async fn unknown_blocks_hashes_and_paths_are_404_with_a_message() {
     let r = get(addr, &format!("/getTxReceiptByTxHash/{unknown}")).await;
     assert_error(&r, 404, 5, &format!("receipt not found: no transaction {unknown} is on chain"));
     assert_error(&get(addr, &format!("/getTxByHash/{unknown}")).await, 404, 5, "tx not found");
+    let r = get(addr, &format!("/getBlockByHash/{unknown}/true")).await;
+    assert_error(&r, 404, 5, &format!("block not found: no block has hash {unknown}"));
     assert_error(&get(addr, "/getNothing").await, 404, 5, "no such API: /getNothing");
     assert_error(&request(addr, "POST", "/getChainInfo", "text/plain", b"{}").await, 405, 12, "does not take POST");
     t.node.shutdown().await.unwrap();

@@ -174,3 +174,22 @@ fn a_killed_writer_leaves_whole_blocks() {
         assert!(s.scan_prefix(format!("b{}/", head + 1).as_bytes()).unwrap().is_empty(), "no part of a later block");
     }
 }
+
+#[test]
+fn block_hashes_find_their_heights_after_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let hashed = |height: u64| BlockCommit { block_hash: [height as u8; 32], ..commit(height, &[]) };
+    {
+        let s = RocksStore::open(&path).unwrap();
+        s.commit_block(hashed(1)).unwrap();
+        s.commit_block(hashed(2)).unwrap();
+    }
+    let s = RocksStore::open(&path).unwrap();
+    assert_eq!(s.block_height(&[1; 32]).unwrap(), Some(1));
+    assert_eq!(s.block_height(&[2; 32]).unwrap(), Some(2));
+    assert_eq!(s.block_height(&[3; 32]).unwrap(), None);
+    let m = MemStore::new();
+    m.commit_block(hashed(1)).unwrap();
+    assert_eq!((m.block_height(&[1; 32]).unwrap(), m.block_height(b"short").unwrap()), (Some(1), None));
+}

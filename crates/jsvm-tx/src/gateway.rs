@@ -150,6 +150,14 @@ impl<'a> Fields<'a> {
         self.get(snake, camel)?.map_or(Ok(String::new()), |(field, value)| string(field, value))
     }
 
+    fn bytes(&self, snake: &str, camel: &str) -> Result<Vec<u8>, TxError> {
+        let Some((field, value)) = self.get(snake, camel)? else { return Ok(Vec::new()) };
+        let Value::String(text) = value else {
+            return Err(field_error(&field, format!("must be a base64 string, got {}", kind(value))));
+        };
+        decode_base64(text).ok_or_else(|| field_error(&field, "is not valid base64".into()))
+    }
+
     fn list<T>(
         &self,
         snake: &str,
@@ -183,16 +191,6 @@ fn signature(field: String, value: &Value) -> Result<Signature, TxError> {
     })
 }
 
-impl Fields<'_> {
-    fn bytes(&self, snake: &str, camel: &str) -> Result<Vec<u8>, TxError> {
-        let Some((field, value)) = self.get(snake, camel)? else { return Ok(Vec::new()) };
-        let Value::String(text) = value else {
-            return Err(field_error(&field, format!("must be a base64 string, got {}", kind(value))));
-        };
-        decode_base64(text).ok_or_else(|| field_error(&field, "is not valid base64".into()))
-    }
-}
-
 /// Base64 as proto3 JSON reads it: the standard or the URL-safe alphabet, with or without padding.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -206,7 +204,6 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
 fn string(field: String, value: &Value) -> Result<String, TxError> {
     match value {
         Value::String(text) => Ok(text.clone()),
-        Value::Null => Ok(String::new()),
         other => Err(field_error(&field, format!("must be a string, got {}", kind(other)))),
     }
 }

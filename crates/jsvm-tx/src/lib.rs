@@ -23,7 +23,9 @@
 //! Ed25519 signs the 32-byte hash as its message. Secp256k1 signs the hash as a prehashed digest and writes the
 //! 64-byte `r || s`; verification refuses any other length and an S in the upper half of the group order.
 //! Public keys are shown in base58 of their bytes: 32 bytes for ed25519, 33 (compressed point) for secp256k1
-//! ([`decode_public_key`] tells them apart by that length).
+//! ([`decode_public_key`] tells them apart by that length). The SDK writes `r` and `s` without their leading zero
+//! bytes, so about one secp256k1 signature in 128 that it makes is 63 bytes long: IOST refuses those, and so does
+//! jsvm (the vectors hold one).
 //!
 //! Secret keys ([`KeyPair::from_secret_b58`]) are accepted in base58 as the SDK's `B58SecKey()` and iwallet
 //! write them: **64 bytes** are an ed25519 secret key (the 32-byte seed followed by its 32-byte public key,
@@ -35,7 +37,8 @@
 //! # JSON
 //!
 //! [`Tx::from_gateway_json`] reads what `POST /sendTx` receives (IOST's `TransactionRequest` in proto3 JSON,
-//! including the SDK's `JSON.stringify(tx)`); [`Tx::to_gateway_json`] writes IOST's `Transaction`. The serde
+//! including the SDK's `JSON.stringify(tx)`; int64 as numbers or strings, gas figures as doubles that become
+//! `int64(x * 100)`, truncated as Go does); [`Tx::to_gateway_json`] writes IOST's `Transaction`. The serde
 //! form of [`Tx`] is jsvm's storage form (raw ×100 gas integers, base64 byte strings) and round-trips exactly.
 
 mod bytes;

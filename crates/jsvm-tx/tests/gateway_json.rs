@@ -143,6 +143,7 @@ fn wrong_field_types_name_the_field() {
         (json!({"chainId": 4294967296u64}), "chain_id", "must be between 0 and 4294967295, got 4294967296"),
         (json!({"signers": "bob@active"}), "signers", "must be an array, got a string"),
         (json!({"signers": [1]}), "signers[0]", "must be a string, got a number"),
+        (json!({"signers": [null]}), "signers[0]", "must be a string, got null"),
         (json!({"actions": [7]}), "actions[0]", "must be an object, got a number"),
         (json!({"actions": [{"data": 7}]}), "actions[0].data", "must be a string, got a number"),
         (

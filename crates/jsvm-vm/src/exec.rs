@@ -13,7 +13,7 @@ use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{bounded_message, Receipt, Status};
-use crate::{amount_limit, contracts, Transaction, VmConfig};
+use crate::{amount_limit, contracts, signing, Transaction, VmConfig};
 
 /// Why an action failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,6 +191,10 @@ impl Worker {
             actions: tx.actions.iter().map(|a| (a.contract.clone(), a.action_name.clone(), a.data.clone())).collect(),
         };
         let mut state = TxState::new(job.base);
+        if let Some(reason) = signing::left_out_at_turn(tx, &state, job.block.time) {
+            let receipt = Receipt::bare(env.hash, job.block.number, Status::Success);
+            return TxOutput { receipt, writes: Writes::new(), logs: Vec::new(), left_out: Some(reason) };
+        }
         let mut gas = GasMeter::new(tx.gas_limit);
         let mut effects = Effects::default();
         let mut run = TxRun {
@@ -236,18 +240,7 @@ impl Worker {
             }
         }
         let mut logs = std::mem::take(&mut effects.logs);
-        let mut receipt = Receipt {
-            tx_hash: env.hash.clone(),
-            block: job.block.number,
-            status: Status::Success,
-            status_code: 0,
-            message: String::new(),
-            gas_used: 0,
-            ram_usage: Default::default(),
-            returns: Vec::new(),
-            receipts: Vec::new(),
-            events: Vec::new(),
-        };
+        let mut receipt = Receipt::bare(env.hash.clone(), job.block.number, Status::Success);
         let writes = match outcome {
             Ok(returns) => {
                 receipt.returns = returns;

@@ -9,6 +9,7 @@
 //! `amount_limit` checks what a transaction may spend; `code_cache` keeps compiled
 //! code per engine; `pool` is the worker threads; `manager` blocks and commits.
 
+mod admission;
 mod amount_limit;
 mod code_cache;
 mod config;
@@ -18,6 +19,7 @@ mod exec;
 mod manager;
 mod pool;
 mod receipt;
+mod signing;
 mod tx;
 
 pub use config::VmConfig;

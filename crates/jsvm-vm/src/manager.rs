@@ -7,9 +7,10 @@ use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, St
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
+use crate::admission::Verified;
 use crate::exec::TxJob;
 use crate::pool::Pool;
-use crate::{amount_limit, contracts};
+use crate::{amount_limit, contracts, signing};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
@@ -98,11 +99,13 @@ fn field_text(r: &Receipt, field: &str) -> String {
 /// The one entrance: executes transactions and blocks, answers read-only
 /// queries, and commits each block to the store atomically.
 pub struct VmManager {
-    store: Arc<dyn Store>,
-    config: Arc<VmConfig>,
-    pool: Pool,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) config: Arc<VmConfig>,
+    pub(crate) pool: Pool,
     /// One block at a time; queries do not take it.
     block_lock: Mutex<()>,
+    /// Hashes of signed transactions whose signatures were checked already.
+    pub(crate) verified: Arc<Mutex<Verified>>,
 }
 
 /// Where the gas schedule in force lives: a value of `system.iost`, which contracts
@@ -138,8 +141,13 @@ impl VmManager {
     /// Starts the worker pool over `store`.
     pub fn new(store: Arc<dyn Store>, config: VmConfig) -> Result<VmManager, VmError> {
         let config = Arc::new(config);
+        if let Some(key) = &config.admin_key {
+            jsvm_tx::decode_public_key(key)
+                .map_err(|e| VmError::InvalidTx(format!("admin key {key:?} is not a public key: {e}")))?;
+        }
         let pool = Pool::start(config.clone(), store.clone())?;
-        Ok(VmManager { store, config, pool, block_lock: Mutex::new(()) })
+        let verified = Arc::default();
+        Ok(VmManager { store, config, pool, block_lock: Mutex::new(()), verified })
     }
 
     /// The last committed block.
@@ -154,9 +162,12 @@ impl VmManager {
 
     /// Makes the next block of `txs` and commits it. `time` (ns) is the
     /// block's time; it is raised to stay above the previous block's.
-    /// A malformed or replayed transaction rejects the whole block before
-    /// anything runs. A transaction that passes [`VmConfig::tx_timeout`], or whose writes
-    /// would pass [`crate::MAX_BLOCK_WRITE_BYTES`], is left out ([`BlockOutcome::left_out`]).
+    /// A malformed or replayed transaction, an unsigned one where [`VmConfig::require_signatures`]
+    /// is on, or a signed one with a wrong chain id or an invalid signature rejects the whole block
+    /// before anything runs. A transaction that passes [`VmConfig::tx_timeout`], or whose writes
+    /// would pass [`crate::MAX_BLOCK_WRITE_BYTES`], is left out ([`BlockOutcome::left_out`]); so is
+    /// a signed one expired at the block's time, or whose claimed signers or publisher its keys do
+    /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
         let (commit, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
@@ -237,6 +248,10 @@ impl VmManager {
                 )));
             }
         }
+        for tx in &txs {
+            self.check_envelope(tx)?;
+        }
+        self.verify_signatures(&txs)?;
         let block = BlockEnv {
             number: head.height + 1,
             parent_hash: bs58::encode(head.state_root).into_string(),
@@ -315,9 +330,14 @@ impl VmManager {
 
     /// Runs `tx` read-only on a consistent snapshot of the last committed
     /// block: it may run while a block commits, and whatever it writes is
-    /// discarded.
+    /// discarded. A signed `tx` is checked as a block would check it ([`VmError::LeftOut`] when
+    /// it would be left out).
     pub fn query(&self, tx: Transaction) -> Result<(Receipt, Vec<String>), VmError> {
         let signers = tx.validate()?;
+        if let Some(signed) = tx.signed() {
+            signing::check_fields(signed, self.config.chain_id)?;
+            self.verify_signatures(std::slice::from_ref(&tx))?;
+        }
         let (head, snapshot) = self.store.snapshot();
         let block = BlockEnv {
             number: head.height + 1,
@@ -331,6 +351,9 @@ impl VmManager {
         let hash = tx.hash();
         let timeout = self.config.tx_timeout;
         let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
+        if let Some(reason) = out.left_out {
+            return Err(VmError::LeftOut(reason));
+        }
         Ok((out.receipt, out.logs))
     }
 

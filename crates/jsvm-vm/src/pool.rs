@@ -24,7 +24,12 @@ struct Batch {
     overlay: Option<Arc<BlockOverlay>>,
 }
 
-type Job = (Batch, Sender<Vec<TxOutput>>);
+/// Work for a worker thread: transactions to run, or a task that needs no engine (checking
+/// signatures), kept off the caller's thread.
+enum Job {
+    Txs(Batch, Sender<Vec<TxOutput>>),
+    Task(Box<dyn FnOnce() + Send>),
+}
 
 /// What the workers and the submitters share.
 struct Shared {
@@ -119,14 +124,32 @@ impl Pool {
 
     fn submit(&self, batch: Batch) -> Result<Vec<TxOutput>, VmError> {
         let (reply, answer) = bounded(1);
+        self.enqueue(Job::Txs(batch, reply))?;
+        answer.recv().map_err(|_| VmError::Internal("a worker died during a transaction".into()))
+    }
+
+    /// Starts `task` on the next free worker; its answer comes on the receiver (closed, with
+    /// none, if the task panicked).
+    pub(crate) fn spawn_task<R: Send + 'static>(
+        &self,
+        task: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<Receiver<R>, VmError> {
+        let (reply, answer) = bounded(1);
+        self.enqueue(Job::Task(Box::new(move || {
+            let _ = reply.send(task());
+        })))?;
+        Ok(answer)
+    }
+
+    fn enqueue(&self, job: Job) -> Result<(), VmError> {
         let queue = self.queue.as_ref().ok_or_else(|| VmError::Internal("the pool is stopped".into()))?;
-        queue.send((batch, reply)).map_err(|_| VmError::Internal("no worker is running".into()))?;
+        queue.send(job).map_err(|_| VmError::Internal("no worker is running".into()))?;
         // More jobs waiting than workers free to take them: grow (a worker that cannot
         // start leaves the job to the others).
         if queue.len() > self.shared.idle.load(Ordering::SeqCst) {
             let _ = self.spawn();
         }
-        answer.recv().map_err(|_| VmError::Internal("a worker died during a transaction".into()))
+        Ok(())
     }
 
     /// Workers alive now.
@@ -166,7 +189,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
     };
     loop {
         let next = shared.jobs.recv_timeout(shared.config.worker_idle);
-        let (job, reply): Job = match next {
+        let job = match next {
             Ok(job) => {
                 shared.idle.fetch_sub(1, Ordering::SeqCst);
                 job
@@ -188,6 +211,15 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 continue;
             }
         };
+        let (job, reply) = match job {
+            Job::Txs(batch, reply) => (batch, reply),
+            Job::Task(task) => {
+                // A panicking task drops its sender: its caller hears of it, the worker carries on.
+                let _ = catch_unwind(AssertUnwindSafe(task));
+                shared.idle.fetch_add(1, Ordering::SeqCst);
+                continue;
+            }
+        };
         let mut outputs = Vec::with_capacity(job.txs.len());
         let mut block_bytes = 0;
         for tx in job.txs {
@@ -205,7 +237,9 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 }
             };
             if let Some(overlay) = &job.overlay {
-                out.left_out = leave_out(&out, &mut block_bytes);
+                if out.left_out.is_none() {
+                    out.left_out = leave_out(&out, &mut block_bytes);
+                }
                 if out.left_out.is_none() {
                     overlay.apply(std::mem::take(&mut out.writes));
                 }
@@ -240,24 +274,9 @@ fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
 }
 
 fn crashed(tx_hash: String, block: u64) -> TxOutput {
-    let status = Status::UnknownError;
-    TxOutput {
-        receipt: Receipt {
-            tx_hash,
-            block,
-            status,
-            status_code: status.code(),
-            message: "the worker running this transaction crashed".into(),
-            gas_used: 0,
-            ram_usage: Default::default(),
-            returns: vec![],
-            receipts: vec![],
-            events: vec![],
-        },
-        writes: Writes::new(),
-        logs: vec![],
-        left_out: None,
-    }
+    let mut receipt = Receipt::bare(tx_hash, block, Status::UnknownError);
+    receipt.message = "the worker running this transaction crashed".into();
+    TxOutput { receipt, writes: Writes::new(), logs: vec![], left_out: None }
 }
 
 impl Drop for Pool {

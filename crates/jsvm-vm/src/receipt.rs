@@ -87,6 +87,24 @@ pub struct Receipt {
     pub events: Vec<Event>,
 }
 
+impl Receipt {
+    /// A receipt of `status` for `tx_hash` in block `block`, with nothing else in it yet.
+    pub(crate) fn bare(tx_hash: String, block: u64, status: Status) -> Receipt {
+        Receipt {
+            tx_hash,
+            block,
+            status,
+            status_code: status.code(),
+            message: String::new(),
+            gas_used: 0,
+            ram_usage: BTreeMap::new(),
+            returns: Vec::new(),
+            receipts: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

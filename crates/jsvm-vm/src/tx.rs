@@ -1,9 +1,13 @@
+use std::sync::Arc;
+
 use jsvm_compiler::AmountLimit;
 use jsvm_runtime::{parse_signer, Signer};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
 use crate::{VmError, SYSTEM_CONTRACT};
+
+mod wire;
 
 /// Gas limit when a transaction names none.
 pub const DEFAULT_GAS_LIMIT: u64 = 4_000_000;
@@ -64,32 +68,31 @@ pub fn contract_json(source: &str, abi: &serde_json::Value, id: Option<&str>) ->
 }
 
 /// A transaction: actions run in order, all or nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// An unsigned transaction is its fields (trusted as given where
+/// [`VmConfig::require_signatures`](crate::VmConfig::require_signatures) is off). A signed one
+/// ([`Transaction::from_iost`]) also carries the IOST transaction it came from: its fields are that
+/// transaction's projection, its hash is IOST's, and it is stored as the IOST transaction alone
+/// (`{"signed": …}`, jsvm-tx's storage form), so the projection is not the place to change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
     /// The calls to make, 1 to 64 of them.
     pub actions: Vec<Action>,
     /// The account that sends the transaction and pays its gas.
     pub publisher: String,
     /// Further signers besides the publisher, as `name@permission`.
-    #[serde(default)]
     pub signers: Vec<String>,
     /// Most gas the transaction may use, 1 to [`MAX_GAS_LIMIT`]; [`DEFAULT_GAS_LIMIT`] when absent.
-    #[serde(default = "default_gas_limit")]
     pub gas_limit: u64,
     /// Nanoseconds since the epoch, set by the client; part of the hash, so two
     /// otherwise identical transactions differ.
-    #[serde(default)]
     pub time: u64,
     /// The most of each token the whole transaction may move out of accounts
     /// (`{"token": "iost", "val": "100"}`, `"*"` for any token, `"unlimited"`).
     /// None given: nothing may leave an account.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amount_limit: Vec<AmountLimit>,
-}
-
-fn default_gas_limit() -> u64 {
-    DEFAULT_GAS_LIMIT
+    /// The signed IOST transaction this one projects, if it is signed.
+    pub(crate) signed: Option<Arc<jsvm_tx::Tx>>,
 }
 
 impl Transaction {
@@ -103,7 +106,35 @@ impl Transaction {
             gas_limit: DEFAULT_GAS_LIMIT,
             time: 0,
             amount_limit: Vec::new(),
+            signed: None,
         }
+    }
+
+    /// The transaction a signed IOST transaction asks for: its actions, publisher, signers, gas
+    /// limit (IOST's ×100 field / 100), time and amount limits, with `tx` kept as its envelope.
+    /// Its signatures are checked where it is admitted ([`crate::VmManager::check_tx`]) or run.
+    pub fn from_iost(tx: jsvm_tx::Tx) -> Result<Transaction, VmError> {
+        let time = u64::try_from(tx.time).map_err(|_| VmError::InvalidTx(format!("time {} is negative", tx.time)))?;
+        let gas_limit = u64::try_from(tx.gas_limit / 100)
+            .map_err(|_| VmError::InvalidTx(format!("gas limit {} is negative", tx.gas_limit)))?;
+        Ok(Transaction {
+            actions: tx.actions.iter().map(|a| Action::new(&a.contract, &a.action_name, &a.data)).collect(),
+            publisher: tx.publisher.clone(),
+            signers: tx.signers.clone(),
+            gas_limit,
+            time,
+            amount_limit: tx
+                .amount_limit
+                .iter()
+                .map(|l| AmountLimit { token: l.token.clone(), val: l.value.clone() })
+                .collect(),
+            signed: Some(Arc::new(tx)),
+        })
+    }
+
+    /// The signed IOST transaction, if this one is signed.
+    pub fn signed(&self) -> Option<&jsvm_tx::Tx> {
+        self.signed.as_deref()
     }
 
     /// Signers besides the publisher (`name@permission`).
@@ -130,12 +161,16 @@ impl Transaction {
         self
     }
 
-    /// The canonical encoding: compact JSON with the fields in declaration order.
+    /// The canonical encoding: IOST's full bytes of a signed transaction; of an unsigned one,
+    /// compact JSON with the fields in declaration order.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+        match &self.signed {
+            Some(signed) => signed.to_bytes(),
+            None => serde_json::to_vec(self).unwrap_or_default(),
+        }
     }
 
-    /// SHA3-256 of the canonical encoding.
+    /// SHA3-256 of the canonical encoding (for a signed transaction, IOST's transaction hash).
     pub fn hash(&self) -> [u8; 32] {
         Sha3_256::digest(self.canonical_bytes()).into()
     }
@@ -195,6 +230,7 @@ mod tests {
             gas_limit: DEFAULT_GAS_LIMIT,
             time: 0,
             amount_limit: vec![],
+            signed: None,
         };
         assert_eq!(t, want);
         let limit = vec![AmountLimit { token: "*".into(), val: "unlimited".into() }];

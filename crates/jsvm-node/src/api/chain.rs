@@ -1,15 +1,16 @@
-//! The node, the chain and its blocks: getNodeInfo, getChainInfo, getGasRatio, getBlockByNumber.
+//! The node, the chain and its blocks: getNodeInfo, getChainInfo, getGasRatio, getBlockByNumber and
+//! getBlockByHash.
 
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::Json;
-use jsvm_vm::{BlockRecord, Receipt, VmManager};
+use jsvm_vm::{Receipt, VmManager};
 use serde_json::json;
 use sha3::{Digest, Sha3_256};
 
-use super::{parse_bool, path, Answer};
+use super::{parse_bool, parse_hash, path, Answer};
 use crate::error::ApiError;
 use crate::node::Node;
 use crate::render::{self, b58, StoredBlock};
@@ -52,13 +53,13 @@ pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
 pub(super) async fn gas_ratio(State(node): State<Arc<Node>>) -> Answer {
     let head = node.vm.head().height;
     let block = stored_block(&node.vm, head)?;
-    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(|_| 1.0)).collect();
+    let mut ratios: Vec<f64> = block.iter().flat_map(|b| b.record.txs.iter().map(render::gas_ratio)).collect();
     ratios.sort_by(f64::total_cmp);
     let (lowest, median) = match ratios.first() {
         Some(&low) => (low, ratios[ratios.len() / 2]),
         None => (1.0, 1.0),
     };
-    Ok(Json(json!({"lowest_gas_ratio": lowest, "median_gas_ratio": median})))
+    Ok(Json(json!({"lowest_gas_ratio": render::double(lowest), "median_gas_ratio": render::double(median)})))
 }
 
 pub(super) async fn block_by_number(
@@ -69,14 +70,28 @@ pub(super) async fn block_by_number(
     let complete = parse_bool("complete", &complete)?;
     let height: i64 =
         number.parse().map_err(|_| ApiError::bad_request(format!("block number {number:?} is not an integer")))?;
-    let block = u64::try_from(height)
-        .ok()
+    let block =
+        u64::try_from(height).ok().map(|h| stored_block(&node.vm, h)).transpose()?.flatten().ok_or_else(|| {
+            ApiError::not_found(format!("block {height} not found: the head is {}", node.vm.head().height))
+        })?;
+    block_answer(&node, &block, complete)
+}
+
+pub(super) async fn block_by_hash(
+    State(node): State<Arc<Node>>,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let (text, complete) = path(p)?;
+    let complete = parse_bool("complete", &complete)?;
+    let hash = parse_hash(&text)?;
+    let block = node
+        .vm
+        .store()
+        .block_height(&hash)?
         .map(|h| stored_block(&node.vm, h))
         .transpose()?
         .flatten()
-        .ok_or_else(|| {
-            ApiError::not_found(format!("block {height} not found: the head is {}", node.vm.head().height))
-        })?;
+        .ok_or_else(|| ApiError::not_found(format!("block not found: no block has hash {text}")))?;
     block_answer(&node, &block, complete)
 }
 
@@ -92,19 +107,10 @@ pub(super) fn block_answer(node: &Node, block: &StoredBlock, complete: bool) -> 
     Ok(Json(json!({"status": "IRREVERSIBLE", "block": rendered})))
 }
 
-/// The committed block at `height`, with its hash (SHA3-256 of its stored record) and its parent's.
+/// The committed block at `height`, with its hash (SHA3-256 of its stored record).
 pub(crate) fn stored_block(vm: &VmManager, height: u64) -> Result<Option<StoredBlock>, ApiError> {
-    let Some((record, hash)) = record_at(vm, height)? else { return Ok(None) };
-    let parent_hash = match height.checked_sub(1).filter(|&h| h > 0) {
-        Some(parent) => record_at(vm, parent)?.map(|(_, h)| b58(&h)).unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok(Some(StoredBlock { record, hash, parent_hash }))
-}
-
-fn record_at(vm: &VmManager, height: u64) -> Result<Option<(BlockRecord, [u8; 32])>, ApiError> {
     let Some(bytes) = vm.store().block_record(height)? else { return Ok(None) };
     let record = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::internal(format!("block {height}'s record is unreadable: {e}")))?;
-    Ok(Some((record, Sha3_256::digest(&bytes).into())))
+    Ok(Some(StoredBlock { record, hash: Sha3_256::digest(&bytes).into() }))
 }

@@ -3,6 +3,7 @@
 //! `text/plain`).
 
 mod chain;
+mod send;
 mod tx;
 
 use std::sync::Arc;
@@ -18,12 +19,16 @@ use serde::de::DeserializeOwned;
 use tower::ServiceBuilder;
 use tower_http::cors::{Any, CorsLayer};
 
+use jsvm_events::EventHub;
+
 use crate::error::{ApiError, Code};
 use crate::node::Node;
 
 pub(crate) type Answer = Result<axum::Json<serde_json::Value>, ApiError>;
 
-pub(crate) fn router(node: Arc<Node>) -> Router {
+/// The gateway's routes under the bounds, and the event hub's `/subscribe` and `/ws` (which bound
+/// their own bodies and subscriptions, and stream for as long as a subscriber stays).
+pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
     let limits = node.config.limits.clone();
     let timeout = limits.request_timeout;
     let bounds = ServiceBuilder::new()
@@ -36,13 +41,17 @@ pub(crate) fn router(node: Arc<Node>) -> Router {
         .route("/getChainInfo", get(chain::chain_info))
         .route("/getGasRatio", get(chain::gas_ratio))
         .route("/getBlockByNumber/{number}/{complete}", get(chain::block_by_number))
+        .route("/getBlockByHash/{hash}/{complete}", get(chain::block_by_hash))
         .route("/getTxReceiptByTxHash/{hash}", get(tx::receipt))
         .route("/getTxByHash/{hash}", get(tx::by_hash))
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(wrong_method)
+        .route("/sendTx", post(send::send))
+        .route("/execTx", post(send::exec))
         .with_state(node)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(bounds)
+        .merge(jsvm_events::routes(hub))
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))
 }
 
@@ -55,7 +64,11 @@ fn refused(e: BoxError, timeout: std::time::Duration) -> ApiError {
             format!("the request took longer than {timeout:?}"),
         )
     } else if e.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, "the node is serving its most requests at once; try again")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable,
+            "the node is serving its most requests at once; try again",
+        )
     } else {
         ApiError::internal(format!("the request failed: {e}"))
     }

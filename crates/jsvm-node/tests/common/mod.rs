@@ -81,3 +81,68 @@ pub fn assert_error(r: &Reply, status: u16, code: i64, message_part: &str) {
     assert_eq!(r.json["code"], code, "{r:?}");
     assert_eq!(r.json["details"], serde_json::json!([]), "{r:?}");
 }
+
+/// The node's clock as tests read it: ns since the epoch.
+pub fn now_ns() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i64
+}
+
+/// The development key, genesis admin's when no admin key is given.
+pub fn admin_key() -> jsvm_tx::KeyPair {
+    jsvm_tx::KeyPair::from_secret_b58(jsvm_node::DEV_ADMIN_SECRET_B58).unwrap()
+}
+
+/// A transaction as IOST's SDK makes it now: 90 s to live, gas ratio 1, gas limit 1,000,000,
+/// any amount of any token; `n` makes otherwise equal ones differ.
+pub fn iost_tx(n: i64, actions: &[(&str, &str, Value)]) -> jsvm_tx::Tx {
+    let time = now_ns() + n;
+    jsvm_tx::Tx {
+        time,
+        expiration: time + 90_000_000_000,
+        gas_ratio: 100,
+        gas_limit: 100_000_000,
+        chain_id: 1024,
+        actions: actions
+            .iter()
+            .map(|(c, m, d)| jsvm_tx::Action {
+                contract: c.to_string(),
+                action_name: m.to_string(),
+                data: d.to_string(),
+            })
+            .collect(),
+        amount_limit: vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }],
+        ..Default::default()
+    }
+}
+
+/// `tx` published by admin with the development key.
+pub fn by_admin(mut tx: jsvm_tx::Tx) -> jsvm_tx::Tx {
+    tx.add_publish_sign("admin", &admin_key());
+    tx
+}
+
+/// The body `POST /sendTx` takes (IOST's TransactionRequest): gas figures as the user writes them.
+pub fn request_json(tx: &jsvm_tx::Tx) -> String {
+    let mut v = serde_json::to_value(tx).unwrap();
+    v["gas_ratio"] = serde_json::json!(tx.gas_ratio as f64 / 100.0);
+    v["gas_limit"] = serde_json::json!(tx.gas_limit as f64 / 100.0);
+    v.to_string()
+}
+
+/// `auth.iost signUp(name, key, key)`: an account whose owner and active key is `key`.
+pub fn sign_up(n: i64, name: &str, key: &jsvm_tx::KeyPair) -> jsvm_tx::Tx {
+    let k = key.public_key_b58();
+    by_admin(iost_tx(n, &[("auth.iost", "signUp", serde_json::json!([name, k, k]))]))
+}
+
+/// The receipt of `hash` once its block is committed (polled, bounded).
+pub async fn receipt(addr: SocketAddr, hash: &str) -> Reply {
+    for _ in 0..200 {
+        let r = get(addr, &format!("/getTxReceiptByTxHash/{hash}")).await;
+        if r.status != 404 || !r.json["message"].as_str().unwrap_or_default().contains("pending") {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no receipt for {hash} in 5 s");
+}

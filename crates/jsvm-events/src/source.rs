@@ -1,0 +1,49 @@
+//! Where committed blocks come from: the producer hands each one to [`crate::EventHub::publish`]; a
+//! [`BlockSource`] reads older ones back for `from_block` replay.
+
+use jsvm_vm::{BlockRecord, Receipt, VmManager};
+
+/// A block as the events need it: committed to the store, so its receipts are final.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommittedBlock {
+    /// The block's height.
+    pub height: u64,
+    /// The block's time, nanoseconds since the epoch (what the store's block record says).
+    pub time: u64,
+    /// One receipt per transaction the block holds, in block order.
+    pub receipts: Vec<Receipt>,
+}
+
+/// Committed blocks, read back by height.
+pub trait BlockSource: Send + Sync {
+    /// Height of the last committed block (0 for an empty chain).
+    fn head(&self) -> u64;
+    /// The committed block at `height`; `Ok(None)` above the head. The error says what could not be read.
+    fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String>;
+}
+
+/// The VM's store: its block records and the receipts kept under each transaction's hash.
+impl BlockSource for VmManager {
+    fn head(&self) -> u64 {
+        VmManager::head(self).height
+    }
+
+    fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String> {
+        let Some(bytes) = self.store().block_record(height).map_err(|e| format!("block {height}: {e}"))? else {
+            return Ok(None);
+        };
+        let record: BlockRecord =
+            serde_json::from_slice(&bytes).map_err(|e| format!("block {height}: unreadable block record: {e}"))?;
+        let receipts = record
+            .txs
+            .iter()
+            .map(|tx| {
+                let hash = bs58::encode(tx.hash()).into_string();
+                self.receipt(&hash)
+                    .map_err(|e| format!("block {height}: receipt of {hash}: {e}"))?
+                    .ok_or_else(|| format!("block {height}: the receipt of {hash} is missing"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Some(CommittedBlock { height, time: record.time, receipts }))
+    }
+}

@@ -1,0 +1,79 @@
+//! Writes: sendTx and execTx. A transaction is checked as IOST's node checks it (chain id, time
+//! window, gas and size bounds, every signature, the signers' and publisher's authority, no
+//! replay) before it enters the mempool or runs.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::Json;
+use jsvm_vm::{Transaction, VmError};
+use serde_json::json;
+
+use super::{body_bytes, Answer};
+use crate::error::ApiError;
+use crate::mempool::Refusal;
+use crate::node::Node;
+use crate::render::{self, b58};
+
+/// The signed transaction a body holds, as IOST's gateway reads it.
+fn parse(body: Result<Bytes, BytesRejection>) -> Result<jsvm_tx::Tx, ApiError> {
+    let bytes = body_bytes(body)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("the request body is empty: a transaction in JSON is expected"));
+    }
+    jsvm_tx::Tx::from_gateway_json(&bytes).map_err(|e| ApiError::bad_request(format!("invalid transaction: {e}")))
+}
+
+/// The VM's admission checks against the head state and the node's clock, off the HTTP threads.
+async fn check(node: &Arc<Node>, signed: jsvm_tx::Tx) -> Result<Transaction, ApiError> {
+    let tx = Transaction::from_iost(signed)?;
+    let vm = node.vm.clone();
+    let now = node.clock.now_ns();
+    let checked = tx.clone();
+    tokio::task::spawn_blocking(move || vm.check_tx(&checked, now))
+        .await
+        .unwrap_or_else(|e| Err(VmError::Internal(format!("the check's thread failed: {e}"))))?;
+    Ok(tx)
+}
+
+fn refused(r: Refusal) -> ApiError {
+    match r {
+        Refusal::Pending | Refusal::OnChain => ApiError::conflict(r.to_string()),
+        Refusal::Full(_) | Refusal::AccountFull { .. } => ApiError::too_many(r.to_string()),
+        Refusal::Store(_) => ApiError::internal(r.to_string()),
+    }
+}
+
+/// `{hash, pre_tx_receipt}` once the transaction waits in the mempool (jsvm does not try it first:
+/// `pre_tx_receipt` is null, as in IOST's default configuration).
+pub(super) async fn send(State(node): State<Arc<Node>>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let signed = parse(body)?;
+    let hash = signed.hash();
+    let on_chain = || node.vm.store().receipt(&hash).map(|r| r.is_some()).map_err(|e| e.to_string());
+    // Replays are refused as such (409) before any signature is checked; the pool checks again
+    // under its lock.
+    if node.pool.get(&hash).is_some() {
+        return Err(refused(Refusal::Pending));
+    }
+    if on_chain().map_err(Refusal::Store).map_err(refused)? {
+        return Err(refused(Refusal::OnChain));
+    }
+    let (publisher, expiration) = (signed.publisher.clone(), signed.expiration);
+    let tx = check(&node, signed).await?;
+    node.pool.add(hash, tx, publisher, expiration, on_chain).map_err(refused)?;
+    node.new_tx.notify_one();
+    tracing::debug!(tx = %b58(&hash), "accepted");
+    Ok(Json(json!({"hash": b58(&hash), "pre_tx_receipt": null})))
+}
+
+/// The receipt of a dry run on the head state: the same checks as sendTx, nothing committed.
+pub(super) async fn exec(State(node): State<Arc<Node>>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let tx = check(&node, parse(body)?).await?;
+    let vm = node.vm.clone();
+    let (receipt, _logs) = tokio::task::spawn_blocking(move || vm.query(tx))
+        .await
+        .unwrap_or_else(|e| Err(VmError::Internal(format!("the dry run's thread failed: {e}"))))?;
+    Ok(Json(render::receipt(&receipt)))
+}

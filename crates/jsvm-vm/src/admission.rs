@@ -1,0 +1,131 @@
+//! What a node asks before it takes a transaction ([`VmManager::check_tx`], IOST's txpool and
+//! `VerifySelf` checks), and the signature checks of signed transactions, run on the worker
+//! pool's threads and remembered (a bounded set) so that a block need not repeat them.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use jsvm_state::{StateRead, TxState};
+
+use crate::signing::{self, MAX_CLOCK_AHEAD_NS};
+use crate::{amount_limit, Transaction, VmError, VmManager};
+
+/// Most transaction hashes remembered as having valid signatures.
+const MAX_VERIFIED: usize = 65_536;
+
+/// Hashes of transactions whose signatures were found valid, the oldest forgotten first.
+#[derive(Default)]
+pub(crate) struct Verified {
+    set: HashSet<[u8; 32]>,
+    order: VecDeque<[u8; 32]>,
+}
+
+impl Verified {
+    fn contains(&self, hash: &[u8; 32]) -> bool {
+        self.set.contains(hash)
+    }
+
+    fn insert(&mut self, hash: [u8; 32]) {
+        if !self.set.insert(hash) {
+            return;
+        }
+        self.order.push_back(hash);
+        if self.order.len() > MAX_VERIFIED {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+    }
+}
+
+fn invalid(m: impl Into<String>) -> VmError {
+    VmError::InvalidTx(m.into())
+}
+
+impl VmManager {
+    /// Whether a node should take `tx` now (`now_ns`: its clock, ns since the epoch), as IOST's
+    /// transaction pool decides: its shape; signed where [`crate::VmConfig::require_signatures`]
+    /// says so; for a signed one the chain id, delay 0, time before expiration, size and gas
+    /// bounds, time at most 30 s ahead of `now_ns` and not expired at it, every signature valid,
+    /// and its claimed signers and publisher satisfied by its keys in the head state; its amount
+    /// limits' tokens known; not already on chain. Signatures are checked on a worker thread.
+    /// Each refusal is an [`VmError::InvalidTx`] that says why.
+    pub fn check_tx(&self, tx: &Transaction, now_ns: i64) -> Result<(), VmError> {
+        tx.validate()?;
+        self.check_envelope(tx)?;
+        let hash = tx.hash();
+        if let Some(signed) = tx.signed() {
+            if signed.time > now_ns.saturating_add(MAX_CLOCK_AHEAD_NS) {
+                return Err(invalid(format!(
+                    "tx.time is too far ahead (tx.time: {}, now: {now_ns}); please sync the clock",
+                    signed.time
+                )));
+            }
+            if signing::expired(signed, now_ns) {
+                return Err(invalid(format!(
+                    "tx is expired (tx.time: {}, expiration: {}, now: {now_ns})",
+                    signed.time, signed.expiration
+                )));
+            }
+        }
+        if self.store.receipt(&hash)?.is_some() {
+            return Err(invalid(format!("transaction {} is already on chain", bs58::encode(hash).into_string())));
+        }
+        let (_, head_state) = self.store.snapshot();
+        amount_limit::check_tx_tokens(&TxState::new(head_state.clone()), &tx.amount_limit)?;
+        let Some(signed) = tx.signed.clone() else { return Ok(()) };
+        let claims = tx.clone();
+        let verified = self.verified.clone();
+        let answer = self.pool.spawn_task(move || {
+            signed.verify_signatures().map_err(|e| invalid(e.to_string()))?;
+            remember(&verified, hash);
+            claims_hold(&claims, &signed, head_state)
+        })?;
+        answer.recv().map_err(|_| VmError::Internal("a worker died checking signatures".into()))?
+    }
+
+    /// A signed transaction's own fields, or its absence where signatures are required.
+    pub(crate) fn check_envelope(&self, tx: &Transaction) -> Result<(), VmError> {
+        match tx.signed() {
+            Some(signed) => signing::check_fields(signed, self.config.chain_id),
+            None if self.config.require_signatures => Err(invalid(format!(
+                "transaction {} is not signed, and this chain takes signed transactions only",
+                bs58::encode(tx.hash()).into_string()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks the signatures of the signed transactions among `txs` not checked before, in
+    /// parallel on the worker pool; the first invalid one is an error naming its transaction.
+    pub(crate) fn verify_signatures(&self, txs: &[Transaction]) -> Result<(), VmError> {
+        let mut pending = Vec::new();
+        for tx in txs {
+            let Some(signed) = tx.signed.clone() else { continue };
+            let hash = tx.hash();
+            if self.verified.lock().unwrap_or_else(|e| e.into_inner()).contains(&hash) {
+                continue;
+            }
+            pending.push((hash, self.pool.spawn_task(move || signed.verify_signatures().map(|_| ()))?));
+        }
+        for (hash, answer) in pending {
+            let checked = answer.recv().map_err(|_| VmError::Internal("a worker died checking signatures".into()))?;
+            checked.map_err(|e| invalid(format!("transaction {}: {e}", bs58::encode(hash).into_string())))?;
+            remember(&self.verified, hash);
+        }
+        Ok(())
+    }
+}
+
+fn remember(verified: &Mutex<Verified>, hash: [u8; 32]) {
+    verified.lock().unwrap_or_else(|e| e.into_inner()).insert(hash);
+}
+
+/// Whether `tx`'s claimed signers and publisher hold by `signed`'s keys in `state`.
+fn claims_hold(tx: &Transaction, signed: &jsvm_tx::Tx, state: Arc<dyn StateRead>) -> Result<(), VmError> {
+    let keys = signing::signing_keys(signed);
+    match signing::unauthorized(tx, &keys, &TxState::new(state)).map_err(VmError::Internal)? {
+        Some(reason) => Err(invalid(reason)),
+        None => Ok(()),
+    }
+}
