@@ -14,7 +14,8 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
     // RUST_LOG chooses what is logged; by default the node's own information and above.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).init();
+    let colors = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(colors).with_env_filter(filter).init();
     let time_offset_ns = match args.time_offset {
         Some(seconds) => seconds.checked_mul(NS_PER_SEC).ok_or("--time-offset is out of range")?,
         None => 0,
@@ -55,6 +56,8 @@ fn print_development_key(args: &NodeArgs) {
     println!();
     println!("A first signed call, from another shell in the jsvm checkout:");
     println!("  echo {} > admin.key", jsvm_node::DEV_ADMIN_SECRET_B58);
-    println!("  {jsvm} deploy examples/hello/hello.js --node http://{} --account admin --key admin.key", args.http);
+    // Port 0: the port is known once the node listens (its line below says it).
+    let url = if args.http.port() == 0 { "http://ADDRESS".to_string() } else { format!("http://{}", args.http) };
+    println!("  {jsvm} deploy examples/hello/hello.js --node {url} --account admin --key admin.key");
     println!("{rule}");
 }
