@@ -1,4 +1,5 @@
-# `make run`: build and show the demo. `make test`: the whole test suite.
+# `make run`: build and start a development node on a fresh temporary chain (`jsvm demo` shows
+# the VM alone). `make test`: the whole test suite.
 # Both install missing system prerequisites first (scripts/prereqs.sh).
 # Build products go outside the work tree so that they survive between sessions.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
@@ -14,8 +15,11 @@ prereqs:
 build: prereqs
 	cargo build --workspace --all-targets
 
+# The node prints the development account, its key and a first command to try, then serves
+# IOST's HTTP API on 127.0.0.1:30001 until Ctrl-C; the chain lives in a new temporary directory.
 run: build
-	$(CARGO_TARGET_DIR)/debug/jsvm demo
+	@data=$$(mktemp -d -t jsvm-node.XXXXXX) && echo "jsvm node: a fresh chain in $$data" && \
+	exec $(CARGO_TARGET_DIR)/debug/jsvm --data "$$data" node
 
 test: prereqs
 	cargo test --workspace

@@ -20,9 +20,9 @@ pub(crate) struct Cli {
 /// Who sends a transaction and what it may spend.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct TxOpts {
-    /// Account publishing the transaction.
-    #[arg(long, default_value = "admin")]
-    pub publisher: String,
+    /// Account publishing the transaction (default: admin; with --node, --account publishes).
+    #[arg(long)]
+    pub publisher: Option<String>,
     /// An extra authorisation carried by the transaction, as NAME@PERM (repeatable).
     #[arg(long = "signer", value_name = "NAME@PERM")]
     pub signers: Vec<String>,
@@ -43,6 +43,21 @@ fn parse_amount_limit(text: &str) -> Result<jsvm_vm::AmountLimit, String> {
         }
         _ => Err(format!("'{text}' must look like TOKEN:AMOUNT, e.g. iost:100 or *:unlimited")),
     }
+}
+
+/// Where to send a transaction instead of running it on the data directory.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct RemoteOpts {
+    /// Send the transaction to the node at URL (http://HOST:PORT), signed, and print its
+    /// receipt once it is on chain; needs --account and --key.
+    #[arg(long, value_name = "URL", requires_all = ["account", "key"])]
+    pub node: Option<String>,
+    /// With --node: the account that publishes and signs the transaction.
+    #[arg(long, value_name = "NAME", requires = "node")]
+    pub account: Option<String>,
+    /// With --node: the account's key, as `jsvm key new` prints it or the bare base58 secret.
+    #[arg(long, value_name = "FILE", requires = "node")]
+    pub key: Option<PathBuf>,
 }
 
 /// `CONTRACT METHOD [ARGS_JSON]`.
@@ -76,6 +91,8 @@ pub(crate) enum Command {
         abi: Option<PathBuf>,
         #[command(flatten)]
         tx: TxOpts,
+        #[command(flatten)]
+        remote: RemoteOpts,
     },
     /// Replace a contract's code (its can_update(data) must return true).
     Update {
@@ -89,6 +106,8 @@ pub(crate) enum Command {
         update_data: String,
         #[command(flatten)]
         tx: TxOpts,
+        #[command(flatten)]
+        remote: RemoteOpts,
     },
     /// Call a contract method in a transaction of its own.
     Call {
@@ -96,6 +115,8 @@ pub(crate) enum Command {
         call: MethodCall,
         #[command(flatten)]
         tx: TxOpts,
+        #[command(flatten)]
+        remote: RemoteOpts,
     },
     /// Run a method read-only on the last committed state; commits nothing.
     Query {
@@ -105,7 +126,11 @@ pub(crate) enum Command {
         tx: TxOpts,
     },
     /// Execute one transaction with several actions, read from a JSON file.
-    Tx { file: PathBuf },
+    Tx {
+        file: PathBuf,
+        #[command(flatten)]
+        remote: RemoteOpts,
+    },
     /// Read stored state.
     State {
         #[command(subcommand)]
@@ -115,6 +140,55 @@ pub(crate) enum Command {
     Receipt { tx_hash: String },
     /// Show what jsvm does, in a fresh temporary data directory.
     Demo,
+    /// Run a development chain on the data directory with IOST's HTTP API (a new chain when
+    /// the directory is empty, else continuing from its head).
+    Node(NodeArgs),
+    /// Key pairs for signed transactions.
+    Key {
+        #[command(subcommand)]
+        what: KeyCmd,
+    },
+}
+
+/// `jsvm node`'s options (the data directory and engine are the global --data and --engine).
+#[derive(Args, Debug)]
+pub(crate) struct NodeArgs {
+    /// Address of the HTTP API; port 0 picks a free one (the node prints where it listens).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:30001")]
+    pub http: std::net::SocketAddr,
+    /// 0: a block as soon as transactions wait; MS: one block every MS milliseconds when
+    /// transactions wait.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub block_time: u64,
+    /// Base58 public key (ed25519 or secp256k1) of the genesis account `admin`, used when
+    /// the chain is created. Default: the development key, printed at start.
+    #[arg(long, value_name = "PUBKEY")]
+    pub admin_key: Option<String>,
+    /// The chain id transactions must be signed for.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub chain_id: u32,
+    /// The producer's name, recorded in each block (contracts read it as block.witness).
+    /// Default: jsvm.
+    #[arg(long, value_name = "NAME")]
+    pub witness: Option<String>,
+    /// A new chain's clock starts at TIME (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC) instead of
+    /// now, to try contracts that depend on dates; ignored when the chain exists.
+    #[arg(long, value_name = "TIME", value_parser = crate::clock::parse_utc_ns, conflicts_with = "time_offset")]
+    pub genesis_time: Option<i64>,
+    /// Run the chain's clock this many seconds ahead of the machine's (negative: behind).
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub time_offset: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum KeyCmd {
+    /// Print a new key pair as JSON {"algorithm", "public_key", "secret_key"} (base58; the
+    /// secret as IOST's SDK writes it). Keep the secret: it signs for the account.
+    New {
+        /// A secp256k1 key instead of ed25519.
+        #[arg(long)]
+        secp256k1: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -8,6 +8,7 @@ use jsvm_state::{RocksStore, TxState};
 use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
+use crate::remote::Remote;
 
 /// A command that cannot run: exit code 2 with this message.
 pub(crate) type CmdResult = Result<(), String>;
@@ -52,7 +53,7 @@ fn reader(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
     VmManager::new(Arc::new(store), config).map_err(|e| e.to_string())
 }
 
-fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
+pub(crate) fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
     for line in logs {
         eprintln!("{line}");
     }
@@ -68,17 +69,25 @@ fn call_action(call: MethodCall) -> Result<Action, String> {
     Ok(Action::new(call.contract, call.method, call.args))
 }
 
-fn transaction(opts: &TxOpts, actions: Vec<Action>) -> Transaction {
+/// The transaction `opts` describe; its publisher is `--account` when it goes to a node.
+fn transaction(opts: &TxOpts, remote: Option<&Remote>, actions: Vec<Action>) -> Result<Transaction, String> {
+    let publisher = match (remote, &opts.publisher) {
+        (Some(_), Some(_)) => {
+            return Err("--publisher is for the data directory: with --node, --account publishes".into())
+        }
+        (Some(remote), None) => remote.account().to_string(),
+        (None, publisher) => publisher.clone().unwrap_or_else(|| "admin".into()),
+    };
     let amount_limit = if opts.amount_limits.is_empty() {
         vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
     } else {
         opts.amount_limits.clone()
     };
-    Transaction::new(opts.publisher.clone(), actions)
+    Ok(Transaction::new(publisher, actions)
         .with_signers(opts.signers.clone())
         .with_gas_limit(opts.gas_limit)
         .with_time(now_ns())
-        .with_amount_limit(amount_limit)
+        .with_amount_limit(amount_limit))
 }
 
 fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
@@ -125,6 +134,19 @@ pub(crate) fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -
     Ok(jsvm_vm::contract_json(&source, &abi, id))
 }
 
+/// Sends `tx` to the node when there is one, else executes it on the data directory.
+fn submit(
+    data: &Path,
+    engine: impl FnOnce() -> Result<EngineKind, String>,
+    remote: Option<&Remote>,
+    tx: Transaction,
+) -> CmdResult {
+    match remote {
+        Some(remote) => remote.send(&tx),
+        None => execute(data, engine()?, tx),
+    }
+}
+
 fn execute(data: &Path, engine: EngineKind, tx: Transaction) -> CmdResult {
     // Refuse a malformed transaction before the store is even opened.
     tx.validate().map_err(|e| e.to_string())?;
@@ -139,29 +161,47 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
     let engine = || engine_kind(cli.engine);
     match cli.command {
         Command::Pack { dir, out } => pack(&dir, out),
-        Command::Deploy { file, abi, tx } => {
+        Command::Deploy { file, abi, tx, remote } => {
+            let remote = Remote::from_opts(&remote)?;
             let c = contract_json(&file, abi.as_deref(), None)?;
-            execute(&data, engine()?, transaction(&tx, vec![Action::set_code(c)]))
+            submit(&data, engine, remote.as_ref(), transaction(&tx, remote.as_ref(), vec![Action::set_code(c)])?)
         }
-        Command::Update { contract, file, abi, update_data, tx } => {
+        Command::Update { contract, file, abi, update_data, tx, remote } => {
+            let remote = Remote::from_opts(&remote)?;
             let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
-            execute(&data, engine()?, transaction(&tx, vec![Action::update_code(c, update_data)]))
+            let action = Action::update_code(c, update_data);
+            submit(&data, engine, remote.as_ref(), transaction(&tx, remote.as_ref(), vec![action])?)
         }
-        Command::Call { call, tx } => execute(&data, engine()?, transaction(&tx, vec![call_action(call)?])),
+        Command::Call { call, tx, remote } => {
+            let remote = Remote::from_opts(&remote)?;
+            let action = call_action(call)?;
+            submit(&data, engine, remote.as_ref(), transaction(&tx, remote.as_ref(), vec![action])?)
+        }
         Command::Query { call, tx } => {
             let action = call_action(call)?;
             let vm = reader(&data, engine()?)?;
-            let (receipt, logs) = vm.query(transaction(&tx, vec![action])).map_err(|e| e.to_string())?;
+            let (receipt, logs) = vm.query(transaction(&tx, None, vec![action])?).map_err(|e| e.to_string())?;
             print_receipt(&receipt, &logs)
         }
-        Command::Tx { file } => {
+        Command::Tx { file, remote } => {
+            let remote = Remote::from_opts(&remote)?;
             let text = read_text(&file, "transaction")?;
             let mut tx: Transaction = serde_json::from_str(&text)
                 .map_err(|e| format!("{} is not a valid transaction: {e}", file.display()))?;
+            if let Some(remote) = &remote {
+                if tx.publisher != remote.account() {
+                    return Err(format!(
+                        "{}: its publisher {} is not --account {}: the node needs the publisher's signature",
+                        file.display(),
+                        tx.publisher,
+                        remote.account()
+                    ));
+                }
+            }
             if tx.time == 0 {
                 tx.time = now_ns();
             }
-            execute(&data, engine()?, tx)
+            submit(&data, engine, remote.as_ref(), tx)
         }
         Command::State { what: StateCmd::Get { contract, key, field } } => {
             let store = RocksStore::open_read_only(&data).map_err(|e| e.to_string())?;
@@ -182,6 +222,8 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
             }
         }
         Command::Demo => crate::demo::run(engine()?),
+        Command::Node(args) => crate::node::run(args, data, engine()?),
+        Command::Key { what } => crate::key::run(what),
     }
 }
 

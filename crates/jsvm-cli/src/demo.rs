@@ -1,4 +1,4 @@
-//! `jsvm demo`: the main job `make run` shows. A token contract is deployed
+//! `jsvm demo`: the VM's main job, without a node. A token contract is deployed
 //! into a fresh data directory, used, made to fail, and read back after the
 //! VM is restarted over the same RocksDB store.
 

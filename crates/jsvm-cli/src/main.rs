@@ -1,9 +1,15 @@
-//! The `jsvm` command: deploy, update, call and query contracts over a RocksDB
-//! data directory. See README.md for the reference.
+//! The `jsvm` command: deploy, update, call and query contracts over a RocksDB data directory
+//! or, signed, through a running node (`--node`); run that node (`jsvm node`); make keys
+//! (`jsvm key new`). See README.md for the reference.
 
 mod args;
+mod client;
+mod clock;
 mod commands;
 mod demo;
+mod key;
+mod node;
+mod remote;
 
 use std::process::ExitCode;
 
