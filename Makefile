@@ -1,11 +1,11 @@
 # `make run`: build and start a development node on a fresh temporary chain (`jsvm demo` shows
-# the VM alone). `make test`: the whole test suite.
+# the VM alone). `make test`: the whole test suite, then IOST's SDK against a real node.
 # Both install missing system prerequisites first (scripts/prereqs.sh).
 # Build products go outside the work tree so that they survive between sessions.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
+.PHONY: run test test-sdk prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -25,6 +25,15 @@ test: prereqs
 	cargo test --workspace
 	@if [ -f $(SMOKE) ]; then python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
+	$(MAKE) test-sdk
+
+# IOST's JavaScript SDK (npm iost@0.1.22, pinned by tests/sdk/package-lock.json), unchanged, driving real
+# `jsvm node` processes (tests/sdk/*.test.js, Node's own test runner). `npm ci` needs the registry only the
+# first time; after that npm's cache serves it offline.
+test-sdk: prereqs
+	cargo build --workspace --all-targets
+	cd tests/sdk && npm ci --prefer-offline --no-audit --no-fund
+	cd tests/sdk && JSVM_BIN=$(abspath $(CARGO_TARGET_DIR))/debug/jsvm node --test
 
 # V8 (jsvm-engine's `v8` feature) links Node's shared library: Debian 12's libnode108
 # (V8 10.2), installed system-wide when apt can, else unpacked into .libnode/.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build needs and a fresh machine may lack:
-# libclang (bindgen, for RocksDB's bindings) and a C++ compiler (RocksDB itself).
+# libclang (bindgen, for RocksDB's bindings), a C++ compiler (RocksDB itself), and Node.js with npm
+# (the SDK tests, tests/sdk: IOST's JavaScript SDK against `jsvm node`).
 set -euo pipefail
 
 # libclang itself (libclang.so, libclang-14.so.1, ...), not libclang-cpp, which
@@ -14,6 +15,8 @@ missing=()
 have_libclang || missing+=(libclang-dev)
 command -v c++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
