@@ -3,7 +3,8 @@
 //! path (RocksDB and in-memory), on the bare engine with and without the meter,
 //! on Node's V8 and — with the `revm` feature — the same ERC-20 logic on revm,
 //! all in one process and one run; contract load times cold and warm; worker
-//! scaling; and the gas meter's overhead per kernel.
+//! scaling; the gas meter's overhead per kernel; and signed transfers through a node's
+//! HTTP API at 1 and 64 clients beside the VM alone.
 //!
 //! Writes `results.json`, `summary.json` and `chart.png` under the output
 //! folder, and prints a table of ratios measured side by side.
@@ -11,6 +12,7 @@
 pub mod calibrate;
 mod chart;
 mod engine_only;
+pub mod http;
 mod load;
 mod node;
 mod progress;
@@ -90,6 +92,9 @@ pub struct Report {
     pub meter_geomean: f64,
     /// The same figures with contracts on V8, where it is built in.
     pub v8: Option<V8Rows>,
+    /// Signed `token.iost` transfers through a node's HTTP API (sent → committed) at 1 and 64 clients, each
+    /// beside the VM alone committing the same transfers in blocks of the same size.
+    pub node_http: Vec<http::HttpRow>,
 }
 
 /// What the benchmark measures again on V8 (jsvm-engine's `v8` feature).
@@ -146,7 +151,7 @@ fn bare_pair(kind: jsvm_engine::EngineKind, n: usize) -> Result<(Timing, Timing)
 pub fn run(opts: &Options) -> Result<Report, String> {
     let q = opts.quick;
     let v8_built = jsvm_vm::EngineKind::V8.is_built();
-    let mut bar = progress::Progress::new(if v8_built { 9 } else { 8 });
+    let mut bar = progress::Progress::new(if v8_built { 10 } else { 9 });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     bar.step("JS token, full path, RocksDB");
@@ -174,6 +179,8 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     let rounds = if q { 5 } else { 31 };
     let meter = meter::meter_overhead(rounds)?;
     let meter_geomean = geomean(&meter);
+    bar.step("signed transfers through the node's HTTP API");
+    let node_http = http::measure(&[1, 64], if q { 20 } else { 100 })?;
     let v8 = if v8_built {
         bar.step("the token and the kernels on V8");
         let kind = jsvm_vm::EngineKind::V8;
@@ -207,6 +214,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         meter,
         meter_geomean,
         v8,
+        node_http,
     })
 }
 
@@ -257,6 +265,10 @@ impl Report {
             "v8_vs_quickjs_full_path": self.v8.as_ref().map(|v| v.token_rocks.tps / self.token_rocks.tps),
             "v8_metered_vs_unmetered": self.v8.as_ref().map(|v| v.metered.tps / v.unmetered.tps),
             "v8_meter_overhead_geomean": self.v8.as_ref().map(|v| v.meter_geomean),
+            "node_http": self.node_http.iter().map(|r| serde_json::json!({
+                "clients": r.clients, "tps": r.http.tps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
+                "vm_only_tps": r.vm_only.tps,
+            })).collect::<Vec<_>>(),
             "quick": self.quick,
         })
     }
@@ -286,6 +298,7 @@ impl Report {
             t.push_str("(node not found: no V8 row)\n");
         }
         t.push_str(&format!("RocksDB ÷ in-memory full path: {:.3}\n\n", self.token_rocks.tps / self.token_memory.tps));
+        t.push_str(&self.http_table());
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>12}\n", "contract load", "cold ms", "warm ms", "cold ÷ warm"));
         for l in &self.load {
             t.push_str(&format!(
@@ -325,6 +338,30 @@ impl Report {
             }
             None => t.push_str("(V8 not built in: no V8 rows; build with --features jsvm-engine/v8)\n"),
         }
+        t
+    }
+
+    /// Signed transfers through HTTP beside the VM alone, one line per client count.
+    fn http_table(&self) -> String {
+        let mut t = format!(
+            "{:<28} {:>8} {:>10} {:>9} {:>9} {:>12} {:>8}\n",
+            "signed transfer, HTTP", "clients", "tx/s", "p50 ms", "p99 ms", "VM-only tx/s", "÷ VM"
+        );
+        for r in &self.node_http {
+            t.push_str(&format!(
+                "{:<28} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>12.0} {:>8.3}\n",
+                "sendTx → committed",
+                r.clients,
+                r.http.tps,
+                r.p50_ms,
+                r.p99_ms,
+                r.vm_only.tps,
+                r.http.tps / r.vm_only.tps
+            ));
+        }
+        t.push_str(
+            "(VM-only: the same signed transfers, blocks of as many as there are clients, execute_block alone)\n\n",
+        );
         t
     }
 
