@@ -3,7 +3,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { TxHandler } = require('iost');
+const { KeyPair, TxHandler } = require('iost');
 const {
     balance,
     freshChain,
@@ -53,11 +53,27 @@ test('newAccount (ed25519) signs up, buys RAM and pledges gas in one receipt', T
         assert.equal(Number(info.permissions[perm].threshold), 100);
     }
     assert.ok(Number(info.ram_info.total) >= 1024, `ram_info ${JSON.stringify(info.ram_info)}`);
+    // 10 IOST pledged give 1000 gas each at once (IOST's rate), and 0.1 gas/s more up to 3000 each.
+    assert.ok(Number(info.gas_info.pledge_gas) >= 10000, `gas_info ${JSON.stringify(info.gas_info)}`);
+    assert.equal(Number(info.gas_info.limit), 30000);
+    // As on IOST, pledged_info lists the pledges an account made (its `pledger` field names the account pledged
+    // for): alice's is empty, admin's shows alice's 10 IOST.
+    assert.deepEqual(info.gas_info.pledged_info, []);
+    const admin = await chain.rpc.blockchain.getAccountInfo('admin', true);
     assert.deepEqual(
-        info.gas_info.pledged_info.map((p) => [p.pledger, Number(p.amount)]),
-        [['admin', 10]],
-        `gas_info ${JSON.stringify(info.gas_info)}`,
+        admin.gas_info.pledged_info.map((p) => [p.pledger, Number(p.amount)]).filter(([who]) => who === 'alice01'),
+        [['alice01', 10]],
+        `admin's gas_info ${JSON.stringify(admin.gas_info)}`,
     );
+});
+
+test('newAccount without an approval fails as on IOST: the RAM payment exceeds the amount limit', T, async () => {
+    const key = KeyPair.newKeyPair();
+    const tx = chain.iost.newAccount('nolimit1', 'admin', key.B58PubKey(), key.B58PubKey(), 1024, 10);
+    const { receipt } = await sendAndWait(chain, tx);
+    assert.equal(receipt.status_code, 'RUNTIME_ERROR');
+    assert.match(receipt.message, /ram\.iost\.buy: token iost exceed amountLimit in tx/);
+    await assert.rejects(chain.rpc.blockchain.getAccountInfo('nolimit1', true), /account not found/);
 });
 
 test('a secp256k1 account is made with the same three actions built by hand', T, async () => {

@@ -58,7 +58,7 @@ test('signed with a key the account does not hold', T, async () => {
     const wrong = KeyPair.newKeyPair(Algorithm.Ed25519);
     impostor.addKeyPair(wrong, 'active');
     const tx = publish(chain.iost, aliceToBob('1', 'wrong key'), impostor);
-    await assertRefusedAndUnchanged(tx, /alice01@active/);
+    await assertRefusedAndUnchanged(tx, /unauthorized publisher: alice01/);
 });
 
 test('changed after signing', T, async () => {

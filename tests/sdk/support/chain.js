@@ -185,10 +185,15 @@ async function balance(rpc, name, token = 'iost') {
     return Number(answer.balance);
 }
 
+// What account creation may spend: IOST holds the RAM payment and the pledge, both token.iost transfers out of
+// the creator's account, to the transaction's amount limit as to any other, and the SDK's newAccount adds none.
+const CREATION_APPROVAL = '1000';
+
 // Creates `name` with an ed25519 key through the SDK's own newAccount (signUp, ram buy, gas pledge).
 async function newEd25519Account(chain, name, ram = 1024, pledge = 10) {
     const key = KeyPair.newKeyPair(Algorithm.Ed25519);
     const tx = chain.iost.newAccount(name, 'admin', key.B58PubKey(), key.B58PubKey(), ram, pledge);
+    tx.addApprove('iost', CREATION_APPROVAL);
     const { receipt } = await sendAndWait(chain, tx);
     return { key, account: accountWith(name, key), receipt };
 }
@@ -201,6 +206,7 @@ async function newSecp256k1Account(chain, name, ram = 1024, pledge = 10) {
     tx.addAction('auth.iost', 'signUp', JSON.stringify([name, key.B58PubKey(), key.B58PubKey()]));
     tx.addAction('ram.iost', 'buy', JSON.stringify(['admin', name, ram]));
     tx.addAction('gas.iost', 'pledge', JSON.stringify(['admin', name, String(pledge)]));
+    tx.addApprove('iost', CREATION_APPROVAL);
     const { receipt } = await sendAndWait(chain, tx);
     return { key, account: accountWith(name, key), receipt };
 }
