@@ -267,3 +267,25 @@ pub fn measure(clients: &[usize], per_client: usize) -> Result<Vec<HttpRow>, Str
         })
         .collect()
 }
+
+/// Signed transfers through HTTP beside the VM alone, one line per client count.
+pub fn table(rows: &[HttpRow]) -> String {
+    let mut t = format!(
+        "{:<28} {:>8} {:>10} {:>9} {:>9} {:>12} {:>8}\n",
+        "signed transfer, HTTP", "clients", "tx/s", "p50 ms", "p99 ms", "VM-only tx/s", "÷ VM"
+    );
+    for r in rows {
+        t.push_str(&format!(
+            "{:<28} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>12.0} {:>8.3}\n",
+            "sendTx → committed",
+            r.clients,
+            r.http.tps,
+            r.p50_ms,
+            r.p99_ms,
+            r.vm_only.tps,
+            r.http.tps / r.vm_only.tps
+        ));
+    }
+    t.push_str("(VM-only: the same signed transfers, blocks of as many as there are clients, execute_block alone)\n\n");
+    t
+}

@@ -298,7 +298,7 @@ impl Report {
             t.push_str("(node not found: no V8 row)\n");
         }
         t.push_str(&format!("RocksDB ÷ in-memory full path: {:.3}\n\n", self.token_rocks.tps / self.token_memory.tps));
-        t.push_str(&self.http_table());
+        t.push_str(&http::table(&self.node_http));
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>12}\n", "contract load", "cold ms", "warm ms", "cold ÷ warm"));
         for l in &self.load {
             t.push_str(&format!(
@@ -338,30 +338,6 @@ impl Report {
             }
             None => t.push_str("(V8 not built in: no V8 rows; build with --features jsvm-engine/v8)\n"),
         }
-        t
-    }
-
-    /// Signed transfers through HTTP beside the VM alone, one line per client count.
-    fn http_table(&self) -> String {
-        let mut t = format!(
-            "{:<28} {:>8} {:>10} {:>9} {:>9} {:>12} {:>8}\n",
-            "signed transfer, HTTP", "clients", "tx/s", "p50 ms", "p99 ms", "VM-only tx/s", "÷ VM"
-        );
-        for r in &self.node_http {
-            t.push_str(&format!(
-                "{:<28} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>12.0} {:>8.3}\n",
-                "sendTx → committed",
-                r.clients,
-                r.http.tps,
-                r.p50_ms,
-                r.p99_ms,
-                r.vm_only.tps,
-                r.http.tps / r.vm_only.tps
-            ));
-        }
-        t.push_str(
-            "(VM-only: the same signed transfers, blocks of as many as there are clients, execute_block alone)\n\n",
-        );
         t
     }
 

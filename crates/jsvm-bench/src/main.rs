@@ -39,6 +39,16 @@ enum Command {
         #[arg(long, default_value = "")]
         only: String,
     },
+    /// Only the node's row: signed token transfers sent through HTTP and awaited until committed, at
+    /// each client count, beside the VM alone committing the same transfers.
+    NodeHttp {
+        /// Client counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,64")]
+        clients: Vec<usize>,
+        /// Transfers each client sends.
+        #[arg(long, default_value_t = 100)]
+        per_client: usize,
+    },
 }
 
 fn calibrate(rounds: usize, only: &str) -> Result<(), String> {
@@ -58,8 +68,13 @@ fn run(args: Args) -> Result<(), String> {
     if cfg!(debug_assertions) {
         eprintln!("note: this is a debug build; figures to report come from `cargo build --release` (make bench)");
     }
-    if let Some(Command::Calibrate { rounds, only }) = args.command {
-        return calibrate(rounds, &only);
+    match args.command {
+        Some(Command::Calibrate { rounds, only }) => return calibrate(rounds, &only),
+        Some(Command::NodeHttp { clients, per_client }) => {
+            println!("{}", jsvm_bench::http::table(&jsvm_bench::http::measure(&clients, per_client)?));
+            return Ok(());
+        }
+        None => {}
     }
     let report = jsvm_bench::run(&jsvm_bench::Options { quick: args.quick, out: args.out.clone() })?;
     println!("{}", report.table());
