@@ -57,8 +57,11 @@ async fn unknown_names_are_404_and_bad_ids_or_bodies_400() {
     let t = start().await;
     let addr = t.node.addr();
     assert_error(&get(addr, "/getAccount/nobody1/true").await, 404, 5, "account not found: nobody1");
-    assert_error(&get(addr, "/getAccount/ab/true").await, 400, 3, "id invalid");
-    assert_error(&get(addr, "/getAccount/Admin1/true").await, 400, 3, "id invalid");
+    // Any name signUp accepts can be looked up (jsvm's 1 to 64 of A-Z a-z 0-9 _, not only IOST's 5 to 11).
+    assert_error(&get(addr, "/getAccount/ab/true").await, 404, 5, "account not found: ab");
+    assert_error(&get(addr, "/getAccount/Admin1/true").await, 404, 5, "account not found: Admin1");
+    assert_error(&get(addr, "/getAccount/a%20b/true").await, 400, 3, "id invalid");
+    assert_error(&get(addr, &format!("/getAccount/{}/true", "a".repeat(65))).await, 400, 3, "id invalid");
     assert_error(&get(addr, "/getAccount/admin/perhaps").await, 400, 3, "by_longest_chain must be true or false");
     assert_error(&get(addr, "/getTokenBalance/admin/zzz/true").await, 404, 5, "token not found: zzz");
     assert_error(&get(addr, "/getTokenInfo/zzz/true").await, 404, 5, "token not found: zzz");

@@ -35,4 +35,4 @@ pub use tx::{contract_json, Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMI
 
 pub use jsvm_compiler::AmountLimit;
 pub use jsvm_engine::EngineKind;
-pub use jsvm_runtime::{GasSchedule, SYSTEM_CONTRACT};
+pub use jsvm_runtime::{valid_name, GasSchedule, SYSTEM_CONTRACT};

@@ -18,8 +18,11 @@ use super::{json_body, parse_bool, path, Answer};
 use crate::error::ApiError;
 use crate::node::Node;
 use crate::render::b58;
+use jsvm_vm::valid_name;
 
-/// IOST's rule for account and contract ids in these paths (rpc/util.go `checkIDValid`).
+/// Ids in these paths: a contract id as IOST's gateway takes it (rpc/util.go `checkIDValid`), an account name
+/// as jsvm's `auth.iost signUp` accepts it (1 to 64 of A-Z a-z 0-9 _, wider than IOST's 5 to 11 of a-z 0-9 _:
+/// every account the chain can hold can be looked up).
 fn check_id(id: &str) -> Result<(), ApiError> {
     if id.starts_with("Contract") || id.ends_with(".iost") {
         if id.len() >= 100 {
@@ -30,11 +33,8 @@ fn check_id(id: &str) -> Result<(), ApiError> {
         }
         return Ok(());
     }
-    if !(5..=11).contains(&id.len()) {
-        return Err(ApiError::bad_request(format!("id invalid: an account name is 5 to 11 long, not {}", id.len())));
-    }
-    if let Some(c) = id.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')) {
-        return Err(ApiError::bad_request(format!("id invalid: {c:?} is not a-z, 0-9 or _")));
+    if !valid_name(id) || id.contains('.') {
+        return Err(ApiError::bad_request(format!("id invalid: {id:?} (an account name is 1 to 64 of A-Z a-z 0-9 _)")));
     }
     Ok(())
 }
