@@ -1,29 +1,9 @@
 //! `jsvm key new` and the `--node URL --account NAME --key FILE` options refused before anything
 //! is sent: the key pair's shape and that it signs, bad key files, missing or conflicting flags.
 
-use std::process::{Command, Output};
+mod common;
 
-use serde_json::Value;
-
-fn jsvm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jsvm")).args(args).output().unwrap()
-}
-
-/// Expects exit 2, nothing on stdout and a message on stderr; returns the message.
-fn refused(out: Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
-    stderr
-}
-
-fn new_key(extra: &[&str]) -> Value {
-    let mut args = vec!["key", "new"];
-    args.extend(extra);
-    let out = jsvm(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{jsvm, new_key, refused};
 
 #[test]
 fn key_new_prints_a_key_pair_that_signs() {

@@ -1,6 +1,10 @@
 //! `jsvm node` and the CLI's `--node URL --account NAME --key FILE` as a user runs them: a real node
 //! process on a free port over a temporary data directory, driven by the `jsvm` binary.
 
+mod common;
+
+use common::{jsvm, new_key, refused};
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -11,10 +15,6 @@ use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 const LISTENING: &str = "jsvm node listening on ";
-
-fn jsvm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jsvm")).args(args).output().unwrap()
-}
 
 /// A `jsvm node` process, killed when dropped.
 struct Node {
@@ -90,22 +90,6 @@ impl Drop for Node {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Expects exit 2, nothing on stdout and a message on stderr; returns the message.
-fn refused(out: Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
-    stderr
-}
-
-fn new_key(extra: &[&str]) -> Value {
-    let mut args = vec!["key", "new"];
-    args.extend(extra);
-    let out = jsvm(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
