@@ -16,7 +16,9 @@ const RETRY_PAUSE: Duration = Duration::from_millis(200);
 pub(crate) async fn run(node: Arc<Node>, stopped: watch::Receiver<bool>) {
     let block_time = node.config.block_time;
     let mut ticks = (!block_time.is_zero()).then(|| {
-        let mut t = tokio::time::interval(block_time);
+        // The first block comes one interval after start, not at once (`interval`'s first tick is
+        // immediate): what arrives in the first interval waits for it like everything after.
+        let mut t = tokio::time::interval_at(tokio::time::Instant::now() + block_time, block_time);
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         t
     });
