@@ -12,10 +12,6 @@ use crate::args::RemoteOpts;
 use crate::client::{NodeClient, RequestError};
 use crate::commands::{print_receipt, CmdResult};
 
-/// How long after the transaction's time the node still accepts it (iwallet's and the SDK's 90 s).
-const EXPIRATION_NS: i64 = 90 * 1_000_000_000;
-/// IOST's gas ratio and gas limit are fixed point ×100 in the transaction.
-const GAS_FIXED_POINT: i64 = 100;
 /// How long to wait for the transaction to go on chain.
 const RECEIPT_WAIT: Duration = Duration::from_secs(30);
 /// Pause between two receipt requests.
@@ -65,34 +61,15 @@ impl Remote {
     }
 
     fn sign(&self, tx: &Transaction, chain_id: u32, now: i64) -> jsvm_tx::Tx {
-        let mut signed = jsvm_tx::Tx {
-            time: now,
-            expiration: now.saturating_add(EXPIRATION_NS),
-            gas_ratio: GAS_FIXED_POINT,
-            gas_limit: (tx.gas_limit as i64).saturating_mul(GAS_FIXED_POINT),
-            delay: 0,
-            chain_id,
-            reserved: Vec::new(),
-            signers: tx.signers.clone(),
-            actions: tx
-                .actions
-                .iter()
-                .map(|a| jsvm_tx::Action {
-                    contract: a.contract.clone(),
-                    action_name: a.action_name.clone(),
-                    data: a.data.clone(),
-                })
-                .collect(),
-            amount_limit: tx
-                .amount_limit
-                .iter()
-                .map(|l| jsvm_tx::AmountLimit { token: l.token.clone(), value: l.val.clone() })
-                .collect(),
-            referred_tx: Vec::new(),
-            publisher: self.account.clone(),
-            signatures: Vec::new(),
-            publisher_sigs: Vec::new(),
-        };
+        let actions = tx.actions.iter().map(|a| jsvm_tx::Action::new(&a.contract, &a.action_name, &a.data)).collect();
+        let mut signed = jsvm_tx::Tx::new(now, chain_id, tx.gas_limit as i64, actions);
+        signed.signers = tx.signers.clone();
+        signed.amount_limit = tx
+            .amount_limit
+            .iter()
+            .map(|l| jsvm_tx::AmountLimit { token: l.token.clone(), value: l.val.clone() })
+            .collect();
+        signed.publisher = self.account.clone();
         if !signed.signers.is_empty() {
             signed.add_sign(&self.key);
         }

@@ -50,4 +50,4 @@ mod tx;
 
 pub use error::TxError;
 pub use keys::{decode_public_key, Algorithm, KeyPair, Signature};
-pub use tx::{Action, AmountLimit, SignedBy, Tx};
+pub use tx::{Action, AmountLimit, SignedBy, Tx, DEFAULT_EXPIRATION_NS, GAS_FIXED_POINT};

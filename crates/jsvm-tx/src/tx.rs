@@ -21,6 +21,19 @@ pub struct Action {
     pub data: String,
 }
 
+impl Action {
+    /// `contract.action_name(data)`, `data` being the arguments as a JSON array in text.
+    pub fn new(contract: impl Into<String>, action_name: impl Into<String>, data: impl Into<String>) -> Action {
+        Action { contract: contract.into(), action_name: action_name.into(), data: data.into() }
+    }
+}
+
+/// How long a transaction lives after its `time` unless its maker says otherwise: the default of IOST's SDK
+/// and iwallet, and the longest IOST accepts.
+pub const DEFAULT_EXPIRATION_NS: i64 = 90_000_000_000;
+/// Gas ratio and gas limit are fixed point ×100 in a transaction (the SDK's `gasRatio * 100`).
+pub const GAS_FIXED_POINT: i64 = 100;
+
 /// The most of a token the transaction may spend (`*` for any token, `unlimited` for no bound).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -79,6 +92,21 @@ pub struct SignedBy {
 }
 
 impl Tx {
+    /// An unsigned transaction as IOST's clients make one at `time` (ns since the epoch): to live
+    /// [`DEFAULT_EXPIRATION_NS`], gas ratio 1, at most `gas_limit` gas, no delay, for chain `chain_id`.
+    /// Signers, amount limits and signatures are added to it after.
+    pub fn new(time: i64, chain_id: u32, gas_limit: i64, actions: Vec<Action>) -> Tx {
+        Tx {
+            time,
+            expiration: time.saturating_add(DEFAULT_EXPIRATION_NS),
+            gas_ratio: GAS_FIXED_POINT,
+            gas_limit: gas_limit.saturating_mul(GAS_FIXED_POINT),
+            chain_id,
+            actions,
+            ..Tx::default()
+        }
+    }
+
     /// SHA3-256 of the base bytes: what signers sign.
     pub fn base_hash(&self) -> [u8; 32] {
         sha3(&tx_bytes(self, Level::Base))

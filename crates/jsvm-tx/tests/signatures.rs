@@ -29,6 +29,16 @@ fn unsigned() -> Tx {
     }
 }
 
+#[test]
+fn tx_new_makes_what_the_sdk_makes_90_s_to_live_and_gas_fixed_point() {
+    let action = Action::new("token.iost", "transfer", r#"["iost","admin","bob","1",""]"#);
+    let mut tx = Tx::new(1_718_000_000_000_000_000, 1024, 1_000_000, vec![action]);
+    tx.signers = vec!["bob@active".into()];
+    tx.amount_limit = vec![AmountLimit { token: "iost".into(), value: "1".into() }];
+    assert_eq!(tx, unsigned());
+    assert_eq!(tx.base_hash(), unsigned().base_hash());
+}
+
 fn signed() -> Tx {
     let mut tx = unsigned();
     tx.add_sign(&signer());

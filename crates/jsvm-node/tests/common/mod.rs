@@ -95,24 +95,10 @@ pub fn admin_key() -> jsvm_tx::KeyPair {
 /// A transaction as IOST's SDK makes it now: 90 s to live, gas ratio 1, gas limit 1,000,000,
 /// any amount of any token; `n` makes otherwise equal ones differ.
 pub fn iost_tx(n: i64, actions: &[(&str, &str, Value)]) -> jsvm_tx::Tx {
-    let time = now_ns() + n;
-    jsvm_tx::Tx {
-        time,
-        expiration: time + 90_000_000_000,
-        gas_ratio: 100,
-        gas_limit: 100_000_000,
-        chain_id: 1024,
-        actions: actions
-            .iter()
-            .map(|(c, m, d)| jsvm_tx::Action {
-                contract: c.to_string(),
-                action_name: m.to_string(),
-                data: d.to_string(),
-            })
-            .collect(),
-        amount_limit: vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }],
-        ..Default::default()
-    }
+    let actions = actions.iter().map(|(c, m, d)| jsvm_tx::Action::new(*c, *m, d.to_string())).collect();
+    let mut tx = jsvm_tx::Tx::new(now_ns() + n, 1024, 1_000_000, actions);
+    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
+    tx
 }
 
 /// `tx` published by admin with the development key.

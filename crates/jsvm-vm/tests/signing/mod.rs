@@ -30,24 +30,11 @@ pub(crate) struct SignedChain {
 
 /// A transaction as the SDK makes it at `time`: 90 s to live, gas ratio 1, gas limit 1,000,000.
 pub(crate) fn iost_tx(time: i64, signers: &[&str], actions: &[(&str, &str, Value)]) -> Tx {
-    Tx {
-        time,
-        expiration: time + 90 * SECOND,
-        gas_ratio: 100,
-        gas_limit: 100_000_000,
-        chain_id: 1024,
-        signers: signers.iter().map(|s| s.to_string()).collect(),
-        actions: actions
-            .iter()
-            .map(|(c, m, d)| jsvm_tx::Action {
-                contract: c.to_string(),
-                action_name: m.to_string(),
-                data: d.to_string(),
-            })
-            .collect(),
-        amount_limit: vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }],
-        ..Default::default()
-    }
+    let actions = actions.iter().map(|(c, m, d)| jsvm_tx::Action::new(*c, *m, d.to_string())).collect();
+    let mut tx = Tx::new(time, 1024, 1_000_000, actions);
+    tx.signers = signers.iter().map(|s| s.to_string()).collect();
+    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
+    tx
 }
 
 /// `tx` signed by `signers` (as signers) and published by `publisher` with `publisher_keys`.
