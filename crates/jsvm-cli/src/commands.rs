@@ -224,6 +224,8 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
         Command::Demo => crate::demo::run(engine()?),
         Command::Node(args) => crate::node::run(args, data, engine()?),
         Command::Key { what } => crate::key::run(what),
+        Command::Test(args) => crate::test_cmd::test(args, engine()?),
+        Command::Types(args) => crate::test_cmd::types(args),
     }
 }
 
