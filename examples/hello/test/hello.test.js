@@ -21,7 +21,7 @@ test("each test starts from the top level's state", () => {
 
 test("a call with the wrong arguments fails and changes nothing", () => {
     const r = hello.call("set", [42]);
-    expectFailure(r, "RUNTIME_ERROR", "string");
+    expectFailure(r, "RUNTIME_ERROR", "must be a string");
     expect(hello.storage("greeting")).toBe("hello");
 });
 
