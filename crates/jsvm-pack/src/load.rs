@@ -37,7 +37,12 @@ pub fn load_contract(path: &Path, abi: Option<&Path>, on_npm: impl FnOnce()) -> 
             let abi = match (abi, &bundle.abi) {
                 (Some(abi), _) => read_abi(abi)?,
                 (None, Some(own)) => own.clone(),
-                (None, None) => return Err(format!("bundle {} has no ABI: give one", path.display())),
+                (None, None) => {
+                    return Err(format!(
+                        "bundle {} has no ABI: give one (--abi FILE to the CLI, `abi` to chain.deploy)",
+                        path.display()
+                    ))
+                }
             };
             Ok(ContractSource { code: bundle.code(), abi })
         }
