@@ -67,7 +67,7 @@ fn run(path: &Path, shown: &str, engine: EngineKind) -> Result<Ran, String> {
 /// to the end of the prelude's promise, which every host call settles synchronously.
 fn drive(ctx: &Ctx<'_>, host: &Rc<RefCell<Host>>, code: &str, shown: &str) -> Result<(), String> {
     let js_error = |ctx: &Ctx<'_>, e: rquickjs::Error| match e {
-        rquickjs::Error::Exception => describe(&ctx.catch()),
+        rquickjs::Error::Exception => exception_text(&ctx.catch()),
         other => other.to_string(),
     };
     let host = host.clone();
@@ -98,7 +98,7 @@ fn drive(ctx: &Ctx<'_>, host: &Rc<RefCell<Host>>, code: &str, shown: &str) -> Re
 }
 
 /// An exception's text: `message`, else its string form.
-fn describe(value: &Value<'_>) -> String {
+fn exception_text(value: &Value<'_>) -> String {
     if let Some(obj) = value.as_object() {
         let name: Option<String> = obj.get("name").ok();
         let message: Option<String> = obj.get("message").ok();
