@@ -149,6 +149,8 @@ interface JsvmDescribe {
     (name: string, fn: () => void): void;
     only(name: string, fn: () => void): void;
     skip(name: string, fn: () => void): void;
+    /** A group whose tests run one after another on one state (not each from the group's snapshot). */
+    shared(name: string, fn: () => void): void;
 }
 
 declare const test: JsvmTest;

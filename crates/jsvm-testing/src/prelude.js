@@ -359,8 +359,9 @@
     chain.admin = chain.account("admin");
 
     // ---- the framework ----
-    function suite(name, parent, mode) {
-        return { name, parent, mode, items: [], before: [], after: [], beforeEach: [], afterEach: [] };
+    // `shared`: the suite's tests run one after another on one state, not each from the snapshot.
+    function suite(name, parent, mode, shared) {
+        return { name, parent, mode, shared, items: [], before: [], after: [], beforeEach: [], afterEach: [] };
     }
     const root = suite("", null, "run");
     let current = root;
@@ -376,10 +377,10 @@
             current.items.push({ kind: "test", name: String(name), fn, mode, parent: current, line: where(new Error()) });
         };
     }
-    function addSuite(mode) {
+    function addSuite(mode, shared) {
         return (name, fn) => {
             declaring("describe()");
-            const s = suite(String(name), current, mode);
+            const s = suite(String(name), current, mode, shared);
             current.items.push({ kind: "suite", suite: s });
             const outer = current;
             current = s;
@@ -400,6 +401,7 @@
     const describe = addSuite("run");
     describe.only = addSuite("only");
     describe.skip = addSuite("skip");
+    describe.shared = addSuite("run", true);
 
     const ancestors = (s) => (s ? ancestors(s.parent).concat([s]) : []);
     const fullName = (s, name) => ancestors(s).map((x) => x.name).filter((n) => n).concat([name]).join(" > ");
@@ -443,7 +445,8 @@
     }
 
     // Each test starts from the state after its suites' `before` hooks: the suite snapshots
-    // once, and reverts before each test and each inner suite.
+    // once, and reverts before each test and each inner suite (a shared suite only before the
+    // first, so that its tests build on each other).
     async function runSuite(s, selected, skipped) {
         const mine = ancestors(s);
         for (const fn of s.before) {
@@ -452,7 +455,7 @@
         }
         const snap = host("snapshot");
         for (const item of s.items) {
-            host("revert", snap);
+            if (!s.shared) host("revert", snap);
             if (item.kind === "suite") {
                 const sub = item.suite;
                 await runSuite(sub, selected || sub.mode === "only", skipped || sub.mode === "skip");
