@@ -143,6 +143,12 @@ pub(crate) enum Command {
     /// Run a development chain on the data directory with IOST's HTTP API (a new chain when
     /// the directory is empty, else continuing from its head).
     Node(NodeArgs),
+    /// Run contract tests (*.test.js, *.test.ts) against an in-process chain; exit 0 all
+    /// passed, 1 a test failed, 2 a file could not run. See docs/testing.md.
+    Test(crate::test_cmd::TestArgs),
+    /// Write the TypeScript declarations of contract globals and of the test API (jsvm.d.ts,
+    /// jsvm-test.d.ts) into DIR.
+    Types(crate::test_cmd::TypesArgs),
     /// Key pairs for signed transactions.
     Key {
         #[command(subcommand)]

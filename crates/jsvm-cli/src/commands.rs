@@ -90,15 +90,15 @@ fn transaction(opts: &TxOpts, remote: Option<&Remote>, actions: Vec<Action>) -> 
         .with_amount_limit(amount_limit))
 }
 
-fn read_abi(path: &Path) -> Result<serde_json::Value, String> {
-    let text = read_text(path, "ABI")?;
-    serde_json::from_str(&text).map_err(|e| format!("ABI {} is not valid JSON: {e}", path.display()))
+/// Says on stderr that npm is about to install `dir`'s packages (it can take a while).
+fn say_npm_installs(dir: &Path) {
+    eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
 }
 
 /// Packs the project in `dir`, saying so on stderr first when npm has to install packages.
 fn pack_dir(dir: &Path) -> Result<jsvm_pack::Packed, String> {
     if jsvm_pack::needs_npm_install(dir) {
-        eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
+        say_npm_installs(dir);
     }
     jsvm_pack::pack_project(dir).map_err(|e| format!("cannot pack {}: {e}", dir.display()))
 }
@@ -106,32 +106,8 @@ fn pack_dir(dir: &Path) -> Result<jsvm_pack::Packed, String> {
 /// IOST's contract JSON for system.iost's setCode/updateCode. `file` is a single contract
 /// file, a project directory (packed here, in memory) or a bundle written by `jsvm pack`.
 pub(crate) fn contract_json(file: &Path, abi: Option<&Path>, id: Option<&str>) -> Result<String, String> {
-    let (source, abi) = if file.is_dir() {
-        let packed = pack_dir(file)?;
-        let abi = match abi {
-            Some(path) => read_abi(path)?,
-            None => packed.bundle.abi.clone().unwrap_or_default(),
-        };
-        (packed.bundle.code(), abi)
-    } else {
-        let source = read_text(file, "contract")?;
-        match jsvm_compiler::parse_bundle(&source) {
-            Some(bundle) => {
-                let bundle = bundle.map_err(|e| format!("{}: {e}", file.display()))?;
-                let abi = match (abi, &bundle.abi) {
-                    (Some(path), _) => read_abi(path)?,
-                    (None, Some(abi)) => abi.clone(),
-                    (None, None) => return Err(format!("bundle {} has no ABI: give --abi FILE", file.display())),
-                };
-                (bundle.code(), abi)
-            }
-            None => {
-                let abi_path = abi.map(Path::to_path_buf).unwrap_or_else(|| file.with_extension("abi"));
-                (source, read_abi(&abi_path)?)
-            }
-        }
-    };
-    Ok(jsvm_vm::contract_json(&source, &abi, id))
+    let c = jsvm_pack::load_contract(file, abi, || say_npm_installs(file))?;
+    Ok(jsvm_vm::contract_json(&c.code, &c.abi, id))
 }
 
 /// Sends `tx` to the node when there is one, else executes it on the data directory.
@@ -224,6 +200,8 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
         Command::Demo => crate::demo::run(engine()?),
         Command::Node(args) => crate::node::run(args, data, engine()?),
         Command::Key { what } => crate::key::run(what),
+        Command::Test(args) => crate::test_cmd::test(args, engine()?),
+        Command::Types(args) => crate::test_cmd::types(args),
     }
 }
 

@@ -10,6 +10,7 @@ mod demo;
 mod key;
 mod node;
 mod remote;
+mod test_cmd;
 
 use std::process::ExitCode;
 

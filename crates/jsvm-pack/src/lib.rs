@@ -16,6 +16,7 @@
 //! leaves it.
 
 mod abi;
+mod load;
 mod resolve;
 mod scan;
 
@@ -24,6 +25,8 @@ use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use thiserror::Error;
+
+pub use load::{load_contract, ContractSource};
 
 use jsvm_compiler::{
     compile_contract_metered, line_col, parse_abi, Abi, Bundle, BundleModule, CompileError, CompiledContract,
@@ -145,6 +148,37 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
     let bundle = Bundle { jsvm_bundle: BUNDLE_VERSION, entry: entry.clone(), abi: Some(abi_value), modules };
     let compiled = compile_contract_metered(&bundle.code(), &abi, &entry, &MeterCosts::default())?;
     Ok(Packed { bundle, abi, abi_generated, compiled })
+}
+
+/// A test script ready to run (see [`compile_script`]).
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// The JavaScript to run.
+    pub code: String,
+    /// For TypeScript: the author's 1-based line of each 0-based line of `code` (None: the
+    /// lines are the author's).
+    pub lines: Option<Vec<u32>>,
+}
+
+impl Script {
+    /// The author's line of `code`'s 1-based `line`.
+    pub fn author_line(&self, line: u32) -> u32 {
+        match &self.lines {
+            Some(lines) => lines.get(line.saturating_sub(1) as usize).copied().unwrap_or(line),
+            None => line,
+        }
+    }
+}
+
+/// A standalone script (a `jsvm test` file, named `file` in errors) read as the pack reads
+/// project files: JavaScript is checked for syntax, TypeScript (`typescript`) compiled as
+/// `tsc` emits it. Module syntax is refused: such a script's API is in its globals.
+pub fn compile_script(file: &str, source: &str, typescript: bool) -> Result<Script, PackError> {
+    let script = scan::script(source, typescript).map_err(|e| {
+        let (line, column) = line_col(source, e.offset);
+        PackError::At { file: file.to_string(), line, column, message: e.message }
+    })?;
+    Ok(Script { code: script.code, lines: script.lines })
 }
 
 /// `package.json`, or an empty object when there is none.

@@ -21,7 +21,7 @@ mod store;
 pub use error::StateError;
 pub use journal::{Checkpoint, Journal, TxState};
 pub use keys::KeySpace;
-pub use mem::MemStore;
+pub use mem::{MemSaved, MemStore};
 pub use overlay::BlockOverlay;
 pub use rocks::RocksStore;
 pub use store::{BlockCommit, ChainHead, Entries, StateRead, Store, Writes};

@@ -5,14 +5,16 @@ use crate::root::next_state_root;
 use crate::store::{check_order, BlockCommit, ChainHead, Entries, StateRead, Store};
 use crate::StateError;
 
-/// An in-memory [`Store`], for unit tests and micro-benchmarks only: it forgets
-/// everything when dropped. Production paths use [`crate::RocksStore`].
+/// An in-memory [`Store`], for unit tests, micro-benchmarks and `jsvm test`'s throwaway
+/// chains only: it forgets everything when dropped. Production paths use [`crate::RocksStore`].
+/// [`MemStore::saved`] and [`MemStore::restore`] take the whole store back to an earlier
+/// moment, as a development chain's snapshot and revert do.
 #[derive(Default)]
 pub struct MemStore {
     inner: RwLock<MemInner>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct MemInner {
     state: Arc<BTreeMap<Vec<u8>, Vec<u8>>>,
     head: ChainHead,
@@ -22,10 +24,26 @@ struct MemInner {
     cache: BTreeMap<Vec<u8>, Vec<u8>>,
 }
 
+/// Everything a [`MemStore`] held at one moment: state, head, blocks, receipts and cache.
+#[derive(Clone)]
+pub struct MemSaved(MemInner);
+
 impl MemStore {
     /// An empty store at height 0.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A copy of the whole store as it is now (the state map is shared, not copied, until
+    /// the next commit writes to it).
+    pub fn saved(&self) -> MemSaved {
+        MemSaved(self.read().clone())
+    }
+
+    /// Puts the store back as it was when `saved` was taken: later blocks, their receipts
+    /// and their state are forgotten. `saved` stays usable for another restore.
+    pub fn restore(&self, saved: &MemSaved) {
+        *self.inner.write().unwrap_or_else(|e| e.into_inner()) = saved.0.clone();
     }
 }
 
@@ -112,5 +130,40 @@ impl Store for MemStore {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.cache.insert(key.to_vec(), value.to_vec());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(height: u64, key: &[u8], value: &[u8]) -> BlockCommit {
+        BlockCommit {
+            height,
+            time: height * 10,
+            state: [(key.to_vec(), Some(value.to_vec()))].into(),
+            block_record: vec![height as u8],
+            block_hash: [height as u8; 32],
+            receipts: vec![(vec![height as u8], b"receipt".to_vec())],
+        }
+    }
+
+    #[test]
+    fn restore_forgets_later_blocks_and_can_be_repeated() {
+        let store = MemStore::new();
+        store.commit_block(block(1, b"k", b"one")).unwrap();
+        let saved = store.saved();
+        let head = store.head();
+        for _ in 0..2 {
+            store.commit_block(block(2, b"k", b"two")).unwrap();
+            assert_eq!(store.get(b"k").unwrap(), Some(b"two".to_vec()));
+            store.restore(&saved);
+            assert_eq!(store.head(), head);
+            assert_eq!(store.get(b"k").unwrap(), Some(b"one".to_vec()));
+            assert_eq!(store.block_record(2).unwrap(), None);
+            assert_eq!(store.receipt(&[2]).unwrap(), None);
+            assert_eq!(store.block_height(&[2; 32]).unwrap(), None);
+        }
+        assert_eq!(store.receipt(&[1]).unwrap(), Some(b"receipt".to_vec()));
     }
 }

@@ -13,6 +13,7 @@
 mod esm;
 mod mapping;
 mod outline;
+mod script;
 mod typescript;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,6 +62,20 @@ const BASE_STACK: usize = 8 * 1024 * 1024;
 /// Scans one file; `typescript` for `.ts` files. Offsets (requests, errors, methods) are
 /// in `source`.
 pub(crate) fn scan(source: &str, typescript: bool) -> Result<Scanned, ScanError> {
+    on_parser_thread(source, typescript, || if typescript { scan_typescript(source) } else { scan_javascript(source) })
+}
+
+/// A standalone script checked (JavaScript) or compiled (TypeScript), see [`script`].
+pub(crate) fn script(source: &str, typescript: bool) -> Result<script::Script, ScanError> {
+    on_parser_thread(source, typescript, || script::script(source, typescript))
+}
+
+/// Runs `work` on a thread with stack enough to parse `source`.
+fn on_parser_thread<T: Send>(
+    source: &str,
+    typescript: bool,
+    work: impl FnOnce() -> Result<T, ScanError> + Send,
+) -> Result<T, ScanError> {
     // Compiled TypeScript nests no deeper than its source plus a few levels (a namespace's
     // or an enum's function); a budget for twice the bytes covers both passes.
     let bytes = if typescript { source.len().saturating_mul(2) } else { source.len() };
@@ -69,7 +84,7 @@ pub(crate) fn scan(source: &str, typescript: bool) -> Result<Scanned, ScanError>
         thread::Builder::new()
             .name("jsvm-pack-scan".into())
             .stack_size(stack)
-            .spawn_scoped(scope, || if typescript { scan_typescript(source) } else { scan_javascript(source) })
+            .spawn_scoped(scope, work)
             .map_err(|e| err(0, format!("cannot start the parser thread: {e}")))?
             .join()
             .map_err(|_| err(0, "the parser failed unexpectedly"))?
