@@ -518,9 +518,10 @@ fn jsdoc_declares_amount_limits_and_optional_parameters() {
 }
 
 #[test]
-fn typescript_optional_parameters_at_the_end_may_be_left_out() {
+fn typescript_optional_parameters_at_the_end_may_be_left_out_and_jsdoc_limits_apply() {
     let entry = "export default class T {
     init() {}
+    /** @amountLimit iost 1.5 */
     greet(name: string, times?: number, loud: boolean = false): string {
         const text = `hi ${name} x${times ?? 1}`;
         return loud ? text.toUpperCase() : text;
@@ -532,7 +533,7 @@ fn typescript_optional_parameters_at_the_end_may_be_left_out() {
     assert_eq!(
         packed.bundle.abi.as_ref().unwrap()["abi"],
         json!([
-            {"name": "greet", "args": ["string", "number", "bool"], "optional": 2},
+            {"name": "greet", "args": ["string", "number", "bool"], "optional": 2, "amountLimit": [{"token": "iost", "val": "1.5"}]},
             {"name": "middle", "args": ["number", "string"]},
         ])
     );
