@@ -58,6 +58,22 @@ pub struct AbiMethod {
     /// The most of each token a call may spend (the `amountLimit` field).
     #[serde(rename = "amountLimit", default)]
     pub amount_limit: Vec<AmountLimit>,
+    /// How many of the last `args` a call may leave out: a jsvm extension, absent (0) in IOST's
+    /// ABIs, where every argument is required. The contract receives fewer arguments, so a
+    /// left-out parameter is `undefined` and its default value in the signature applies.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub optional: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl AbiMethod {
+    /// The fewest arguments a call must pass.
+    pub fn required_args(&self) -> usize {
+        self.args.len().saturating_sub(self.optional)
+    }
 }
 
 /// The most of `token` a call of the method may spend; `val` is a decimal string.
@@ -114,6 +130,8 @@ struct RawAbiMethod {
     args: Vec<String>,
     #[serde(rename = "amountLimit", default)]
     amount_limit: Vec<AmountLimit>,
+    #[serde(default)]
+    optional: usize,
 }
 
 impl TryFrom<RawAbiMethod> for AbiMethod {
@@ -133,7 +151,7 @@ impl TryFrom<RawAbiMethod> for AbiMethod {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(AbiMethod { name: raw.name, args, amount_limit: raw.amount_limit })
+        Ok(AbiMethod { name: raw.name, args, amount_limit: raw.amount_limit, optional: raw.optional })
     }
 }
 
@@ -167,6 +185,14 @@ pub fn validate_abi(abi: &Abi) -> Result<(), CompileError> {
             return fail(format!(
                 "method {} has {} args, at most {MAX_ABI_ARGS} are allowed",
                 method.name,
+                method.args.len()
+            ));
+        }
+        if method.optional > method.args.len() {
+            return fail(format!(
+                "method {} makes its last {} args optional but has {}",
+                method.name,
+                method.optional,
                 method.args.len()
             ));
         }

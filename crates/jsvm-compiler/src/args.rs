@@ -32,11 +32,14 @@ pub enum ArgError {
     /// The text is JSON but not an array.
     #[error("arguments must be a JSON array, got {0}")]
     NotArray(String),
-    /// The array length differs from the ABI.
-    #[error("wrong number of arguments for {method}: expected {expected}, got {got}")]
+    /// The array length is outside what the ABI allows.
+    #[error("wrong number of arguments for {method}: expected {}, got {got}", count_range(*fewest, *expected))]
     Count {
         /// The method called.
         method: String,
+        /// How many arguments a call must pass at least (fewer than `expected` when the ABI
+        /// makes its last ones optional).
+        fewest: usize,
         /// How many arguments its ABI declares.
         expected: usize,
         /// How many the call passed.
@@ -96,8 +99,13 @@ pub fn decode_args(method: &AbiMethod, data: &str) -> Result<String, ArgError> {
     let Value::Array(args) = value else {
         return Err(ArgError::NotArray(quote(&value)));
     };
-    if args.len() != method.args.len() {
-        return Err(ArgError::Count { method: method.name.clone(), expected: method.args.len(), got: args.len() });
+    if args.len() < method.required_args() || args.len() > method.args.len() {
+        return Err(ArgError::Count {
+            method: method.name.clone(),
+            fewest: method.required_args(),
+            expected: method.args.len(),
+            got: args.len(),
+        });
     }
     for (index, (arg, &expected)) in args.iter().zip(&method.args).enumerate() {
         if !has_type(arg, expected) {
@@ -121,6 +129,15 @@ fn has_type(value: &Value, ty: ArgType) -> bool {
         ArgType::Bool => value.is_boolean(),
         ArgType::Number => value.as_i64().is_some_and(|n| n.abs() <= MAX_SAFE_INTEGER),
         ArgType::Json => true,
+    }
+}
+
+/// `3`, or `1 to 3` when the last two are optional.
+fn count_range(fewest: usize, most: usize) -> String {
+    if fewest == most {
+        most.to_string()
+    } else {
+        format!("{fewest} to {most}")
     }
 }
 

@@ -6,7 +6,7 @@ use jsvm_compiler::{
 };
 
 fn method(name: &str, args: Vec<ArgType>) -> AbiMethod {
-    AbiMethod { name: name.to_string(), args, amount_limit: Vec::new() }
+    AbiMethod { name: name.to_string(), args, amount_limit: Vec::new(), optional: 0 }
 }
 
 fn abi(methods: Vec<AbiMethod>) -> Abi {
@@ -38,6 +38,7 @@ fn parses_a_full_abi() {
                     name: "hello".into(),
                     args: vec![ArgType::String, ArgType::Number],
                     amount_limit: vec![AmountLimit { token: "iost".into(), val: "100".into() }],
+                    optional: 0,
                 },
                 method("flags", vec![ArgType::Bool, ArgType::Json]),
             ],
@@ -158,4 +159,18 @@ fn abi_error_display_is_one_line() {
     let text = error.to_string();
     assert!(text.starts_with("invalid ABI: "), "{text}");
     assert!(!text.contains('\n'));
+}
+
+#[test]
+fn optional_trailing_args_are_a_count_serialized_only_when_set() {
+    let text = r#"{"lang":"javascript","version":"1.0.0","abi":[{"name":"a","args":["string","number"],"amountLimit":[],"optional":1}]}"#;
+    let parsed = parse_abi(text).expect("parses");
+    assert_eq!((parsed.abi[0].optional, parsed.abi[0].required_args()), (1, 1));
+    validate_abi(&parsed).expect("valid");
+    assert_eq!(serde_json::to_string(&parsed).expect("serializes"), text);
+    let none = abi(vec![method("a", vec![ArgType::String])]);
+    assert!(!serde_json::to_string(&none).expect("serializes").contains("optional"), "IOST's form when unset");
+    let mut too_many = abi(vec![method("a", vec![ArgType::String])]);
+    too_many.abi[0].optional = 2;
+    assert_eq!(rule_error(&too_many), "method a makes its last 2 args optional but has 1");
 }

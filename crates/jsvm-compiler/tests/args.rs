@@ -3,7 +3,7 @@
 use jsvm_compiler::{decode_args, AbiMethod, ArgError, ArgType, MAX_ARGS_BYTES};
 
 fn method(args: Vec<ArgType>) -> AbiMethod {
-    AbiMethod { name: "transfer".into(), args, amount_limit: Vec::new() }
+    AbiMethod { name: "transfer".into(), args, amount_limit: Vec::new(), optional: 0 }
 }
 
 fn type_error(ty: ArgType, data: &str) -> String {
@@ -27,14 +27,14 @@ fn empty_text_means_no_arguments() {
     assert_eq!(decode_args(&method(vec![]), "[]"), Ok("[]".to_string()));
     assert_eq!(
         decode_args(&method(vec![ArgType::Bool]), ""),
-        Err(ArgError::Count { method: "transfer".into(), expected: 1, got: 0 })
+        Err(ArgError::Count { method: "transfer".into(), fewest: 1, expected: 1, got: 0 })
     );
 }
 
 #[test]
 fn argument_count_must_match() {
     let error = decode_args(&method(vec![ArgType::Bool]), "[true, false]").unwrap_err();
-    assert_eq!(error, ArgError::Count { method: "transfer".into(), expected: 1, got: 2 });
+    assert_eq!(error, ArgError::Count { method: "transfer".into(), fewest: 1, expected: 1, got: 2 });
     assert_eq!(error.to_string(), "wrong number of arguments for transfer: expected 1, got 2");
 }
 
@@ -170,4 +170,19 @@ fn strings_with_a_lone_surrogate_are_refused_and_pairs_pass() {
         r"argument 1 of transfer has a string with a lone surrogate (\uD800 to \uDFFF unpaired)"
     );
     assert_eq!(decode_args(&m, r#"["\\ud800", "\ud83d\ude00"]"#), Ok("[\"\\\\ud800\",\"😀\"]".to_string()));
+}
+
+#[test]
+fn optional_trailing_arguments_may_be_left_out() {
+    let mut m = method(vec![ArgType::String, ArgType::Number, ArgType::Bool]);
+    m.optional = 2;
+    assert_eq!(decode_args(&m, r#"["a"]"#), Ok(r#"["a"]"#.to_string()));
+    assert_eq!(decode_args(&m, r#"["a", 2]"#), Ok(r#"["a",2]"#.to_string()));
+    assert_eq!(decode_args(&m, r#"["a", 2, true]"#), Ok(r#"["a",2,true]"#.to_string()));
+    let short = decode_args(&m, "[]").unwrap_err();
+    assert_eq!(short.to_string(), "wrong number of arguments for transfer: expected 1 to 3, got 0");
+    let long = decode_args(&m, r#"["a", 2, true, 4]"#).unwrap_err();
+    assert_eq!(long.to_string(), "wrong number of arguments for transfer: expected 1 to 3, got 4");
+    // A passed optional argument still has its type.
+    assert!(matches!(decode_args(&m, r#"["a", "2"]"#), Err(ArgError::Type { index: 2, .. })));
 }

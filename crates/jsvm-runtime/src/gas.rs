@@ -16,7 +16,9 @@ pub struct GasSchedule {
     pub call_base: u64,
     /// Deploy or update: flat part.
     pub deploy_base: u64,
-    /// Deploy or update: per byte of contract source.
+    /// Deploy or update: per byte of contract source. 0 from version 3: the source arrives in the
+    /// transaction's bytes (`system.iost` is only ever a transaction's action), which pay `tx_byte`
+    /// for it already; version 2 charged those bytes twice.
     pub deploy_byte: u64,
     /// Any storage read (get/has/map*/global*).
     pub storage_read: u64,
@@ -51,11 +53,11 @@ pub struct GasSchedule {
 impl Default for GasSchedule {
     fn default() -> Self {
         GasSchedule {
-            version: 2,
+            version: 3,
             tx_byte: 10,
             call_base: 6_000,
             deploy_base: 100_000,
-            deploy_byte: 10,
+            deploy_byte: 0,
             storage_read: 300,
             storage_write: 300,
             storage_per_10_bytes: 1,

@@ -462,7 +462,7 @@ fn the_gas_schedule_is_in_state_and_readable() {
     let c = Chain::new();
     let src = "class S { init() {} read() { return JSON.parse(storage.globalGet('system.iost', 'gas_schedule')).version; } }\nmodule.exports = S;";
     let id = c.deploy(src, &abi(&[("read", &[])]));
-    assert_eq!(c.query(&id, "read", json!([])).returns, vec!["2"]);
+    assert_eq!(c.query(&id, "read", json!([])).returns, vec!["3"]);
 }
 
 #[test]

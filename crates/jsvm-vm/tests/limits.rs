@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use jsvm_test_util::{abi, action, Chain, StoreKind};
-use jsvm_vm::{ProposedBlock, Status, Transaction, VmConfig, VmError, MAX_BLOCK_WRITE_BYTES};
+use jsvm_vm::{GasSchedule, ProposedBlock, Status, Transaction, VmConfig, VmError, MAX_BLOCK_WRITE_BYTES};
 use serde_json::json;
 
 const LIMITS: &str = r#"
@@ -254,4 +254,39 @@ fn a_lone_surrogate_reaching_the_host_gets_the_vms_words_on_both_engines() {
              unpaired)"
         )
     );
+}
+
+/// A contract of about `bytes` bytes of ordinary code: methods with string literals (quoted
+/// twice over in the deploy transaction) and a line break every line, as an author writes them.
+fn big_contract(bytes: usize) -> String {
+    let mut src = String::from("class Big {\n    init() { storage.put(\"made\", \"yes\"); }\n");
+    let mut i = 0;
+    while src.len() < bytes {
+        src.push_str(&format!(
+            "    m{i}(a) {{\n        const label = \"method {i} says \\\"hello\\\"\";\n        if (a > {i}) {{ return label + ':' + a; }}\n        return JSON.stringify({{ k: a, i: {i}, list: [1, 2, 3] }});\n    }}\n"
+        ));
+        i += 1;
+    }
+    src.push_str("    made() { return storage.get(\"made\"); }\n}\nmodule.exports = Big;\n");
+    src
+}
+
+#[test]
+fn a_contract_near_the_size_bound_deploys_at_the_default_gas_limit() {
+    let src = big_contract(250 * 1024);
+    assert!(src.len() > 250 * 1024 && src.len() <= jsvm_compiler::MAX_CODE_BYTES, "{}", src.len());
+    let deploy = || jsvm_test_util::set_code(&src, &abi(&[("made", &[])]));
+    // Schedule 3 charges the code's bytes once, as transaction bytes (docs/gas.md).
+    let c = Chain::open(StoreKind::Memory, VmConfig::default()).unwrap();
+    let tx = c.tx("admin", &[], vec![deploy()]);
+    assert_eq!((src.len(), tx.canonical_bytes().len()), (256_172, 341_538), "the code grows as JSON in JSON");
+    let r = c.send(tx);
+    assert_eq!((r.status, r.message.as_str()), (Status::Success, ""));
+    assert_eq!(r.gas_used, 3_529_949, "10 a transaction byte + 100,000 + init");
+    assert_eq!(c.query(&r.returns[0], "made", json!([])).returns, ["yes"]);
+    // Schedule 2 charged them again, 10 a byte of source, at deploy: past the maximum limit.
+    let v2 = GasSchedule { version: 2, deploy_byte: 10, ..GasSchedule::default() };
+    let c = Chain::open(StoreKind::Memory, VmConfig { schedule: v2, ..VmConfig::default() }).unwrap();
+    let r = c.run("admin", vec![deploy()]);
+    assert_eq!((r.status, r.gas_used), (Status::GasRunOut, 4_000_000));
 }

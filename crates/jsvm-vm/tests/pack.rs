@@ -322,6 +322,19 @@ fn every_rejection_names_the_file_and_line() {
             vec![("index.js", "class C {\n    init() {}\n    m(x) {}\n}\nmodule.exports = C;\n".into())],
             "index.js:3:5: cannot generate the ABI: parameter x of m has no type",
         ),
+        (
+            vec![("index.js", "class C {\n    init() {}\n    /** @amountLimit iost */\n    m() {}\n}\nmodule.exports = C;\n".into())],
+            "index.js:3:9: cannot generate the ABI: @amountLimit takes a token and an amount \
+             (e.g. '@amountLimit iost 100'), got \"iost\" (in the JSDoc of m)",
+        ),
+        (
+            vec![("index.js", "class C {\n    /**\n     * @amountLimit iost lots\n     */\n    m() {}\n}\nmodule.exports = C;\n".into())],
+            "index.js:3:8: cannot generate the ABI: @amountLimit iost: \"lots\" is not a decimal amount or 'unlimited'",
+        ),
+        (
+            vec![("index.js", "class C {\n    /** @amountLimit iost 1\n     * @amountLimit iost 2 */\n    m() {}\n}\nmodule.exports = C;\n".into())],
+            "index.js:3:8: cannot generate the ABI: @amountLimit: token iost is limited twice",
+        ),
         (vec![("index.js", "#!/usr/bin/env node\nmodule.exports = 1;\n".into())], "index.js:1:1: a '#!' line"),
         (vec![("package.json", r#"{"main": "nope.js"}"#.into())], "package.json's main \"nope.js\" names no file"),
         (vec![("package.json", "{".into())], "package.json is not valid JSON"),
@@ -456,4 +469,79 @@ fn errors_in_typescript_name_the_ts_file_line_and_column() {
     let bad = TS_THROWS.replace("new Account(who).check();", "const __jsvm_x = 1;");
     let message = refused(&[("index.ts", &bad)]);
     assert!(message.contains("index.ts:16:15: identifier '__jsvm_x' is reserved"), "{message}");
+}
+
+const PAYING: &str = "class Pay {
+    init() {}
+    /**
+     * @param {string} amount
+     * @param {string} [memo]
+     * @amountLimit iost 100
+     */
+    deposit(amount, memo = 'none') { blockchain.deposit(blockchain.publisher(), amount, memo); return memo; }
+    /**
+     * @amountLimit * unlimited
+     * @amountLimit iost 0.5
+     */
+    any() {}
+}
+module.exports = Pay;
+";
+
+#[test]
+fn jsdoc_declares_amount_limits_and_optional_parameters() {
+    let packed = pack(&[("index.js", PAYING)]);
+    assert_eq!(
+        packed.bundle.abi.as_ref().unwrap()["abi"],
+        json!([
+            {"name": "deposit", "args": ["string", "string"], "optional": 1, "amountLimit": [{"token": "iost", "val": "100"}]},
+            {"name": "any", "args": [], "amountLimit": [{"token": "*", "val": "unlimited"}, {"token": "iost", "val": "0.5"}]},
+        ])
+    );
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    let call = |args: Value| {
+        let mut tx = chain.tx("admin", &[], vec![jsvm_test_util::action(&id, "deposit", args)]);
+        tx.amount_limit = vec![jsvm_vm::AmountLimit { token: "*".into(), val: "unlimited".into() }];
+        chain.send(tx)
+    };
+    let r = call(json!(["50"]));
+    assert_eq!((r.status, r.returns.clone()), (Status::Success, vec!["none".to_string()]), "{}", r.message);
+    let r = call(json!(["100", "all"]));
+    assert_eq!((r.status, r.returns.clone()), (Status::Success, vec!["all".to_string()]), "{}", r.message);
+    let r = call(json!(["101"]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.contains("token iost exceed amountLimit in abi. need 101"), "{}", r.message);
+    let r = call(json!([]));
+    assert_eq!(r.status, Status::RuntimeError);
+    assert!(r.message.contains("wrong number of arguments for deposit: expected 1 to 2, got 0"), "{}", r.message);
+}
+
+#[test]
+fn typescript_optional_parameters_at_the_end_may_be_left_out_and_jsdoc_limits_apply() {
+    let entry = "export default class T {
+    init() {}
+    /** @amountLimit iost 1.5 */
+    greet(name: string, times?: number, loud: boolean = false): string {
+        const text = `hi ${name} x${times ?? 1}`;
+        return loud ? text.toUpperCase() : text;
+    }
+    middle(first: number = 1, second: string): string { return second + first; }
+}
+";
+    let packed = pack(&[("index.ts", entry)]);
+    assert_eq!(
+        packed.bundle.abi.as_ref().unwrap()["abi"],
+        json!([
+            {"name": "greet", "args": ["string", "number", "bool"], "optional": 2, "amountLimit": [{"token": "iost", "val": "1.5"}]},
+            {"name": "middle", "args": ["number", "string"]},
+        ])
+    );
+    let chain = Chain::new();
+    let id = deploy(&chain, &packed);
+    assert_eq!(ret(&chain, &id, "greet", json!(["ann"])), "hi ann x1");
+    assert_eq!(ret(&chain, &id, "greet", json!(["ann", 3])), "hi ann x3");
+    assert_eq!(ret(&chain, &id, "greet", json!(["ann", 3, true])), "HI ANN X3");
+    let r = chain.query(&id, "middle", json!(["b"]));
+    assert!(r.message.contains("wrong number of arguments for middle: expected 2, got 1"), "{}", r.message);
 }

@@ -480,6 +480,7 @@ mod tests {
         assert_eq!(s.requests, vec![("./a".to_string(), 18), ("b".to_string(), 44)]);
         assert_eq!(s.exported_class.as_deref(), Some("C"));
         let m = &s.classes[0].methods[0];
-        assert_eq!(m.doc, vec![("x".to_string(), "string"), ("y".to_string(), "json")]);
+        let doc: Vec<_> = m.doc.params.iter().map(|d| (d.name.as_str(), d.ty, d.optional)).collect();
+        assert_eq!(doc, vec![("x", "string", false), ("y", "json", false)]);
     }
 }

@@ -67,7 +67,7 @@ fn fail(m: impl Into<String>) -> Failure {
 /// Checks `data` against a method's argument types (the rules and messages of
 /// contract ABIs) and returns the values.
 pub(crate) fn args(method: &str, types: &[ArgType], data: &str) -> Result<Vec<Value>, Failure> {
-    let abi = AbiMethod { name: method.into(), args: types.to_vec(), amount_limit: Vec::new() };
+    let abi = AbiMethod { name: method.into(), args: types.to_vec(), amount_limit: Vec::new(), optional: 0 };
     let text = decode_args(&abi, data).map_err(|e| fail(e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| Failure::Unknown(e.to_string()))
 }
