@@ -111,6 +111,12 @@ fn deploy_and_call_through_a_node_signed_with_the_development_key() {
     let r = node.receipt("admin", &key, &["call", &id, "greet", r#"["world"]"#]);
     assert_eq!(r["status"], "SUCCESS", "{r}");
     assert_eq!(r["returns"], json!(["hello, world"]));
+    // The inspect commands read the data directory while the node holds it.
+    let data = node.dir.path().join("data");
+    let out = jsvm(&["--data", data.to_str().unwrap(), "contracts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["id"], id.as_str());
     assert_eq!(bs58::decode(r["tx_hash"].as_str().unwrap()).into_vec().unwrap().len(), 32, "{r}");
 
     // A failing transaction is still a receipt, exit 1, as on a data directory.
