@@ -48,7 +48,8 @@ impl Chain {
 /// and alice made with a key.
 fn token_chain() -> (Chain, String, Value, Value, String) {
     let chain = Chain::new();
-    let token = chain.ok(&["deploy", &format!("{EXAMPLES}/token/token.js")])["returns"][0].as_str().unwrap().to_string();
+    let token =
+        chain.ok(&["deploy", &format!("{EXAMPLES}/token/token.js")])["returns"][0].as_str().unwrap().to_string();
     let issue = chain.ok(&["call", &token, "issue", r#"["alice", "1000"]"#]);
     let key = common::new_key(&[])["public_key"].as_str().unwrap().to_string();
     chain.ok(&["call", "auth.iost", "signUp", &json!(["alice", key, key]).to_string()]);
