@@ -63,7 +63,7 @@ pub(crate) fn writer(data: &Path, engine: EngineKind) -> Result<VmManager, Strin
     VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
 }
 
-pub(crate) fn reader(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
+fn reader(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
     let store = RocksStore::open_read_only(data).map_err(|e| e.to_string())?;
     let config = VmConfig { workers: 1, engine, ..VmConfig::default() };
     VmManager::new(Arc::new(store), config).map_err(|e| e.to_string())
