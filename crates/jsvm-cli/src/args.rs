@@ -4,7 +4,13 @@ use clap::{Args, Parser, Subcommand};
 
 /// A virtual machine for JavaScript smart contracts.
 #[derive(Parser, Debug)]
-#[command(name = "jsvm", version, about)]
+#[command(
+    name = "jsvm",
+    version,
+    about,
+    after_help = "Exit codes: 0 done (a transaction run succeeded); 1 a transaction ran but did not succeed \
+                  (its receipt is printed); 2 the command could not run (the reason is on stderr)."
+)]
 pub(crate) struct Cli {
     /// Data directory (RocksDB). Default: $JSVM_DATA, else ./jsvm-data.
     #[arg(long, global = true, value_name = "DIR")]
@@ -31,7 +37,7 @@ pub(crate) struct TxOpts {
     pub gas_limit: u64,
     /// The most of a token the transaction may move out of accounts, as TOKEN:AMOUNT
     /// (repeatable; `*` for any token, `unlimited` for no limit). Default: `*:unlimited`,
-    /// as IOST's wallet does.
+    /// as IOST's wallet does (the same default as a `tx` file without "amount_limit").
     #[arg(long = "amount-limit", value_name = "TOKEN:AMOUNT", value_parser = parse_amount_limit)]
     pub amount_limits: Vec<jsvm_vm::AmountLimit>,
 }
@@ -63,10 +69,12 @@ pub(crate) struct RemoteOpts {
 /// `CONTRACT METHOD [ARGS_JSON]`.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct MethodCall {
+    /// The contract's id: `Contract…` as its deploy returned it, or a native one such as token.iost.
     pub contract: String,
+    /// The method to run, one of the contract's ABI.
     pub method: String,
-    /// Arguments as a JSON array.
-    #[arg(default_value = "[]")]
+    /// Arguments as a JSON array, one element per ABI argument, e.g. '["alice", "10"]'.
+    #[arg(value_name = "ARGS_JSON", default_value = "[]")]
     pub args: String,
 }
 
@@ -96,9 +104,11 @@ pub(crate) enum Command {
     },
     /// Replace a contract's code (its can_update(data) must return true).
     Update {
+        /// The id of the contract to update (`Contract…`).
         contract: String,
         /// A contract file, a project directory, or a bundle file.
         file: PathBuf,
+        /// ABI file; default: FILE with .abi in place of .js (a project's or bundle's own ABI).
         #[arg(long)]
         abi: Option<PathBuf>,
         /// The string handed to can_update.
@@ -118,7 +128,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         remote: RemoteOpts,
     },
-    /// Run a method read-only on the last committed state; commits nothing.
+    /// Run a method read-only on the last committed state; commits nothing, so the receipt it
+    /// prints has no tx_hash or block.
     Query {
         #[command(flatten)]
         call: MethodCall,
@@ -127,6 +138,12 @@ pub(crate) enum Command {
     },
     /// Execute one transaction with several actions, read from a JSON file.
     Tx {
+        /// The transaction as JSON: {"actions": [{"contract": ID, "actionName": METHOD, "data": "<JSON
+        /// array text>"}], "publisher": NAME, "signers": ["NAME@PERM"], "gas_limit": N, "time": NS,
+        /// "amount_limit": [{"token": T, "val": AMOUNT}]}. Only "actions" and "publisher" are
+        /// required; gas_limit defaults to 4,000,000, time to now, amount_limit to
+        /// [{"token": "*", "val": "unlimited"}] ([] lets nothing leave an account). The actions run in
+        /// order, all or nothing.
         file: PathBuf,
         #[command(flatten)]
         remote: RemoteOpts,
@@ -136,9 +153,36 @@ pub(crate) enum Command {
         #[command(subcommand)]
         what: StateCmd,
     },
-    /// Print a committed receipt by transaction hash.
-    Receipt { tx_hash: String },
-    /// Show what jsvm does, in a fresh temporary data directory.
+    /// Print a committed receipt by transaction hash (exit 1 when that transaction did not succeed).
+    Receipt {
+        /// The transaction's hash (base58), as its receipt's tx_hash shows it.
+        tx_hash: String,
+    },
+    /// List the deployed contracts, one JSON object a line: id, owner, language, version,
+    /// source_bytes, code_bytes, schedule_version, methods.
+    Contracts,
+    /// List the accounts, one JSON object a line ({"name"}), in the order they were made.
+    Accounts,
+    /// Show an account as JSON: its balances of every token, gas, RAM, and permissions with their
+    /// keys, weights and thresholds.
+    Account {
+        /// The account's name.
+        name: String,
+    },
+    /// Show a contract's ABI as JSON (with the modules of a packed project); --source adds its code.
+    Abi {
+        /// The contract's id (`Contract…`, or a native one such as token.iost).
+        contract: String,
+        /// Also print the code as deployed: "source" for a single file, each module's source for a
+        /// packed project.
+        #[arg(long)]
+        source: bool,
+    },
+    /// Print the events of committed transactions, one JSON object a line, in chain order:
+    /// {"block", "tx_hash", "contract", "content"}.
+    Events(EventsArgs),
+    /// Show what jsvm does on a new chain: in a temporary data directory, or in --data DIR (which must
+    /// be new or empty), kept for the inspect commands.
     Demo,
     /// Run a development chain on the data directory with IOST's HTTP API (a new chain when
     /// the directory is empty, else continuing from its head).
@@ -197,8 +241,29 @@ pub(crate) enum KeyCmd {
     },
 }
 
+/// `jsvm events`' filters.
+#[derive(Args, Debug)]
+pub(crate) struct EventsArgs {
+    /// Only events this contract emitted (its id).
+    #[arg(long, value_name = "ID")]
+    pub contract: Option<String>,
+    /// The first block to read (default 1, the first).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub from: u64,
+    /// The last block to read (default: the head).
+    #[arg(long, value_name = "N")]
+    pub to: Option<u64>,
+}
+
 #[derive(Subcommand, Debug)]
 pub(crate) enum StateCmd {
     /// Print a contract's stored value (or map field) as JSON, null when absent.
-    Get { contract: String, key: String, field: Option<String> },
+    Get {
+        /// The contract's id.
+        contract: String,
+        /// The storage key, as the contract's storage.put or storage.mapPut wrote it.
+        key: String,
+        /// The map field, for a value written with storage.mapPut.
+        field: Option<String>,
+    },
 }

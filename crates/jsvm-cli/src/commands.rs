@@ -8,10 +8,26 @@ use jsvm_state::{RocksStore, TxState};
 use jsvm_vm::{Action, AmountLimit, Receipt, Transaction, VmConfig, VmManager};
 
 use crate::args::{Cli, Command, MethodCall, StateCmd, TxOpts};
+use crate::output::{note, out};
 use crate::remote::Remote;
 
-/// A command that cannot run: exit code 2 with this message.
-pub(crate) type CmdResult = Result<(), String>;
+/// How a command that ran went: its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Exit 0: it did what was asked, and a transaction it ran succeeded.
+    Success,
+    /// Exit 1: it ran, but what it ran did not succeed (a transaction's receipt says why).
+    Failed,
+}
+
+/// A command's outcome, or why it could not run: exit code 2 with this message.
+pub(crate) type CmdResult = Result<Outcome, String>;
+
+/// What a transaction may move out of accounts when the command line or the transaction file
+/// does not say: anything, as IOST's wallet sends.
+fn default_amount_limit() -> Vec<AmountLimit> {
+    vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
+}
 
 fn data_dir(cli_data: Option<PathBuf>) -> PathBuf {
     cli_data.or_else(|| std::env::var_os("JSVM_DATA").map(PathBuf::from)).unwrap_or_else(|| PathBuf::from("jsvm-data"))
@@ -42,7 +58,7 @@ fn engine_kind(flag: Option<EngineKind>) -> Result<EngineKind, String> {
     Ok(kind)
 }
 
-fn writer(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
+pub(crate) fn writer(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
     let store = RocksStore::open(data).map_err(|e| e.to_string())?;
     VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
 }
@@ -53,13 +69,46 @@ fn reader(data: &Path, engine: EngineKind) -> Result<VmManager, String> {
     VmManager::new(Arc::new(store), config).map_err(|e| e.to_string())
 }
 
+/// Prints the console output `logs` on stderr and `receipt` as one JSON line on stdout; the
+/// outcome is the receipt's status.
 pub(crate) fn print_receipt(receipt: &Receipt, logs: &[String]) -> CmdResult {
+    print_result(receipt, serde_json::to_string(receipt), logs)
+}
+
+/// A query's receipt as printed: the receipt's fields in its order, less `tx_hash` and `block`,
+/// since a query commits nothing.
+#[derive(serde::Serialize)]
+struct QueryReceipt<'a> {
+    status: jsvm_vm::Status,
+    status_code: u8,
+    message: &'a str,
+    gas_used: u64,
+    ram_usage: &'a std::collections::BTreeMap<String, i64>,
+    returns: &'a [String],
+    receipts: &'a [jsvm_runtime::ReceiptEntry],
+    events: &'a [jsvm_runtime::Event],
+}
+
+fn print_query_receipt(r: &Receipt, logs: &[String]) -> CmdResult {
+    let shown = QueryReceipt {
+        status: r.status,
+        status_code: r.status_code,
+        message: &r.message,
+        gas_used: r.gas_used,
+        ram_usage: &r.ram_usage,
+        returns: &r.returns,
+        receipts: &r.receipts,
+        events: &r.events,
+    };
+    print_result(r, serde_json::to_string(&shown), logs)
+}
+
+fn print_result(receipt: &Receipt, json: serde_json::Result<String>, logs: &[String]) -> CmdResult {
     for line in logs {
-        eprintln!("{line}");
+        note(line);
     }
-    let text = serde_json::to_string(receipt).map_err(|e| e.to_string())?;
-    println!("{text}");
-    Ok(())
+    out!("{}", json.map_err(|e| e.to_string())?)?;
+    Ok(if receipt.status == jsvm_vm::Status::Success { Outcome::Success } else { Outcome::Failed })
 }
 
 /// The action for `CONTRACT METHOD ARGS_JSON`; malformed JSON is refused here, before
@@ -78,11 +127,7 @@ fn transaction(opts: &TxOpts, remote: Option<&Remote>, actions: Vec<Action>) -> 
         (Some(remote), None) => remote.account().to_string(),
         (None, publisher) => publisher.clone().unwrap_or_else(|| "admin".into()),
     };
-    let amount_limit = if opts.amount_limits.is_empty() {
-        vec![AmountLimit { token: "*".into(), val: "unlimited".into() }]
-    } else {
-        opts.amount_limits.clone()
-    };
+    let amount_limit = if opts.amount_limits.is_empty() { default_amount_limit() } else { opts.amount_limits.clone() };
     Ok(Transaction::new(publisher, actions)
         .with_signers(opts.signers.clone())
         .with_gas_limit(opts.gas_limit)
@@ -92,7 +137,7 @@ fn transaction(opts: &TxOpts, remote: Option<&Remote>, actions: Vec<Action>) -> 
 
 /// Says on stderr that npm is about to install `dir`'s packages (it can take a while).
 fn say_npm_installs(dir: &Path) {
-    eprintln!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display());
+    note(format_args!("jsvm: {}: node_modules is absent; installing the dependencies with npm", dir.display()));
 }
 
 /// Packs the project in `dir`, saying so on stderr first when npm has to install packages.
@@ -119,20 +164,27 @@ fn submit(
 ) -> CmdResult {
     match remote {
         Some(remote) => remote.send(&tx),
-        None => execute(data, engine()?, tx),
+        None => crate::local::execute(data, engine()?, tx),
     }
 }
 
-fn execute(data: &Path, engine: EngineKind, tx: Transaction) -> CmdResult {
-    // Refuse a malformed transaction before the store is even opened.
-    tx.validate().map_err(|e| e.to_string())?;
-    let vm = writer(data, engine)?;
-    let (receipt, logs) = vm.execute_tx(tx, now_ns()).map_err(|e| e.to_string())?;
-    print_receipt(&receipt, &logs)
+/// The transaction in the JSON file `path`; without `amount_limit`, it gets the CLI's default.
+fn read_tx_file(path: &Path) -> Result<Transaction, String> {
+    let text = read_text(path, "transaction")?;
+    let invalid = |e: serde_json::Error| format!("{} is not a valid transaction: {e}", path.display());
+    let mut json: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
+    if let Some(fields) = json.as_object_mut() {
+        if !fields.contains_key("amount_limit") {
+            let limit = serde_json::to_value(default_amount_limit()).map_err(|e| e.to_string())?;
+            fields.insert("amount_limit".into(), limit);
+        }
+    }
+    serde_json::from_value(json).map_err(invalid)
 }
 
 /// Runs one parsed command line.
 pub(crate) fn run(cli: Cli) -> CmdResult {
+    let data_flag = cli.data.clone();
     let data = data_dir(cli.data);
     let engine = || engine_kind(cli.engine);
     match cli.command {
@@ -156,14 +208,14 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
         Command::Query { call, tx } => {
             let action = call_action(call)?;
             let vm = reader(&data, engine()?)?;
-            let (receipt, logs) = vm.query(transaction(&tx, None, vec![action])?).map_err(|e| e.to_string())?;
-            print_receipt(&receipt, &logs)
+            let tx = transaction(&tx, None, vec![action])?;
+            crate::local::check_publisher(&vm, &tx.publisher)?;
+            let (receipt, logs) = vm.query(tx).map_err(|e| e.to_string())?;
+            print_query_receipt(&receipt, &logs)
         }
         Command::Tx { file, remote } => {
             let remote = Remote::from_opts(&remote)?;
-            let text = read_text(&file, "transaction")?;
-            let mut tx: Transaction = serde_json::from_str(&text)
-                .map_err(|e| format!("{} is not a valid transaction: {e}", file.display()))?;
+            let mut tx = read_tx_file(&file)?;
             if let Some(remote) = &remote {
                 if tx.publisher != remote.account() {
                     return Err(format!(
@@ -187,8 +239,8 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
                 Some(f) => storage::map_get(&st, &contract, &key, &f)?,
                 None => storage::get(&st, &contract, &key)?,
             };
-            println!("{}", serde_json::to_string(&value).map_err(|e| e.to_string())?);
-            Ok(())
+            out!("{}", serde_json::to_string(&value).map_err(|e| e.to_string())?)?;
+            Ok(Outcome::Success)
         }
         Command::Receipt { tx_hash } => {
             let vm = reader(&data, engine()?)?;
@@ -197,7 +249,12 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
                 None => Err(format!("no committed transaction {tx_hash}")),
             }
         }
-        Command::Demo => crate::demo::run(engine()?),
+        Command::Demo => crate::demo::run(engine()?, data_flag),
+        Command::Contracts => crate::inspect::contracts(&data),
+        Command::Accounts => crate::inspect::accounts(&data),
+        Command::Account { name } => crate::inspect::account(&data, &name),
+        Command::Abi { contract, source } => crate::inspect::abi(&data, &contract, source),
+        Command::Events(args) => crate::inspect::events(&data, &args),
         Command::Node(args) => crate::node::run(args, data, engine()?),
         Command::Key { what } => crate::key::run(what),
         Command::Test(args) => crate::test_cmd::test(args, engine()?),
@@ -225,6 +282,6 @@ fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
         "methods": packed.abi.abi.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
         "ms": started.elapsed().as_millis() as u64,
     });
-    println!("{summary}");
-    Ok(())
+    out!("{summary}")?;
+    Ok(Outcome::Success)
 }

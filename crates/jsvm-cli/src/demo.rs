@@ -1,13 +1,16 @@
 //! `jsvm demo`: the VM's main job, without a node. A token contract is deployed
 //! into a fresh data directory, used, made to fail, and read back after the
-//! VM is restarted over the same RocksDB store.
+//! VM is restarted over the same RocksDB store. `--data DIR` keeps that chain in DIR (which must
+//! not hold one yet) for the inspect commands to read.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jsvm_state::RocksStore;
 use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager};
 
-use crate::commands::{now_ns, CmdResult};
+use crate::commands::{now_ns, CmdResult, Outcome};
+use crate::output::out;
 
 const TOKEN_JS: &str = include_str!("../../../examples/token/token.js");
 const TOKEN_ABI: &str = include_str!("../../../examples/token/token.abi");
@@ -20,34 +23,56 @@ fn tx(publisher: &str, actions: Vec<Action>) -> Transaction {
     Transaction::new(publisher, actions).with_time(now_ns())
 }
 
-fn show(step: &str, r: &Receipt) {
-    println!("\n== {step}");
-    println!("   status {} ({}), gas {}, returns {:?}", r.status.name(), r.status_code, r.gas_used, r.returns);
+fn show(step: &str, r: &Receipt) -> Result<(), String> {
+    out!("\n== {step}")?;
+    out!("   status {} ({}), gas {}, returns {:?}", r.status.name(), r.status_code, r.gas_used, r.returns)?;
     if !r.message.is_empty() {
-        println!("   message: {}", r.message.lines().next().unwrap_or(""));
+        out!("   message: {}", r.message.lines().next().unwrap_or(""))?;
     }
     if !r.ram_usage.is_empty() {
-        println!("   ram: {:?}", r.ram_usage);
+        out!("   ram: {:?}", r.ram_usage)?;
     }
     for e in &r.receipts {
-        println!("   receipt {}: {}", e.func_name, e.content);
+        out!("   receipt {}: {}", e.func_name, e.content)?;
     }
     for e in &r.events {
-        println!("   event: {}", e.content);
+        out!("   event: {}", e.content)?;
     }
+    Ok(())
 }
 
 fn run_tx(vm: &VmManager, step: &str, t: Transaction) -> Result<Receipt, String> {
     let (r, _) = vm.execute_tx(t, now_ns()).map_err(|e| e.to_string())?;
-    show(step, &r);
+    show(step, &r)?;
     Ok(r)
 }
 
-/// Runs the demonstration.
-pub(crate) fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let data = dir.path().join("data");
-    println!("jsvm demo: a token contract on {engine} over RocksDB in {}", data.display());
+/// Refuses a `--data` directory that holds anything: the demo makes a new chain.
+fn check_unused(dir: &Path) -> Result<(), String> {
+    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(format!("cannot read --data {}: {e}", dir.display())),
+        Ok(true) => Ok(()),
+        Ok(false) => Err(format!(
+            "--data {}: the demo makes a new chain, and this directory is not empty; \
+             give a new one, or leave --data out for a temporary one",
+            dir.display()
+        )),
+    }
+}
+
+/// Runs the demonstration in `keep` (`--data`), else in a temporary directory removed at the end.
+pub(crate) fn run(engine: jsvm_engine::EngineKind, keep: Option<PathBuf>) -> CmdResult {
+    // Removed when the demo ends, with the chain in it.
+    let mut temp = None;
+    let data = match &keep {
+        Some(dir) => {
+            check_unused(dir)?;
+            dir.clone()
+        }
+        None => temp.insert(tempfile::tempdir().map_err(|e| e.to_string())?).path().join("data"),
+    };
+    out!("jsvm demo: a token contract on {engine} over RocksDB in {}", data.display())?;
     let open = || -> Result<VmManager, String> {
         let store = RocksStore::open(&data).map_err(|e| e.to_string())?;
         VmManager::new(Arc::new(store), VmConfig { engine, ..VmConfig::default() }).map_err(|e| e.to_string())
@@ -84,17 +109,21 @@ pub(crate) fn run(engine: jsvm_engine::EngineKind) -> CmdResult {
         run_tx(&vm, "two actions, the second fails: the first is rolled back too", two)?;
         token
     };
-    println!("\n== the VM is stopped and started again over the same data directory");
+    out!("\n== the VM is stopped and started again over the same data directory")?;
     let vm = open()?;
     for who in ["alice", "bob", "carol"] {
         let q = tx("admin", vec![action(&token, "balanceOf", serde_json::json!([who]))]);
         let (r, _) = vm.query(q).map_err(|e| e.to_string())?;
-        println!("   balanceOf({who}) = {}", r.returns.first().map(String::as_str).unwrap_or("?"));
+        out!("   balanceOf({who}) = {}", r.returns.first().map(String::as_str).unwrap_or("?"))?;
     }
     let (r, _) =
         vm.query(tx("admin", vec![action(&token, "holders", serde_json::json!([]))])).map_err(|e| e.to_string())?;
-    println!("   holders() = {}", r.returns.first().map(String::as_str).unwrap_or("?"));
+    out!("   holders() = {}", r.returns.first().map(String::as_str).unwrap_or("?"))?;
     let head = vm.head();
-    println!("\nchain head: block {}, state root {}", head.height, hex::encode(head.state_root));
-    Ok(())
+    out!("\nchain head: block {}, state root {}", head.height, hex::encode(head.state_root))?;
+    if keep.is_some() {
+        let dir = data.display();
+        out!("the chain stays in {dir}: try `jsvm --data {dir} contracts` or `jsvm --data {dir} events`")?;
+    }
+    Ok(Outcome::Success)
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 use jsvm_tx::{Algorithm, KeyPair};
 
 use crate::args::KeyCmd;
-use crate::commands::CmdResult;
+use crate::commands::{CmdResult, Outcome};
+use crate::output::out;
 
 /// The algorithm's name in key files: lower case, as iwallet writes it (`ed25519`, `secp256k1`).
 fn algorithm_name(algorithm: Algorithm) -> String {
@@ -25,8 +26,8 @@ pub(crate) fn run(what: KeyCmd) -> CmdResult {
     match what {
         KeyCmd::New { secp256k1 } => {
             let algorithm = if secp256k1 { Algorithm::Secp256k1 } else { Algorithm::Ed25519 };
-            println!("{}", key_json(&KeyPair::generate(algorithm)));
-            Ok(())
+            out!("{}", key_json(&KeyPair::generate(algorithm)))?;
+            Ok(Outcome::Success)
         }
     }
 }

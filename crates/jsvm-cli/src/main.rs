@@ -1,14 +1,18 @@
 //! The `jsvm` command: deploy, update, call and query contracts over a RocksDB data directory
 //! or, signed, through a running node (`--node`); run that node (`jsvm node`); make keys
-//! (`jsvm key new`). See README.md for the reference.
+//! (`jsvm key new`); inspect the chain (`jsvm contracts`, `account`, `abi`, `events`). Exit code 0:
+//! done; 1: a transaction ran and did not succeed; 2: the command could not run. See README.md.
 
 mod args;
 mod client;
 mod clock;
 mod commands;
 mod demo;
+mod inspect;
 mod key;
+mod local;
 mod node;
+mod output;
 mod remote;
 mod test_cmd;
 
@@ -19,9 +23,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match commands::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(commands::Outcome::Success) => ExitCode::SUCCESS,
+        Ok(commands::Outcome::Failed) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("jsvm: {e}");
+            output::note(format_args!("jsvm: {e}"));
             ExitCode::from(2)
         }
     }

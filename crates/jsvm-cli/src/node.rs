@@ -6,7 +6,8 @@ use std::time::Duration;
 use jsvm_engine::EngineKind;
 
 use crate::args::NodeArgs;
-use crate::commands::CmdResult;
+use crate::commands::{CmdResult, Outcome};
+use crate::output::out;
 
 const NS_PER_SEC: i64 = 1_000_000_000;
 
@@ -21,7 +22,7 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
         None => 0,
     };
     if args.admin_key.is_none() {
-        print_development_key(&args);
+        print_development_key(&args)?;
     }
     let mut config = jsvm_node::NodeConfig::new(data);
     config.http = args.http;
@@ -38,26 +39,27 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the node's runtime: {e}"))?;
-    runtime.block_on(jsvm_node::run(config)).map_err(|e| e.to_string())
+    runtime.block_on(jsvm_node::run(config)).map_err(|e| e.to_string())?;
+    Ok(Outcome::Success)
 }
 
 /// Says loudly that `admin` holds a key whose secret anyone can read, and how to use it.
-fn print_development_key(args: &NodeArgs) {
+fn print_development_key(args: &NodeArgs) -> Result<(), String> {
     let jsvm = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "jsvm".into());
     let rule = "=".repeat(100);
-    println!("{rule}");
-    println!("DEVELOPMENT KEY: no --admin-key was given, so a new chain's `admin` gets this well-known key pair.");
-    println!("Anyone can sign for `admin` with it: never use it for anything of value. (A chain that already");
-    println!("exists in the data directory keeps the key it was created with.)");
-    println!();
-    println!("  account      admin");
-    println!("  public key   {}", jsvm_node::DEV_ADMIN_PUBLIC_B58);
-    println!("  secret key   {}", jsvm_node::DEV_ADMIN_SECRET_B58);
-    println!();
-    println!("A first signed call, from another shell in the jsvm checkout:");
-    println!("  echo {} > admin.key", jsvm_node::DEV_ADMIN_SECRET_B58);
+    out!("{rule}")?;
+    out!("DEVELOPMENT KEY: no --admin-key was given, so a new chain's `admin` gets this well-known key pair.")?;
+    out!("Anyone can sign for `admin` with it: never use it for anything of value. (A chain that already")?;
+    out!("exists in the data directory keeps the key it was created with.)")?;
+    out!("")?;
+    out!("  account      admin")?;
+    out!("  public key   {}", jsvm_node::DEV_ADMIN_PUBLIC_B58)?;
+    out!("  secret key   {}", jsvm_node::DEV_ADMIN_SECRET_B58)?;
+    out!("")?;
+    out!("A first signed call, from another shell in the jsvm checkout:")?;
+    out!("  echo {} > admin.key", jsvm_node::DEV_ADMIN_SECRET_B58)?;
     // Port 0: the port is known once the node listens (its line below says it).
     let url = if args.http.port() == 0 { "http://ADDRESS".to_string() } else { format!("http://{}", args.http) };
-    println!("  {jsvm} deploy examples/hello/hello.js --node {url} --account admin --key admin.key");
-    println!("{rule}");
+    out!("  {jsvm} deploy examples/hello/hello.js --node {url} --account admin --key admin.key")?;
+    out!("{rule}")
 }

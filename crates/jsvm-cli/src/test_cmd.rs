@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::commands::CmdResult;
+use crate::commands::{CmdResult, Outcome};
+use crate::output::{out, Stdout};
 
 /// `jsvm test`'s options (the engine contracts run on is the global --engine).
 #[derive(Args, Debug)]
@@ -25,19 +26,20 @@ pub(crate) struct TypesArgs {
     pub dir: PathBuf,
 }
 
-/// Runs the tests; exits 1 when one failed and 2 when a file could not run (after the report).
+/// Runs the tests: exit 1 when one failed, 2 when a file could not run (after the report).
 pub(crate) fn test(args: TestArgs, engine: jsvm_engine::EngineKind) -> CmdResult {
-    let code = jsvm_testing::run(&args.paths, engine, args.json, &mut std::io::stdout().lock())?;
-    if code != 0 {
-        std::process::exit(i32::from(code));
+    match jsvm_testing::run(&args.paths, engine, args.json, &mut Stdout)? {
+        0 => Ok(Outcome::Success),
+        1 => Ok(Outcome::Failed),
+        // The report has said which file could not run and why; only the exit code is left.
+        code => std::process::exit(i32::from(code)),
     }
-    Ok(())
 }
 
 /// Writes the declaration files and names them.
 pub(crate) fn types(args: TypesArgs) -> CmdResult {
     for path in jsvm_testing::write_types(&args.dir)? {
-        println!("{}", path.display());
+        out!("{}", path.display())?;
     }
-    Ok(())
+    Ok(Outcome::Success)
 }

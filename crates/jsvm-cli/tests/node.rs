@@ -72,12 +72,15 @@ impl Node {
         jsvm(&all)
     }
 
-    /// As `send`, expecting exit 0 and one receipt on stdout.
+    /// As `send`, expecting one receipt on stdout, with exit 0 if it is a success, else 1.
     fn receipt(&self, account: &str, key_file: &str, args: &[&str]) -> Value {
         let out = self.send(account, key_file, args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
         let stdout = String::from_utf8(out.stdout).unwrap();
-        serde_json::from_str(stdout.trim()).unwrap()
+        let r: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{args:?}: {e}: {stderr}"));
+        let want = if r["status"] == "SUCCESS" { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(want), "{args:?}: {r} {stderr}");
+        r
     }
 
     fn admin_key_file(&self) -> String {
@@ -108,9 +111,15 @@ fn deploy_and_call_through_a_node_signed_with_the_development_key() {
     let r = node.receipt("admin", &key, &["call", &id, "greet", r#"["world"]"#]);
     assert_eq!(r["status"], "SUCCESS", "{r}");
     assert_eq!(r["returns"], json!(["hello, world"]));
+    // The inspect commands read the data directory while the node holds it.
+    let data = node.dir.path().join("data");
+    let out = jsvm(&["--data", data.to_str().unwrap(), "contracts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed["id"], id.as_str());
     assert_eq!(bs58::decode(r["tx_hash"].as_str().unwrap()).into_vec().unwrap().len(), 32, "{r}");
 
-    // A failing transaction is still a receipt, exit 0, as on a data directory.
+    // A failing transaction is still a receipt, exit 1, as on a data directory.
     let r = node.receipt("admin", &key, &["call", &id, "greet", "[5]"]);
     assert_eq!(r["status"], "RUNTIME_ERROR", "{r}");
     assert_eq!(r["status_code"], 4);

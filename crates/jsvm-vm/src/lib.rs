@@ -27,6 +27,7 @@ mod tx;
 pub mod views;
 
 pub use config::VmConfig;
+pub use contracts::GENESIS_ADMIN;
 pub use error::VmError;
 pub use manager::{BlockOutcome, BlockRecord, LeftOut, ProposedBlock, VmManager, GAS_SCHEDULE_KEY};
 pub use pool::MAX_BLOCK_WRITE_BYTES;

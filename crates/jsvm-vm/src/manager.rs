@@ -334,11 +334,35 @@ impl VmManager {
     /// discarded. A signed `tx` is checked as a block would check it ([`VmError::LeftOut`] when
     /// it would be left out).
     pub fn query(&self, tx: Transaction) -> Result<(Receipt, Vec<String>), VmError> {
+        let signers = self.check_query(&tx)?;
+        self.run_query(tx, signers)
+    }
+
+    /// Runs `tx` as [`VmManager::query`] does, but with `gas_limit` in place of its own, which may
+    /// pass [`MAX_GAS_LIMIT`](crate::MAX_GAS_LIMIT): a dry run that tells an author how much gas a
+    /// transaction that ran out would have needed. Read-only like every query; no block ever runs
+    /// a transaction with such a limit. Contracts see the raised limit as `tx.gasLimit`.
+    pub fn query_with_gas_limit(&self, mut tx: Transaction, gas_limit: u64) -> Result<(Receipt, Vec<String>), VmError> {
+        let signers = self.check_query(&tx)?;
+        tx.gas_limit = gas_limit;
+        self.run_query(tx, signers)
+    }
+
+    /// What a query checks before it runs `tx`: its form, and a signed one's fields and signatures.
+    fn check_query(&self, tx: &Transaction) -> Result<Vec<jsvm_runtime::Signer>, VmError> {
         let signers = tx.validate()?;
         if let Some(signed) = tx.signed() {
             signing::check_fields(signed, self.config.chain_id)?;
-            self.verify_signatures(std::slice::from_ref(&tx))?;
+            self.verify_signatures(std::slice::from_ref(tx))?;
         }
+        Ok(signers)
+    }
+
+    fn run_query(
+        &self,
+        tx: Transaction,
+        signers: Vec<jsvm_runtime::Signer>,
+    ) -> Result<(Receipt, Vec<String>), VmError> {
         let (head, snapshot) = self.store.snapshot();
         let block = BlockEnv {
             number: head.height + 1,

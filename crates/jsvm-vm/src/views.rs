@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use jsvm_runtime::{load_account, storage, Account, ContractRecord, PermissionItem};
+use jsvm_runtime::{load_account, storage, Account, ContractRecord, PermissionItem, ACCOUNT_MAP, AUTH_CONTRACT};
 use jsvm_state::{StateRead, TxState};
 use serde_json::{json, Map, Value};
 
@@ -223,6 +223,60 @@ pub fn contract_storage_fields(state: &Arc<dyn StateRead>, id: &str, key: &str) 
         return Ok(None);
     }
     Ok(Some(json!({"fields": storage::map_keys(&st, id, key).map_err(internal)?})))
+}
+
+/// Every deployed contract (native ones are not stored), in id order: `{id, owner, language,
+/// version, source_bytes, code_bytes, schedule_version, methods}` (`source_bytes`: the code as
+/// deployed, a bundle's JSON for a packed project; `code_bytes`: the metered code the engine runs).
+pub fn contracts(state: &Arc<dyn StateRead>) -> Result<Vec<Value>, VmError> {
+    let prefix = jsvm_runtime::layout::contract_key("");
+    let entries = read(state).scan_prefix(&prefix).map_err(|e| internal(e.to_string()))?;
+    entries
+        .into_iter()
+        .map(|(key, bytes)| {
+            let record: ContractRecord = serde_json::from_slice(&bytes).map_err(|e| {
+                internal(format!(
+                    "contract record {} is unreadable: {e}",
+                    String::from_utf8_lossy(&key[prefix.len()..])
+                ))
+            })?;
+            Ok(json!({
+                "id": record.id,
+                "owner": record.owner,
+                "language": record.abi.lang,
+                "version": record.abi.version,
+                "source_bytes": record.source.len(),
+                "code_bytes": record.code.len(),
+                "schedule_version": record.schedule_version,
+                "methods": record.abi.abi.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+            }))
+        })
+        .collect()
+}
+
+/// The names of every account, in the order they were created.
+pub fn accounts(state: &Arc<dyn StateRead>) -> Result<Vec<String>, VmError> {
+    storage::map_keys(&read(state), AUTH_CONTRACT, ACCOUNT_MAP).map_err(internal)
+}
+
+/// Every token `account` holds or has held, in the order it first received each:
+/// `{token: {balance, balance_string, frozen_balances}}` (amounts due by `now_ns` thawed).
+pub fn token_balances(state: &Arc<dyn StateRead>, account: &str, now_ns: u64) -> Result<Value, VmError> {
+    let st = read(state);
+    let mut out = Map::new();
+    for token in storage::map_keys(&st, TOKEN_CONTRACT, &format!("TB{account}")).map_err(internal)? {
+        let scale = decimals(&st, &token)?.unwrap_or(0);
+        let (balance, frozen) = balance_with_frozen(&st, &token, account, scale, now_ns)?;
+        out.insert(
+            token,
+            json!({
+                "balance": as_f64(balance, scale),
+                "balance_string": Fixed { value: balance, scale }.to_text(),
+                "frozen_balances": frozen,
+            }),
+        );
+    }
+    Ok(Value::Object(out))
 }
 
 /// `/getRAMInfo`: `{used_ram, available_ram, total_ram, sell_price, buy_price}` (prices in IOST

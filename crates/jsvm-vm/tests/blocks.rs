@@ -1,5 +1,5 @@
-//! Blocks: concurrent read-only queries see whole blocks only, and the same
-//! blocks give the same receipts and state roots on any run and worker count.
+//! Blocks: concurrent read-only queries see whole blocks only, the same blocks give the same
+//! receipts and state roots on any run and worker count, and a dry run with more gas commits nothing.
 
 mod corpus;
 
@@ -80,4 +80,27 @@ fn the_same_blocks_give_the_same_receipts_and_root_on_every_run_and_worker_count
     // realms have another history).
     assert_eq!(replay(1, &blocks), first);
     assert_eq!(replay(4, &blocks), first);
+}
+
+#[test]
+fn a_dry_run_with_more_gas_measures_a_transaction_that_ran_out_and_commits_nothing() {
+    let c = Chain::new();
+    let id = c.deploy(COUNTER, &abi(&[("inc", &["number"]), ("get", &[])]));
+    let tx = c.tx("admin", &[], vec![action(&id, "inc", json!([5]))]).with_gas_limit(100);
+    let ran_out = c.send(tx.clone());
+    assert_eq!(ran_out.status, Status::GasRunOut);
+    let head = c.vm.head();
+    let limit = 10 * jsvm_vm::MAX_GAS_LIMIT;
+    let (dry, _) = c.vm.query_with_gas_limit(tx.clone(), limit).unwrap();
+    assert_eq!(dry.status, Status::Success, "{}", dry.message);
+    assert_eq!(dry.returns, vec!["5"]);
+    assert!(dry.gas_used > 100, "{}", dry.gas_used);
+    assert_eq!(c.vm.head(), head, "a dry run commits nothing");
+    assert_eq!(c.query(&id, "get", json!([])).returns, vec!["0"]);
+    // What it measured is what the transaction needs.
+    let enough = c.send(c.tx("admin", &[], vec![action(&id, "inc", json!([5]))]).with_gas_limit(dry.gas_used));
+    assert_eq!(enough.status, Status::Success, "{}", enough.message);
+    // Its own gas limit is still checked as a query checks it.
+    let e = c.vm.query_with_gas_limit(tx.with_gas_limit(0), limit).unwrap_err();
+    assert!(e.to_string().contains("gas limit 0"), "{e}");
 }

@@ -18,6 +18,7 @@ pub(crate) fn refused(out: Output) -> String {
 }
 
 /// `jsvm key new EXTRA...`'s JSON.
+#[allow(dead_code)] // Not every test file makes keys.
 pub(crate) fn new_key(extra: &[&str]) -> Value {
     let mut args = vec!["key", "new"];
     args.extend(extra);

@@ -172,7 +172,7 @@ impl Native<'_, '_> {
 }
 
 /// The account the development genesis creates and gives the native token's supply.
-pub(crate) const GENESIS_ADMIN: &str = "admin";
+pub const GENESIS_ADMIN: &str = "admin";
 /// Whole units of the native token in existence, all held by [`GENESIS_ADMIN`] at genesis
 /// (IOST's total supply).
 pub(crate) const NATIVE_SUPPLY: i64 = 90_000_000_000;
