@@ -8,6 +8,7 @@ mod clock;
 mod commands;
 mod demo;
 mod key;
+mod load_check;
 mod node;
 mod remote;
 
