@@ -5,7 +5,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test test-sdk prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
+.PHONY: run test test-sdk test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -25,7 +25,15 @@ test: prereqs
 	cargo test --workspace
 	@if [ -f $(SMOKE) ]; then python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
+	$(MAKE) test-packages
 	$(MAKE) test-sdk
+
+# Popular npm packages (tests/packages/package-lock.json) packed into contracts and run on every engine built
+# (crates/jsvm-vm/tests/packages.rs, ignored by a plain `cargo test` since it needs the packages). `npm ci`
+# needs the registry only the first time; after that npm's cache serves it offline.
+test-packages: prereqs
+	cd tests/packages && npm ci --prefer-offline --no-audit --no-fund
+	cargo test --workspace --test packages -- --ignored
 
 # IOST's JavaScript SDK (npm iost@0.1.22, pinned by tests/sdk/package-lock.json), unchanged, driving real
 # `jsvm node` processes (tests/sdk/*.test.js, Node's own test runner). `npm ci` needs the registry only the
@@ -44,6 +52,8 @@ libnode:
 # CLI smoke check on the V8 binary.
 test-v8: prereqs libnode
 	JSVM_ENGINE=v8 cargo test --workspace --features jsvm-engine/v8
+	cd tests/packages && npm ci --prefer-offline --no-audit --no-fund
+	cargo test --workspace --features jsvm-engine/v8 --test packages -- --ignored
 	@if [ -f $(SMOKE) ]; then JSVM_ENGINE=v8 python3 $(SMOKE) $(CARGO_TARGET_DIR)/debug/jsvm; \
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
 

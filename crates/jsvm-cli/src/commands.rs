@@ -188,7 +188,7 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
     let data = data_dir(cli.data);
     let engine = || engine_kind(cli.engine);
     match cli.command {
-        Command::Pack { dir, out } => pack(&dir, out),
+        Command::Pack { dir, out } => pack(&dir, out, engine()?),
         Command::Deploy { file, abi, tx, remote } => {
             let remote = Remote::from_opts(&remote)?;
             let c = contract_json(&file, abi.as_deref(), None)?;
@@ -262,9 +262,11 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
     }
 }
 
-fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
+fn pack(dir: &Path, out: Option<PathBuf>, engine: EngineKind) -> CmdResult {
     let started = std::time::Instant::now();
     let packed = pack_dir(dir)?;
+    let load_gas =
+        crate::load_check::check(&packed.bundle, engine).map_err(|e| format!("cannot pack {}: {e}", dir.display()))?;
     let out = out.unwrap_or_else(|| dir.join("contract.bundle.json"));
     let text = packed.bundle.file_text();
     std::fs::write(&out, &text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -280,6 +282,8 @@ fn pack(dir: &Path, out: Option<PathBuf>) -> CmdResult {
         ).code_hash,
         "abi_generated": packed.abi_generated,
         "methods": packed.abi.abi.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
+        // About what deploying it costs: the load check's deploy, modules loaded, no init (load_check.rs).
+        "deploy_gas": load_gas,
         "ms": started.elapsed().as_millis() as u64,
     });
     out!("{summary}")?;

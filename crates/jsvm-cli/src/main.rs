@@ -10,6 +10,7 @@ mod commands;
 mod demo;
 mod inspect;
 mod key;
+mod load_check;
 mod local;
 mod node;
 mod output;

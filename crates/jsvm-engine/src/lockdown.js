@@ -120,7 +120,16 @@
                       "Float16Array", "InternalError"]) {
     delete g[name];
   }
+  // The engine's own draws from the machine's entropy; the class libraries define a
+  // seeded one (jsvm-runtime's math.js).
   delete Math.random;
+  // Bundled npm packages look for the global object under Node's name (`global`) or the
+  // browsers' (`self`) and, finding neither, fall back to `Function("return this")()`,
+  // which is refused above. Both name the global object, read-only like `globalThis`'s
+  // other constants once the realm is frozen.
+  for (const name of ["global", "self"]) {
+    Object.defineProperty(g, name, { value: g, writable: false, enumerable: false, configurable: false });
+  }
   // Returns a promise, and Promise is not in the realm.
   delete Array.fromAsync;
 

@@ -117,6 +117,19 @@ fn nondeterministic_globals_are_absent(new: New) {
     assert_eq!(out, Ok(["undefined"; 10].join(",")));
 }
 
+fn global_and_self_name_the_global_object_read_only(new: New) {
+    let src = r#"(function () {
+        "use strict";
+        let refused = "";
+        try { global = 1; } catch (e) { refused += e.name; }
+        try { self = 1; } catch (e) { refused += "," + e.name; }
+        const d = Object.getOwnPropertyDescriptor(globalThis, "global");
+        return [global === globalThis, self === globalThis, refused, d.writable, d.enumerable, d.configurable,
+                Object.keys(globalThis).includes("global")].join();
+    })"#;
+    assert_eq!(run_on(new, src), Ok("true,true,TypeError,TypeError,false,false,false,false".into()));
+}
+
 fn modern_javascript_works(new: New) {
     let src = r#"(function () {
         class A { #x = 1; static s = 2; get x() { return this.#x; } }
@@ -499,6 +512,8 @@ fn both_engines_build_the_same_realm() {
         "\nglobalThis.Object.hasOwn function",
         "\n  dispose data --- symbol(Symbol.dispose)",
         "\nglobalThis.ArrayBuffer function [object Function] constructor",
+        "\n  global data --- <globalThis>",
+        "\n  self data --- <globalThis>",
     ] {
         assert!(quickjs.contains(there), "{there} is missing");
     }
@@ -530,6 +545,7 @@ engine_tests!(
     the_host_function_and_entry_are_unreachable_from_the_program,
     string_code_generation_is_refused_on_every_path,
     nondeterministic_globals_are_absent,
+    global_and_self_name_the_global_object_read_only,
     modern_javascript_works,
     an_infinite_loop_times_out_even_inside_try_catch_finally,
     a_passed_deadline_runs_nothing,

@@ -121,7 +121,12 @@ pub fn pack_project(dir: &Path) -> Result<Packed, PackError> {
             if VM_BUILTINS.contains(&request.as_str()) {
                 continue;
             }
-            let target = resolve::resolve(&root, &path, request).map_err(|message| at(*offset, message))?;
+            let target = match resolve::resolve(&root, &path, request) {
+                Ok(target) => target,
+                // Only inside `try` blocks: left out; the load check runs what the file does then.
+                Err(_) if scanned.optional.contains(request) => continue,
+                Err(message) => return Err(at(*offset, message)),
+            };
             let target_id = module_id(&root, &target).map_err(|e| at(*offset, e.to_string()))?;
             if seen.insert(target_id.clone()) {
                 todo.push(target);

@@ -18,6 +18,7 @@ mod host_op;
 mod key_auth;
 pub mod layout;
 pub mod library;
+mod random;
 pub mod storage;
 
 pub use auth::{
@@ -32,6 +33,7 @@ pub use contract::{contract_id_for, ContractRecord, RecordCache, SYSTEM_CONTRACT
 pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;
 pub use key_auth::{keys_satisfy, KeyRole, SigningKeys};
+pub use random::random_seed;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.

@@ -8,8 +8,9 @@
   "use strict";
   const g = globalThis;
 
-  // `method(owner, name, fn, length)` defines a built-in-like method (prelude.js).
-  g.__jsvm_math_install = function install(host, method) {
+  // `method(owner, name, fn, length)` defines a built-in-like method (prelude.js);
+  // `charge(n)` adds to the run's gas. Returns `pow` (for `**`) and `seedRandom`.
+  g.__jsvm_math_install = function install(host, method, charge) {
     const apply = Reflect.apply;
     const trunc = Math.trunc;
     const numberToString = Number.prototype.toString;
@@ -54,6 +55,50 @@
       },
     }.toString, 1);
 
-    return pow;
+    // Math.random: xoshiro128** over four 32-bit words, in 32-bit integer operations
+    // alone, so that every engine draws the same sequence. The VM seeds it before each
+    // run from the transaction's hash and the run's place in the transaction (jsvm-runtime's
+    // random.rs); a run that was given no seed refuses to draw. Predictable by design.
+    const imul = Math.imul;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let seeded = false;
+    let price = 0;
+    function rotl(x, k) {
+      return (x << k) | (x >>> (32 - k));
+    }
+    function next() {
+      const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      return result;
+    }
+    method(Math, "random", {
+      random() {
+        if (!seeded) throw new Error("Math.random is not seeded in this run");
+        charge(price);
+        // 53 random bits (27 from one draw, 26 from the next) over 2^53: exact in a double.
+        const high = next() >>> 5;
+        const low = next() >>> 6;
+        return (high * 67108864 + low) / 9007199254740992;
+      },
+    }.random, 0);
+    // `seed`: the four words (absent: not seeded); `gas`: the price of one draw.
+    function seedRandom(seed, gas) {
+      seeded = seed !== undefined && seed !== null;
+      if (seeded) {
+        s0 = seed[0] | 0;
+        s1 = seed[1] | 0;
+        s2 = seed[2] | 0;
+        s3 = seed[3] | 0;
+      }
+      price = +gas || 0;
+    }
+
+    return { pow, seedRandom };
   };
 })();

@@ -42,8 +42,8 @@
   }
   // errors.js, evaluated just before this file: errors the same on every engine.
   const errors = take("__jsvm_errors_install")(host);
-  // math.js: numbers the same on every engine.
-  const pow = take("__jsvm_math_install")(host, method);
+  // math.js: numbers the same on every engine, and the seeded Math.random.
+  const { pow, seedRandom } = take("__jsvm_math_install")(host, method, (n) => charge(n));
   // text.js: case mapping the same on every engine.
   take("__jsvm_text_install")(host, method);
 
@@ -221,6 +221,7 @@
     charge = add;
     currentBlock = context.block;
     currentTx = context.tx;
+    seedRandom(context.random, context.randomGas);
     try {
       const module = { exports: {} };
       apply(moduleFunction, module.exports, [module, module.exports, require]);

@@ -1,13 +1,15 @@
 //! One transaction on one worker: actions in order, all or nothing.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{bundle_lines, decode_args, map_positions, unmetered_program, AmountLimit, MAX_METERED_LIMIT};
 use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
 use jsvm_runtime::{
-    BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls, RecordCache,
-    Signer, TxCtx, TxEnv, CODE_FILENAME, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE, SYSTEM_CONTRACT,
+    random_seed, BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls,
+    RecordCache, Signer, TxCtx, TxEnv, CODE_FILENAME, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
+    SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
@@ -140,6 +142,9 @@ pub(crate) struct Invoker<'w> {
     config: &'w VmConfig,
     pub deadline: Instant,
     pub tx_hash: [u8; 32],
+    /// How many runs of contract code the transaction has started (each seeds its
+    /// `Math.random` by its number: jsvm-runtime's random.rs).
+    runs: &'w Cell<u32>,
 }
 
 /// One transaction to execute.
@@ -213,6 +218,7 @@ impl Worker {
             block: &job.block,
             tx: &env,
         };
+        let runs = Cell::new(0);
         let mut invoker = Invoker {
             engines: &mut self.engines,
             code: &mut self.code,
@@ -221,6 +227,7 @@ impl Worker {
             config: &config,
             deadline: Instant::now() + job.timeout,
             tx_hash: hash,
+            runs: &runs,
         };
         let byte_fee = schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
         let mut outcome: Result<Vec<String>, (usize, Failure)> = match run.gas.charge(byte_fee) {
@@ -435,11 +442,16 @@ impl Invoker<'_> {
         let engine = slot.as_mut().ok_or_else(|| Failure::Unknown("no engine".into()))?;
         let code = self.code.get(engine, run.schedule.version, record).map_err(Failure::Unknown)?;
         let gas_left = run.gas.limit() - run.gas.used();
+        let run_number = self.runs.get();
+        self.runs.set(run_number.wrapping_add(1));
         let context = serde_json::json!({
             "block": run.block.constant(),
             "tx": run.tx.constant(gas_left),
             // The JS counter is a 32-bit integer; transaction limits are far below that.
             "gasLimit": gas_left.min(MAX_METERED_LIMIT),
+            // Math.random's seed and the price of a draw (that of the other Math functions).
+            "random": random_seed(&self.tx_hash, run_number),
+            "randomGas": run.schedule.library.math_call,
         })
         .to_string();
         let prelude = [self.prelude];
@@ -462,6 +474,7 @@ impl Invoker<'_> {
             config: self.config,
             deadline: self.deadline,
             tx_hash: self.tx_hash,
+            runs: self.runs,
         };
         let mut host = ContractHost {
             state: &mut *run.state,

@@ -37,6 +37,10 @@ pub(crate) struct Scanned {
     pub map: Option<String>,
     /// Each `require`/`import` request with the byte offset where it is written.
     pub requests: Vec<(String, u32)>,
+    /// The requests written only inside `try` blocks (`try { B = require("buffer"); } catch
+    /// (e) {}`): the file is ready for them to fail, so one that cannot be resolved is left
+    /// out of the bundle (its `require` throws when it runs) instead of refused.
+    pub optional: BTreeSet<String>,
     /// Top-level classes, for a generated ABI.
     pub classes: Vec<ScannedClass>,
     /// The class the file exports: `module.exports = X;` or `export default class X`.
@@ -143,6 +147,11 @@ struct Scanner<'s> {
     src: &'s str,
     edits: Vec<Edit>,
     requests: Vec<(String, u32)>,
+    /// How many `try` blocks enclose the code being visited.
+    try_depth: u32,
+    /// Requests written inside a `try` block, and outside any.
+    in_try: BTreeSet<String>,
+    outside_try: BTreeSet<String>,
     error: Option<ScanError>,
     esm: bool,
     /// ES module header parts, in order: imports, local export getters, re-exports.
@@ -174,6 +183,9 @@ impl<'s> Scanner<'s> {
             src,
             edits: Vec::new(),
             requests: Vec::new(),
+            try_depth: 0,
+            in_try: BTreeSet::new(),
+            outside_try: BTreeSet::new(),
             error: None,
             esm: false,
             imports: Vec::new(),
@@ -220,6 +232,8 @@ impl<'s> Scanner<'s> {
 
     fn request(&mut self, value: &str, span: Span) {
         self.requests.push((value.to_string(), span.start));
+        let seen = if self.try_depth > 0 { &mut self.in_try } else { &mut self.outside_try };
+        seen.insert(value.to_string());
     }
 
     /// The expression that reads imported binding `name` where it is used, when uses are
@@ -335,11 +349,24 @@ impl<'s> Scanner<'s> {
         let exported_class =
             self.default_class.clone().or_else(|| program.body.last().and_then(outline::module_exports_name));
         let classes = outline::top_level_classes(program, self.src);
-        (Scanned { source: out, map: None, requests: self.requests, classes, exported_class }, applied)
+        let optional = self.in_try.difference(&self.outside_try).cloned().collect();
+        (Scanned { source: out, map: None, requests: self.requests, optional, classes, exported_class }, applied)
     }
 }
 
 impl<'a> Visit<'a> for Scanner<'_> {
+    fn visit_try_statement(&mut self, it: &oxc::ast::ast::TryStatement<'a>) {
+        self.try_depth += 1;
+        self.visit_block_statement(&it.block);
+        self.try_depth -= 1;
+        if let Some(handler) = &it.handler {
+            self.visit_catch_clause(handler);
+        }
+        if let Some(finalizer) = &it.finalizer {
+            self.visit_block_statement(finalizer);
+        }
+    }
+
     fn visit_statement(&mut self, it: &Statement<'a>) {
         match it {
             Statement::ClassDeclaration(c) => self.class(c),
@@ -482,5 +509,14 @@ mod tests {
         let m = &s.classes[0].methods[0];
         let doc: Vec<_> = m.doc.params.iter().map(|d| (d.name.as_str(), d.ty, d.optional)).collect();
         assert_eq!(doc, vec![("x", "string", false), ("y", "json", false)]);
+    }
+
+    #[test]
+    fn requests_written_only_inside_try_blocks_are_optional() {
+        let js = "let B;\ntry { B = require('buffer').Buffer; } catch (e) { require('c'); }\n\
+                  try {} finally { require('f'); }\nconst y = require('y');\ntry { require('y'); } catch (e) {}\n";
+        let s = scan(js, false).unwrap();
+        assert_eq!(s.optional.into_iter().collect::<Vec<_>>(), vec!["buffer".to_string()]);
+        assert_eq!(s.requests.len(), 5);
     }
 }

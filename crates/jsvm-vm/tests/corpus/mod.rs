@@ -231,7 +231,8 @@ pub(crate) const ATTACKS: &[(&str, &str, &[Status])] = &[
     ("constructor of a function", "(function () {}).constructor('return 1')();", &[ERR]),
     ("generator function constructor", "Object.getPrototypeOf(function* () {}).constructor('yield 1');", &[ERR]),
     ("Date", "Date.now();", &[ERR]),
-    ("Math.random", "Math.random();", &[ERR]),
+    // Math.random is the seeded one (random.rs); it cannot be swapped for a fixed value.
+    ("replace Math.random", "Math.random = () => 0.5;", &[ERR]),
     ("SharedArrayBuffer", "new SharedArrayBuffer(8);", &[ERR]),
     ("Promise", "Promise.resolve(1);", &[ERR]),
     (
