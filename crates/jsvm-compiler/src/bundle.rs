@@ -317,6 +317,17 @@ pub fn bundle_lines(code: &str) -> Option<BundleLines> {
 /// Rewrites every `FILENAME:LINE[:COLUMN]` in `text` (positions in a compiled bundle, as the
 /// engine prints them) to the module's own file, line and column.
 pub fn map_positions(text: &str, filename: &str, lines: &BundleLines) -> String {
+    rewrite_positions(text, filename, |line, column| lines.locate(line, column))
+}
+
+/// Rewrites every `FILENAME:LINE[:COLUMN]` in `text` to the file, line and column `locate`
+/// gives for the line and column (1 when there is none); a position `locate` has no place
+/// for is `<require>`'s (a bundle's loader).
+pub fn rewrite_positions<'a>(
+    text: &str,
+    filename: &str,
+    locate: impl Fn(u32, u32) -> Option<(&'a str, u32, u32)>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(filename) {
@@ -324,7 +335,7 @@ pub fn map_positions(text: &str, filename: &str, lines: &BundleLines) -> String 
         let after = &rest[at + filename.len()..];
         let (line, used_line) = number_after_colon(after);
         let (column, used_col) = line.map_or((None, 0), |_| number_after_colon(&after[used_line..]));
-        match line.and_then(|l| lines.locate(l, column.unwrap_or(1))) {
+        match line.and_then(|l| locate(l, column.unwrap_or(1))) {
             Some((id, l, c)) => {
                 out.push_str(id);
                 out.push_str(&format!(":{l}"));
