@@ -33,7 +33,7 @@
   const test = RegExp.prototype.test;
   const NOT_DEFINED = " is not defined";
 
-  // The message an error of each kind gets when the engine made it.
+  // The message an engine's error of each kind gets when no pattern of WORDS (below) knows its words.
   const FIXED = {
     Error: "error",
     EvalError: "code generation from strings is disabled",
