@@ -90,11 +90,16 @@ pub fn prepared_columns(source: &str, costs: &MeterCosts) -> Option<ColumnMap> {
     if crate::bundle::parse_bundle(source).is_some() {
         return None;
     }
+    metered_columns(source, meter::WRAPPER_PREFIX, costs)
+}
+
+/// The [`ColumnMap`] of `source` metered with `costs` and put after `before` (text with no
+/// line break); `None` when it does not compile.
+pub(crate) fn metered_columns(source: &str, before: &str, costs: &MeterCosts) -> Option<ColumnMap> {
     let outline = parse_source(source, "", costs).ok()?;
     let (metered, copied) = meter::apply_copying(source, outline.gas, &outline.gas_texts);
-    let shift = meter::WRAPPER_PREFIX.len();
-    let copied: Vec<_> = copied.into_iter().map(|(at, from, len)| (at + shift, from, len)).collect();
-    Some(ColumnMap::new(&meter::wrap(&metered), source, &copied))
+    let copied: Vec<_> = copied.into_iter().map(|(at, from, len)| (at + before.len(), from, len)).collect();
+    Some(ColumnMap::new(&format!("{before}{metered}"), source, &copied))
 }
 
 /// The author's code as the engine compiles it, with nothing of the meter in it: the

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use jsvm_compiler::{
     bundle_lines, decode_args, map_positions, prepared_columns, rewrite_positions, unmetered_program, AmountLimit,
-    ColumnMap, MeterCosts, MAX_METERED_LIMIT,
+    BundleLines, ColumnMap, MeterCosts, MAX_METERED_LIMIT,
 };
 use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
 use jsvm_runtime::{
@@ -113,33 +113,43 @@ fn engine_refusal(engine: &mut dyn Engine, record: &ContractRecord) -> Failure {
 }
 
 /// Positions in `record`'s prepared code (as an engine prints them in the log) turned into
-/// the author's `file:line:column`: a bundle's module, or a single file's lines with the
-/// columns the meter's splices moved given back (`costs` prepared the code). The map of a
-/// single file's columns is made once, when a text first has a position to map.
+/// the author's `file:line:column`: a bundle's module and its lines, or a single file's
+/// lines, with the columns the meter's splices moved given back (`costs` prepared the code).
+/// The maps are made once, when a text first has a position to map.
 struct AuthorPositions<'r> {
     record: &'r ContractRecord,
     costs: &'r MeterCosts,
-    columns: OnceCell<Option<ColumnMap>>,
+    places: OnceCell<Places>,
+}
+
+/// Where a contract's prepared positions lead: a bundle's modules, or a single file's columns.
+enum Places {
+    Bundle(BundleLines),
+    File(Option<ColumnMap>),
 }
 
 impl<'r> AuthorPositions<'r> {
     fn new(record: &'r ContractRecord, costs: &'r MeterCosts) -> Self {
-        AuthorPositions { record, costs, columns: OnceCell::new() }
+        AuthorPositions { record, costs, places: OnceCell::new() }
     }
 
     fn of(&self, text: &str) -> String {
         if !text.contains(CODE_FILENAME) {
             return text.to_string();
         }
-        if let Some(lines) = bundle_lines(&self.record.source) {
-            return map_positions(text, CODE_FILENAME, &lines);
-        }
         let file = format!("{}.js", self.record.id);
-        let columns = self.columns.get_or_init(|| prepared_columns(&self.record.source, self.costs));
-        rewrite_positions(text, CODE_FILENAME, |line, column| {
-            let (line, column) = columns.as_ref().and_then(|map| map.original(line, column)).unwrap_or((line, column));
-            Some((file.as_str(), line, column))
-        })
+        let places = self.places.get_or_init(|| match bundle_lines(&self.record.source, self.costs) {
+            Some(lines) => Places::Bundle(lines),
+            None => Places::File(prepared_columns(&self.record.source, self.costs)),
+        });
+        match places {
+            Places::Bundle(lines) => map_positions(text, CODE_FILENAME, lines),
+            Places::File(columns) => rewrite_positions(text, CODE_FILENAME, |line, column| {
+                let (line, column) =
+                    columns.as_ref().and_then(|map| map.original(line, column)).unwrap_or((line, column));
+                Some((file.as_str(), line, column))
+            }),
+        }
     }
 }
 

@@ -218,3 +218,19 @@ fn an_unknown_method_lists_the_abi_and_the_nearest_name() {
     assert!(r.message.contains("abi transfr not found in token.iost; methods: "), "{}", r.message);
     assert!(r.message.ends_with("did you mean 'transfer'?"), "{}", r.message);
 }
+
+#[test]
+fn a_bundles_log_gives_the_modules_own_columns() {
+    let module = contract("let o; return o.owner;");
+    let bundle =
+        json!({"jsvm_bundle": 1, "entry": "index.js", "modules": {"index.js": {"source": module, "deps": {}}}});
+    let (_turn, chains) = chains();
+    for (engine, c) in chains {
+        let id = c.deploy(&bundle.to_string(), &abi(&[("go", &[]), ("caught", &[])]));
+        let (r, log) = c.call_logged(&id, "go", json!([]));
+        assert_eq!(r.status, Status::RuntimeError, "{engine:?}");
+        let frame = log[0].lines().nth(1).unwrap_or_else(|| panic!("{engine:?}: {log:?}"));
+        let column = column_after(frame.trim_start(), "at go (index.js:4:");
+        assert!((15..=26).contains(&column), "{engine:?}: {frame}");
+    }
+}
