@@ -46,7 +46,7 @@
   };
 
   // A name the engine quoted (a property, a variable), as a canonical message shows it:
-  // whole when it is short printable ASCII, its first 32 characters and "…" when longer,
+  // whole when it is short printable ASCII, its first 32 characters and "..." when longer,
   // left out (null) when one of those is anything else. QuickJS quotes at most 63 bytes of
   // a name (as UTF-8), V8 all of it: the first 40 characters decide, which both engines
   // quote alike, and a character beyond ASCII is never shown, since the engines differ in
@@ -55,7 +55,7 @@
   function quoted(name) {
     const shown = name.length > 40 ? apply(slice, name, [0, 32]) : name;
     if (!apply(test, PRINTABLE, [shown])) return null;
-    return "'" + shown + (shown === name ? "'" : "…'");
+    return "'" + shown + (shown === name ? "'" : "...'");
   }
   // `cannot set property 'k' of undefined`, or `cannot set a property of undefined` when
   // the name is not shown.
@@ -72,7 +72,10 @@
   function reading(name) {
     return name === "Symbol(Symbol.iterator)" ? NOT_ITERABLE : NULLISH;
   }
-  function uninitialized(name) {
+  // (Not named `uninitialized`: with a binding of that name in the prelude, V8 10.2 crashed
+  // making the second isolate from the realm's startup snapshot, in
+  // SharedHeapDeserializer::DeserializeStringTable; renaming it was all it took.)
+  function beforeDeclaration(name) {
     const shown = quoted(name);
     return "cannot use " + (shown === null ? "a variable" : shown) + " before its declaration has run";
   }
@@ -126,8 +129,8 @@
     ["TypeError", /^cannot convert symbol to string$/, () => SYMBOL_TEXT],
     // V8: `Cannot access 'z' before initialization`; QuickJS: `z is not initialized` (and
     // `this is not initialized` before `super()`, which V8 words otherwise: left out).
-    ["ReferenceError", /^Cannot access '([\s\S]*)' before initialization$/, (m) => uninitialized(m[1])],
-    ["ReferenceError", /^((?!this is)[\s\S]*) is not initialized$/, (m) => uninitialized(m[1])],
+    ["ReferenceError", /^Cannot access '([\s\S]*)' before initialization$/, (m) => beforeDeclaration(m[1])],
+    ["ReferenceError", /^((?!this is)[\s\S]*) is not initialized$/, (m) => beforeDeclaration(m[1])],
   ];
 
   // The canonical message of an engine's error `name: message`.
