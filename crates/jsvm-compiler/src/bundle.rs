@@ -24,7 +24,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::abi::{validate_abi, Abi};
-use crate::contract::{check_abi_against, check_class, parse_source, shape, CompiledContract};
+use crate::column_map::ColumnMap;
+use crate::contract::{check_abi_against, check_class, metered_columns, parse_source, shape, CompiledContract};
 use crate::meter::{self, MeterCosts};
 use crate::source_map::SourceMap;
 use crate::{CompileError, MAX_CODE_BYTES};
@@ -179,21 +180,40 @@ pub(crate) fn unmetered_modules(bundle: &Bundle) -> String {
 /// Where each module's lines are in a compiled bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLines {
-    /// (first program line, line count, module id, its source map), in program order.
-    modules: Vec<(u32, u32, String, Option<SourceMap>)>,
+    /// The modules, in program order.
+    modules: Vec<ModuleLines>,
     /// Characters before a module's first line on its first program line.
     first_line_shift: u32,
+}
+
+/// Where one module is in a compiled bundle, and how its positions lead to the author's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ModuleLines {
+    /// Its first program line, and how many lines it has.
+    start: u32,
+    count: u32,
+    id: String,
+    /// Its source map back to the author's file (a module compiled from TypeScript).
+    map: Option<SourceMap>,
+    /// Where its metered columns came from (`None` if it no longer compiles).
+    columns: Option<ColumnMap>,
 }
 
 impl BundleLines {
     /// The module and the author's 1-based line and column in its file for a 1-based
     /// program position.
     pub fn locate(&self, line: u32, column: u32) -> Option<(&str, u32, u32)> {
-        let (start, _, id, map) =
-            self.modules.iter().find(|(start, count, _, _)| line >= *start && line < start + count)?;
-        let column = if line == *start { column.saturating_sub(self.first_line_shift).max(1) } else { column };
-        let (line, column) = author_position(map.as_ref(), line - start + 1, column);
-        Some((id, line, column))
+        let m = self.modules.iter().find(|m| line >= m.start && line < m.start + m.count)?;
+        let line = line - m.start + 1;
+        // The module's own column: before the meter's splices (whose map counts the module
+        // function's head on the first line), and else after that head.
+        let column = match m.columns.as_ref().and_then(|c| c.original(line, column)) {
+            Some((_, column)) => column,
+            None if line == 1 => column.saturating_sub(self.first_line_shift).max(1),
+            None => column,
+        };
+        let (line, column) = author_position(m.map.as_ref(), line, column);
+        Some((&m.id, line, column))
     }
 }
 
@@ -215,7 +235,7 @@ fn line_count(text: &str) -> u32 {
     u32::try_from(text.matches('\n').count()).unwrap_or(u32::MAX).saturating_add(1)
 }
 
-fn line_table(b: &Bundle) -> BundleLines {
+fn line_table(b: &Bundle, costs: &MeterCosts) -> BundleLines {
     let mut modules = Vec::with_capacity(b.modules.len());
     // Line 1 is the prefix; the first module opens on line 2.
     let mut line = 2u32;
@@ -223,7 +243,8 @@ fn line_table(b: &Bundle) -> BundleLines {
         let count = line_count(&module.source);
         // check_bundle has read every map: `ok()` only drops what it refused.
         let map = module.map.as_deref().and_then(|m| SourceMap::parse(m).ok());
-        modules.push((line, count, id.clone(), map));
+        let columns = metered_columns(&module.source, MODULE_OPEN, costs);
+        modules.push(ModuleLines { start: line, count, id: id.clone(), map, columns });
         // The module's last line is followed by "\n}," and the next module opens on the
         // following line.
         line = line.saturating_add(count).saturating_add(1);
@@ -308,15 +329,27 @@ pub(crate) fn compile_bundle(
     Ok(CompiledContract { source: code.to_string(), prepared, class_name, methods, abi: abi.clone() })
 }
 
-/// The line table of a deployed bundle's prepared code, or `None` for a single-file contract.
-pub fn bundle_lines(code: &str) -> Option<BundleLines> {
+/// The line table of a deployed bundle's prepared code (metered with `costs`), or `None` for
+/// a single-file contract.
+pub fn bundle_lines(code: &str, costs: &MeterCosts) -> Option<BundleLines> {
     let bundle = parse_bundle(code)?.ok()?;
-    Some(line_table(&bundle))
+    Some(line_table(&bundle, costs))
 }
 
 /// Rewrites every `FILENAME:LINE[:COLUMN]` in `text` (positions in a compiled bundle, as the
 /// engine prints them) to the module's own file, line and column.
 pub fn map_positions(text: &str, filename: &str, lines: &BundleLines) -> String {
+    rewrite_positions(text, filename, |line, column| lines.locate(line, column))
+}
+
+/// Rewrites every `FILENAME:LINE[:COLUMN]` in `text` to the file, line and column `locate`
+/// gives for the line and column (1 when there is none); a position `locate` has no place
+/// for is `<require>`'s (a bundle's loader).
+pub fn rewrite_positions<'a>(
+    text: &str,
+    filename: &str,
+    locate: impl Fn(u32, u32) -> Option<(&'a str, u32, u32)>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(filename) {
@@ -324,7 +357,7 @@ pub fn map_positions(text: &str, filename: &str, lines: &BundleLines) -> String 
         let after = &rest[at + filename.len()..];
         let (line, used_line) = number_after_colon(after);
         let (column, used_col) = line.map_or((None, 0), |_| number_after_colon(&after[used_line..]));
-        match line.and_then(|l| lines.locate(l, column.unwrap_or(1))) {
+        match line.and_then(|l| locate(l, column.unwrap_or(1))) {
             Some((id, l, c)) => {
                 out.push_str(id);
                 out.push_str(&format!(":{l}"));
@@ -362,10 +395,14 @@ fn number_after_colon(s: &str) -> (Option<u32>, usize) {
 mod tests {
     use super::*;
 
+    fn module(start: u32, count: u32, id: &str, map: Option<SourceMap>) -> ModuleLines {
+        ModuleLines { start, count, id: id.into(), map, columns: None }
+    }
+
     #[test]
     fn maps_program_lines_back_to_modules() {
         let lines = BundleLines {
-            modules: vec![(2, 3, "a.js".into(), None), (6, 2, "lib/b.js".into(), None)],
+            modules: vec![module(2, 3, "a.js", None), module(6, 2, "lib/b.js", None)],
             first_line_shift: 10,
         };
         assert_eq!(lines.locate(2, 15), Some(("a.js", 1, 5)));
@@ -382,7 +419,7 @@ mod tests {
     #[test]
     fn a_module_map_leads_to_the_authors_lines_and_columns() {
         let map = SourceMap::from_pairs([((0, 0), (4, 2)), ((1, 4), (9, 6))]);
-        let lines = BundleLines { modules: vec![(2, 2, "a.ts".into(), Some(map))], first_line_shift: 10 };
+        let lines = BundleLines { modules: vec![module(2, 2, "a.ts", Some(map))], first_line_shift: 10 };
         assert_eq!(lines.locate(2, 11), Some(("a.ts", 5, 3)));
         assert_eq!(lines.locate(3, 9), Some(("a.ts", 10, 7)));
         assert_eq!(map_positions("at f (C.js:3:9)", "C.js", &lines), "at f (a.ts:10:7)");

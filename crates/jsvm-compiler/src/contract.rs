@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::abi::{validate_abi, Abi};
+use crate::column_map::ColumnMap;
 use crate::meter::{self, MeterCosts};
 use crate::nesting::{check_nesting, Refusal, MAX_NESTING};
 use crate::parse::{outline, ClassOutline, Located, Outline, OutlineError};
@@ -80,6 +81,25 @@ pub fn compile_contract_metered(
         methods,
         abi: abi.clone(),
     })
+}
+
+/// Where the columns of a single-file contract's prepared code (as [`compile_contract_metered`]
+/// makes it with `costs`) came from in `source`, for the node's log; `None` for a bundle or a
+/// source that does not compile.
+pub fn prepared_columns(source: &str, costs: &MeterCosts) -> Option<ColumnMap> {
+    if crate::bundle::parse_bundle(source).is_some() {
+        return None;
+    }
+    metered_columns(source, meter::WRAPPER_PREFIX, costs)
+}
+
+/// The [`ColumnMap`] of `source` metered with `costs` and put after `before` (text with no
+/// line break); `None` when it does not compile.
+pub(crate) fn metered_columns(source: &str, before: &str, costs: &MeterCosts) -> Option<ColumnMap> {
+    let outline = parse_source(source, "", costs).ok()?;
+    let (metered, copied) = meter::apply_copying(source, outline.gas, &outline.gas_texts);
+    let copied: Vec<_> = copied.into_iter().map(|(at, from, len)| (at + before.len(), from, len)).collect();
+    Some(ColumnMap::new(&format!("{before}{metered}"), source, &copied))
 }
 
 /// The author's code as the engine compiles it, with nothing of the meter in it: the

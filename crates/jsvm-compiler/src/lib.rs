@@ -19,6 +19,7 @@
 mod abi;
 mod args;
 mod bundle;
+mod column_map;
 mod contract;
 mod error;
 mod meter;
@@ -35,10 +36,13 @@ pub use abi::{
 };
 pub use args::{decode_args, ArgError, MAX_ARGS_BYTES};
 pub use bundle::{
-    bundle_lines, map_positions, parse_bundle, Bundle, BundleLines, BundleModule, BUNDLE_VERSION, MAX_MODULES,
+    bundle_lines, map_positions, parse_bundle, rewrite_positions, Bundle, BundleLines, BundleModule, BUNDLE_VERSION,
+    MAX_MODULES,
 };
+pub use column_map::ColumnMap;
 pub use contract::{
-    compile_contract, compile_contract_metered, unmetered_program, CompiledContract, MethodInfo, MAX_CODE_BYTES,
+    compile_contract, compile_contract_metered, prepared_columns, unmetered_program, CompiledContract, MethodInfo,
+    MAX_CODE_BYTES,
 };
 pub use error::CompileError;
 pub use meter::{MeterCosts, MAX_CALL_DEPTH, MAX_METERED_LIMIT, WRAPPER_PREFIX, WRAPPER_SUFFIX};

@@ -272,14 +272,26 @@ impl Splice {
 ///
 /// A [`Splice::Skip`] leaves out source bytes after the splices at its offset; the walk
 /// puts none inside a skipped range.
-pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) -> String {
+pub(crate) fn apply(source: &str, inserts: Vec<Insert>, texts: &[String]) -> String {
+    apply_copying(source, inserts, texts).0
+}
+
+/// [`apply`], and the stretches of the output copied from the source: `(output offset,
+/// source offset, byte length)`, in order (the rest of the output is spliced text).
+pub(crate) fn apply_copying(
+    source: &str,
+    mut inserts: Vec<Insert>,
+    texts: &[String],
+) -> (String, Vec<(usize, usize, usize)>) {
     inserts.sort_by_key(|i| (i.offset, !i.splice.is_close()));
     let mut out = String::with_capacity(source.len() + inserts.len() * 48);
+    let mut copied = Vec::new();
     let mut at = 0usize;
     let mut asi = Asi::default();
     for i in inserts {
         let offset = (i.offset as usize).min(source.len());
         if offset > at {
+            copied.push((out.len(), at, offset - at));
             out.push_str(&source[at..offset]);
             at = offset;
         }
@@ -294,8 +306,9 @@ pub(crate) fn apply(source: &str, mut inserts: Vec<Insert>, texts: &[String]) ->
             }
         }
     }
+    copied.push((out.len(), at, source.len() - at));
     out.push_str(&source[at..]);
-    out
+    (out, copied)
 }
 
 /// Keeps automatic semicolon insertion working around spliced text.

@@ -331,6 +331,15 @@ impl Host for ContractHost<'_> {
     /// arguments follow.
     fn call(&mut self, name: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
         let op = HostOp::parse(name);
+        // The meter's charge ran past the limit: the log says where the run was (the
+        // prelude passes the innermost frame of the contract's code, errors.js), before the
+        // gas report below ends the run.
+        if matches!(op, Some(HostOp::OutOfGas)) {
+            match args.get(1).and_then(HostValue::as_str).filter(|at| !at.is_empty()) {
+                Some(at) => self.log_line("error", &format!("out of gas {at}")),
+                None => self.log_line("error", "out of gas"),
+            }
+        }
         self.sync_js_gas(args.first())?;
         // Once gas is spent nothing more runs, whatever the contract caught.
         if self.gas.used() >= self.gas.limit() {

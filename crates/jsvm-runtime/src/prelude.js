@@ -209,6 +209,19 @@
     }
   }
 
+  // The meter's charge ran past the limit: the run ends, and the log says where it was.
+  // Finding that out can itself fail (no memory, no stack left): a resource error ends the
+  // run there (errors.js), anything else leaves the place out; never is it catchable.
+  function outOfGas() {
+    let at = "";
+    try {
+      at = errors.where();
+    } catch (e) {
+      errors.caught(e);
+    }
+    rawHost("outOfGas", gasUsed(), at);
+  }
+
   // The entry the engine calls: (contract factory, method, JSON args, JSON context).
   // The factory is the prepared contract: (gas limit, out-of-gas, VM helpers) =>
   // [module function, gas read-out, charge]. The final gas is reported to the host however the call ends
@@ -216,7 +229,7 @@
   g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
     // Frozen through and through (the reviver sees every nested value): `block` and `tx` are read-only.
     const context = parse(contextJson, (_, value) => freeze(value));
-    const [moduleFunction, used, add] = factory(context.gasLimit, () => rawHost("outOfGas", used()), vmHelpers);
+    const [moduleFunction, used, add] = factory(context.gasLimit, outOfGas, vmHelpers);
     gasUsed = used;
     charge = add;
     currentBlock = context.block;

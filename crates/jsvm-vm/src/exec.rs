@@ -1,10 +1,13 @@
 //! One transaction on one worker: actions in order, all or nothing.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jsvm_compiler::{bundle_lines, decode_args, map_positions, unmetered_program, AmountLimit, MAX_METERED_LIMIT};
+use jsvm_compiler::{
+    bundle_lines, decode_args, map_positions, prepared_columns, rewrite_positions, unmetered_program, AmountLimit,
+    BundleLines, ColumnMap, MeterCosts, MAX_METERED_LIMIT,
+};
 use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
 use jsvm_runtime::{
     random_seed, BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls,
@@ -15,6 +18,7 @@ use jsvm_state::{StateRead, Store, TxState, Writes};
 
 use crate::code_cache::CodeCache;
 use crate::receipt::{bounded_message, Receipt, Status};
+use crate::unknown_method::unknown_method;
 use crate::{amount_limit, contracts, resources, signing, Transaction, VmConfig};
 
 /// Why an action failed.
@@ -109,12 +113,44 @@ fn engine_refusal(engine: &mut dyn Engine, record: &ContractRecord) -> Failure {
     }
 }
 
-/// `text` with positions in a bundle's compiled program turned into the author's
-/// `file:line:column` (a single-file contract's positions are already the author's).
-fn author_positions(record: &ContractRecord, text: &str) -> String {
-    match bundle_lines(&record.source) {
-        Some(lines) => map_positions(text, CODE_FILENAME, &lines),
-        None => text.replace(CODE_FILENAME, &format!("{}.js", record.id)),
+/// Positions in `record`'s prepared code (as an engine prints them in the log) turned into
+/// the author's `file:line:column`: a bundle's module and its lines, or a single file's
+/// lines, with the columns the meter's splices moved given back (`costs` prepared the code).
+/// The maps are made once, when a text first has a position to map.
+struct AuthorPositions<'r> {
+    record: &'r ContractRecord,
+    costs: &'r MeterCosts,
+    places: OnceCell<Places>,
+}
+
+/// Where a contract's prepared positions lead: a bundle's modules, or a single file's columns.
+enum Places {
+    Bundle(BundleLines),
+    File(Option<ColumnMap>),
+}
+
+impl<'r> AuthorPositions<'r> {
+    fn new(record: &'r ContractRecord, costs: &'r MeterCosts) -> Self {
+        AuthorPositions { record, costs, places: OnceCell::new() }
+    }
+
+    fn of(&self, text: &str) -> String {
+        if !text.contains(CODE_FILENAME) {
+            return text.to_string();
+        }
+        let file = format!("{}.js", self.record.id);
+        let places = self.places.get_or_init(|| match bundle_lines(&self.record.source, self.costs) {
+            Some(lines) => Places::Bundle(lines),
+            None => Places::File(prepared_columns(&self.record.source, self.costs)),
+        });
+        match places {
+            Places::Bundle(lines) => map_positions(text, CODE_FILENAME, lines),
+            Places::File(columns) => rewrite_positions(text, CODE_FILENAME, |line, column| {
+                let (line, column) =
+                    columns.as_ref().and_then(|map| map.original(line, column)).unwrap_or((line, column));
+                Some((file.as_str(), line, column))
+            }),
+        }
     }
 }
 
@@ -385,7 +421,9 @@ impl Invoker<'_> {
         if method == "init" {
             return Err(Failure::Runtime("cannot call 'init' manually".into()));
         }
-        let abi = record.abi.method(method).ok_or_else(|| Failure::Runtime(format!("abi {method} not found")))?;
+        let abi = record.abi.method(method).ok_or_else(|| {
+            Failure::Runtime(unknown_method(method, "", record.abi.abi.iter().map(|m| m.name.as_str())))
+        })?;
         let args = decode_args(abi, data).map_err(|e| Failure::Runtime(e.to_string()))?;
         frame.owner = record.owner.clone();
         self.run_js(run, &record, frame, &args)
@@ -401,9 +439,8 @@ impl Invoker<'_> {
         match self.code.get(&mut **engine, run.schedule.version, record) {
             Ok(_) => Ok(()),
             Err(e) => {
-                run.effects
-                    .logs
-                    .push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {}", author_positions(record, &e)));
+                let e = AuthorPositions::new(record, &run.schedule.js).of(&e);
+                run.effects.logs.push(format!("[error] {SYSTEM_CONTRACT}: validate code error: {e}"));
                 Err(engine_refusal(&mut **engine, record))
             }
         }
@@ -491,13 +528,14 @@ impl Invoker<'_> {
         let out = engine.run(&inv, &mut host);
         // The engine's own words on a failure (with its positions) went to the log: they
         // name the author's files and lines there (nested frames mapped theirs already).
+        let positions = AuthorPositions::new(record, &run.schedule.js);
         for line in &mut run.effects.logs[logged..] {
             if line.contains(CODE_FILENAME) {
-                *line = author_positions(record, line);
+                *line = positions.of(line);
             }
         }
         let out = out.map_err(|e| match Failure::from(e) {
-            Failure::Runtime(m) => Failure::Runtime(author_positions(record, &m)),
+            Failure::Runtime(m) => Failure::Runtime(positions.of(&m)),
             other => other,
         })?;
         if out.len() > MAX_RESULT_BYTES {

@@ -24,6 +24,7 @@ mod receipt;
 mod resources;
 mod signing;
 mod tx;
+mod unknown_method;
 pub mod views;
 
 pub use config::VmConfig;

@@ -3858,12 +3858,23 @@ static const char *JS_AtomGetStrRT(JSRuntime *rt, char *buf, int buf_size,
             snprintf(buf, buf_size, "<free %x>", atom);
         } else if (p != NULL) {
             JSString *str = p;
+            /* jsvm: a symbol is written `Symbol(description)`, as V8 writes it, so that an
+               error message names a symbol key alike on both engines (jsvm-runtime's
+               errors.js builds receipts' messages from it). Upstream wrote the bare
+               description, which reads as a string key of that name. */
+            bool symbol = p->atom_type == JS_ATOM_TYPE_SYMBOL || p->atom_type == JS_ATOM_TYPE_GLOBAL_SYMBOL;
+            /* room for `Symbol(` and `)` around it in `buf` */
+            char description[ATOM_GET_STR_BUF_SIZE - 8];
+            char *to = symbol ? description : buf;
+            int to_size = symbol ? (int)sizeof(description) : buf_size;
             if (str->is_wide_char) {
                 /* encode surrogates correctly */
-                utf8_encode_buf16(buf, buf_size, str16(str), str->len);
+                utf8_encode_buf16(to, to_size, str16(str), str->len);
             } else {
-                utf8_encode_buf8(buf, buf_size, str8(str), str->len);
+                utf8_encode_buf8(to, to_size, str8(str), str->len);
             }
+            if (symbol)
+                snprintf(buf, buf_size, "Symbol(%s)", description);
         }
     }
     return buf;

@@ -12,7 +12,7 @@ use jsvm_runtime::{
 };
 use serde_json::Value;
 
-use super::{args, fail, text, Native};
+use super::{args, fail, method_types, text, Native};
 use crate::exec::{Failure, TxRun};
 
 pub(crate) const ACCOUNT_CONTRACT: &str = AUTH_CONTRACT;
@@ -38,11 +38,7 @@ pub(crate) const METHODS: &[(&str, &[ArgType])] = &[
 
 /// Runs `auth.iost/<frame.method>(data)`.
 pub(crate) fn call(run: &mut TxRun, frame: &CallFrame, data: &str) -> Result<Vec<String>, Failure> {
-    let types = METHODS
-        .iter()
-        .find(|(name, _)| *name == frame.method)
-        .map(|(_, t)| *t)
-        .ok_or_else(|| fail(format!("abi {} not found in {ACCOUNT_CONTRACT}", frame.method)))?;
+    let types = method_types(ACCOUNT_CONTRACT, &frame.method)?;
     let a = args(&frame.method, types, data)?;
     let mut n = Native { run, frame, me: ACCOUNT_CONTRACT };
     let id = text(&a[0]).to_string();

@@ -21,6 +21,7 @@ use jsvm_runtime::{storage, AuthCheck, CallFrame, ReceiptEntry, MAX_CALL_HEIGHT}
 use serde_json::Value;
 
 use crate::exec::{Failure, TxRun};
+use crate::unknown_method::unknown_method;
 
 pub(crate) use auth::{sign_up, ACCOUNT_CONTRACT};
 pub(crate) use token::TOKEN_CONTRACT;
@@ -54,10 +55,12 @@ pub(crate) fn native_methods(contract: &str) -> Option<&'static [(&'static str, 
 
 /// The argument types of `contract.method`, or IOST's message when there is no such method.
 pub(crate) fn method_types(contract: &str, method: &str) -> Result<&'static [ArgType], Failure> {
-    native_methods(contract)
-        .and_then(|m| m.iter().find(|(name, _)| *name == method))
+    let methods = native_methods(contract).unwrap_or_default();
+    methods
+        .iter()
+        .find(|(name, _)| *name == method)
         .map(|(_, t)| *t)
-        .ok_or_else(|| fail(format!("abi {method} not found in {contract}")))
+        .ok_or_else(|| fail(unknown_method(method, &format!(" in {contract}"), methods.iter().map(|(name, _)| *name))))
 }
 
 fn fail(m: impl Into<String>) -> Failure {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::amount_limit;
 use crate::exec::{Failure, Invoker, TxRun};
+use crate::unknown_method::unknown_method;
 
 #[derive(Deserialize)]
 struct ContractJson {
@@ -82,7 +83,9 @@ pub(crate) fn call(inv: &mut Invoker, run: &mut TxRun, method: &str, data: &str)
             let extra = args.pop().unwrap_or_default();
             update_code(inv, run, &args[0], &extra)
         }
-        _ => Err(Failure::Runtime(format!("abi {method} not found in {SYSTEM_CONTRACT}"))),
+        _ => {
+            Err(Failure::Runtime(unknown_method(method, &format!(" in {SYSTEM_CONTRACT}"), ["setCode", "updateCode"])))
+        }
     }
 }
 

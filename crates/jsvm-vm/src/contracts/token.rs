@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fixed::Fixed;
-use super::{args, fail, text, Native};
+use super::{args, fail, method_types, text, Native};
 use crate::exec::{Failure, TxRun};
 
 pub(crate) const TOKEN_CONTRACT: &str = "token.iost";
@@ -43,11 +43,7 @@ struct Frozen {
 
 /// Runs `token.iost/<frame.method>(data)`.
 pub(crate) fn call(run: &mut TxRun, frame: &CallFrame, data: &str) -> Result<Vec<String>, Failure> {
-    let types = METHODS
-        .iter()
-        .find(|(name, _)| *name == frame.method)
-        .map(|(_, t)| *t)
-        .ok_or_else(|| fail(format!("abi {} not found in {TOKEN_CONTRACT}", frame.method)))?;
+    let types = method_types(TOKEN_CONTRACT, &frame.method)?;
     let a = args(&frame.method, types, data)?;
     let mut t = Native { run, frame, me: TOKEN_CONTRACT };
     match frame.method.as_str() {
