@@ -105,9 +105,10 @@ fn print_query_receipt(r: &Receipt, logs: &[String]) -> CmdResult {
 
 fn print_result(receipt: &Receipt, json: serde_json::Result<String>, logs: &[String]) -> CmdResult {
     for line in logs {
-        note(line);
+        note(crate::code_file::in_author_terms(receipt, line));
     }
     out!("{}", json.map_err(|e| e.to_string())?)?;
+    crate::code_file::restate_message(receipt);
     Ok(if receipt.status == jsvm_vm::Status::Success { Outcome::Success } else { Outcome::Failed })
 }
 
@@ -192,11 +193,13 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
         Command::Deploy { file, abi, tx, remote } => {
             let remote = Remote::from_opts(&remote)?;
             let c = contract_json(&file, abi.as_deref(), None)?;
+            crate::code_file::deploying(&file, None);
             submit(&data, engine, remote.as_ref(), transaction(&tx, remote.as_ref(), vec![Action::set_code(c)])?)
         }
         Command::Update { contract, file, abi, update_data, tx, remote } => {
             let remote = Remote::from_opts(&remote)?;
             let c = contract_json(&file, abi.as_deref(), Some(&contract))?;
+            crate::code_file::deploying(&file, Some(&contract));
             let action = Action::update_code(c, update_data);
             submit(&data, engine, remote.as_ref(), transaction(&tx, remote.as_ref(), vec![action])?)
         }

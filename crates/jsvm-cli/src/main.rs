@@ -6,6 +6,7 @@
 mod args;
 mod client;
 mod clock;
+mod code_file;
 mod commands;
 mod demo;
 mod inspect;

@@ -230,3 +230,30 @@ fn help_describes_every_argument() {
     let text = help(&["--help"]);
     assert!(text.contains("Exit codes: 0"), "{text}");
 }
+
+#[test]
+fn deploy_errors_on_stderr_name_the_authors_file() {
+    let chain = Chain::new();
+    let abi = r#"{"lang":"javascript","version":"1.0.0","abi":[{"name":"f","args":[]}]}"#;
+    chain.write("broken.abi", abi);
+    let broken =
+        chain.write("broken.js", "class A {\n  init() {}\n  f() { return 1; }\n}\nfoo(;\nmodule.exports = A;\n");
+    let (r, stderr) = chain.receipt(1, &["deploy", &broken]);
+    // The receipt is the chain's: the code is named after the contract.
+    let chain_name = format!("Contract{}.js:5:5", r["tx_hash"].as_str().unwrap());
+    assert!(r["message"].as_str().unwrap().contains(&chain_name), "{r}");
+    // stderr says it again in the author's terms.
+    assert!(stderr.contains(&format!("validate code error: {broken}:5:5: syntax error")), "{stderr}");
+    assert!(!stderr.contains(&chain_name), "{stderr}");
+
+    chain.write("throws.abi", abi);
+    let throws = chain.write(
+        "throws.js",
+        "class A {\n  init() { const o = undefined; return o.owner; }\n  f() { return 1; }\n}\nmodule.exports = A;\n",
+    );
+    let (r, stderr) = chain.receipt(1, &["deploy", &throws]);
+    assert_eq!(r["message"], "running action #0 system.iost.setCode: Uncaught exception: TypeError: cannot read a property of undefined or null");
+    // The log keeps the engine's words and the author's position.
+    assert!(stderr.contains("cannot read property 'owner' of undefined"), "{stderr}");
+    assert!(stderr.contains(&format!("at init ({throws}:2:")), "{stderr}");
+}
