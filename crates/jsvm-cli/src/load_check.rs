@@ -16,7 +16,7 @@ use std::sync::Arc;
 use jsvm_compiler::{Bundle, BundleModule};
 use jsvm_engine::EngineKind;
 use jsvm_state::MemStore;
-use jsvm_vm::{contract_json, Action, Status, Transaction, VmConfig, VmManager, MAX_GAS_LIMIT};
+use jsvm_vm::{contract_json, thousands, Action, Status, Transaction, VmConfig, VmManager, MAX_GAS_LIMIT};
 
 /// The check's entry module: a name no project file can have (the pack's module ids are
 /// paths inside the project, without parentheses at their start).
@@ -68,30 +68,5 @@ pub(crate) fn check(bundle: &Bundle, engine: EngineKind) -> Result<u64, String> 
             }
             Err(text)
         }
-    }
-}
-
-/// `n` with a comma between thousands, as the docs write gas figures.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(4_000_000), "4,000,000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
     }
 }

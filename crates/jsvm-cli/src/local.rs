@@ -5,7 +5,7 @@ use std::path::Path;
 
 use jsvm_engine::EngineKind;
 use jsvm_state::TxState;
-use jsvm_vm::{Receipt, Status, Transaction, VmManager, GENESIS_ADMIN, MAX_GAS_LIMIT};
+use jsvm_vm::{thousands, Receipt, Status, Transaction, VmManager, GENESIS_ADMIN, MAX_GAS_LIMIT};
 
 use crate::commands::{print_receipt, CmdResult};
 use crate::output::note;
@@ -81,32 +81,5 @@ fn gas_needed(vm: &VmManager, tx: Transaction) -> String {
             r.message.lines().next().unwrap_or_default()
         ),
         Err(e) => format!("out of gas; a dry run with more gas could not run: {e}"),
-    }
-}
-
-/// `4315190` as `4,315,190`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_are_separated_by_commas() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(4_315_190), "4,315,190");
-        assert_eq!(thousands(40_000_000), "40,000,000");
     }
 }

@@ -3,32 +3,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
-struct Chain {
-    dir: tempfile::TempDir,
-}
+use common::Chain;
 
 impl Chain {
-    fn new() -> Chain {
-        Chain { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        let data = self.data();
-        let mut all = vec!["--data", data.to_str().unwrap()];
-        all.extend(args);
-        common::jsvm(&all)
-    }
-
     /// Runs, expects exit 0, and parses each line of stdout as JSON.
     fn lines(&self, args: &[&str]) -> Vec<Value> {
         let out = self.run(args);

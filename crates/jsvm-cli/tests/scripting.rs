@@ -5,34 +5,15 @@
 mod common;
 
 use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
-/// A data directory in a temporary directory of its own.
-struct Chain {
-    dir: tempfile::TempDir,
-}
+use common::Chain;
 
 impl Chain {
-    fn new() -> Chain {
-        Chain { dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let data = self.data();
-        let mut all = vec!["--data", data.to_str().unwrap()];
-        all.extend(args);
-        common::jsvm(&all)
-    }
-
     /// Runs and expects exit `code` with a receipt on stdout's last line.
     fn receipt(&self, code: i32, args: &[&str]) -> (Value, String) {
         let out = self.run(args);
@@ -253,7 +234,8 @@ fn deploy_errors_on_stderr_name_the_authors_file() {
     );
     let (r, stderr) = chain.receipt(1, &["deploy", &throws]);
     assert_eq!(r["message"], "running action #0 system.iost.setCode: Uncaught exception: TypeError: cannot read a property of undefined or null");
-    // The log keeps the engine's words and the author's position.
-    assert!(stderr.contains("cannot read property 'owner' of undefined"), "{stderr}");
+    // The log keeps the engine's own words (which differ: QuickJS's here, V8's "Cannot read
+    // properties of undefined (reading 'owner')") and the author's position.
+    assert!(stderr.contains("'owner'"), "{stderr}");
     assert!(stderr.contains(&format!("at init ({throws}:2:")), "{stderr}");
 }

@@ -74,7 +74,14 @@ impl GasReport {
         let header = ["contract", "method", "calls", "min", "avg", "max"].map(String::from);
         let mut lines = vec![header];
         for (c, m, s) in self.rows() {
-            lines.push([c.into(), m.into(), s.calls.to_string(), group(s.min), group(s.avg()), group(s.max)]);
+            lines.push([
+                c.into(),
+                m.into(),
+                s.calls.to_string(),
+                jsvm_vm::thousands(s.min),
+                jsvm_vm::thousands(s.avg()),
+                jsvm_vm::thousands(s.max),
+            ]);
         }
         let widths: Vec<usize> =
             (0..6).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
@@ -96,19 +103,6 @@ impl GasReport {
         }
         out
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

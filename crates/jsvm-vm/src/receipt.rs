@@ -106,9 +106,32 @@ impl Receipt {
     }
 }
 
+/// A gas figure with a comma between thousands (`4,315,190`), as the docs and the CLI's messages
+/// write it.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(4_315_190), "4,315,190");
+        assert_eq!(thousands(40_000_000), "40,000,000");
+    }
 
     #[test]
     fn names_and_codes_match_the_wire_format() {

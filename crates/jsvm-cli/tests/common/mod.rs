@@ -26,3 +26,28 @@ pub(crate) fn new_key(extra: &[&str]) -> Value {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// A data directory in a temporary directory of its own, and `jsvm` run on it.
+#[allow(dead_code)] // Not every test file runs commands on a data directory.
+pub(crate) struct Chain {
+    pub(crate) dir: tempfile::TempDir,
+}
+
+#[allow(dead_code)]
+impl Chain {
+    pub(crate) fn new() -> Chain {
+        Chain { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub(crate) fn data(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// `jsvm --data DATA ARGS...`.
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
+        let data = self.data();
+        let mut all = vec!["--data", data.to_str().unwrap()];
+        all.extend(args);
+        jsvm(&all)
+    }
+}
