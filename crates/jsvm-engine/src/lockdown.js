@@ -92,8 +92,9 @@
   // runs): see `masked` in harden.
   const functionToString = Function.prototype.toString;
   const nativeSample = Reflect.apply(functionToString, Math.max, []);
-  const nativeBefore = nativeSample.slice(0, nativeSample.indexOf("max"));
+  // What ends this engine's text of a built-in (`() {\n    [native code]\n}` on QuickJS).
   const nativeAfter = nativeSample.slice(nativeSample.indexOf("max") + 3);
+  const stringEndsWith = String.prototype.endsWith;
   const refuse = function Function() {
     throw new EvalError("code generation from strings is disabled");
   };
@@ -469,18 +470,25 @@
     // none either.
     delete g.__jsvm_errors;
     const keepOpen = new Set(open);
-    // The VM's library functions print as built-ins do, whatever engine runs them: QuickJS
-    // compiles them without their source, V8 cannot, so Function.prototype.toString shows
-    // the engine's built-in form for every function the walk below finds that has source
-    // text (library and lockdown functions: contract code defines none of them).
+    // Built-ins print the same on every engine: `function NAME() { [native code] }`. The
+    // engines write their own built-ins differently (QuickJS over three lines, V8 on one), and
+    // a contract (or a package such as lodash, which tests `toString` of functions to find
+    // native ones) must see the same text, and pay the same for reading it, on both. The VM's
+    // library functions print that way too: QuickJS compiles them without their source, V8
+    // cannot, so every function the walk below finds that has source text (library and
+    // lockdown functions: contract code defines none of them) is masked. A contract's own
+    // functions print their source, which is the same on every engine.
     const library = new WeakSet();
+    const builtinText = (f) => {
+      const d = getOwnPropertyDescriptor(f, "name");
+      return "function " + (d !== undefined && typeof d.value === "string" ? d.value : "") + "() { [native code] }";
+    };
     const masked = {
       toString() {
-        if (library.has(this)) {
-          const d = getOwnPropertyDescriptor(this, "name");
-          return nativeBefore + (d !== undefined && typeof d.value === "string" ? d.value : "") + nativeAfter;
-        }
-        return apply(functionToString, this, []);
+        if (library.has(this)) return builtinText(this);
+        const text = apply(functionToString, this, []);
+        // A built-in, or a bound function (made at run time, so not in `library`).
+        return apply(stringEndsWith, text, [nativeAfter]) ? builtinText(this) : text;
       },
     }.toString;
     library.add(masked);

@@ -59,6 +59,9 @@ const FLAGS: &str = "--disallow-code-generation-from-strings --no-expose-wasm --
 /// ask for (a string of 2^29 two-byte characters, an array of 2^27 elements: 1 GiB), which V8
 /// would otherwise refuse by aborting the process.
 const HARD_HEAP_HEADROOM: usize = 1280 << 20;
+/// How many times its serialized size a realm's snapshot may take once deserialized, for the
+/// old generation's starting size (see `Isolate::new`).
+const SNAPSHOT_HEAP_FACTOR: usize = 4;
 /// The young generation (two semi-spaces and a large-object space): small, so that most
 /// garbage of a run dies young and the budget check sees live data.
 const YOUNG_GENERATION: usize = 24 << 20;
@@ -113,6 +116,12 @@ impl Isolate {
         let (ptr, len) =
             blob.as_ref().map_or((std::ptr::null(), 0), |b| (b.bytes.as_ptr() as *const c_char, b.bytes.len()));
         let heap_limit = memory.saturating_mul(2).saturating_add(HARD_HEAP_HEADROOM);
+        // V8 starts collecting the old generation at `initial_old`. Below what the snapshot
+        // itself takes, it collects while the isolate is still being deserialized, which
+        // V8 10.2 does not survive (SIGSEGV in MarkCompactCollector under Deserializer::
+        // ReadObject, seen with a 2 MiB run budget once the realm's libraries grew): so never
+        // below a generous multiple of the snapshot's size.
+        let initial_old = (memory / 2).max(len.saturating_mul(SNAPSHOT_HEAP_FACTOR));
         // SAFETY: the blob outlives the isolate (held in `blob`); `state` outlives it too
         // (the engine drops its isolate first).
         let raw = unsafe {
@@ -121,7 +130,7 @@ impl Isolate {
                 len,
                 heap_limit,
                 YOUNG_GENERATION,
-                memory / 2,
+                initial_old,
                 host_trampoline,
                 state as *const RunState as *mut c_void,
             )
