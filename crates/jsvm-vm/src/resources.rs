@@ -19,7 +19,7 @@ use jsvm_state::{StateRead, TxState, Writes};
 use crate::contracts::fixed::Fixed;
 use crate::contracts::gas_state::{write_uncharged, Dec, GasRecord, GAS_CONTRACT, IMMEDIATE_REWARD};
 use crate::contracts::ram::{account_figure, RAM_CONTRACT, RAM_TOKEN, USED_RAM};
-use crate::contracts::token::{NATIVE_TOKEN, TOKEN_CONTRACT};
+use crate::contracts::token::{balance_key, NATIVE_TOKEN, TOKEN_CONTRACT};
 use crate::receipt::bounded_message;
 use crate::{Receipt, Status, Transaction};
 
@@ -31,7 +31,7 @@ fn gas_ratio(tx: &Transaction) -> i128 {
 
 /// A raw token balance (`TB<account>`); 0 when there is none.
 pub(crate) fn token_balance(state: &TxState, token: &str, account: &str) -> Result<i64, String> {
-    match storage::map_get(state, TOKEN_CONTRACT, &format!("TB{account}"), token)? {
+    match storage::map_get(state, TOKEN_CONTRACT, &balance_key(account), token)? {
         None => Ok(0),
         Some(v) => v.parse().map_err(|_| format!("balance of {account} is corrupt")),
     }
@@ -39,7 +39,7 @@ pub(crate) fn token_balance(state: &TxState, token: &str, account: &str) -> Resu
 
 fn set_token_balance(state: &mut TxState, token: &str, account: &str, value: i64) -> Result<(), String> {
     let mut fx = Effects::default();
-    let key = format!("TB{account}");
+    let key = balance_key(account);
     storage::map_put(state, &mut fx, TOKEN_CONTRACT, TOKEN_CONTRACT, &key, token, &value.to_string(), None)
 }
 

@@ -15,7 +15,7 @@ use crate::contracts::fixed::Fixed;
 use crate::contracts::gas_state::{pledge_key, Dec, GasRecord, GAS_CONTRACT};
 use crate::contracts::native_methods;
 use crate::contracts::ram::{account_figure, Market, RAM_TOKEN, TOTAL_RAM, USED_RAM};
-use crate::contracts::token::{NATIVE_TOKEN, TOKEN_CONTRACT};
+use crate::contracts::token::{balance_key, NATIVE_TOKEN, TOKEN_CONTRACT};
 use crate::resources::token_balance as raw_balance;
 use crate::VmError;
 
@@ -264,7 +264,7 @@ pub fn accounts(state: &Arc<dyn StateRead>) -> Result<Vec<String>, VmError> {
 pub fn token_balances(state: &Arc<dyn StateRead>, account: &str, now_ns: u64) -> Result<Value, VmError> {
     let st = read(state);
     let mut out = Map::new();
-    for token in storage::map_keys(&st, TOKEN_CONTRACT, &format!("TB{account}")).map_err(internal)? {
+    for token in storage::map_keys(&st, TOKEN_CONTRACT, &balance_key(account)).map_err(internal)? {
         let scale = decimals(&st, &token)?.unwrap_or(0);
         let (balance, frozen) = balance_with_frozen(&st, &token, account, scale, now_ns)?;
         out.insert(

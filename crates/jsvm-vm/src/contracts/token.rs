@@ -18,6 +18,11 @@ pub(crate) const TOKEN_CONTRACT: &str = "token.iost";
 pub(crate) const NATIVE_TOKEN: &str = "iost";
 /// Longest transfer memo, in bytes.
 pub(crate) const MAX_MEMO_BYTES: usize = 512;
+
+/// The map of `account`'s spendable balances, one field per token (IOST's `TB<account>`).
+pub(crate) fn balance_key(account: &str) -> String {
+    format!("TB{account}")
+}
 /// Permission a token issuer needs for create/issue.
 const TOKEN_PERMISSION: &str = "token";
 /// Permission an account needs to send tokens (falls back to `active`).
@@ -140,7 +145,7 @@ impl Native<'_, '_> {
 
     /// The spendable balance, after releasing frozen amounts whose time has come.
     fn balance(&mut self, sym: &str, who: &str) -> Result<i64, Failure> {
-        let key = format!("TB{who}");
+        let key = balance_key(who);
         let mut balance: i64 = match self.get(&key, sym)? {
             Some(v) => v.parse().map_err(|_| Failure::Unknown(format!("balance of {who} is corrupt")))?,
             None => 0,
@@ -167,7 +172,7 @@ impl Native<'_, '_> {
     /// Balances of the native token held by accounts are kept by the system;
     /// other new entries are paid for by the publisher.
     fn set_balance(&mut self, sym: &str, who: &str, balance: i64) -> Result<(), Failure> {
-        let key = format!("TB{who}");
+        let key = balance_key(who);
         let existing = jsvm_runtime::storage::map_get(self.run.state, self.me, &key, sym).map_err(Failure::Unknown)?;
         let payer = if existing.is_none() && (sym != NATIVE_TOKEN || is_contract_id(who)) {
             Some(self.run.tx.publisher.clone())
