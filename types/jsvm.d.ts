@@ -144,25 +144,23 @@ declare const BigNumber: {
     (value: JsvmNumeric, base?: number): BigNumber;
 };
 
-/** IOST's checked integer within [-2^63, 2^63-1], around a BigNumber. */
-declare class Int64 {
-    constructor(n: JsvmNumeric | Int64, base?: number);
+/** What Int64 and Float64 share, `T` being the class itself: arithmetic that returns a new `T`
+ *  (checked: a result out of the class's range throws) and comparisons. */
+interface JsvmChecked<T> {
     readonly number: BigNumber;
-    plus(n: JsvmNumeric | Int64): Int64;
-    minus(n: JsvmNumeric | Int64): Int64;
-    multi(n: JsvmNumeric | Int64): Int64;
-    /** Integer division. */
-    div(n: JsvmNumeric | Int64): Int64;
-    mod(n: JsvmNumeric | Int64): Int64;
-    pow(n: JsvmNumeric | Int64): Int64;
-    /** × 10^n; must stay an integer. */
-    shift(n: number): Int64;
-    eq(n: JsvmNumeric | Int64): boolean;
-    gt(n: JsvmNumeric | Int64): boolean;
-    gte(n: JsvmNumeric | Int64): boolean;
-    lt(n: JsvmNumeric | Int64): boolean;
-    lte(n: JsvmNumeric | Int64): boolean;
-    negated(): Int64;
+    plus(n: JsvmNumeric | T): T;
+    minus(n: JsvmNumeric | T): T;
+    multi(n: JsvmNumeric | T): T;
+    /** Int64: integer division. */
+    div(n: JsvmNumeric | T): T;
+    mod(n: JsvmNumeric | T): T;
+    pow(n: JsvmNumeric | T): T;
+    eq(n: JsvmNumeric | T): boolean;
+    gt(n: JsvmNumeric | T): boolean;
+    gte(n: JsvmNumeric | T): boolean;
+    lt(n: JsvmNumeric | T): boolean;
+    lte(n: JsvmNumeric | T): boolean;
+    negated(): T;
     isZero(): boolean;
     isPositive(): boolean;
     isNegative(): boolean;
@@ -171,29 +169,19 @@ declare class Int64 {
     toJSON(): string;
 }
 
+/** IOST's checked integer within [-2^63, 2^63-1], around a BigNumber. */
+declare class Int64 {
+    constructor(n: JsvmNumeric | Int64, base?: number);
+    /** × 10^n; must stay an integer. */
+    shift(n: number): Int64;
+}
+interface Int64 extends JsvmChecked<Int64> {}
+
 /** IOST's checked decimal (exact, not binary floating point), around a BigNumber. */
 declare class Float64 {
     constructor(n: JsvmNumeric | Float64, base?: number);
-    readonly number: BigNumber;
-    plus(n: JsvmNumeric | Float64): Float64;
-    minus(n: JsvmNumeric | Float64): Float64;
-    multi(n: JsvmNumeric | Float64): Float64;
-    div(n: JsvmNumeric | Float64): Float64;
-    mod(n: JsvmNumeric | Float64): Float64;
-    pow(n: JsvmNumeric | Float64): Float64;
-    eq(n: JsvmNumeric | Float64): boolean;
-    gt(n: JsvmNumeric | Float64): boolean;
-    gte(n: JsvmNumeric | Float64): boolean;
-    lt(n: JsvmNumeric | Float64): boolean;
-    lte(n: JsvmNumeric | Float64): boolean;
-    negated(): Float64;
-    isZero(): boolean;
-    isPositive(): boolean;
-    isNegative(): boolean;
-    toString(): string;
-    toFixed(dp?: number): string;
-    toJSON(): string;
 }
+interface Float64 extends JsvmChecked<Float64> {}
 
 /** Hashes and signature checks. */
 declare const IOSTCrypto: {
