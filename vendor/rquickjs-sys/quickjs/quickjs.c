@@ -291,7 +291,13 @@ typedef struct JSMallocBlockHeader {
     uint8_t  block_size_idx;
     /* GC/refcount header merged into the allocator header:
        the object body keeps only JSGCObjectHeader.link (no ref_count/flags). */
-    uint8_t  gc_obj_type : 7; /* JSGCObjectTypeEnum for GC objects */
+    uint8_t  gc_obj_type : 5; /* JSGCObjectTypeEnum for GC objects */
+    /* jsvm: set on objects in rt->jsvm_sealed_obj_list (JS_JsvmSealSinceMark): the cycle
+       collector treats them as roots and neither visits nor counts them. */
+    uint8_t  jsvm_sealed : 1;
+    /* jsvm: a sealed object taking part in one whole-heap collection
+       (JS_JsvmRunGCWithSealed), sealed again if it survives. */
+    uint8_t  jsvm_reseal : 1;
     uint8_t  mark : 1;        /* used by the cycle collector */
     int      ref_count;
     _Alignas(JS_ARENA_ALIGN) uint8_t user_data[];
@@ -356,6 +362,11 @@ struct JSRuntime {
     /* list of JSGCObjectHeader.link. List of allocated GC objects (used
        by the garbage collector) */
     struct list_head gc_obj_list;
+    /* jsvm: the GC objects JS_JsvmSealSinceMark took out of gc_obj_list (a hot realm and its
+       cached programs), which the cycle collector skips until JS_JsvmUnsealHeap. */
+    struct list_head jsvm_sealed_obj_list;
+    /* jsvm: the last GC object when JS_JsvmSealMark was called (or the list's head). */
+    struct list_head *jsvm_seal_mark;
     /* list of JSGCObjectHeader.link. Used during JS_FreeValueRT() */
     struct list_head gc_zero_ref_count_list;
     struct list_head tmp_obj_list; /* used during GC */
@@ -1568,6 +1579,7 @@ static JSAtom js_symbol_to_atom(JSContext *ctx, JSValueConst val);
 static void add_gc_object(JSRuntime *rt, JSGCObjectHeader *h,
                           JSGCObjectTypeEnum type);
 static void remove_gc_object(JSGCObjectHeader *h);
+static struct list_head *jsvm_gc_list(JSRuntime *rt, const void *p);
 static void js_async_function_free0(JSRuntime *rt, JSAsyncFunctionData *s);
 static JSValue js_instantiate_prototype(JSContext *ctx, JSObject *p, JSAtom atom, void *opaque);
 static JSValue js_module_ns_autoinit(JSContext *ctx, JSObject *p, JSAtom atom,
@@ -1952,6 +1964,8 @@ static void *js_arena_realloc(JSRuntime *rt, void *ptr, size_t size)
             /* carry the merged GC/refcount fields to the relocated block */
             JSMallocBlockHeader *nb = container_of(new_ptr, JSMallocBlockHeader, user_data);
             nb->gc_obj_type = b->gc_obj_type;
+            nb->jsvm_sealed = b->jsvm_sealed;
+            nb->jsvm_reseal = b->jsvm_reseal;
             nb->mark = b->mark;
             nb->ref_count = b->ref_count;
         }
@@ -2358,6 +2372,8 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
 
     init_list_head(&rt->context_list);
     init_list_head(&rt->gc_obj_list);
+    init_list_head(&rt->jsvm_sealed_obj_list);
+    rt->jsvm_seal_mark = NULL;
     init_list_head(&rt->gc_zero_ref_count_list);
     rt->gc_phase = JS_GC_PHASE_NONE;
 
@@ -2679,6 +2695,7 @@ void JS_FreeRuntime(JSRuntime *rt)
     }
     init_list_head(&rt->job_list);
 
+    JS_JsvmUnsealHeap(rt); /* jsvm: everything is collectable again */
     JS_RunGC(rt);
 
 #ifdef ENABLE_DUMPS // JS_DUMP_LEAKS
@@ -5904,12 +5921,14 @@ static no_inline int resize_properties(JSContext *ctx, JSShape **psh,
         /* copy the shape header, then the properties. Their location relative
            to the struct differs by layout, so copy via get_shape_prop(). */
         memcpy(sh, old_sh, sizeof(JSShape));
-        list_add_tail(&sh->header.link, &ctx->rt->gc_obj_list);
+        list_add_tail(&sh->header.link, jsvm_gc_list(ctx->rt, old_sh));
         /* the GC/refcount fields live in the block header, not the struct, so
            the memcpy above did not carry them: transfer them explicitly */
         JS_REF_COUNT(sh) = JS_REF_COUNT(old_sh);
         JS_GC_TYPE(sh) = JS_GC_TYPE(old_sh);
         JS_GC_MARK(sh) = JS_GC_MARK(old_sh);
+        js_rc(sh)->jsvm_sealed = js_rc(old_sh)->jsvm_sealed;
+        js_rc(sh)->jsvm_reseal = js_rc(old_sh)->jsvm_reseal;
         new_hash_mask = new_hash_size - 1;
         sh->prop_hash_mask = new_hash_mask;
         memcpy(get_shape_prop(sh), get_shape_prop(old_sh),
@@ -5931,11 +5950,11 @@ static no_inline int resize_properties(JSContext *ctx, JSShape **psh,
                               get_shape_size(new_hash_size, new_size));
         if (unlikely(!sh_alloc)) {
             /* insert again in the GC list */
-            list_add_tail(&sh->header.link, &ctx->rt->gc_obj_list);
+            list_add_tail(&sh->header.link, jsvm_gc_list(ctx->rt, sh));
             return -1;
         }
         sh = get_shape_from_alloc(sh_alloc, new_hash_size);
-        list_add_tail(&sh->header.link, &ctx->rt->gc_obj_list);
+        list_add_tail(&sh->header.link, jsvm_gc_list(ctx->rt, sh));
     }
     *psh = sh;
     sh->prop_size = new_size;
@@ -5972,12 +5991,14 @@ static int compact_properties(JSContext *ctx, JSObject *p)
     sh = get_shape_from_alloc(sh_alloc, new_hash_size);
     list_del(&old_sh->header.link);
     memcpy(sh, old_sh, sizeof(JSShape));
-    list_add_tail(&sh->header.link, &ctx->rt->gc_obj_list);
+    list_add_tail(&sh->header.link, jsvm_gc_list(ctx->rt, old_sh));
     /* the GC/refcount fields live in the block header, not the struct, so the
        memcpy above did not carry them: transfer them explicitly */
     JS_REF_COUNT(sh) = JS_REF_COUNT(old_sh);
     JS_GC_TYPE(sh) = JS_GC_TYPE(old_sh);
     JS_GC_MARK(sh) = JS_GC_MARK(old_sh);
+    js_rc(sh)->jsvm_sealed = js_rc(old_sh)->jsvm_sealed;
+    js_rc(sh)->jsvm_reseal = js_rc(old_sh)->jsvm_reseal;
 
     /* set the new hash mask before prop_hash_end()/get_shape_prop() are used,
        as their locations depend on it in the merged-header layout */
@@ -7241,7 +7262,113 @@ static void add_gc_object(JSRuntime *rt, JSGCObjectHeader *h,
 {
     JS_GC_MARK(h) = 0;
     JS_GC_TYPE(h) = type;
+    js_rc(h)->jsvm_sealed = 0;
+    js_rc(h)->jsvm_reseal = 0;
     list_add_tail(&h->link, &rt->gc_obj_list);
+}
+
+/* jsvm: the list a GC object that is moved (a shape resized) belongs on. */
+static struct list_head *jsvm_gc_list(JSRuntime *rt, const void *p)
+{
+    return js_rc(p)->jsvm_sealed ? &rt->jsvm_sealed_obj_list : &rt->gc_obj_list;
+}
+
+/* jsvm: a hot realm outlives thousands of runs, and jsvm collects cycles after each one so
+   that every run starts from the same heap. Collecting walks every GC object, the realm's
+   (class libraries, intrinsics, cached programs) among them, which cost more than the run
+   itself. Sealing takes GC objects out of the collector's walk: it treats them as roots, so
+   what they reference is kept, and it neither visits nor frees them. jsvm seals what it
+   builds between runs (a realm, a program's code), which stays reachable for as long as
+   it is kept, never what a run made; before it lets sealed objects go (a realm dropped, a
+   program evicted) it collects with them in the walk. So the collector frees exactly what a
+   collection of the whole heap would. */
+
+/* Splices the objects from `first` to `last` (a run of one list) onto the end of `to`. */
+static void jsvm_move_run(struct list_head *first, struct list_head *last,
+                          struct list_head *to)
+{
+    struct list_head *before = first->prev, *after = last->next, *tail = to->prev;
+    before->next = after;
+    after->prev = before;
+    tail->next = first;
+    first->prev = tail;
+    last->next = to;
+    to->prev = last;
+}
+
+/* Remembers where the GC object list ends now. */
+void JS_JsvmSealMark(JSRuntime *rt)
+{
+    rt->jsvm_seal_mark = rt->gc_obj_list.prev;
+}
+
+/* Seals the GC objects made since JS_JsvmSealMark (nothing between the two calls may run
+   a collection or free the object the mark names). */
+void JS_JsvmSealSinceMark(JSRuntime *rt)
+{
+    struct list_head *el, *first;
+    if (!rt->jsvm_seal_mark)
+        return;
+    first = rt->jsvm_seal_mark->next;
+    rt->jsvm_seal_mark = NULL;
+    if (first == &rt->gc_obj_list)
+        return;
+    for (el = first; el != &rt->gc_obj_list; el = el->next)
+        js_rc(list_entry(el, JSGCObjectHeader, link))->jsvm_sealed = 1;
+    jsvm_move_run(first, rt->gc_obj_list.prev, &rt->jsvm_sealed_obj_list);
+}
+
+/* A collection of the whole heap: sealed objects join the walk, and those that survive are
+   sealed again. */
+void JS_JsvmRunGCWithSealed(JSRuntime *rt)
+{
+    struct list_head *el, *el1;
+    JSGCObjectHeader *p;
+    list_for_each(el, &rt->jsvm_sealed_obj_list) {
+        p = list_entry(el, JSGCObjectHeader, link);
+        js_rc(p)->jsvm_sealed = 0;
+        js_rc(p)->jsvm_reseal = 1;
+    }
+    if (!list_empty(&rt->jsvm_sealed_obj_list))
+        jsvm_move_run(rt->jsvm_sealed_obj_list.next, rt->jsvm_sealed_obj_list.prev,
+                      &rt->gc_obj_list);
+    JS_RunGC(rt);
+    list_for_each_safe(el, el1, &rt->gc_obj_list) {
+        p = list_entry(el, JSGCObjectHeader, link);
+        if (js_rc(p)->jsvm_reseal) {
+            js_rc(p)->jsvm_reseal = 0;
+            js_rc(p)->jsvm_sealed = 1;
+            list_del(&p->link);
+            list_add_tail(&p->link, &rt->jsvm_sealed_obj_list);
+        }
+    }
+}
+
+/* jsvm: every sealed GC object back in the collector's walk. */
+void JS_JsvmUnsealHeap(JSRuntime *rt)
+{
+    struct list_head *el;
+    list_for_each(el, &rt->jsvm_sealed_obj_list) {
+        js_rc(list_entry(el, JSGCObjectHeader, link))->jsvm_sealed = 0;
+    }
+    if (!list_empty(&rt->jsvm_sealed_obj_list))
+        jsvm_move_run(rt->jsvm_sealed_obj_list.next, rt->jsvm_sealed_obj_list.prev,
+                      &rt->gc_obj_list);
+}
+
+/* jsvm: one sealed object back in the collector's walk (an object whose class's mark
+   function must see every collection: jsvm's GC witness). */
+void JS_JsvmUnsealValue(JSRuntime *rt, JSValueConst v)
+{
+    JSGCObjectHeader *p;
+    if (JS_VALUE_GET_TAG(v) != JS_TAG_OBJECT)
+        return;
+    p = JS_VALUE_GET_PTR(v);
+    if (!js_rc(p)->jsvm_sealed)
+        return;
+    js_rc(p)->jsvm_sealed = 0;
+    list_del(&p->link);
+    list_add_tail(&p->link, &rt->gc_obj_list);
 }
 
 static void remove_gc_object(JSGCObjectHeader *h)
@@ -7389,6 +7516,8 @@ static void mark_children(JSRuntime *rt, JSGCObjectHeader *gp,
 
 static void gc_decref_child(JSRuntime *rt, JSGCObjectHeader *p)
 {
+    if (js_rc(p)->jsvm_sealed)
+        return; /* jsvm: a root, outside the walk */
     assert(JS_REF_COUNT(p) > 0);
     JS_REF_COUNT(p)--;
     if (JS_REF_COUNT(p) == 0 && JS_GC_MARK(p) == 1) {
@@ -7421,6 +7550,8 @@ static void gc_decref(JSRuntime *rt)
 
 static void gc_scan_incref_child(JSRuntime *rt, JSGCObjectHeader *p)
 {
+    if (js_rc(p)->jsvm_sealed)
+        return; /* jsvm: never decremented by gc_decref_child */
     JS_REF_COUNT(p)++;
     if (JS_REF_COUNT(p) == 1) {
         /* ref_count was 0: remove from tmp_obj_list and add at the
@@ -7433,6 +7564,8 @@ static void gc_scan_incref_child(JSRuntime *rt, JSGCObjectHeader *p)
 
 static void gc_scan_incref_child2(JSRuntime *rt, JSGCObjectHeader *p)
 {
+    if (js_rc(p)->jsvm_sealed)
+        return; /* jsvm: never decremented by gc_decref_child */
     JS_REF_COUNT(p)++;
 }
 

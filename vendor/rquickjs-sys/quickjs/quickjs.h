@@ -529,6 +529,14 @@ typedef void JS_MarkFunc(JSRuntime *rt, JSGCObjectHeader *gp);
 JS_EXTERN void JS_MarkValue(JSRuntime *rt, JSValueConst val,
                             JS_MarkFunc *mark_func);
 JS_EXTERN void JS_RunGC(JSRuntime *rt);
+/* jsvm: take the GC objects made since a mark out of the cycle collector's walk (it treats
+   them as roots), collect with them in the walk, put them all back, or put one back
+   (quickjs.c). */
+JS_EXTERN void JS_JsvmSealMark(JSRuntime *rt);
+JS_EXTERN void JS_JsvmSealSinceMark(JSRuntime *rt);
+JS_EXTERN void JS_JsvmRunGCWithSealed(JSRuntime *rt);
+JS_EXTERN void JS_JsvmUnsealHeap(JSRuntime *rt);
+JS_EXTERN void JS_JsvmUnsealValue(JSRuntime *rt, JSValueConst v);
 JS_EXTERN bool JS_IsLiveObject(JSRuntime *rt, JSValueConst obj);
 
 JS_EXTERN JSContext *JS_NewContext(JSRuntime *rt);

@@ -90,7 +90,7 @@ impl MemoryBudget {
     }
 
     /// QuickJS's count of its objects' bytes now.
-    fn objects(&self) -> usize {
+    pub(crate) fn objects(&self) -> usize {
         let p = self.objects.get();
         // SAFETY: set by `attach` to a field of the live runtime (null before it).
         if p.is_null() {

@@ -12,6 +12,8 @@ use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 mod memory;
 mod merge_sort;
+#[cfg(test)]
+mod seal_tests;
 use memory::{GcWitness, MemoryBudget, MeteredAllocator, NO_AUTOMATIC_GC};
 use merge_sort::{merge_sort_function, MERGE_SORT_FUNCTION};
 
@@ -71,7 +73,11 @@ const PROGRAMS_PER_REALM: usize = 32;
 pub struct QuickJs {
     // Dropped before the runtime that owns its objects.
     hot: Option<HotRealm>,
+    /// A sealed program was let go: the next collection must walk the sealed objects too.
+    collect_sealed: bool,
     rt: Runtime,
+    /// `rt`'s QuickJS runtime, for the calls rquickjs does not wrap.
+    raw: *mut qjs::JSRuntime,
     state: Rc<RunState>,
     memory: Rc<MemoryBudget>,
     lockdown: Vec<u8>,
@@ -106,7 +112,7 @@ impl QuickJs {
                 _ => false,
             }
         })));
-        let mut engine = QuickJs { hot: None, rt, state, memory, lockdown: Vec::new() };
+        let mut engine = QuickJs { hot: None, collect_sealed: false, rt, raw, state, memory, lockdown: Vec::new() };
         engine.lockdown = engine.compile_library("<lockdown>", LOCKDOWN_SOURCE)?;
         Ok(engine)
     }
@@ -123,7 +129,52 @@ impl QuickJs {
         // Each run leaves cycles behind (its module's class and prototype, at least), and a
         // run that starts among an earlier run's leftovers counts different bytes for the same
         // work: the memory limit would fall according to the worker's history.
-        self.rt.run_gc();
+        if std::mem::take(&mut self.collect_sealed) {
+            // SAFETY: this engine's live runtime, between runs.
+            unsafe { qjs::JS_JsvmRunGCWithSealed(self.raw) };
+        } else {
+            self.rt.run_gc();
+        }
+    }
+
+    /// Runs `build` with the GC objects it makes sealed (vendor/rquickjs-sys's
+    /// `JS_JsvmSealSinceMark`): the collection after each run then visits only what runs made,
+    /// not the thousands of objects of the class libraries and cached programs. Only what jsvm
+    /// builds between runs and keeps (a realm, a program) is sealed, never what a run made, and
+    /// sealed objects join a collection before they are let go: the collector frees exactly
+    /// what a collection of the whole heap would (seal_tests.rs). Where `build` fails, the
+    /// realm is dropped, and with it everything sealed.
+    fn sealed<T>(&mut self, build: impl FnOnce(&Self) -> Result<T, Halt>) -> Result<T, Halt> {
+        // SAFETY: this engine's live runtime; `build` runs no collection (the automatic one is
+        // off between runs) and frees nothing made before the mark.
+        unsafe { qjs::JS_JsvmSealMark(self.raw) };
+        let out = build(self);
+        // SAFETY: as above.
+        unsafe { qjs::JS_JsvmSealSinceMark(self.raw) };
+        if out.is_err() {
+            self.hot = None;
+            // SAFETY: as above; nothing sealed is kept now.
+            unsafe { qjs::JS_JsvmUnsealHeap(self.raw) };
+        }
+        out
+    }
+
+    /// Drops the hot realm (and with it its programs); the next run builds another.
+    fn drop_realm(&mut self) {
+        if self.hot.take().is_some() {
+            // SAFETY: this engine's live runtime; sealed objects stay valid, only listed anew.
+            unsafe { qjs::JS_JsvmUnsealHeap(self.raw) };
+        }
+    }
+
+    /// Bytes a collection of the whole heap, sealed objects included, would free now:
+    /// zero if sealing frees exactly what a whole-heap collection frees (seal_tests.rs).
+    #[cfg(test)]
+    fn freed_by_whole_heap_collection(&mut self) -> usize {
+        let before = self.memory.objects();
+        // SAFETY: this engine's live runtime, between runs.
+        unsafe { qjs::JS_JsvmRunGCWithSealed(self.raw) };
+        before - self.memory.objects()
     }
 
     /// The hot realm for `inv`'s prelude, built (and hardened) if there is none yet.
@@ -132,20 +183,27 @@ impl QuickJs {
         if let Some(hot) = self.hot.as_ref().filter(|h| h.key == key) {
             return Ok((hot.ctx.clone(), hot.entry.clone()));
         }
-        self.hot = None;
+        self.drop_realm();
         self.rt.run_gc();
-        let ctx = self.new_context()?;
-        let st = self.state.clone();
-        let lockdown = &self.lockdown;
-        let memory = &self.memory;
-        let (entry, witness) = ctx.with(|ctx| {
-            let witness = GcWitness::make(&ctx, memory.clone()).map_err(|e| Halt::Fault(e.to_string()))?;
-            let entry =
-                build_realm(&ctx, lockdown, inv, st.clone()).map_err(|e| match classify(&ctx, e, &st, memory) {
-                    Halt::Uncaught(m) => Halt::Fault(format!("the class libraries failed to load: {m}")),
-                    other => other,
+        let built = self.sealed(|engine| {
+            let ctx = engine.new_context()?;
+            let st = engine.state.clone();
+            let entry = ctx.with(|ctx| {
+                let entry = build_realm(&ctx, &engine.lockdown, inv, st.clone()).map_err(|e| {
+                    match classify(&ctx, e, &st, &engine.memory) {
+                        Halt::Uncaught(m) => Halt::Fault(format!("the class libraries failed to load: {m}")),
+                        other => other,
+                    }
                 })?;
-            Ok::<_, Halt>((Persistent::save(&ctx, entry), Persistent::save(&ctx, witness)))
+                Ok::<_, Halt>(Persistent::save(&ctx, entry))
+            })?;
+            Ok((ctx, entry))
+        });
+        let (ctx, entry) = built?;
+        // Made after the seal: the witness must be visited by every collection (memory.rs).
+        let witness = ctx.with(|ctx| {
+            let witness = GcWitness::make(&ctx, self.memory.clone()).map_err(|e| Halt::Fault(e.to_string()))?;
+            Ok::<_, Halt>(Persistent::save(&ctx, witness))
         })?;
         self.hot =
             Some(HotRealm { key, programs: Vec::new(), entry: entry.clone(), _witness: witness, ctx: ctx.clone() });
@@ -193,13 +251,18 @@ impl Engine for QuickJs {
             let program = match cached {
                 Some(program) => program,
                 None => {
-                    let program = ctx.with(|ctx| {
-                        let program = eval_bytecode(&ctx, inv.program).map_err(|e| classify(&ctx, e, st, &self.memory));
-                        program.map(|p| Persistent::save(&ctx, p))
+                    let program = self.sealed(|engine| {
+                        ctx.with(|ctx| {
+                            let program =
+                                eval_bytecode(&ctx, inv.program).map_err(|e| classify(&ctx, e, st, &engine.memory));
+                            program.map(|p| Persistent::save(&ctx, p))
+                        })
                     })?;
                     if let Some(hot) = self.hot.as_mut() {
                         if hot.programs.len() >= PROGRAMS_PER_REALM {
+                            // Its objects are sealed: the next collection must walk them.
                             hot.programs.remove(0);
+                            self.collect_sealed = true;
                         }
                         hot.programs.push((inv.program.to_vec(), program.clone()));
                     }
@@ -222,7 +285,7 @@ impl Engine for QuickJs {
         // A run cut short inside the engine (a host's halt, deadline, memory, engine error)
         // may have left the realm mid-way: build a new one for the next run.
         if crate::run::cut_short(&result, st.abort.borrow().is_some()) {
-            self.hot = None;
+            self.drop_realm();
         }
         self.reset_after_run();
         result

@@ -297,6 +297,11 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn JS_RunGC(rt: *mut JSRuntime);
+    pub fn JS_JsvmSealMark(rt: *mut JSRuntime);
+    pub fn JS_JsvmSealSinceMark(rt: *mut JSRuntime);
+    pub fn JS_JsvmRunGCWithSealed(rt: *mut JSRuntime);
+    pub fn JS_JsvmUnsealHeap(rt: *mut JSRuntime);
+    pub fn JS_JsvmUnsealValue(rt: *mut JSRuntime, v: JSValue);
 }
 unsafe extern "C" {
     pub fn JS_IsLiveObject(rt: *mut JSRuntime, obj: JSValue) -> bool;
