@@ -346,8 +346,7 @@ fn run_in(
 ) -> Result<String, Failure> {
     let entry = entry.restore(ctx)?;
     let program = program.restore(ctx)?;
-    let args: Vec<String> = inv.args.iter().map(|s| s.to_string()).collect();
-    let out: Value = entry.call((program, Rest(args)))?;
+    let out: Value = entry.call((program, Rest(inv.args.to_vec())))?;
     match out.as_string() {
         Some(s) => s.to_string().map_err(|_| Failure::Halt(lone_surrogate_result())),
         None => Err(Failure::Engine("the entry function returned a non-string".into())),
