@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use jsvm_compiler::{compile_contract_metered, parse_abi, MeterCosts};
-use jsvm_engine::{new_engine, EngineKind, Invocation, Limits};
+use jsvm_engine::{new_engine, Engine, EngineKind, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 
 use crate::baseline::{prepare_unmetered, unmetered_prelude};
@@ -56,9 +56,13 @@ pub fn meter_overhead_of(
     kernels: &[(&str, &str)],
     rounds: usize,
 ) -> Result<Vec<KernelTiming>, String> {
-    let mut engine = new_engine(kind)?;
+    // One engine per prelude: an engine keeps one realm warm, built for the prelude it last
+    // ran, as a node's worker does. Alternating both preludes on one engine would build a
+    // realm on every run (~20 ms on QuickJS, the metered prelude's a few ms more), and the
+    // ratio would time that instead of the injected code.
+    let (mut engine, mut bare_engine) = (new_engine(kind)?, new_engine(kind)?);
     let prelude = engine.compile_library("<prelude>", PRELUDE_SOURCE)?;
-    let bare_prelude = engine.compile_library("<unmetered prelude>", &unmetered_prelude()?)?;
+    let bare_prelude = bare_engine.compile_library("<unmetered prelude>", &unmetered_prelude()?)?;
     let mut host = StubHost::default();
     let abi = parse_abi(r#"{"abi": [{"name": "run", "args": []}]}"#).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
@@ -68,10 +72,10 @@ pub fn meter_overhead_of(
             .map_err(|e| e.to_string())?
             .prepared;
         let metered = engine.compile("kernel.js", &metered)?;
-        let unmetered = engine.compile("kernel.js", &prepare_unmetered(&source))?;
+        let unmetered = bare_engine.compile("kernel.js", &prepare_unmetered(&source))?;
         let ctx = r#"{"block":{},"tx":{},"gasLimit":2000000000}"#;
         let (metered_prelude, unmetered_prelude) = ([prelude.as_slice()], [bare_prelude.as_slice()]);
-        let mut run = |code: &[u8], pre: &[&[u8]]| -> Result<(Duration, String), String> {
+        let mut run = |engine: &mut dyn Engine, code: &[u8], pre: &[&[u8]]| -> Result<(Duration, String), String> {
             let inv = Invocation {
                 prelude: pre,
                 program: code,
@@ -89,8 +93,8 @@ pub fn meter_overhead_of(
         };
         let (mut on, mut off) = (Vec::new(), Vec::new());
         for _ in 0..rounds.max(1) {
-            let (a, ra) = run(&metered, &metered_prelude)?;
-            let (b, rb) = run(&unmetered, &unmetered_prelude)?;
+            let (a, ra) = run(engine.as_mut(), &metered, &metered_prelude)?;
+            let (b, rb) = run(bare_engine.as_mut(), &unmetered, &unmetered_prelude)?;
             if ra != rb {
                 return Err(format!("{name}: metered and unmetered results differ: {ra} vs {rb}"));
             }
