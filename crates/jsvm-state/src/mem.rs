@@ -18,6 +18,8 @@ pub struct MemStore {
 struct MemInner {
     state: Arc<BTreeMap<Vec<u8>, Vec<u8>>>,
     head: ChainHead,
+    /// What [`Store::last_block_hash`] answers: restored with the rest.
+    last_hash: Option<(u64, [u8; 32])>,
     blocks: BTreeMap<u64, Vec<u8>>,
     block_heights: BTreeMap<[u8; 32], u64>,
     receipts: BTreeMap<Vec<u8>, Vec<u8>>,
@@ -106,7 +108,12 @@ impl Store for MemStore {
         inner.block_heights.insert(block.block_hash, block.height);
         inner.receipts.extend(block.receipts);
         inner.head = ChainHead { height: block.height, state_root: root, time: block.time };
+        inner.last_hash = Some((block.height, block.block_hash));
         Ok(inner.head)
+    }
+
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])> {
+        self.read().last_hash
     }
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
@@ -165,5 +172,17 @@ mod tests {
             assert_eq!(store.block_height(&[2; 32]).unwrap(), None);
         }
         assert_eq!(store.receipt(&[1]).unwrap(), Some(b"receipt".to_vec()));
+    }
+
+    #[test]
+    fn the_last_block_hash_is_the_last_committed_one_restored_with_the_rest() {
+        let store = MemStore::new();
+        assert_eq!(store.last_block_hash(), None);
+        store.commit_block(block(1, b"k", b"one")).unwrap();
+        let saved = store.saved();
+        store.commit_block(block(2, b"k", b"two")).unwrap();
+        assert_eq!(store.last_block_hash(), Some((2, [2; 32])));
+        store.restore(&saved);
+        assert_eq!(store.last_block_hash(), Some((1, [1; 32])));
     }
 }

@@ -17,6 +17,8 @@ pub struct RocksStore {
     db: Arc<DB>,
     path: PathBuf,
     head: Mutex<ChainHead>,
+    /// What [`Store::last_block_hash`] answers: set with the head, under its lock.
+    last_hash: Mutex<Option<(u64, [u8; 32])>>,
     read_only: bool,
 }
 
@@ -113,7 +115,8 @@ impl RocksStore {
     }
 
     fn wrap(db: DB, path: &Path, head: ChainHead, read_only: bool) -> RocksStore {
-        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), read_only }
+        let last_hash = Mutex::new(None);
+        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), last_hash, read_only }
     }
 
     /// The data directory.
@@ -237,7 +240,12 @@ impl Store for RocksStore {
         batch.put(META_HEAD, new_head.encode());
         self.db.write_opt(batch, &sync_write())?;
         *head = new_head;
+        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner()) = Some((block.height, block.block_hash));
         Ok(new_head)
+    }
+
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])> {
+        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {

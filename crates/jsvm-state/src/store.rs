@@ -77,6 +77,10 @@ pub trait Store: StateRead {
     /// Writes the whole block in one atomic batch, with its height and state root,
     /// and returns the new head.
     fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError>;
+    /// The height and [`BlockCommit::block_hash`] of the last block this store committed since
+    /// it was opened (or restored): the next block names it as its parent, without reading
+    /// and hashing its record again. None when it has committed none.
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])>;
     /// The block record at `height`, if committed.
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError>;
     /// The height of the committed block whose hash is `hash`.

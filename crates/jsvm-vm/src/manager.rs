@@ -10,7 +10,7 @@ use sha3::{Digest, Sha3_256};
 use crate::admission::Verified;
 use crate::exec::TxJob;
 use crate::pool::Pool;
-use crate::{amount_limit, contracts, signing};
+use crate::{amount_limit, base58, contracts, signing};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
@@ -58,6 +58,25 @@ pub struct BlockRecord {
     pub state_root: String,
     /// The block's transactions, in execution order (those left out are not here).
     pub txs: Vec<Transaction>,
+}
+
+/// A [`BlockRecord`] as it is written: the same fields in the same order, borrowed, so that
+/// writing it copies none of the block's transactions.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    height: u64,
+    parent_hash: &'a str,
+    time: u64,
+    witness: &'a str,
+    parent_root: &'a str,
+    state_root: &'a str,
+    #[serde(serialize_with = "shared_txs")]
+    txs: &'a [Arc<Transaction>],
+}
+
+/// The transactions as a JSON array of each one's stored form.
+fn shared_txs<S: serde::Serializer>(txs: &&[Arc<Transaction>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(txs.iter().map(|tx| &**tx))
 }
 
 /// A block to validate: its transactions and time, and the receipts and state
@@ -238,10 +257,12 @@ impl VmManager {
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
         let mut hashes = Vec::with_capacity(txs.len());
+        let mut sizes = Vec::with_capacity(txs.len());
         for tx in &txs {
-            signers.push(tx.validate()?);
-            let hash = tx.hash();
+            let (hash, size) = tx.hash_and_size();
+            signers.push(tx.validate_sized(size)?);
             hashes.push(hash);
+            sizes.push(size);
             if !seen.insert(hash) || self.store.receipt(&hash)?.is_some() {
                 return Err(VmError::InvalidTx(format!(
                     "transaction {} was already executed",
@@ -266,13 +287,15 @@ impl VmManager {
             amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         }
         drop(state);
+        let txs: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
         let jobs: Vec<TxJob> = txs
             .iter()
             .zip(signers)
-            .zip(&hashes)
-            .map(|((tx, signers), &hash)| {
+            .zip(hashes.iter().zip(sizes))
+            .map(|((tx, signers), (&hash, size))| {
                 let base: Arc<dyn StateRead> = overlay.clone();
-                TxJob { block: block.clone(), tx: tx.clone(), hash, signers, base, schedule: schedule.clone(), timeout }
+                let (block, schedule) = (block.clone(), schedule.clone());
+                TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }
             })
             .collect();
         let mut receipts = Vec::with_capacity(txs.len());
@@ -289,17 +312,18 @@ impl VmManager {
                 }
             }
         }
-        let (txs, hashes): (Vec<Transaction>, Vec<[u8; 32]>) = included.into_iter().unzip();
+        let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
         let writes = overlay.writes();
         let state_root = next_state_root(&head.state_root, block.number, &writes);
-        let record = BlockRecord {
+        let parent_hash = self.block_hash_at(head.height)?.map(|h| base58::encode(&h)).unwrap_or_default();
+        let record = RecordOut {
             height: block.number,
-            parent_hash: self.block_hash_at(head.height)?.map(|h| bs58::encode(h).into_string()).unwrap_or_default(),
+            parent_hash: &parent_hash,
             time: block.time,
-            witness: block.witness.clone(),
-            parent_root: hex::encode(head.state_root),
-            state_root: hex::encode(state_root),
-            txs: txs.clone(),
+            witness: &block.witness,
+            parent_root: &hex::encode(head.state_root),
+            state_root: &hex::encode(state_root),
+            txs: &txs,
         };
         let block_record = serde_json::to_vec(&record).unwrap_or_default();
         let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
@@ -373,9 +397,10 @@ impl VmManager {
         let state = TxState::new(snapshot.clone());
         amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
-        let hash = tx.hash();
+        let (hash, size) = tx.hash_and_size();
         let timeout = self.config.tx_timeout;
-        let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
+        let tx = Arc::new(tx);
+        let out = self.pool.run(TxJob { block, tx, hash, size, signers, base: snapshot, schedule, timeout })?;
         if let Some(reason) = out.left_out {
             return Err(VmError::LeftOut(reason));
         }
@@ -399,7 +424,14 @@ impl VmManager {
     }
 
     /// The hash of the committed block at `height`; None for height 0 (before the first block).
+    /// The store remembers the hash of the block it committed last, which is the one asked
+    /// for as each block is made: its record need not be read and hashed again.
     fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
+        if let Some((last, hash)) = self.store.last_block_hash() {
+            if last == height {
+                return Ok(Some(hash));
+            }
+        }
         Ok(self.store.block_record(height)?.map(|r| Sha3_256::digest(&r).into()))
     }
 
@@ -407,5 +439,39 @@ impl VmManager {
     pub fn receipt(&self, tx_hash: &str) -> Result<Option<Receipt>, VmError> {
         let Ok(hash) = bs58::decode(tx_hash).into_vec() else { return Ok(None) };
         Ok(self.store.receipt(&hash)?.and_then(|r| serde_json::from_slice(&r).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Action;
+
+    #[test]
+    fn a_record_is_written_as_block_record_writes_it() {
+        let txs = vec![
+            Transaction::new("alice", vec![Action::new("c", "m", r#"["a\"b"]"#)]).with_time(3),
+            Transaction::new("bob", vec![]).with_signers(vec!["carol@active".into()]),
+        ];
+        let record = BlockRecord {
+            height: 7,
+            parent_hash: "parent".into(),
+            time: 9,
+            witness: "w".into(),
+            parent_root: "00".into(),
+            state_root: "ff".into(),
+            txs: txs.clone(),
+        };
+        let shared: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
+        let out = RecordOut {
+            height: 7,
+            parent_hash: "parent",
+            time: 9,
+            witness: "w",
+            parent_root: "00",
+            state_root: "ff",
+            txs: &shared,
+        };
+        assert_eq!(serde_json::to_vec(&out).unwrap(), serde_json::to_vec(&record).unwrap());
     }
 }
