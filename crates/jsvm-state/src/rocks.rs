@@ -4,8 +4,9 @@ use std::sync::{Arc, Mutex};
 use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBatch, WriteOptions, DB};
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
-use crate::root::next_state_root;
-use crate::store::{check_order, decode_height, BlockCommit, ChainHead, Entries, StateRead, Store};
+use crate::store::{
+    check_order, decode_height, root_after, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store,
+};
 use crate::StateError;
 
 /// The persistent [`Store`]: one RocksDB database per data directory.
@@ -216,13 +217,13 @@ impl Store for RocksStore {
         (*head, Arc::new(RocksSnapshot::new(self.db.clone())))
     }
 
-    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+    fn commit_block_rooted(&self, block: BlockCommit, known: Option<KnownRoot>) -> Result<ChainHead, StateError> {
         if self.read_only {
             return Err(StateError::Db("the store is open read-only".into()));
         }
         let mut head = self.head.lock().unwrap_or_else(|e| e.into_inner());
         check_order(&head, block.height)?;
-        let root = next_state_root(&head.state_root, block.height, &block.state);
+        let root = root_after(&head, &block, known);
         let new_head = ChainHead { height: block.height, state_root: root, time: block.time };
         let mut batch = WriteBatch::default();
         for (k, v) in &block.state {

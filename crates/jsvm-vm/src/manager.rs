@@ -3,7 +3,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
-use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
+use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, KnownRoot, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -190,8 +190,8 @@ impl VmManager {
     /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
-        self.commit(commit, outcome)
+        let (commit, root, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
+        self.commit(commit, root, outcome)
     }
 
     /// Re-executes a block another node produced and commits it only if every
@@ -201,7 +201,8 @@ impl VmManager {
     /// (past even that deadline, or past the block's write bound) is a mismatch.
     pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
+        let (commit, root, outcome) =
+            self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
         if let Some(l) = outcome.left_out.first() {
             return Err(VmError::BlockMismatch(format!(
                 "transaction {} cannot be in the block: {}",
@@ -232,7 +233,7 @@ impl VmManager {
                 hex::encode(outcome.state_root)
             )));
         }
-        self.commit(commit, outcome)
+        self.commit(commit, root, outcome)
     }
 
     /// Workers alive now, and the most alive at once so far.
@@ -240,8 +241,10 @@ impl VmManager {
         (self.pool.workers(), self.pool.peak_workers())
     }
 
-    fn commit(&self, commit: BlockCommit, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
-        let new_head = self.store.commit_block(commit)?;
+    /// Commits a block `run_block` made; `root` is the state root it computed, which the
+    /// store need not compute again.
+    fn commit(&self, commit: BlockCommit, root: KnownRoot, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
+        let new_head = self.store.commit_block_rooted(commit, Some(root))?;
         debug_assert_eq!(new_head.state_root, outcome.state_root);
         Ok(outcome)
     }
@@ -252,7 +255,7 @@ impl VmManager {
         txs: Vec<Transaction>,
         time: u64,
         timeout: Duration,
-    ) -> Result<(BlockCommit, BlockOutcome), VmError> {
+    ) -> Result<(BlockCommit, KnownRoot, BlockOutcome), VmError> {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
@@ -339,7 +342,8 @@ impl VmManager {
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        Ok((commit, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
+        let root = KnownRoot { parent: head.state_root, root: state_root };
+        Ok((commit, root, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is
