@@ -24,4 +24,4 @@ pub use keys::KeySpace;
 pub use mem::{MemSaved, MemStore};
 pub use overlay::BlockOverlay;
 pub use rocks::RocksStore;
-pub use store::{BlockCommit, ChainHead, Entries, StateRead, Store, Writes};
+pub use store::{BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store, Writes};

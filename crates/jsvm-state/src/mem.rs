@@ -1,8 +1,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use crate::root::next_state_root;
-use crate::store::{check_order, BlockCommit, ChainHead, Entries, StateRead, Store};
+use crate::store::{check_order, root_after, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store};
 use crate::StateError;
 
 /// An in-memory [`Store`], for unit tests, micro-benchmarks and `jsvm test`'s throwaway
@@ -18,6 +17,8 @@ pub struct MemStore {
 struct MemInner {
     state: Arc<BTreeMap<Vec<u8>, Vec<u8>>>,
     head: ChainHead,
+    /// What [`Store::last_block_hash`] answers: restored with the rest.
+    last_hash: Option<(u64, [u8; 32])>,
     blocks: BTreeMap<u64, Vec<u8>>,
     block_heights: BTreeMap<[u8; 32], u64>,
     receipts: BTreeMap<Vec<u8>, Vec<u8>>,
@@ -91,10 +92,10 @@ impl Store for MemStore {
         (inner.head, Arc::new(MemView(inner.state.clone())))
     }
 
-    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+    fn commit_block_rooted(&self, block: BlockCommit, known: Option<KnownRoot>) -> Result<ChainHead, StateError> {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         check_order(&inner.head, block.height)?;
-        let root = next_state_root(&inner.head.state_root, block.height, &block.state);
+        let root = root_after(&inner.head, &block, known);
         let state = Arc::make_mut(&mut inner.state);
         for (k, v) in block.state {
             match v {
@@ -106,7 +107,12 @@ impl Store for MemStore {
         inner.block_heights.insert(block.block_hash, block.height);
         inner.receipts.extend(block.receipts);
         inner.head = ChainHead { height: block.height, state_root: root, time: block.time };
+        inner.last_hash = Some((block.height, block.block_hash));
         Ok(inner.head)
+    }
+
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])> {
+        self.read().last_hash
     }
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {
@@ -136,6 +142,7 @@ impl Store for MemStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::root::next_state_root;
 
     fn block(height: u64, key: &[u8], value: &[u8]) -> BlockCommit {
         BlockCommit {
@@ -165,5 +172,28 @@ mod tests {
             assert_eq!(store.block_height(&[2; 32]).unwrap(), None);
         }
         assert_eq!(store.receipt(&[1]).unwrap(), Some(b"receipt".to_vec()));
+    }
+
+    #[test]
+    fn the_last_block_hash_is_the_last_committed_one_restored_with_the_rest() {
+        let store = MemStore::new();
+        assert_eq!(store.last_block_hash(), None);
+        store.commit_block(block(1, b"k", b"one")).unwrap();
+        let saved = store.saved();
+        store.commit_block(block(2, b"k", b"two")).unwrap();
+        assert_eq!(store.last_block_hash(), Some((2, [2; 32])));
+        store.restore(&saved);
+        assert_eq!(store.last_block_hash(), Some((1, [1; 32])));
+    }
+
+    #[test]
+    fn a_known_root_is_taken_only_when_it_follows_the_head() {
+        let store = MemStore::new();
+        let known = KnownRoot { parent: [0; 32], root: [9; 32] };
+        assert_eq!(store.commit_block_rooted(block(1, b"k", b"one"), Some(known)).unwrap().state_root, [9; 32]);
+        let stale = KnownRoot { parent: [0; 32], root: [8; 32] };
+        let second = block(2, b"k", b"two");
+        let want = next_state_root(&[9; 32], 2, &second.state);
+        assert_eq!(store.commit_block_rooted(second, Some(stale)).unwrap().state_root, want);
     }
 }

@@ -4,8 +4,9 @@ use std::sync::{Arc, Mutex};
 use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBatch, WriteOptions, DB};
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
-use crate::root::next_state_root;
-use crate::store::{check_order, decode_height, BlockCommit, ChainHead, Entries, StateRead, Store};
+use crate::store::{
+    check_order, decode_height, root_after, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store,
+};
 use crate::StateError;
 
 /// The persistent [`Store`]: one RocksDB database per data directory.
@@ -17,6 +18,8 @@ pub struct RocksStore {
     db: Arc<DB>,
     path: PathBuf,
     head: Mutex<ChainHead>,
+    /// What [`Store::last_block_hash`] answers: set with the head, under its lock.
+    last_hash: Mutex<Option<(u64, [u8; 32])>>,
     read_only: bool,
 }
 
@@ -113,7 +116,8 @@ impl RocksStore {
     }
 
     fn wrap(db: DB, path: &Path, head: ChainHead, read_only: bool) -> RocksStore {
-        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), read_only }
+        let last_hash = Mutex::new(None);
+        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), last_hash, read_only }
     }
 
     /// The data directory.
@@ -213,13 +217,13 @@ impl Store for RocksStore {
         (*head, Arc::new(RocksSnapshot::new(self.db.clone())))
     }
 
-    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+    fn commit_block_rooted(&self, block: BlockCommit, known: Option<KnownRoot>) -> Result<ChainHead, StateError> {
         if self.read_only {
             return Err(StateError::Db("the store is open read-only".into()));
         }
         let mut head = self.head.lock().unwrap_or_else(|e| e.into_inner());
         check_order(&head, block.height)?;
-        let root = next_state_root(&head.state_root, block.height, &block.state);
+        let root = root_after(&head, &block, known);
         let new_head = ChainHead { height: block.height, state_root: root, time: block.time };
         let mut batch = WriteBatch::default();
         for (k, v) in &block.state {
@@ -237,7 +241,12 @@ impl Store for RocksStore {
         batch.put(META_HEAD, new_head.encode());
         self.db.write_opt(batch, &sync_write())?;
         *head = new_head;
+        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner()) = Some((block.height, block.block_hash));
         Ok(new_head)
+    }
+
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])> {
+        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError> {

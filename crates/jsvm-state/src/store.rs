@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::root::next_state_root;
 use crate::StateError;
 
 /// A block's or a transaction's writes: `None` deletes the key. Sorted, so that
@@ -67,6 +68,24 @@ pub struct BlockCommit {
     pub receipts: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
+/// A block's state root as its committer computed it: `root` follows `parent` with the
+/// block's writes at its height.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownRoot {
+    /// The state root the block was executed on.
+    pub parent: [u8; 32],
+    /// The state root after the block.
+    pub root: [u8; 32],
+}
+
+/// The state root after `block` on `head`: `known`'s when it follows `head`, else computed.
+pub(crate) fn root_after(head: &ChainHead, block: &BlockCommit, known: Option<KnownRoot>) -> [u8; 32] {
+    match known {
+        Some(k) if k.parent == head.state_root => k.root,
+        _ => next_state_root(&head.state_root, block.height, &block.state),
+    }
+}
+
 /// A persistent store: committed state plus chain records.
 pub trait Store: StateRead {
     /// The last committed block.
@@ -76,7 +95,17 @@ pub trait Store: StateRead {
     fn snapshot(&self) -> (ChainHead, Arc<dyn StateRead>);
     /// Writes the whole block in one atomic batch, with its height and state root,
     /// and returns the new head.
-    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError>;
+    fn commit_block(&self, block: BlockCommit) -> Result<ChainHead, StateError> {
+        self.commit_block_rooted(block, None)
+    }
+    /// [`Store::commit_block`] with the state root its caller computed already from the block's
+    /// writes and height ([`root::next_state_root`](crate::root::next_state_root)): used when
+    /// its parent is the head's root, computed again otherwise.
+    fn commit_block_rooted(&self, block: BlockCommit, known: Option<KnownRoot>) -> Result<ChainHead, StateError>;
+    /// The height and [`BlockCommit::block_hash`] of the last block this store committed since
+    /// it was opened (or restored): the next block names it as its parent, without reading
+    /// and hashing its record again. None when it has committed none.
+    fn last_block_hash(&self) -> Option<(u64, [u8; 32])>;
     /// The block record at `height`, if committed.
     fn block_record(&self, height: u64) -> Result<Option<Vec<u8>>, StateError>;
     /// The height of the committed block whose hash is `hash`.

@@ -16,6 +16,7 @@ use jsvm_runtime::{
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
+use crate::base58;
 use crate::code_cache::CodeCache;
 use crate::receipt::{bounded_message, Receipt, Status};
 use crate::unknown_method::unknown_method;
@@ -186,9 +187,12 @@ pub(crate) struct Invoker<'w> {
 /// One transaction to execute.
 pub(crate) struct TxJob {
     pub block: BlockEnv,
-    pub tx: Transaction,
+    /// Shared with the block that holds it, not copied.
+    pub tx: Arc<Transaction>,
     /// `tx.hash()`, computed once by whoever made the job.
     pub hash: [u8; 32],
+    /// The length of `tx.canonical_bytes()`, which the byte fee counts, from the same encoding.
+    pub size: usize,
     pub signers: Vec<Signer>,
     pub base: Arc<dyn StateRead>,
     /// The gas schedule in force for the block.
@@ -221,10 +225,10 @@ impl Worker {
     pub(crate) fn execute(&mut self, job: TxJob) -> TxOutput {
         let config = self.config.clone();
         let schedule = job.schedule.clone();
-        let tx = &job.tx;
+        let tx: &Transaction = &job.tx;
         let hash = job.hash;
         let env = TxEnv {
-            hash: bs58::encode(hash).into_string(),
+            hash: base58::encode(&hash),
             publisher: tx.publisher.clone(),
             signers: job.signers,
             time: tx.time,
@@ -265,7 +269,7 @@ impl Worker {
             tx_hash: hash,
             runs: &runs,
         };
-        let byte_fee = schedule.tx_byte.saturating_mul(tx.canonical_bytes().len() as u64);
+        let byte_fee = schedule.tx_byte.saturating_mul(job.size as u64);
         let mut outcome: Result<Vec<String>, (usize, Failure)> = match run.gas.charge(byte_fee) {
             Ok(()) => Ok(Vec::new()),
             Err(_) => Err((0, Failure::OutOfGas)),

@@ -13,6 +13,7 @@
 
 mod admission;
 mod amount_limit;
+mod base58;
 pub mod code_cache;
 mod config;
 mod contracts;

@@ -3,14 +3,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
-use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, StateRead, Store, TxState};
+use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, KnownRoot, StateRead, Store, TxState};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
 use crate::admission::Verified;
 use crate::exec::TxJob;
 use crate::pool::Pool;
-use crate::{amount_limit, contracts, signing};
+use crate::{amount_limit, base58, contracts, signing};
 use crate::{Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
@@ -58,6 +58,25 @@ pub struct BlockRecord {
     pub state_root: String,
     /// The block's transactions, in execution order (those left out are not here).
     pub txs: Vec<Transaction>,
+}
+
+/// A [`BlockRecord`] as it is written: the same fields in the same order, borrowed, so that
+/// writing it copies none of the block's transactions.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    height: u64,
+    parent_hash: &'a str,
+    time: u64,
+    witness: &'a str,
+    parent_root: &'a str,
+    state_root: &'a str,
+    #[serde(serialize_with = "shared_txs")]
+    txs: &'a [Arc<Transaction>],
+}
+
+/// The transactions as a JSON array of each one's stored form.
+fn shared_txs<S: serde::Serializer>(txs: &&[Arc<Transaction>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(txs.iter().map(|tx| &**tx))
 }
 
 /// A block to validate: its transactions and time, and the receipts and state
@@ -171,8 +190,8 @@ impl VmManager {
     /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
-        self.commit(commit, outcome)
+        let (commit, root, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
+        self.commit(commit, root, outcome)
     }
 
     /// Re-executes a block another node produced and commits it only if every
@@ -182,7 +201,8 @@ impl VmManager {
     /// (past even that deadline, or past the block's write bound) is a mismatch.
     pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, outcome) = self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
+        let (commit, root, outcome) =
+            self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
         if let Some(l) = outcome.left_out.first() {
             return Err(VmError::BlockMismatch(format!(
                 "transaction {} cannot be in the block: {}",
@@ -213,7 +233,7 @@ impl VmManager {
                 hex::encode(outcome.state_root)
             )));
         }
-        self.commit(commit, outcome)
+        self.commit(commit, root, outcome)
     }
 
     /// Workers alive now, and the most alive at once so far.
@@ -221,8 +241,10 @@ impl VmManager {
         (self.pool.workers(), self.pool.peak_workers())
     }
 
-    fn commit(&self, commit: BlockCommit, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
-        let new_head = self.store.commit_block(commit)?;
+    /// Commits a block `run_block` made; `root` is the state root it computed, which the
+    /// store need not compute again.
+    fn commit(&self, commit: BlockCommit, root: KnownRoot, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
+        let new_head = self.store.commit_block_rooted(commit, Some(root))?;
         debug_assert_eq!(new_head.state_root, outcome.state_root);
         Ok(outcome)
     }
@@ -233,15 +255,17 @@ impl VmManager {
         txs: Vec<Transaction>,
         time: u64,
         timeout: Duration,
-    ) -> Result<(BlockCommit, BlockOutcome), VmError> {
+    ) -> Result<(BlockCommit, KnownRoot, BlockOutcome), VmError> {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
         let mut hashes = Vec::with_capacity(txs.len());
+        let mut sizes = Vec::with_capacity(txs.len());
         for tx in &txs {
-            signers.push(tx.validate()?);
-            let hash = tx.hash();
+            let (hash, size) = tx.hash_and_size();
+            signers.push(tx.validate_sized(size)?);
             hashes.push(hash);
+            sizes.push(size);
             if !seen.insert(hash) || self.store.receipt(&hash)?.is_some() {
                 return Err(VmError::InvalidTx(format!(
                     "transaction {} was already executed",
@@ -266,13 +290,15 @@ impl VmManager {
             amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         }
         drop(state);
+        let txs: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
         let jobs: Vec<TxJob> = txs
             .iter()
             .zip(signers)
-            .zip(&hashes)
-            .map(|((tx, signers), &hash)| {
+            .zip(hashes.iter().zip(sizes))
+            .map(|((tx, signers), (&hash, size))| {
                 let base: Arc<dyn StateRead> = overlay.clone();
-                TxJob { block: block.clone(), tx: tx.clone(), hash, signers, base, schedule: schedule.clone(), timeout }
+                let (block, schedule) = (block.clone(), schedule.clone());
+                TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }
             })
             .collect();
         let mut receipts = Vec::with_capacity(txs.len());
@@ -289,17 +315,18 @@ impl VmManager {
                 }
             }
         }
-        let (txs, hashes): (Vec<Transaction>, Vec<[u8; 32]>) = included.into_iter().unzip();
+        let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
         let writes = overlay.writes();
         let state_root = next_state_root(&head.state_root, block.number, &writes);
-        let record = BlockRecord {
+        let parent_hash = self.block_hash_at(head.height)?.map(|h| base58::encode(&h)).unwrap_or_default();
+        let record = RecordOut {
             height: block.number,
-            parent_hash: self.block_hash_at(head.height)?.map(|h| bs58::encode(h).into_string()).unwrap_or_default(),
+            parent_hash: &parent_hash,
             time: block.time,
-            witness: block.witness.clone(),
-            parent_root: hex::encode(head.state_root),
-            state_root: hex::encode(state_root),
-            txs: txs.clone(),
+            witness: &block.witness,
+            parent_root: &hex::encode(head.state_root),
+            state_root: &hex::encode(state_root),
+            txs: &txs,
         };
         let block_record = serde_json::to_vec(&record).unwrap_or_default();
         let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
@@ -315,7 +342,8 @@ impl VmManager {
                 .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
                 .collect(),
         };
-        Ok((commit, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
+        let root = KnownRoot { parent: head.state_root, root: state_root };
+        Ok((commit, root, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is
@@ -373,9 +401,10 @@ impl VmManager {
         let state = TxState::new(snapshot.clone());
         amount_limit::check_tx_tokens(&state, &tx.amount_limit)?;
         let schedule = Arc::new(stored_schedule(&state)?.unwrap_or_else(|| self.config.schedule.clone()));
-        let hash = tx.hash();
+        let (hash, size) = tx.hash_and_size();
         let timeout = self.config.tx_timeout;
-        let out = self.pool.run(TxJob { block, tx, hash, signers, base: snapshot, schedule, timeout })?;
+        let tx = Arc::new(tx);
+        let out = self.pool.run(TxJob { block, tx, hash, size, signers, base: snapshot, schedule, timeout })?;
         if let Some(reason) = out.left_out {
             return Err(VmError::LeftOut(reason));
         }
@@ -399,7 +428,14 @@ impl VmManager {
     }
 
     /// The hash of the committed block at `height`; None for height 0 (before the first block).
+    /// The store remembers the hash of the block it committed last, which is the one asked
+    /// for as each block is made: its record need not be read and hashed again.
     fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
+        if let Some((last, hash)) = self.store.last_block_hash() {
+            if last == height {
+                return Ok(Some(hash));
+            }
+        }
         Ok(self.store.block_record(height)?.map(|r| Sha3_256::digest(&r).into()))
     }
 
@@ -407,5 +443,39 @@ impl VmManager {
     pub fn receipt(&self, tx_hash: &str) -> Result<Option<Receipt>, VmError> {
         let Ok(hash) = bs58::decode(tx_hash).into_vec() else { return Ok(None) };
         Ok(self.store.receipt(&hash)?.and_then(|r| serde_json::from_slice(&r).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Action;
+
+    #[test]
+    fn a_record_is_written_as_block_record_writes_it() {
+        let txs = vec![
+            Transaction::new("alice", vec![Action::new("c", "m", r#"["a\"b"]"#)]).with_time(3),
+            Transaction::new("bob", vec![]).with_signers(vec!["carol@active".into()]),
+        ];
+        let record = BlockRecord {
+            height: 7,
+            parent_hash: "parent".into(),
+            time: 9,
+            witness: "w".into(),
+            parent_root: "00".into(),
+            state_root: "ff".into(),
+            txs: txs.clone(),
+        };
+        let shared: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
+        let out = RecordOut {
+            height: 7,
+            parent_hash: "parent",
+            time: 9,
+            witness: "w",
+            parent_root: "00",
+            state_root: "ff",
+            txs: &shared,
+        };
+        assert_eq!(serde_json::to_vec(&out).unwrap(), serde_json::to_vec(&record).unwrap());
     }
 }

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError, Sender};
 use jsvm_state::{BlockOverlay, Store, Writes};
 
+use crate::base58;
 use crate::config::WORKER_STACK_BYTES;
 use crate::exec::{TxJob, TxOutput, Worker};
 use crate::receipt::{Receipt, Status};
@@ -223,8 +224,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
         let mut outputs = Vec::with_capacity(job.txs.len());
         let mut block_bytes = 0;
         for tx in job.txs {
-            let block = tx.block.number;
-            let hash = bs58::encode(tx.hash).into_string();
+            let (block, hash) = (tx.block.number, tx.hash);
             let mut out = match catch_unwind(AssertUnwindSafe(|| worker.execute(tx))) {
                 Ok(out) => out,
                 Err(_) => {
@@ -273,8 +273,8 @@ fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
     None
 }
 
-fn crashed(tx_hash: String, block: u64) -> TxOutput {
-    let mut receipt = Receipt::bare(tx_hash, block, Status::UnknownError);
+fn crashed(tx_hash: [u8; 32], block: u64) -> TxOutput {
+    let mut receipt = Receipt::bare(base58::encode(&tx_hash), block, Status::UnknownError);
     receipt.message = "the worker running this transaction crashed".into();
     TxOutput { receipt, writes: Writes::new(), logs: vec![], left_out: None }
 }

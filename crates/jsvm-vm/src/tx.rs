@@ -175,8 +175,20 @@ impl Transaction {
         Sha3_256::digest(self.canonical_bytes()).into()
     }
 
+    /// [`Transaction::hash`] and the length of the canonical encoding (what the byte fee
+    /// and the size bound count), from one encoding.
+    pub(crate) fn hash_and_size(&self) -> ([u8; 32], usize) {
+        let bytes = self.canonical_bytes();
+        (Sha3_256::digest(&bytes).into(), bytes.len())
+    }
+
     /// Checks the shape before anything runs; returns the parsed signers.
     pub fn validate(&self) -> Result<Vec<Signer>, VmError> {
+        self.validate_sized(self.canonical_bytes().len())
+    }
+
+    /// [`Transaction::validate`] for a caller that has the canonical encoding's length (`size`).
+    pub(crate) fn validate_sized(&self, size: usize) -> Result<Vec<Signer>, VmError> {
         let bad = |m: String| Err(VmError::InvalidTx(m));
         if self.actions.is_empty() {
             return bad("a transaction needs at least one action".into());
@@ -187,7 +199,6 @@ impl Transaction {
         if self.gas_limit == 0 || self.gas_limit > MAX_GAS_LIMIT {
             return bad(format!("gas limit {} is outside 1..={MAX_GAS_LIMIT}", self.gas_limit));
         }
-        let size = self.canonical_bytes().len();
         if size > MAX_TX_BYTES {
             return bad(format!("transaction is {size} bytes, at most {MAX_TX_BYTES}"));
         }
