@@ -181,11 +181,6 @@ impl BlockEnv {
         json!({"number": self.number, "parent_hash": self.parent_hash, "time": self.time, "witness": self.witness})
             .to_string()
     }
-
-    /// The `block` constant.
-    pub fn constant(&self) -> serde_json::Value {
-        json!({"number": self.number, "parentHash": self.parent_hash, "witness": self.witness, "time": self.time})
-    }
 }
 
 impl TxEnv {
@@ -207,14 +202,6 @@ impl TxEnv {
             "gas_limit": gas_left, "gas_ratio": 1, "hash": self.hash, "publisher": self.publisher, "time": self.time,
         })
         .to_string()
-    }
-
-    /// The `tx` constant.
-    pub fn constant(&self, gas_left: u64) -> serde_json::Value {
-        json!({
-            "time": self.time, "hash": self.hash, "expiration": 0, "gasLimit": gas_left, "gasRatio": 1,
-            "authList": self.auth_list(), "publisher": self.publisher,
-        })
     }
 }
 

@@ -19,6 +19,7 @@ mod key_auth;
 pub mod layout;
 pub mod library;
 mod random;
+mod run_context;
 pub mod storage;
 
 pub use auth::{
@@ -34,6 +35,7 @@ pub use gas::{GasMeter, GasSchedule, OutOfGas};
 pub use host::ContractHost;
 pub use key_auth::{keys_satisfy, KeyRole, SigningKeys};
 pub use random::random_seed;
+pub use run_context::RunContext;
 pub use storage::{validate_key, MAX_VALUE_BYTES};
 
 /// The class libraries, evaluated in every realm before the contract.

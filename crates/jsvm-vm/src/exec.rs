@@ -11,8 +11,8 @@ use jsvm_compiler::{
 use jsvm_engine::{new_engine, Engine, Halt, HostError, Invocation, Limits};
 use jsvm_runtime::{
     random_seed, BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, GasSchedule, NestedCalls,
-    RecordCache, Signer, TxCtx, TxEnv, CODE_FILENAME, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES, PRELUDE_SOURCE,
-    SYSTEM_CONTRACT,
+    RecordCache, RunContext, Signer, TxCtx, TxEnv, CODE_FILENAME, ENTRY, MAX_CALL_HEIGHT, MAX_RESULT_BYTES,
+    PRELUDE_SOURCE, SYSTEM_CONTRACT,
 };
 use jsvm_state::{StateRead, Store, TxState, Writes};
 
@@ -485,16 +485,15 @@ impl Invoker<'_> {
         let gas_left = run.gas.limit() - run.gas.used();
         let run_number = self.runs.get();
         self.runs.set(run_number.wrapping_add(1));
-        let context = serde_json::json!({
-            "block": run.block.constant(),
-            "tx": run.tx.constant(gas_left),
+        let context = RunContext {
+            gas_left,
             // The JS counter is a 32-bit integer; transaction limits are far below that.
-            "gasLimit": gas_left.min(MAX_METERED_LIMIT),
+            gas_limit: gas_left.min(MAX_METERED_LIMIT),
             // Math.random's seed and the price of a draw (that of the other Math functions).
-            "random": random_seed(&self.tx_hash, run_number),
-            "randomGas": run.schedule.library.math_call,
-        })
-        .to_string();
+            random: random_seed(&self.tx_hash, run_number),
+            random_gas: run.schedule.library.math_call,
+        }
+        .json(run.block, run.tx);
         let prelude = [self.prelude];
         let inv = Invocation {
             prelude: &prelude,
