@@ -11,6 +11,7 @@ use jsvm_engine::{Engine, Invocation, Limits, QuickJs};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 use jsvm_state::{RocksStore, Store};
 use jsvm_test_util::StubHost;
+use jsvm_vm::code_cache::{cache_entry, verified_entry};
 
 /// One contract size's load times (medians), in milliseconds.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -19,7 +20,7 @@ pub struct LoadTiming {
     pub size_bytes: usize,
     /// Compile from source (validation, gas injection, engine compile), then run.
     pub cold_ms: f64,
-    /// Bytecode from the RocksDB code cache, then run.
+    /// Bytecode from the RocksDB code cache (checksum checked), then run.
     pub warm_ms: f64,
     /// cold ÷ warm.
     pub warm_vs_cold: f64,
@@ -85,11 +86,12 @@ pub(crate) fn measure(sizes: &[usize], rounds: usize) -> Result<Vec<LoadTiming>,
             let code = engine.compile("big.js", &prepared)?;
             ping(&mut engine, &code)?;
             cold.push(t.elapsed().as_secs_f64() * 1e3);
-            store.cache_put(key.as_bytes(), &code).map_err(|e| e.to_string())?;
+            store.cache_put(key.as_bytes(), &cache_entry(&code)).map_err(|e| e.to_string())?;
 
             let t = Instant::now();
-            let code =
+            let entry =
                 store.cache_get(key.as_bytes()).map_err(|e| e.to_string())?.ok_or("the code cache lost an entry")?;
+            let code = verified_entry(entry).ok_or("a code cache entry failed its checksum")?;
             ping(&mut warm_engine, &code)?;
             warm.push(t.elapsed().as_secs_f64() * 1e3);
         }

@@ -15,8 +15,10 @@
 
   // The contract's gas meter (see jsvm-compiler's meter.rs), handed over by the entry
   // before any contract code runs: `gasUsed()` reads the counter, `charge(n)` adds to it.
-  let gasUsed = () => 0;
-  let charge = (n) => {};
+  const noGasUsed = () => 0;
+  const noCharge = (n) => {};
+  let gasUsed = noGasUsed;
+  let charge = noCharge;
   // Every host call first reports the JS gas counter, so the host can hold the whole
   // transaction to its limit. What the host throws carries the VM's own message: it is
   // marked as code's, so errors.js keeps it.
@@ -184,6 +186,12 @@
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
   const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow, spread, objectCopy });
 
+  // JSON.parse with every value frozen (the reviver visits them all), natively where the engine
+  // offers it (jsvm-engine's quickjs/parse_frozen.rs).
+  const nativeParseFrozen = take("__jsvm_parse_frozen");
+  const parseFrozen =
+    typeof nativeParseFrozen === "function" ? nativeParseFrozen : (text) => parse(text, (_, value) => freeze(value));
+
   // `block` and `tx` describe the current run; the realm outlives runs, so they are
   // read through accessors fixed here, before the engine freezes the realm.
   let currentBlock = null;
@@ -228,7 +236,7 @@
   // (an out-of-gas abort skips this, and charges the whole limit anyway).
   g.__jsvm_invoke = function (factory, method, argsJson, contextJson) {
     // Frozen through and through (the reviver sees every nested value): `block` and `tx` are read-only.
-    const context = parse(contextJson, (_, value) => freeze(value));
+    const context = parseFrozen(contextJson);
     const [moduleFunction, used, add] = factory(context.gasLimit, outOfGas, vmHelpers);
     gasUsed = used;
     charge = add;
@@ -260,6 +268,12 @@
       throw thrown;
     } finally {
       host("sync");
+      // Nothing of this run stays reachable from the realm: the collection after it frees it
+      // all, and the next run starts from the same heap whatever this one made.
+      gasUsed = noGasUsed;
+      charge = noCharge;
+      currentBlock = null;
+      currentTx = null;
     }
   };
 })();

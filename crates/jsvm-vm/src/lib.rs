@@ -13,7 +13,7 @@
 
 mod admission;
 mod amount_limit;
-mod code_cache;
+pub mod code_cache;
 mod config;
 mod contracts;
 mod error;

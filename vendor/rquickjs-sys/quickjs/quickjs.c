@@ -583,6 +583,9 @@ struct JSContext {
     uint8_t std_array_prototype : 1;
 
     JSShape *array_shape;   /* initial shape for Array objects */
+    /* jsvm: the shape every new plain function object (js_closure) ends with: `length`
+       and `name`, and for [1] a lazy `prototype` too; NULL until the first is made. */
+    JSShape *jsvm_closure_shape[2];
     JSShape *arguments_shape;  /* shape for arguments objects */
     JSShape *mapped_arguments_shape;  /* shape for mapped arguments objects */
     JSShape *regexp_shape;  /* shape for regexp objects */
@@ -3061,6 +3064,10 @@ static void JS_MarkContext(JSRuntime *rt, JSContext *ctx,
 
     if (ctx->array_shape)
         mark_func(rt, &ctx->array_shape->header);
+    for (int i = 0; i < 2; i++) {
+        if (ctx->jsvm_closure_shape[i])
+            mark_func(rt, &ctx->jsvm_closure_shape[i]->header);
+    }
 
     if (ctx->arguments_shape)
         mark_func(rt, &ctx->arguments_shape->header);
@@ -3143,6 +3150,8 @@ void JS_FreeContext(JSContext *ctx)
     JS_FreeValue(ctx, ctx->function_proto);
 
     js_free_shape_null(ctx->rt, ctx->array_shape);
+    js_free_shape_null(ctx->rt, ctx->jsvm_closure_shape[0]);
+    js_free_shape_null(ctx->rt, ctx->jsvm_closure_shape[1]);
     js_free_shape_null(ctx->rt, ctx->arguments_shape);
     js_free_shape_null(ctx->rt, ctx->mapped_arguments_shape);
     js_free_shape_null(ctx->rt, ctx->regexp_shape);
@@ -17809,6 +17818,38 @@ static JSValue js_closure(JSContext *ctx, JSValue bfunc,
     JSAtom name_atom;
 
     b = JS_VALUE_GET_PTR(bfunc);
+    name_atom = b->func_name;
+    if (name_atom == JS_ATOM_NULL)
+        name_atom = JS_ATOM_empty_string;
+    /* jsvm: a plain function made from the shape the first one ended with, its properties
+       filled in at once: the same object, with the same property table, as the steps below
+       make one property at a time (each a shape lookup and a table resize), which cost
+       more than the rest of a closure. Contracts make dozens per run. */
+    if (b->func_kind == JS_FUNC_NORMAL && ctx->jsvm_closure_shape[b->has_prototype]) {
+        JSProperty props[3];
+        props[0].u.value = js_int32(b->defined_arg_count);
+        props[1].u.value = JS_AtomToString(ctx, name_atom);
+        if (JS_IsException(props[1].u.value)) {
+            JS_FreeValue(ctx, bfunc);
+            return JS_EXCEPTION;
+        }
+        if (b->has_prototype) {
+            props[2].u.init.realm_and_id = (uintptr_t)JS_DupContext(ctx) | JS_AUTOINIT_ID_PROTOTYPE;
+            props[2].u.init.opaque = NULL;
+        }
+        func_obj = JS_NewObjectFromShape(ctx, js_dup_shape(ctx->jsvm_closure_shape[b->has_prototype]),
+                                         JS_CLASS_BYTECODE_FUNCTION, props);
+        if (JS_IsException(func_obj)) {
+            JS_FreeValue(ctx, bfunc);
+            return JS_EXCEPTION;
+        }
+        func_obj = js_closure2(ctx, func_obj, b, cur_var_refs, sf);
+        if (JS_IsException(func_obj))
+            goto fail;
+        if (b->has_prototype)
+            JS_SetConstructorBit(ctx, func_obj, true);
+        return func_obj;
+    }
     func_obj = JS_NewObjectClass(ctx, func_kind_to_class_id[b->func_kind]);
     if (JS_IsException(func_obj)) {
         JS_FreeValue(ctx, bfunc);
@@ -17819,9 +17860,6 @@ static JSValue js_closure(JSContext *ctx, JSValue bfunc,
         /* bfunc has been freed */
         goto fail;
     }
-    name_atom = b->func_name;
-    if (name_atom == JS_ATOM_NULL)
-        name_atom = JS_ATOM_empty_string;
     js_function_set_properties(ctx, func_obj, name_atom,
                                b->defined_arg_count);
 
@@ -17847,6 +17885,12 @@ static JSValue js_closure(JSContext *ctx, JSValue bfunc,
         JS_DefineAutoInitProperty(ctx, func_obj, JS_ATOM_prototype,
                                   JS_AUTOINIT_ID_PROTOTYPE, NULL,
                                   JS_PROP_WRITABLE);
+    }
+    if (b->func_kind == JS_FUNC_NORMAL && !ctx->jsvm_closure_shape[b->has_prototype]) {
+        /* jsvm: the shape for the fast path above, where every step above succeeded */
+        JSShape *sh = JS_VALUE_GET_OBJ(func_obj)->shape;
+        if (sh->is_hashed && sh->prop_count == (b->has_prototype ? 3 : 2))
+            ctx->jsvm_closure_shape[b->has_prototype] = js_dup_shape(sh);
     }
     return func_obj;
  fail:

@@ -12,10 +12,12 @@ use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
 
 mod memory;
 mod merge_sort;
+mod parse_frozen;
 #[cfg(test)]
 mod seal_tests;
 use memory::{GcWitness, MemoryBudget, MeteredAllocator, NO_AUTOMATIC_GC};
 use merge_sort::{merge_sort_function, MERGE_SORT_FUNCTION};
+use parse_frozen::{parse_frozen_function, PARSE_FROZEN_FUNCTION};
 
 /// The intrinsics a realm gets. Left out on purpose: Date, Promise (no job
 /// queue runs, so nothing asynchronous could ever settle), WeakRef/
@@ -317,6 +319,7 @@ fn build_realm<'js>(
     let globals = ctx.globals();
     globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
     globals.set(MERGE_SORT_FUNCTION, merge_sort_function(ctx)?)?;
+    globals.set(PARSE_FROZEN_FUNCTION, parse_frozen_function(ctx)?)?;
     let harden = eval_bytecode(ctx, lockdown)?;
     let harden =
         harden.as_function().cloned().ok_or_else(|| Failure::Engine("lockdown returned no harden function".into()))?;
@@ -327,6 +330,7 @@ fn build_realm<'js>(
     globals.remove(inv.entry)?;
     globals.remove(HOST_FUNCTION)?;
     globals.remove(MERGE_SORT_FUNCTION)?;
+    globals.remove(PARSE_FROZEN_FUNCTION)?;
     harden.call::<_, ()>(())?;
     Ok(entry)
 }
