@@ -1,11 +1,12 @@
 # `make run`: build and start a development node on a fresh temporary chain (`jsvm demo` shows
-# the VM alone). `make test`: the whole test suite, then IOST's SDK against a real node.
+# the VM alone). `make test`: the whole test suite, then IOST's SDK against a real node, then the
+# performance guard (`make perf-guard`).
 # Both install missing system prerequisites first (scripts/prereqs.sh).
 # Build products go outside the work tree so that they survive between sessions.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test test-sdk test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8
+.PHONY: run test test-sdk test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -27,6 +28,7 @@ test: prereqs
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
 	$(MAKE) test-packages
 	$(MAKE) test-sdk
+	$(MAKE) perf-guard
 
 # Popular npm packages (tests/packages/package-lock.json) packed into contracts and run on every engine built
 # (crates/jsvm-vm/tests/packages.rs, ignored by a plain `cargo test` since it needs the packages). `npm ci`
@@ -42,6 +44,19 @@ test-sdk: prereqs
 	cargo build --workspace --all-targets
 	cd tests/sdk && npm ci --prefer-offline --no-audit --no-fund
 	cd tests/sdk && JSVM_BIN=$(abspath $(CARGO_TARGET_DIR))/debug/jsvm node --test
+
+# The performance regression guard (scripts/perf-guard.sh): the instructions of a fixed workload (token
+# transfers through the full path, crates/jsvm-bench/examples/transfer_loop.rs, in the debug build `make test`
+# builds anyway) counted by valgrind, against the committed crates/jsvm-bench/perf-baseline.json; more than 10%
+# above it fails. About a minute. `make perf-baseline` records the baseline again (after a change meant to
+# cost more, or one that made the path cheaper).
+perf-guard: prereqs
+	cargo build --workspace --all-targets
+	bash scripts/perf-guard.sh check
+
+perf-baseline: prereqs
+	cargo build --workspace --all-targets
+	bash scripts/perf-guard.sh record
 
 # V8 (jsvm-engine's `v8` feature) links Node's shared library: Debian 12's libnode108
 # (V8 10.2), installed system-wide when apt can, else unpacked into .libnode/.

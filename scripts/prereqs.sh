@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs and a fresh machine may lack:
-# libclang (bindgen, for RocksDB's bindings), a C++ compiler (RocksDB itself), and Node.js with npm
-# (the SDK tests, tests/sdk: IOST's JavaScript SDK against `jsvm node`).
+# libclang (bindgen, for RocksDB's bindings), a C++ compiler (RocksDB itself), Node.js with npm
+# (the SDK tests, tests/sdk: IOST's JavaScript SDK against `jsvm node`), and valgrind (the
+# performance guard, scripts/perf-guard.sh, counts instructions with it).
 set -euo pipefail
 
 # libclang itself (libclang.so, libclang-14.so.1, ...), not libclang-cpp, which
@@ -17,6 +18,7 @@ command -v c++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v valgrind >/dev/null || missing+=(valgrind)
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"

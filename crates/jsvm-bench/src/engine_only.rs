@@ -9,7 +9,7 @@ use jsvm_engine::{new_engine, EngineKind, Invocation, Limits};
 use jsvm_runtime::{ENTRY, PRELUDE_SOURCE};
 use jsvm_test_util::StubHost;
 
-use crate::token::{TOKEN_ABI, TOKEN_JS};
+use crate::token::{holder, transfer_args, HOLDERS, TOKEN_ABI, TOKEN_JS};
 use crate::Timing;
 use jsvm_test_util::baseline::{prepare_unmetered, unmetered_prelude};
 
@@ -30,12 +30,11 @@ pub(crate) fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Ti
     let context = r#"{"block":{},"tx":{},"gasLimit":4000000}"#;
     let pre = [prelude.as_slice()];
     let mut host = StubHost::default();
-    for i in 0..100 {
-        host.map_put("balances", &format!("holder{i}"), "1000000000");
+    for i in 0..HOLDERS {
+        host.map_put("balances", &holder(i), "1000000000");
     }
     let mut call = |i: usize| -> Result<(), String> {
-        let args =
-            serde_json::json!([format!("holder{}", i % 100), format!("holder{}", (i + 1) % 100), "1", ""]).to_string();
+        let (_, args) = transfer_args(i, HOLDERS);
         let inv = Invocation {
             prelude: &pre,
             program: &code,

@@ -13,6 +13,7 @@ pub mod calibrate;
 mod chart;
 mod engine_only;
 pub mod http;
+mod ladder;
 mod load;
 mod node;
 mod progress;
@@ -24,6 +25,7 @@ pub mod token;
 use std::path::PathBuf;
 
 pub use jsvm_test_util::meter_kernels::{self as meter, KernelTiming};
+pub use ladder::LadderRow;
 pub use load::{contract_of_size, LoadTiming};
 pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
 
@@ -72,6 +74,12 @@ pub struct Report {
     pub quickjs_metered: Timing,
     /// The same on bare QuickJS without the meter: the baseline the meter is compared with.
     pub quickjs_unmetered: Timing,
+    /// The metered transfer through the runtime's host over a transaction's state, on QuickJS,
+    /// without the VM.
+    pub quickjs_host: Timing,
+    /// Where a transfer's microseconds go (QuickJS): the rows above as a ladder of ever-fuller
+    /// paths, each with its increment over the one before.
+    pub ladder: Vec<LadderRow>,
     /// `node --version`, `None` when Node is not on the PATH.
     pub node_version: Option<String>,
     /// The token's logic on Node's V8 in one realm, `None` without Node.
@@ -95,6 +103,21 @@ pub struct Report {
     /// Signed `token.iost` transfers through a node's HTTP API (sent → committed) at 1 and 64 clients, each
     /// beside the VM alone committing the same transfers in blocks of the same size.
     pub node_http: Vec<http::HttpRow>,
+}
+
+/// One of issue 17's figures beside its goal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Goal {
+    /// Its name in `summary.json`.
+    pub key: &'static str,
+    /// What the printed table calls it.
+    pub label: &'static str,
+    /// The figure this run measured, `None` where it could not (revm or V8 not built in).
+    pub value: Option<f64>,
+    /// The goal, as text (">= 0.33").
+    pub goal: &'static str,
+    /// Whether the figure meets the goal (false when not measured).
+    pub met: bool,
 }
 
 /// What the benchmark measures again on V8 (jsvm-engine's `v8` feature).
@@ -135,6 +158,12 @@ pub fn bare_engine(kind: jsvm_engine::EngineKind, metered: bool, n: usize) -> Re
     engine_only::measure_on(kind, metered, n)
 }
 
+/// Metered token transfers per second through the runtime's host over a transaction's state on
+/// engine `kind`, without the VM (the ladder's middle row, [`LadderRow`]).
+pub fn host_path(kind: jsvm_engine::EngineKind, n: usize) -> Result<Timing, String> {
+    ladder::measure_host(kind, n)
+}
+
 /// The bare engine `kind` with and without the meter, each measured twice in turns
 /// (metered, unmetered, metered, unmetered) and the faster of each kept: the first
 /// measurement in a process pays for warming the allocator, whichever it is.
@@ -151,7 +180,7 @@ fn bare_pair(kind: jsvm_engine::EngineKind, n: usize) -> Result<(Timing, Timing)
 pub fn run(opts: &Options) -> Result<Report, String> {
     let q = opts.quick;
     let v8_built = jsvm_vm::EngineKind::V8.is_built();
-    let mut bar = progress::Progress::new(if v8_built { 10 } else { 9 });
+    let mut bar = progress::Progress::new(if v8_built { 11 } else { 10 });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     bar.step("JS token, full path, RocksDB");
@@ -162,6 +191,15 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     bar.step("JS token on bare QuickJS, metered and unmetered");
     let n = if q { 2_000 } else { 20_000 };
     let (quickjs_metered, quickjs_unmetered) = bare_pair(jsvm_engine::EngineKind::QuickJs, n)?;
+    bar.step("JS token through the runtime's host, no VM");
+    let quickjs_host = host_path(jsvm_engine::EngineKind::QuickJs, n)?;
+    let ladder = ladder::rows(&[
+        ("bare QuickJS, unmetered", quickjs_unmetered),
+        ("+ gas meter", quickjs_metered),
+        ("+ ContractHost over TxState", quickjs_host),
+        ("+ VmManager, in-memory commit", token_memory),
+        ("+ RocksDB commit", token_rocks),
+    ]);
     bar.step("JS token on Node's V8");
     let node_version = node::version();
     let node = node::measure(if q { 20_000 } else { 200_000 })?;
@@ -204,6 +242,8 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         token_memory,
         quickjs_metered,
         quickjs_unmetered,
+        quickjs_host,
+        ladder,
         node_version,
         node,
         revm,
@@ -226,6 +266,7 @@ impl Report {
             ("jsvm full path, in-memory".to_string(), self.token_memory),
             ("QuickJS metered, bare".to_string(), self.quickjs_metered),
             ("QuickJS unmetered, bare".to_string(), self.quickjs_unmetered),
+            ("QuickJS metered, host, no VM".to_string(), self.quickjs_host),
         ];
         if let Some(v8) = &self.v8 {
             rows.push(("jsvm full path, RocksDB, V8".to_string(), v8.token_rocks));
@@ -245,37 +286,100 @@ impl Report {
         self.load.iter().min_by_key(|l| l.size_bytes.abs_diff(size))
     }
 
-    /// The headline figures (`summary.json`).
+    /// Issue 17's figures, each beside its goal; `None` where this run could not measure one
+    /// (revm or V8 not built in).
+    pub fn goals(&self) -> Vec<Goal> {
+        let load50 = self.load_at(50_000);
+        let v8 = self.v8.as_ref();
+        let goal = |key, label, value: Option<f64>, text, met: fn(f64) -> bool| Goal {
+            key,
+            label,
+            value,
+            goal: text,
+            met: value.is_some_and(met),
+        };
+        vec![
+            goal(
+                "full_path_vs_revm",
+                "full path ÷ revm (QuickJS, RocksDB)",
+                self.revm.map(|r| self.token_rocks.tps / r.tps),
+                ">= 0.33",
+                |v| v >= 0.33,
+            ),
+            goal(
+                "full_path_v8_vs_quickjs",
+                "full path, V8 ÷ QuickJS",
+                v8.map(|v| v.token_rocks.tps / self.token_rocks.tps),
+                ">= 1.0",
+                |v| v >= 1.0,
+            ),
+            goal(
+                "meter_overhead_geomean_quickjs",
+                "meter overhead, QuickJS (geomean)",
+                Some(self.meter_geomean),
+                "<= 1.10",
+                |v| v <= 1.10,
+            ),
+            goal(
+                "meter_overhead_geomean_v8",
+                "meter overhead, V8 (geomean)",
+                v8.map(|v| v.meter_geomean),
+                "<= 1.10",
+                |v| v <= 1.10,
+            ),
+            goal("warm_load_50kb_ms", "warm 50 KB load, ms", load50.map(|l| l.warm_ms), "< 1", |v| v < 1.0),
+            goal("cold_over_warm_50kb", "cold ÷ warm 50 KB load", load50.map(|l| l.warm_vs_cold), ">= 10", |v| {
+                v >= 10.0
+            }),
+        ]
+    }
+
+    /// The headline figures (`summary.json`): issue 17's figures under their own names, with
+    /// their goals under `goals`, then the throughputs behind them.
     pub fn summary(&self) -> serde_json::Value {
         let load50 = self.load_at(50_000);
-        serde_json::json!({
+        let mut summary = serde_json::json!({
             "token_transfer_tps": self.token_rocks.tps,
             "token_transfer_tps_memory": self.token_memory.tps,
             "rocks_vs_memory": self.token_rocks.tps / self.token_memory.tps,
             "revm_erc20_tps": self.revm.map(|r| r.tps),
-            "ratio_vs_revm": self.revm.map(|r| self.token_rocks.tps / r.tps),
             "ratio_vs_unmetered_quickjs": self.token_rocks.tps / self.quickjs_unmetered.tps,
             "metered_vs_unmetered_quickjs": self.quickjs_metered.tps / self.quickjs_unmetered.tps,
             "node_tps": self.node.map(|n| n.tps),
-            "warm_load_ms_50kb": load50.map(|l| l.warm_ms),
             "cold_load_ms_50kb": load50.map(|l| l.cold_ms),
-            "warm_vs_cold_50kb": load50.map(|l| l.warm_vs_cold),
-            "meter_overhead_geomean": self.meter_geomean,
             "v8_token_transfer_tps": self.v8.as_ref().map(|v| v.token_rocks.tps),
-            "v8_vs_quickjs_full_path": self.v8.as_ref().map(|v| v.token_rocks.tps / self.token_rocks.tps),
             "v8_metered_vs_unmetered": self.v8.as_ref().map(|v| v.metered.tps / v.unmetered.tps),
-            "v8_meter_overhead_geomean": self.v8.as_ref().map(|v| v.meter_geomean),
             "node_http": self.node_http.iter().map(|r| serde_json::json!({
                 "clients": r.clients, "tps": r.http.tps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
                 "vm_only_tps": r.vm_only.tps,
             })).collect::<Vec<_>>(),
+            "transfer_breakdown_us": self.ladder.iter().map(|r| serde_json::json!({
+                "path": r.path, "us_per_tx": r.us_per_tx, "increment_us": r.increment_us,
+            })).collect::<Vec<_>>(),
             "quick": self.quick,
-        })
+        });
+        let goals = self.goals();
+        for g in &goals {
+            summary[g.key] = serde_json::json!(g.value);
+        }
+        summary["goals"] = goals.iter().map(|g| (g.key.to_string(), serde_json::json!(g.goal))).collect();
+        summary
     }
 
     /// The table the `jsvm-bench` binary prints.
     pub fn table(&self) -> String {
         let mut t = String::new();
+        t.push_str(&format!("{:<40} {:>10} {:>10} {:>10}\n", "issue 17", "measured", "goal", "met"));
+        for g in self.goals() {
+            let value = g.value.map_or("-".to_string(), |v| format!("{v:.3}"));
+            let met = match (g.value, g.met) {
+                (None, _) => "not built",
+                (Some(_), true) => "yes",
+                (Some(_), false) => "no",
+            };
+            t.push_str(&format!("{:<40} {value:>10} {:>10} {met:>10}\n", g.label, g.goal));
+        }
+        t.push('\n');
         let revm = self.revm.map(|r| r.tps);
         let unmetered = self.quickjs_unmetered.tps;
         t.push_str(&format!(
@@ -298,6 +402,21 @@ impl Report {
             t.push_str("(node not found: no V8 row)\n");
         }
         t.push_str(&format!("RocksDB ÷ in-memory full path: {:.3}\n\n", self.token_rocks.tps / self.token_memory.tps));
+        t.push_str(&format!(
+            "{:<40} {:>10} {:>10} {:>10}\n",
+            "where a transfer's time goes (QuickJS)", "µs/tx", "+ µs", "share"
+        ));
+        let full = self.ladder.last().map_or(1.0, |r| r.us_per_tx);
+        for r in &self.ladder {
+            t.push_str(&format!(
+                "{:<40} {:>10.1} {:>+10.1} {:>9.0}%\n",
+                r.path,
+                r.us_per_tx,
+                r.increment_us,
+                100.0 * r.increment_us / full
+            ));
+        }
+        t.push('\n');
         t.push_str(&http::table(&self.node_http));
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>12}\n", "contract load", "cold ms", "warm ms", "cold ÷ warm"));
         for l in &self.load {

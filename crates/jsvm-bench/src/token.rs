@@ -24,8 +24,20 @@ pub struct TokenChain {
     next: usize,
 }
 
-fn holder(i: usize) -> String {
+/// Accounts the benchmark's token rows issue the token to.
+pub const HOLDERS: usize = 1000;
+
+/// The name of the `i`th holder.
+pub fn holder(i: usize) -> String {
     format!("holder{i}")
+}
+
+/// The `i`th transfer among `holders` accounts, the same in every row of the benchmark: 1 unit
+/// from `holder{i mod holders}` to the next holder. Returns the sender and the arguments (JSON).
+pub fn transfer_args(i: usize, holders: usize) -> (String, String) {
+    let from = holder(i % holders);
+    let data = json!([from, holder((i + 1) % holders), "1", ""]).to_string();
+    (from, data)
 }
 
 impl TokenChain {
@@ -58,9 +70,8 @@ impl TokenChain {
     pub fn transfers(&mut self, n: usize) -> Vec<Transaction> {
         (0..n)
             .map(|_| {
-                let (from, to) = (holder(self.next % self.holders), holder((self.next + 1) % self.holders));
+                let (from, data) = transfer_args(self.next, self.holders);
                 self.next += 1;
-                let data = json!([from, to, "1", ""]).to_string();
                 let transfer = Action::new(self.id.clone(), "transfer", data);
                 Transaction::new(from, vec![transfer]).with_time(self.chain.tick())
             })
@@ -71,6 +82,9 @@ impl TokenChain {
     /// each transaction's first return value.
     pub fn run_block(&mut self, txs: Vec<Transaction>) -> Result<Vec<String>, String> {
         let out = self.chain.vm.execute_block(txs, self.chain.tick()).map_err(|e| e.to_string())?;
+        if let Some(left_out) = out.left_out.first() {
+            return Err(format!("a benchmark transaction was left out of its block: {}", left_out.reason));
+        }
         out.receipts
             .into_iter()
             .map(|r| {
@@ -96,8 +110,13 @@ pub fn measure_on(
     blocks: usize,
     per_block: usize,
 ) -> Result<Timing, String> {
-    let config = VmConfig { workers: 1, min_workers: 1, engine, ..VmConfig::default() };
-    let mut chain = TokenChain::new(kind, 1000, config)?;
+    measure_with(VmConfig { engine, ..VmConfig::default() }, kind, blocks, per_block)
+}
+
+/// [`measure`] with `config` (its engine, timeouts and prices; always one worker).
+pub fn measure_with(config: VmConfig, kind: StoreKind, blocks: usize, per_block: usize) -> Result<Timing, String> {
+    let config = VmConfig { workers: 1, min_workers: 1, ..config };
+    let mut chain = TokenChain::new(kind, HOLDERS, config)?;
     let warm = chain.transfers(200);
     chain.run_block(warm)?;
     let mut seconds = 0.0;
