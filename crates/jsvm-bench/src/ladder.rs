@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use jsvm_compiler::MAX_METERED_LIMIT;
 use jsvm_engine::{new_engine, EngineKind, HostError, Invocation, Limits};
 use jsvm_runtime::{
-    random_seed, BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, NestedCalls, TxCtx, TxEnv,
-    CODE_FILENAME, ENTRY, PRELUDE_SOURCE,
+    random_seed, BlockEnv, CallFrame, ContractHost, ContractRecord, Effects, GasMeter, NestedCalls, RunContext, TxCtx,
+    TxEnv, CODE_FILENAME, ENTRY, PRELUDE_SOURCE,
 };
 use jsvm_state::{StateRead, TxState};
 use jsvm_vm::{VmConfig, DEFAULT_GAS_LIMIT};
@@ -98,14 +98,13 @@ pub(crate) fn measure_host(kind: EngineKind, n: usize) -> Result<Timing, String>
             auth_contracts: Vec::new(),
             nested: Vec::new(),
         };
-        let context = serde_json::json!({
-            "block": block.constant(),
-            "tx": tx.constant(DEFAULT_GAS_LIMIT),
-            "gasLimit": DEFAULT_GAS_LIMIT.min(MAX_METERED_LIMIT),
-            "random": random_seed(&[0; 32], 0),
-            "randomGas": schedule.library.math_call,
-        })
-        .to_string();
+        let context = RunContext {
+            gas_left: DEFAULT_GAS_LIMIT,
+            gas_limit: DEFAULT_GAS_LIMIT.min(MAX_METERED_LIMIT),
+            random: random_seed(&[0; 32], 0),
+            random_gas: schedule.library.math_call,
+        }
+        .json(&block, &tx);
         let (mut state, mut gas, mut effects) =
             (TxState::new(committed.clone()), GasMeter::new(DEFAULT_GAS_LIMIT), Effects::default());
         let mut host = ContractHost {
