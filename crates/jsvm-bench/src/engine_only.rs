@@ -33,7 +33,7 @@ pub(crate) fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Ti
     for i in 0..HOLDERS {
         host.map_put("balances", &holder(i), "1000000000");
     }
-    let mut call = |i: usize| -> Result<(), String> {
+    let call = |i: usize| -> Result<(), String> {
         let (_, args) = transfer_args(i, HOLDERS);
         let inv = Invocation {
             prelude: &pre,
@@ -48,12 +48,5 @@ pub(crate) fn measure_on(kind: EngineKind, metered: bool, n: usize) -> Result<Ti
         };
         engine.run(&inv, &mut host).map(|_| ()).map_err(|e| e.to_string())
     };
-    for i in 0..n.min(200) {
-        call(i)?;
-    }
-    let t = Instant::now();
-    for i in 0..n {
-        call(i)?;
-    }
-    Ok(Timing::new(n, t.elapsed().as_secs_f64()))
+    Timing::of_calls(n, call)
 }

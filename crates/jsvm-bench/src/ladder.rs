@@ -77,7 +77,7 @@ pub(crate) fn measure_host(kind: EngineKind, n: usize) -> Result<Timing, String>
     let code = engine.compile(CODE_FILENAME, &record.code)?;
     let block =
         BlockEnv { number: head.height + 1, parent_hash: String::new(), witness: String::new(), time: head.time + 1 };
-    let mut call = |i: usize| -> Result<(), String> {
+    let call = |i: usize| -> Result<(), String> {
         let (from, args) = transfer_args(i, HOLDERS);
         let tx = TxEnv {
             // Contracts see the hash as text only; its value does not matter here.
@@ -136,14 +136,7 @@ pub(crate) fn measure_host(kind: EngineKind, n: usize) -> Result<Timing, String>
         }
         Ok(())
     };
-    for i in 0..n.min(200) {
-        call(i)?;
-    }
-    let t = Instant::now();
-    for i in 0..n {
-        call(i)?;
-    }
-    Ok(Timing::new(n, t.elapsed().as_secs_f64()))
+    Timing::of_calls(n, call)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ mod scaling;
 pub mod token;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 pub use jsvm_test_util::meter_kernels::{self as meter, KernelTiming};
 pub use ladder::LadderRow;
@@ -47,6 +48,18 @@ impl Timing {
     pub fn new(txs: usize, seconds: f64) -> Timing {
         let seconds = seconds.max(1e-9);
         Timing { txs, seconds, tps: txs as f64 / seconds, us_per_tx: seconds * 1e6 / txs.max(1) as f64 }
+    }
+
+    /// Times `n` calls of `call(i)` after up to 200 untimed ones that warm the engine and allocator.
+    pub(crate) fn of_calls(n: usize, mut call: impl FnMut(usize) -> Result<(), String>) -> Result<Timing, String> {
+        for i in 0..n.min(200) {
+            call(i)?;
+        }
+        let t = Instant::now();
+        for i in 0..n {
+            call(i)?;
+        }
+        Ok(Timing::new(n, t.elapsed().as_secs_f64()))
     }
 }
 
