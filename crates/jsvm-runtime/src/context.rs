@@ -184,13 +184,20 @@ impl BlockEnv {
 }
 
 impl TxEnv {
-    fn auth_list(&self) -> serde_json::Value {
-        let mut m = serde_json::Map::new();
-        m.insert(format!("{}@active", self.publisher), json!(2));
+    /// The authorizations a contract sees (`tx.authList`, `txInfo().auth_list`), in key order:
+    /// the publisher's `active` with weight 2, each signer's permission with weight 1 (a signature
+    /// for the publisher's own `active` counts once, as a signer).
+    pub(crate) fn auth_entries(&self) -> BTreeMap<String, u8> {
+        let mut auth = BTreeMap::new();
+        auth.insert(format!("{}@active", self.publisher), 2);
         for s in &self.signers {
-            m.insert(format!("{}@{}", s.name, s.permission), json!(1));
+            auth.insert(format!("{}@{}", s.name, s.permission), 1);
         }
-        serde_json::Value::Object(m)
+        auth
+    }
+
+    fn auth_list(&self) -> serde_json::Value {
+        json!(self.auth_entries())
     }
 
     /// `blockchain.txInfo()`; `gas_left` is the gas remaining when the action started.

@@ -3,7 +3,6 @@
 //! bytes `serde_json` gives for the same object (keys in sorted order, its escaping): building
 //! a `serde_json::Value` tree for it cost a token transfer more than its storage calls.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::{BlockEnv, TxEnv};
@@ -45,13 +44,7 @@ impl RunContext {
         out.push_str("],\"randomGas\":");
         push_u64(&mut out, self.random_gas);
         out.push_str(",\"tx\":{\"authList\":{");
-        // A signature for the publisher's own `active` permission counts once, as a signer.
-        let mut auth: BTreeMap<String, u8> = BTreeMap::new();
-        auth.insert(format!("{}@active", tx.publisher), 2);
-        for s in &tx.signers {
-            auth.insert(format!("{}@{}", s.name, s.permission), 1);
-        }
-        for (i, (key, weight)) in auth.iter().enumerate() {
+        for (i, (key, weight)) in tx.auth_entries().iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }

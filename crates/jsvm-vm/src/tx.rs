@@ -172,7 +172,7 @@ impl Transaction {
 
     /// SHA3-256 of the canonical encoding (for a signed transaction, IOST's transaction hash).
     pub fn hash(&self) -> [u8; 32] {
-        Sha3_256::digest(self.canonical_bytes()).into()
+        self.hash_and_size().0
     }
 
     /// [`Transaction::hash`] and the length of the canonical encoding (what the byte fee

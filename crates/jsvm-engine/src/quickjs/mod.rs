@@ -154,19 +154,17 @@ impl QuickJs {
         // SAFETY: as above.
         unsafe { qjs::JS_JsvmSealSinceMark(self.raw) };
         if out.is_err() {
-            self.hot = None;
-            // SAFETY: as above; nothing sealed is kept now.
-            unsafe { qjs::JS_JsvmUnsealHeap(self.raw) };
+            self.drop_realm();
         }
         out
     }
 
-    /// Drops the hot realm (and with it its programs); the next run builds another.
+    /// Drops the hot realm (and with it its programs, or what a failed build sealed); the next run
+    /// builds another. Everything sealed belongs to the realm, so all of it is unsealed.
     fn drop_realm(&mut self) {
-        if self.hot.take().is_some() {
-            // SAFETY: this engine's live runtime; sealed objects stay valid, only listed anew.
-            unsafe { qjs::JS_JsvmUnsealHeap(self.raw) };
-        }
+        self.hot = None;
+        // SAFETY: this engine's live runtime; sealed objects stay valid, only listed anew.
+        unsafe { qjs::JS_JsvmUnsealHeap(self.raw) };
     }
 
     /// Bytes a collection of the whole heap, sealed objects included, would free now:
