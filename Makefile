@@ -1,12 +1,12 @@
 # `make run`: build and start a development node on a fresh temporary chain (`jsvm demo` shows
 # the VM alone). `make test`: the whole test suite, then IOST's SDK against a real node, then the
-# performance guard (`make perf-guard`).
+# block explorer in headless Chromium, then the performance guard (`make perf-guard`).
 # Both install missing system prerequisites first (scripts/prereqs.sh).
 # Build products go outside the work tree so that they survive between sessions.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test test-sdk test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
+.PHONY: run test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -28,6 +28,7 @@ test: prereqs
 	else echo "($(SMOKE) not found: CLI smoke check skipped)"; fi
 	$(MAKE) test-packages
 	$(MAKE) test-sdk
+	$(MAKE) test-explorer
 	$(MAKE) perf-guard
 
 # Popular npm packages (tests/packages/package-lock.json) packed into contracts and run on every engine built
@@ -44,6 +45,16 @@ test-sdk: prereqs
 	cargo build --workspace --all-targets
 	cd tests/sdk && npm ci --prefer-offline --no-audit --no-fund
 	cd tests/sdk && JSVM_BIN=$(abspath $(CARGO_TARGET_DIR))/debug/jsvm node --test
+
+# The block explorer `jsvm node` serves at / (docs/explorer.md), opened page by page in Debian's headless
+# Chromium driven by playwright-core (pinned by tests/explorer/package-lock.json; it never downloads a browser).
+# Screenshots land in $EXPLORER_SCREENSHOTS or tests/explorer/screenshots. Without Chromium the tests print
+# "SKIPPED: chromium not installable" and pass.
+test-explorer: prereqs
+	cargo build --workspace --all-targets
+	cd tests/sdk && npm ci --prefer-offline --no-audit --no-fund
+	cd tests/explorer && npm ci --prefer-offline --no-audit --no-fund
+	cd tests/explorer && JSVM_BIN=$(abspath $(CARGO_TARGET_DIR))/debug/jsvm node --test
 
 # The performance regression guard (scripts/perf-guard.sh): the instructions of a fixed workload (token
 # transfers through the full path, crates/jsvm-bench/examples/transfer_loop.rs, in the debug build `make test`

@@ -2,7 +2,8 @@
 # Installs what the build needs and a fresh machine may lack:
 # libclang (bindgen, for RocksDB's bindings), a C++ compiler (RocksDB itself), Node.js with npm
 # (the SDK tests, tests/sdk: IOST's JavaScript SDK against `jsvm node`), and valgrind (the
-# performance guard, scripts/perf-guard.sh, counts instructions with it).
+# performance guard, scripts/perf-guard.sh, counts instructions with it), and Chromium (the explorer's
+# browser tests, tests/explorer; optional: where apt cannot install it those tests skip loudly).
 set -euo pipefail
 
 # libclang itself (libclang.so, libclang-14.so.1, ...), not libclang-cpp, which
@@ -26,5 +27,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+# Chromium apart: a machine without it still builds and tests everything else.
+if ! command -v chromium >/dev/null; then
+    echo "installing: chromium (the explorer's browser tests)"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } ||
+        echo "chromium could not be installed: make test-explorer will skip the browser tests" >&2
 fi
 command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }

@@ -9,6 +9,7 @@ mod api;
 mod config;
 mod dev_key;
 mod error;
+mod explorer;
 mod mempool;
 mod node;
 mod producer;

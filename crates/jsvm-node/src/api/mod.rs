@@ -60,6 +60,7 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(bounds)
         .merge(jsvm_events::routes(hub))
+        .merge(crate::explorer::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))

@@ -1,0 +1,144 @@
+// The router (every page is a bookmarkable #/ URL), the search box, and the live feed: a WebSocket
+// subscription to JSVM_BLOCK that reconnects with backoff, and polling while the socket is down.
+'use strict';
+
+X.route = { page: '', seq: 0 };
+
+// "#/block/12" → ['block', '12']; segments are URL-decoded.
+function parse(hash) {
+    const parts = hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map((p) => {
+        try {
+            return decodeURIComponent(p);
+        } catch (e) {
+            return p;
+        }
+    });
+    return parts;
+}
+
+X.go = function go(hash) {
+    if (location.hash === hash) render();
+    else location.hash = hash;
+};
+
+async function render() {
+    const [page, ...rest] = parse(location.hash);
+    const name = page || 'home';
+    const view = document.getElementById('view');
+    const seq = ++X.route.seq;
+    X.route.page = name;
+    X.onBlock = null;
+    const fn = X.pages[name];
+    if (!fn) {
+        view.replaceChildren(X.errorBox('No such page', { message: location.hash + ' is not a page of this explorer' }));
+        return;
+    }
+    view.replaceChildren(X.loading());
+    document.title = 'jsvm explorer' + (name === 'home' ? '' : ' · ' + name + ' ' + (rest[0] || ''));
+    try {
+        // A page that finished after the user moved on draws into a detached element instead.
+        const target = X.el('div', {});
+        await fn(target, rest);
+        if (seq === X.route.seq) view.replaceChildren(...target.childNodes);
+    } catch (e) {
+        if (seq === X.route.seq) view.replaceChildren(X.errorBox('Something went wrong', e));
+    }
+}
+
+window.addEventListener('hashchange', render);
+
+document.getElementById('search').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = document.getElementById('search-input').value.trim();
+    if (q) X.go('#/search/' + encodeURIComponent(q));
+});
+
+// --- live feed ---
+
+const live = document.getElementById('live');
+let backoff = 500;
+let pollTimer = null;
+let lastHead = -1;
+
+function setLive(on, text) {
+    live.className = 'live ' + (on ? 'on' : 'off');
+    live.textContent = text;
+}
+
+async function blockArrived(data) {
+    if (X.onBlock) {
+        try {
+            await X.onBlock(data);
+        } catch (e) {
+            /* the next block redraws */
+        }
+    }
+}
+
+// While the socket is down, the head is polled so the home page still moves and the badge tells the truth.
+function startPolling() {
+    if (pollTimer) return;
+    pollTimer = setInterval(async () => {
+        try {
+            const info = await X.api('/getChainInfo');
+            const head = Number(info.head_block);
+            if (head !== lastHead) {
+                lastHead = head;
+                await blockArrived(null);
+            }
+            if (live.classList.contains('off')) setLive(false, 'polling');
+        } catch (e) {
+            setLive(false, 'node unreachable');
+        }
+    }, 2000);
+}
+
+function stopPolling() {
+    clearInterval(pollTimer);
+    pollTimer = null;
+}
+
+function connect() {
+    let ws;
+    try {
+        ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    } catch (e) {
+        startPolling();
+        return;
+    }
+    ws.onopen = () => {
+        ws.send(JSON.stringify({ topics: ['JSVM_BLOCK'] }));
+        backoff = 500;
+        setLive(true, 'live');
+        stopPolling();
+    };
+    ws.onmessage = (m) => {
+        let msg;
+        try {
+            msg = JSON.parse(m.data);
+        } catch (e) {
+            return;
+        }
+        if (msg.error) return;
+        const ev = msg.result && msg.result.event;
+        if (!ev || ev.topic !== 'JSVM_BLOCK') return;
+        let data;
+        try {
+            data = JSON.parse(ev.data);
+        } catch (e) {
+            data = null;
+        }
+        if (data) lastHead = Number(data.number);
+        blockArrived(data);
+    };
+    ws.onclose = () => {
+        setLive(false, 'reconnecting');
+        startPolling();
+        // Doubling up to 30 s so a node that is down is not hammered.
+        setTimeout(connect, backoff);
+        backoff = Math.min(backoff * 2, 30000);
+    };
+}
+
+render();
+connect();
