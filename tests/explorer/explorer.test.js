@@ -82,6 +82,19 @@ after(async () => {
     if (chain) await chain.close();
 });
 
+// Whether the node has jsvm's explorer additions (docs/node.md); without them those parts of the pages say
+// "not available from this node", and the assertions on them are skipped, loudly.
+async function hasRoute(path, body) {
+    const res = await fetch(chain.node.url + path, body ? { method: 'POST', body: JSON.stringify(body) } : {});
+    const text = await res.text();
+    return !(res.status === 404 && text.includes('no such API'));
+}
+
+function missing(t, what) {
+    console.log(`*** not asserted: this node lacks ${what} ***`);
+    t.diagnostic(`not asserted: this node lacks ${what}`);
+}
+
 async function open(p, hash) {
     await p.goto(chain.node.url + '/' + hash, { timeout: 15000 });
     await p.waitForFunction(() => !document.querySelector('#view > p.muted') || document.querySelector('#view').children.length > 1, null, WAIT);
@@ -146,42 +159,61 @@ test('a failed transaction shows its status and message', T, async () => {
     await shows(page, 'refused this call', '#tx-message');
     await shows(page, 'fail');
     await shows(page, '"this call"');
-    await shows(page, 'ED25519');
+    const t = (await chain.rpc.transaction.getTxByHash(s.fail)).transaction;
+    if (t.signatures || t.publisher_sigs) await shows(page, 'ED25519');
+    else await shows(page, 'this node does not return signatures');
     await shot(page, 'tx-failed-desktop');
 });
 
-test('a transaction shows its action arguments, receipts and events', T, async () => {
+test('a transaction shows its action arguments, receipts and events', T, async (t) => {
     await open(page, '#/tx/' + s.post);
     await shows(page, 'SUCCESS');
     await shows(page, '"hello from the test"');
     await shows(page, 'posted 1');
-    await shows(page, 'hello from the test', '#events');
+    if ('events' in (await chain.rpc.transaction.getTxReceiptByTxHash(s.post))) await shows(page, 'hello from the test', '#events');
+    else missing(t, "receipts' events");
     await shot(page, 'tx-desktop');
     await open(phone, '#/tx/' + s.post);
     await shows(phone, 'SUCCESS');
     await shot(phone, 'tx-phone');
 });
 
-test('an account shows its balance after the transfer, its permissions and history', T, async () => {
+test('an account shows its balance after the transfer, its permissions and history', T, async (t) => {
     const bal = await chain.rpc.blockchain.getBalance('alice01', 'iost', 1);
     await open(page, '#/account/alice01');
     await shows(page, String(bal.balance), '#balances');
     assert.ok(Number(bal.balance) >= 12.5);
     await shows(page, 'active');
     await shows(page, 'owner');
-    await shows(page, s.transfer.slice(0, 8));
+    if (await hasRoute('/jsvm/history/account/alice01')) await shows(page, s.transfer.slice(0, 8));
+    else missing(t, '/jsvm/history');
     await shot(page, 'account-desktop');
 });
 
-test('a contract shows its source, ABI, storage and answers a read-only call', T, async () => {
+test('a contract shows its source, ABI, storage and answers a read-only call', T, async (t) => {
     await open(page, '#/contract/' + s.contract);
     await shows(page, 'storage.mapPut');
     await shows(page, 'count');
-    await shows(page, 'posts', '#storage');
+    if (await hasRoute('/jsvm/storageKeys', { id: s.contract })) {
+        await shows(page, 'posts', '#storage');
+    } else {
+        missing(t, '/jsvm/storageKeys');
+        // The key can still be read by name.
+        await page.fill('#storage + h3 + form input[name=key], form.inline input[name=key]', 'count');
+        await page.click('form.inline button[type=submit]');
+        await shows(page, '2', 'form.inline + div');
+    }
     await page.selectOption('#call-form select[name=method]', 'count');
     await page.click('#call-form button[type=submit]');
-    await shows(page, 'SUCCESS', '#call-result');
-    await shows(page, '2', '#call-result');
+    await page.waitForFunction(() => /SUCCESS|ERROR|signature|invalid/i.test(document.querySelector('#call-result').innerText), null, WAIT);
+    const result = await text(page, '#call-result');
+    if (/no publisher signature/.test(result)) {
+        // An older node checks signatures in execTx: the form shows its refusal.
+        missing(t, 'unsigned execTx dry runs');
+    } else {
+        await shows(page, 'SUCCESS', '#call-result');
+        await shows(page, '2', '#call-result');
+    }
     await shot(page, 'contract-desktop');
 });
 

@@ -44,11 +44,7 @@ fn serve(name: &str) -> Result<Response, ApiError> {
         .iter()
         .find(|(n, _, _)| *n == name)
         .ok_or_else(|| ApiError::not_found(format!("no such explorer file: {name}")))?;
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, CACHE_CONTROL)],
-        *body,
-    )
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, CACHE_CONTROL)], *body)
         .into_response())
 }
 
@@ -62,8 +58,7 @@ mod tests {
     async fn get_path(path: &str) -> (StatusCode, Option<String>, String) {
         let response = routes().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
-        let content_type =
-            response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string());
+        let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string());
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
         (status, content_type, String::from_utf8(bytes.to_vec()).unwrap())
     }

@@ -75,8 +75,11 @@ async function blockArrived(data) {
     }
 }
 
-// While the socket is down, the head is polled so the home page still moves and the badge tells the truth.
-function startPolling() {
+// The head is also polled (one small request every 2 s), whatever the socket does: the home page still moves
+// while the socket is down or on a node whose feed has no JSVM_BLOCK topic, and the badge tells the truth. A
+// block the socket already announced is not drawn twice (lastHead). One timer for the page's life: restarting
+// it on each reconnect attempt would keep it from ever firing.
+function startPolling(ms) {
     if (pollTimer) return;
     pollTimer = setInterval(async () => {
         try {
@@ -90,12 +93,7 @@ function startPolling() {
         } catch (e) {
             setLive(false, 'node unreachable');
         }
-    }, 2000);
-}
-
-function stopPolling() {
-    clearInterval(pollTimer);
-    pollTimer = null;
+    }, ms);
 }
 
 function connect() {
@@ -103,14 +101,13 @@ function connect() {
     try {
         ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     } catch (e) {
-        startPolling();
+        startPolling(2000);
         return;
     }
     ws.onopen = () => {
         ws.send(JSON.stringify({ topics: ['JSVM_BLOCK'] }));
         backoff = 500;
         setLive(true, 'live');
-        stopPolling();
     };
     ws.onmessage = (m) => {
         let msg;
@@ -133,7 +130,7 @@ function connect() {
     };
     ws.onclose = () => {
         setLive(false, 'reconnecting');
-        startPolling();
+        startPolling(2000);
         // Doubling up to 30 s so a node that is down is not hammered.
         setTimeout(connect, backoff);
         backoff = Math.min(backoff * 2, 30000);

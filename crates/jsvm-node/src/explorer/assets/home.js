@@ -31,7 +31,7 @@ async function loadBlock(n) {
 
 // Fills the cache up to `head` (only what is missing), keeping the last CHART_BLOCKS blocks.
 X.home.catchUp = async function catchUp(head) {
-    const from = Math.max(0, head - CHART_BLOCKS + 1);
+    const from = Math.max(1, head - CHART_BLOCKS + 1); // the first block is 1
     const missing = [];
     for (let n = from; n <= head; n++) if (!X.home.blocks.has(n)) missing.push(n);
     const got = await Promise.all(missing.map((n) => loadBlock(n).catch(() => null)));
@@ -71,7 +71,7 @@ function chart(blocks) {
         const h = ((H - 2 * pad) * b.tx_count) / max;
         const bar = X.el('rect', { x: pad + i * bw + 1, y: H - pad - h, width: Math.max(1, bw - 2), height: Math.max(h, 0.5), class: 'bar' },
             X.el('title', {}, `block ${b.number}: ${b.tx_count} tx`));
-        const a = X.el('a', { href: '#/block/' + b.number }, bar);
+        const a = X.el('svg:a', { href: '#/block/' + b.number }, bar);
         svg.appendChild(a);
     });
     if (blocks.length) {

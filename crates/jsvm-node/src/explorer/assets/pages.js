@@ -18,7 +18,7 @@ X.pages.block = async function block(view, [id]) {
     view.replaceChildren(
         X.el('h1', {}, 'Block ', X.el('span', { class: 'mono' }, '#' + b.number)),
         X.el('nav', { class: 'prevnext' },
-            n > 0 ? X.link('#/block/' + (n - 1), '← previous') : '',
+            n > 1 ? X.link('#/block/' + (n - 1), '← previous') : '',
             X.link('#/block/' + (n + 1), 'next →')),
         X.fields([
             ['Number', String(b.number)],
@@ -63,8 +63,11 @@ function argText(s) {
 
 X.pages.tx = async function tx(view, [hash]) {
     let t;
+    let blockNumber;
     try {
-        t = (await X.api('/getTxByHash/' + X.seg(hash))).transaction;
+        const answer = await X.api('/getTxByHash/' + X.seg(hash));
+        t = answer.transaction;
+        blockNumber = answer.block_number;
     } catch (e) {
         if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such transaction', e));
         throw e;
@@ -80,7 +83,7 @@ X.pages.tx = async function tx(view, [hash]) {
         X.fields([
             ['Status', r ? X.status(r.status_code) : 'pending'],
             r && r.message ? ['Message', X.el('span', { class: 'message', id: 'tx-message' }, X.linkifyPositions(r.message, failedContract))] : null,
-            r && r.block_number ? ['Block', X.blockLink(r.block_number)] : null,
+            blockNumber || (r && r.block_number) ? ['Block', X.blockLink(blockNumber || r.block_number)] : null,
             ['Publisher', X.accountLink(t.publisher)],
             ['Signers', (t.signers || []).length ? (t.signers || []).map((s) => X.el('div', { class: 'mono' }, s)) : X.el('span', { class: 'muted' }, 'none besides the publisher')],
             ['Time', X.time(t.time)],
@@ -91,7 +94,9 @@ X.pages.tx = async function tx(view, [hash]) {
         X.section('Actions', X.table(['#', 'Contract', 'Method', 'Arguments'],
             (t.actions || []).map((a, i) => [String(i), X.nameLink(a.contract), X.el('code', {}, a.action_name), args(a.data)]), 'no actions')),
         X.section('Signatures', X.table(['Role', 'Algorithm', 'Public key', 'Signature'],
-            sigs.map(([role, s]) => [role, s.algorithm, X.el('span', { class: 'mono wrap' }, s.public_key), X.el('span', { class: 'mono wrap small' }, s.signature)]), 'no signatures')),
+            sigs.map(([role, s]) => [role, s.algorithm, X.el('span', { class: 'mono wrap' }, s.public_key), X.el('span', { class: 'mono wrap small' }, s.signature)]),
+            // IOST's getTxByHash leaves signatures out; a node that adds them has them shown.
+            t.signatures || t.publisher_sigs ? 'no signatures' : 'this node does not return signatures')),
     ];
     if (r) parts.push(receipt(r));
     view.replaceChildren(...parts);

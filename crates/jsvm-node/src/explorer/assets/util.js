@@ -7,8 +7,10 @@ const X = (window.X = {});
 
 // el('div', {class: 'x', href: '#/'}, child, 'text', [more]) → an element; strings become text nodes.
 X.el = function el(tag, attrs, ...children) {
-    const node = tag === 'svg' || X.SVG_TAGS.has(tag)
-        ? document.createElementNS('http://www.w3.org/2000/svg', tag)
+    // 'svg:a' is an SVG link: an HTML <a> inside an <svg> does not render its children.
+    const svg = tag === 'svg' || X.SVG_TAGS.has(tag) || tag.startsWith('svg:');
+    const node = svg
+        ? document.createElementNS('http://www.w3.org/2000/svg', tag.replace(/^svg:/, ''))
         : document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
         if (v === undefined || v === null || v === false) continue;
