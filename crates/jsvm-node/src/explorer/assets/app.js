@@ -59,6 +59,7 @@ const live = document.getElementById('live');
 let backoff = 500;
 let pollTimer = null;
 let lastHead = -1;
+let refused = false; // the node refused the JSVM_BLOCK subscription
 
 function setLive(on, text) {
     live.className = 'live ' + (on ? 'on' : 'off');
@@ -89,7 +90,7 @@ function startPolling(ms) {
                 lastHead = head;
                 await blockArrived(null);
             }
-            if (live.classList.contains('off')) setLive(false, 'polling');
+            if (live.classList.contains('off') && live.textContent !== 'reconnecting') setLive(false, 'polling');
         } catch (e) {
             setLive(false, 'node unreachable');
         }
@@ -107,6 +108,7 @@ function connect() {
     ws.onopen = () => {
         ws.send(JSON.stringify({ topics: ['JSVM_BLOCK'] }));
         backoff = 500;
+        refused = false;
         setLive(true, 'live');
     };
     ws.onmessage = (m) => {
@@ -116,7 +118,11 @@ function connect() {
         } catch (e) {
             return;
         }
-        if (msg.error) return;
+        // A node whose feed has no JSVM_BLOCK topic refuses the subscription: polling carries the page.
+        if (msg.error) {
+            refused = true;
+            return;
+        }
         const ev = msg.result && msg.result.event;
         if (!ev || ev.topic !== 'JSVM_BLOCK') return;
         let data;
@@ -129,10 +135,10 @@ function connect() {
         blockArrived(data);
     };
     ws.onclose = () => {
-        setLive(false, 'reconnecting');
+        setLive(false, refused ? 'polling' : 'reconnecting');
         startPolling(2000);
-        // Doubling up to 30 s so a node that is down is not hammered.
-        setTimeout(connect, backoff);
+        // Doubling up to 30 s so a node that is down is not hammered; a refusal waits the longest.
+        setTimeout(connect, refused ? 30000 : backoff);
         backoff = Math.min(backoff * 2, 30000);
     };
 }
