@@ -18,6 +18,9 @@ pub enum KeySpace {
     Meta = b'M',
     /// Node-local caches (compiled code); never part of consensus.
     Cache = b'C',
+    /// Node-local indexes over committed blocks (an account's or a contract's transactions);
+    /// never part of consensus, rebuilt from the blocks when missing.
+    Index = b'I',
 }
 
 impl KeySpace {

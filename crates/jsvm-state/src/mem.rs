@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use crate::store::{check_order, root_after, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store};
+use crate::store::{
+    check_order, root_after, scan_back_bound, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store,
+};
 use crate::StateError;
 
 /// An in-memory [`Store`], for unit tests, micro-benchmarks and `jsvm test`'s throwaway
@@ -23,6 +25,7 @@ struct MemInner {
     block_heights: BTreeMap<[u8; 32], u64>,
     receipts: BTreeMap<Vec<u8>, Vec<u8>>,
     cache: BTreeMap<Vec<u8>, Vec<u8>>,
+    index: BTreeMap<Vec<u8>, Vec<u8>>,
 }
 
 /// Everything a [`MemStore`] held at one moment: state, head, blocks, receipts and cache.
@@ -136,6 +139,32 @@ impl Store for MemStore {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.cache.insert(key.to_vec(), value.to_vec());
         Ok(())
+    }
+
+    fn index_put(&self, entries: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StateError> {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        inner.index.extend(entries.iter().cloned());
+        Ok(())
+    }
+
+    fn index_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.read().index.get(key).cloned())
+    }
+
+    fn index_scan_back(&self, prefix: &[u8], before: Option<&[u8]>, limit: usize) -> Result<Entries, StateError> {
+        use std::ops::Bound;
+        let upper = match scan_back_bound(prefix, before) {
+            Some(bound) => Bound::Excluded(bound),
+            None => Bound::Unbounded,
+        };
+        let inner = self.read();
+        Ok(inner
+            .index
+            .range((Bound::Included(prefix.to_vec()), upper))
+            .rev()
+            .take(limit)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
     }
 }
 

@@ -5,7 +5,8 @@ use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBat
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
 use crate::store::{
-    check_order, decode_height, root_after, BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store,
+    check_order, decode_height, root_after, scan_back_bound, BlockCommit, ChainHead, Entries, KnownRoot, StateRead,
+    Store,
 };
 use crate::StateError;
 
@@ -270,5 +271,40 @@ impl Store for RocksStore {
             return Ok(()); // a read-only node simply does not cache
         }
         Ok(self.db.put(KeySpace::Cache.key(key), value)?)
+    }
+
+    fn index_put(&self, entries: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StateError> {
+        if self.read_only {
+            return Ok(()); // a read-only node serves the index it has
+        }
+        let mut batch = WriteBatch::default();
+        for (k, v) in entries {
+            batch.put(KeySpace::Index.key(k), v);
+        }
+        // Not synced: the index is rebuilt from the blocks after a crash (the node records how far it got).
+        Ok(self.db.write(batch)?)
+    }
+
+    fn index_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.db.get(KeySpace::Index.key(key))?)
+    }
+
+    fn index_scan_back(&self, prefix: &[u8], before: Option<&[u8]>, limit: usize) -> Result<Entries, StateError> {
+        let start = KeySpace::Index.key(prefix);
+        // Past the whole Index space when the prefix has no end of its own (all 0xFF bytes).
+        let bound = scan_back_bound(prefix, before)
+            .map_or_else(|| vec![KeySpace::Index as u8 + 1], |b| KeySpace::Index.key(&b));
+        let mut out = Vec::new();
+        for item in self.db.iterator(IteratorMode::From(&bound, Direction::Reverse)) {
+            let (k, v) = item?;
+            if k.as_ref() >= bound.as_slice() {
+                continue; // the seek lands on the bound itself when it exists: exclusive
+            }
+            if !k.starts_with(&start) || out.len() == limit {
+                break;
+            }
+            out.push((k[1..].to_vec(), v.into_vec()));
+        }
+        Ok(out)
     }
 }

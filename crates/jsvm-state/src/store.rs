@@ -116,6 +116,34 @@ pub trait Store: StateRead {
     fn cache_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// Node-local cache (not consensus): write.
     fn cache_put(&self, key: &[u8], value: &[u8]) -> Result<(), StateError>;
+    /// Node-local index (not consensus): writes `entries` in one batch (a read-only store writes nothing).
+    fn index_put(&self, entries: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StateError>;
+    /// Node-local index (not consensus): one entry.
+    fn index_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// Node-local index (not consensus): up to `limit` entries whose keys start with `prefix` and sort
+    /// below `before` (every one under `prefix` when `None`), highest key first.
+    fn index_scan_back(&self, prefix: &[u8], before: Option<&[u8]>, limit: usize) -> Result<Entries, StateError>;
+}
+
+/// The smallest key above every key that starts with `prefix` (`None` when there is none: a prefix of
+/// only 0xFF bytes), the exclusive upper bound of a reverse scan.
+pub(crate) fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Where a reverse scan under `prefix` starts, exclusive: `prefix ++ before`, or the end of the prefix.
+pub(crate) fn scan_back_bound(prefix: &[u8], before: Option<&[u8]>) -> Option<Vec<u8>> {
+    match before {
+        Some(before) => Some([prefix, before].concat()),
+        None => prefix_end(prefix),
+    }
 }
 
 /// A height as the block-hash index stores it: 8 bytes, big-endian.
