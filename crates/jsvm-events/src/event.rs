@@ -1,8 +1,12 @@
 //! What a subscriber receives: one [`ChainEvent`] per `blockchain.receipt` or `blockchain.event` entry of a
-//! committed, successful transaction, rendered as go-iost's gateway streams its `SubscribeResponse`.
+//! committed, successful transaction, and jsvm's one per committed block, rendered as go-iost's gateway
+//! streams its `SubscribeResponse`.
 
-use jsvm_vm::{Receipt, Status};
+use jsvm_vm::Status;
 use serde::Serialize;
+use serde_json::json;
+
+use crate::CommittedBlock;
 
 /// IOST's event topics, with their proto3 numbers (`rpc.proto`'s `Event.Topic`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -11,6 +15,10 @@ pub enum Topic {
     ContractReceipt,
     /// 1: a `blockchain.event` entry; `data` is the text the contract passed.
     ContractEvent,
+    /// jsvm's own, by name only (IOST has no such topic, so no proto3 number): one per committed block,
+    /// before its transactions' events; `data` is the JSON text `{"number", "hash", "time", "tx_count",
+    /// "gas_usage", "tx_hashes"}`, `tx_hash` and `contract_id` are empty.
+    JsvmBlock,
 }
 
 impl Topic {
@@ -19,12 +27,13 @@ impl Topic {
         match self {
             Topic::ContractReceipt => "CONTRACT_RECEIPT",
             Topic::ContractEvent => "CONTRACT_EVENT",
+            Topic::JsvmBlock => "JSVM_BLOCK",
         }
     }
 
     /// The topic with proto3 name `name`.
     pub fn from_name(name: &str) -> Option<Topic> {
-        [Topic::ContractReceipt, Topic::ContractEvent].into_iter().find(|t| t.name() == name)
+        [Topic::ContractReceipt, Topic::ContractEvent, Topic::JsvmBlock].into_iter().find(|t| t.name() == name)
     }
 
     /// The topic with proto3 number `number`.
@@ -96,12 +105,28 @@ impl ChainEvent {
     }
 }
 
-/// The events of a block at `height` and `time` holding `receipts`, in chain order: transaction by transaction,
-/// successful ones only; within a transaction its receipt entries in order, then its events in order (receipts
-/// keep the two lists apart, so how a transaction interleaved them is not known).
-pub(crate) fn block_events(height: u64, time: u64, receipts: &[Receipt]) -> Vec<ChainEvent> {
-    let mut out = Vec::new();
-    for receipt in receipts.iter().filter(|r| r.status == Status::Success) {
+/// The events of a committed block, in chain order: first the block's own ([`Topic::JsvmBlock`]); then
+/// transaction by transaction, successful ones only, its receipt entries in order, then its events in order
+/// (receipts keep the two lists apart, so how a transaction interleaved them is not known).
+pub(crate) fn block_events(block: &CommittedBlock) -> Vec<ChainEvent> {
+    let (height, time) = (block.height, block.time);
+    let summary = json!({
+        "number": height.to_string(),
+        "hash": block.hash,
+        "time": time.to_string(),
+        "tx_count": block.receipts.len(),
+        "gas_usage": block.receipts.iter().map(|r| r.gas_used).sum::<u64>(),
+        "tx_hashes": block.receipts.iter().map(|r| r.tx_hash.as_str()).collect::<Vec<_>>(),
+    });
+    let mut out = vec![ChainEvent {
+        topic: Topic::JsvmBlock,
+        data: summary.to_string(),
+        time,
+        block_number: height,
+        tx_hash: String::new(),
+        contract_id: String::new(),
+    }];
+    for receipt in block.receipts.iter().filter(|r| r.status == Status::Success) {
         let event = |topic, contract_id: &str, data: &str| ChainEvent {
             topic,
             data: data.to_string(),

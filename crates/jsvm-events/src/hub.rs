@@ -146,7 +146,7 @@ impl Drop for EventHub {
 
 /// Queues `block`'s events for every live subscriber that wants one of them; a full queue ends its subscriber.
 fn deliver(state: &mut HubState, block: &CommittedBlock) {
-    let events = Arc::new(BlockEvents { events: block_events(block.height, block.time, &block.receipts) });
+    let events = Arc::new(BlockEvents { events: block_events(block) });
     state.live.retain(|subscriber| {
         if subscriber.queue.is_closed() {
             return false;
@@ -225,7 +225,7 @@ impl Subscription {
                     let read = tokio::task::spawn_blocking(move || source.block(next)).await;
                     match read {
                         Ok(Ok(Some(block))) => {
-                            self.take(&block_events(block.height, block.time, &block.receipts));
+                            self.take(&block_events(&block));
                             self.phase = Phase::Replay { next: next + 1 };
                         }
                         Ok(Ok(None)) => {

@@ -34,7 +34,9 @@ fn topic(value: &Value) -> Result<Topic, EventError> {
         Value::Number(n) => n.as_i64().and_then(Topic::from_number),
         _ => None,
     };
-    found.ok_or_else(|| bad(format!("unknown topic {value}: topics are CONTRACT_RECEIPT (0) and CONTRACT_EVENT (1)")))
+    found.ok_or_else(|| {
+        bad(format!("unknown topic {value}: topics are CONTRACT_RECEIPT (0), CONTRACT_EVENT (1) and JSVM_BLOCK"))
+    })
 }
 
 fn topics(object: &Map<String, Value>) -> Result<Vec<Topic>, EventError> {
@@ -51,7 +53,7 @@ fn topics(object: &Map<String, Value>) -> Result<Vec<Topic>, EventError> {
         }
     }
     if topics.is_empty() {
-        return Err(bad("topics is empty: name CONTRACT_RECEIPT, CONTRACT_EVENT or both".into()));
+        return Err(bad("topics is empty: name one or more of CONTRACT_RECEIPT, CONTRACT_EVENT and JSVM_BLOCK".into()));
     }
     Ok(topics)
 }

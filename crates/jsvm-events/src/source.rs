@@ -8,6 +8,8 @@ use jsvm_vm::{Receipt, VmManager};
 pub struct CommittedBlock {
     /// The block's height.
     pub height: u64,
+    /// Base58 of the block's hash (SHA3-256 of its stored record).
+    pub hash: String,
     /// The block's time, nanoseconds since the epoch (what the store's block record says).
     pub time: u64,
     /// One receipt per transaction the block holds, in block order.
@@ -22,7 +24,7 @@ pub trait BlockSource: Send + Sync {
     fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String>;
 }
 
-/// The VM's store: its block records ([`VmManager::block`]) and the receipts kept under each transaction's
+/// The VM's store: its block records ([`VmManager::block_with_hash`]) and the receipts kept under each transaction's
 /// hash ([`VmManager::receipt`]).
 impl BlockSource for VmManager {
     fn head(&self) -> u64 {
@@ -30,7 +32,7 @@ impl BlockSource for VmManager {
     }
 
     fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String> {
-        let Some(record) = VmManager::block(self, height).map_err(|e| format!("block {height}: {e}"))? else {
+        let Some((record, hash)) = self.block_with_hash(height).map_err(|e| format!("block {height}: {e}"))? else {
             return Ok(None);
         };
         let receipts = record
@@ -43,6 +45,6 @@ impl BlockSource for VmManager {
                     .ok_or_else(|| format!("block {height}: the receipt of {hash} is missing"))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Some(CommittedBlock { height, time: record.time, receipts }))
+        Ok(Some(CommittedBlock { height, hash: bs58::encode(hash).into_string(), time: record.time, receipts }))
     }
 }

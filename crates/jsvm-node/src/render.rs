@@ -14,7 +14,9 @@ pub(crate) fn b58(bytes: &[u8]) -> String {
     bs58::encode(bytes).into_string()
 }
 
-/// `TxReceipt`: each action's return as IOST writes it, the JSON array of its return values.
+/// `TxReceipt`: each action's return as IOST writes it, the JSON array of its return values; jsvm adds
+/// the block's number and the transaction's `blockchain.event`s (`{contract, content}`), which IOST only
+/// streams to subscribers.
 pub(crate) fn receipt(r: &Receipt) -> Value {
     let ram_usage: Map<String, Value> =
         r.ram_usage.iter().map(|(payer, bytes)| (payer.clone(), Value::String(bytes.to_string()))).collect();
@@ -22,6 +24,7 @@ pub(crate) fn receipt(r: &Receipt) -> Value {
         r.returns.iter().map(|v| serde_json::to_string(&[v]).unwrap_or_else(|_| "[]".into())).collect();
     let receipts: Vec<Value> =
         r.receipts.iter().map(|e| json!({"func_name": e.func_name, "content": e.content})).collect();
+    let events: Vec<Value> = r.events.iter().map(|e| json!({"contract": e.contract, "content": e.content})).collect();
     json!({
         "tx_hash": r.tx_hash,
         "gas_usage": r.gas_used,
@@ -30,6 +33,8 @@ pub(crate) fn receipt(r: &Receipt) -> Value {
         "message": r.message,
         "returns": returns,
         "receipts": receipts,
+        "events": events,
+        "block_number": r.block.to_string(),
     })
 }
 
@@ -39,13 +44,16 @@ pub(crate) fn gas_ratio(tx: &Transaction) -> f64 {
 }
 
 /// `Transaction`, with its receipt once it has one (`null` while pending). A signed transaction
-/// shows its IOST fields; an unsigned one (written by the one-shot CLI on a chain a node later
+/// shows its IOST fields and, beyond IOST's gateway, its `signatures` and `publisher_sigs` as
+/// sendTx takes them (algorithm name, base64 signature and public key); an unsigned one (written by the one-shot CLI on a chain a node later
 /// continued) shows what it has, with IOST's defaults for the rest.
 pub(crate) fn transaction(tx: &Transaction, chain_id: u32, r: Option<&Receipt>) -> Value {
     let tx_receipt = r.map_or(Value::Null, receipt);
     if let Some(signed) = tx.signed() {
         let mut shown = signed.to_gateway_json();
         shown["tx_receipt"] = tx_receipt;
+        shown["signatures"] = serde_json::to_value(&signed.signatures).unwrap_or_default();
+        shown["publisher_sigs"] = serde_json::to_value(&signed.publisher_sigs).unwrap_or_default();
         return shown;
     }
     let actions: Vec<Value> = tx
@@ -67,12 +75,15 @@ pub(crate) fn transaction(tx: &Transaction, chain_id: u32, r: Option<&Receipt>) 
         "publisher": tx.publisher,
         "referred_tx": "",
         "amount_limit": amount_limit,
+        "signatures": [],
+        "publisher_sigs": [],
         "tx_receipt": tx_receipt,
     })
 }
 
 /// `Block`: transactions (with receipts) only when `complete`. jsvm keeps no Merkle trees: their
-/// hashes are empty; the block's hash covers its record, which holds the state root.
+/// hashes are empty; the block's hash covers its record, which holds the state root (shown as
+/// `state_root`, hex, beyond IOST's fields).
 pub(crate) fn block(b: &StoredBlock, chain_id: u32, complete: bool, receipts: &[Option<Receipt>]) -> Value {
     let gas: u64 = receipts.iter().flatten().map(|r| r.gas_used).sum();
     let transactions: Vec<Value> = if complete {
@@ -93,6 +104,7 @@ pub(crate) fn block(b: &StoredBlock, chain_id: u32, complete: bool, receipts: &[
         "tx_count": b.record.txs.len().to_string(),
         "info": {"mode": 0, "thread": 0, "batch_index": []},
         "orig_info": "",
+        "state_root": b.record.state_root,
         "transactions": transactions,
     })
 }

@@ -413,10 +413,15 @@ impl VmManager {
 
     /// The committed block at `height`.
     pub fn block(&self, height: u64) -> Result<Option<BlockRecord>, VmError> {
+        Ok(self.block_with_hash(height)?.map(|(record, _)| record))
+    }
+
+    /// The committed block at `height` and its hash ([`BlockOutcome::block_hash`]); `None` above the head.
+    pub fn block_with_hash(&self, height: u64) -> Result<Option<(BlockRecord, [u8; 32])>, VmError> {
         let Some(bytes) = self.store.block_record(height)? else { return Ok(None) };
-        serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| VmError::Internal(format!("the record of block {height} is unreadable: {e}")))
+        let record = serde_json::from_slice(&bytes)
+            .map_err(|e| VmError::Internal(format!("the record of block {height} is unreadable: {e}")))?;
+        Ok(Some((record, Sha3_256::digest(&bytes).into())))
     }
 
     /// The committed block whose hash ([`BlockOutcome::block_hash`]) is `hash`.

@@ -58,7 +58,12 @@ impl TestChain {
         let t = self.clock.fetch_add(1, Ordering::SeqCst);
         let out = self.vm.execute_block(txs, t).unwrap();
         assert!(out.left_out.is_empty(), "{:?}", out.left_out);
-        CommittedBlock { height: out.height, time: self.vm.head().time, receipts: out.receipts }
+        CommittedBlock {
+            height: out.height,
+            hash: bs58::encode(out.block_hash).into_string(),
+            time: self.vm.head().time,
+            receipts: out.receipts,
+        }
     }
 
     /// Deploys the emitter in a block of its own (which has no events); returns its id and that block.

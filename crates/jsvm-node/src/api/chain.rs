@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::Json;
 use jsvm_vm::{Receipt, VmManager};
 use serde_json::json;
-use sha3::{Digest, Sha3_256};
 
 use super::{parse_bool, parse_hash, path, Answer};
 use crate::error::ApiError;
@@ -104,8 +103,5 @@ pub(super) fn block_answer(node: &Node, block: &StoredBlock, complete: bool) -> 
 
 /// The committed block at `height`, with its hash (SHA3-256 of its stored record).
 pub(crate) fn stored_block(vm: &VmManager, height: u64) -> Result<Option<StoredBlock>, ApiError> {
-    let Some(bytes) = vm.store().block_record(height)? else { return Ok(None) };
-    let record = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::internal(format!("block {height}'s record is unreadable: {e}")))?;
-    Ok(Some(StoredBlock { record, hash: Sha3_256::digest(&bytes).into() }))
+    Ok(vm.block_with_hash(height)?.map(|(record, hash)| StoredBlock { record, hash }))
 }
