@@ -2,7 +2,8 @@
 //!
 //! Rooms: `api` is the HTTP API (go-iost gateway's paths and JSON); `mempool` holds accepted
 //! transactions until their block commits; `producer` makes and commits blocks; `render` writes
-//! receipts, transactions and blocks in IOST's shapes; `dev_key` is the development key pair;
+//! receipts, transactions and blocks in IOST's shapes; `history` indexes which transactions concern
+//! an account or a contract; `explorer` serves the web page; `dev_key` is the development key pair;
 //! `node` starts and stops it all.
 
 mod api;
@@ -10,6 +11,7 @@ mod config;
 mod dev_key;
 mod error;
 mod explorer;
+mod history;
 mod mempool;
 mod node;
 mod producer;

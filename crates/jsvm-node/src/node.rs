@@ -13,6 +13,7 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use crate::config::NodeConfig;
+use crate::history::History;
 use crate::mempool::Mempool;
 use crate::{api, producer, NodeError, DEV_ADMIN_PUBLIC_B58};
 
@@ -45,6 +46,8 @@ pub(crate) struct Node {
     pub(crate) new_tx: Notify,
     /// Subscribers of contract events, handed each block after it is committed.
     pub(crate) hub: Arc<EventHub>,
+    /// Which transactions concern an account or a contract, indexed after each commit.
+    pub(crate) history: Arc<History>,
 }
 
 /// A started node: where it listens, and how to stop it.
@@ -120,6 +123,15 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     } else {
         tracing::info!(height = vm.head().height, "continuing the chain from its head");
     }
+    let history = Arc::new(History::open(vm.clone())?);
+    let catching_up = history.clone();
+    match tokio::task::spawn_blocking(move || catching_up.catch_up()).await {
+        Ok(Ok(0)) => {}
+        Ok(Ok(indexed)) => tracing::info!(blocks = indexed, "indexed the history of blocks written before"),
+        // The chain itself is sound: the node serves it, with the history it has.
+        Ok(Err(e)) => tracing::error!("the history index could not catch up: {e}"),
+        Err(e) => tracing::error!("the history index could not catch up: {e}"),
+    }
     let listener = tokio::net::TcpListener::bind(config.http)
         .await
         .map_err(|e| io_error(&format!("cannot listen on {}", config.http), e))?;
@@ -127,7 +139,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let pool = Mempool::new(config.limits.max_pending_txs, config.limits.max_pending_per_account);
     let source: Arc<dyn BlockSource> = vm.clone();
     let hub = Arc::new(EventHub::new(source, config.limits.events));
-    let node = Arc::new(Node { vm, pool, config, clock, new_tx: Notify::new(), hub: hub.clone() });
+    let node = Arc::new(Node { vm, pool, config, clock, new_tx: Notify::new(), hub: hub.clone(), history });
     let (stop, stopped) = watch::channel(false);
     let app = api::router(node.clone(), hub.clone());
     let server_stop = stopped.clone();

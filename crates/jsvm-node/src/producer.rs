@@ -103,5 +103,12 @@ fn committed(node: &Node, outcome: &BlockOutcome) {
     );
     // The producer is the only writer: the head is this block.
     let time = node.vm.head().time;
-    node.hub.publish(CommittedBlock { height: outcome.height, time, receipts: outcome.receipts.clone() });
+    let block = CommittedBlock {
+        height: outcome.height,
+        hash: bs58::encode(outcome.block_hash).into_string(),
+        time,
+        receipts: outcome.receipts.clone(),
+    };
+    node.history.index_committed(&block);
+    node.hub.publish(block);
 }

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use jsvm_runtime::layout::{self, MapMeta, Record};
 use jsvm_runtime::{load_account, storage, Account, ContractRecord, PermissionItem, ACCOUNT_MAP, AUTH_CONTRACT};
 use jsvm_state::{StateRead, TxState};
 use serde_json::{json, Map, Value};
@@ -223,6 +224,58 @@ pub fn contract_storage_fields(state: &Arc<dyn StateRead>, id: &str, key: &str) 
         return Ok(None);
     }
     Ok(Some(json!({"fields": storage::map_keys(&st, id, key).map_err(internal)?})))
+}
+
+/// The most keys one [`contract_storage_keys`] page holds.
+pub const MAX_STORAGE_KEYS_PAGE: usize = 200;
+
+/// jsvm's storage browser: up to `limit` (1 to [`MAX_STORAGE_KEYS_PAGE`]) of contract `id`'s keys
+/// after `after` (exclusive; "" from the first), ascending, each `{key, kind: "value", value, payer}`
+/// or `{key, kind: "map", fields}` (its field count), and `next`, the key to continue after (null on
+/// the last page); `None` when there is no such contract.
+pub fn contract_storage_keys(
+    state: &Arc<dyn StateRead>,
+    id: &str,
+    after: &str,
+    limit: usize,
+) -> Result<Option<Value>, VmError> {
+    let st = read(state);
+    if !contract_exists(&st, id)? {
+        return Ok(None);
+    }
+    let limit = limit.clamp(1, MAX_STORAGE_KEYS_PAGE);
+    // A key is a basic value (`k` id NUL key) or a map (`n` id NUL key, its bookkeeping); both lists
+    // come back in key order, merged here.
+    let under = |tag_key: Vec<u8>| -> Result<Vec<(String, Vec<u8>)>, VmError> {
+        let entries = state.scan_prefix(&tag_key).map_err(|e| internal(e.to_string()))?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| Some((String::from_utf8(k.get(tag_key.len()..)?.to_vec()).ok()?, v)))
+            .filter(|(key, _)| key.as_str() > after)
+            .collect())
+    };
+    let values = under(layout::value_key(id, ""))?;
+    let maps = under(layout::map_meta_key(id, ""))?;
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    for (key, bytes) in values {
+        let record =
+            Record::decode(&bytes).ok_or_else(|| internal(format!("{id}: the value of {key:?} is corrupt")))?;
+        entries.push((key.clone(), json!({"key": key, "kind": "value", "value": record.value, "payer": record.payer})));
+    }
+    for (key, bytes) in maps {
+        let meta = MapMeta::decode(&bytes).ok_or_else(|| internal(format!("{id}: map {key:?} is corrupt")))?;
+        entries.push((key.clone(), json!({"key": key, "kind": "map", "fields": meta.len})));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // A key can hold a value and a map at once: both stay on one page, as `after` skips by key.
+    let mut cut = limit.min(entries.len());
+    while cut > 0 && cut < entries.len() && entries[cut].0 == entries[cut - 1].0 {
+        cut += 1;
+    }
+    let next = (entries.len() > cut).then(|| entries[cut - 1].0.clone());
+    entries.truncate(cut);
+    let shown: Vec<Value> = entries.into_iter().map(|(_, v)| v).collect();
+    Ok(Some(json!({"entries": shown, "next": next})))
 }
 
 /// Every deployed contract (native ones are not stored), in id order: `{id, owner, language,

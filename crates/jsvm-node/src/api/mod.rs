@@ -1,8 +1,9 @@
-//! The HTTP API: go-iost's gateway paths and JSON, behind bounds on body size, time and
-//! concurrency. Bodies are read as bytes whatever their Content-Type (IOST's SDK posts
+//! The HTTP API: go-iost's gateway paths and JSON, and jsvm's own reads under `/jsvm/`, behind
+//! bounds on body size, time and concurrency. Bodies are read as bytes whatever their Content-Type (IOST's SDK posts
 //! `text/plain`).
 
 mod chain;
+mod jsvm;
 mod send;
 mod state;
 mod tx;
@@ -56,6 +57,10 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
         .route("/getTxByHash/{hash}", get(tx::by_hash))
         .route("/sendTx", post(send::send))
         .route("/execTx", post(send::exec))
+        .route("/jsvm/history/account/{name}", get(jsvm::account_history))
+        .route("/jsvm/history/contract/{id}", get(jsvm::contract_history))
+        .route("/jsvm/deployment/{id}", get(jsvm::deployment))
+        .route("/jsvm/storageKeys", post(jsvm::storage_keys))
         .with_state(node)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(bounds)
