@@ -39,7 +39,12 @@ async function render() {
         // A page that finished after the user moved on draws into a detached element instead.
         const target = X.el('div', {});
         await fn(target, rest);
-        if (seq === X.route.seq) view.replaceChildren(...target.childNodes);
+        if (seq === X.route.seq) {
+            view.replaceChildren(...target.childNodes);
+            // A source position the URL names (a failure's line) is scrolled into sight once the page shows.
+            const hit = document.getElementById('hit-line');
+            if (hit) hit.scrollIntoView({ block: 'center' });
+        }
     } catch (e) {
         if (seq === X.route.seq) view.replaceChildren(X.errorBox('Something went wrong', e));
     }

@@ -28,25 +28,25 @@ function sourceView(file, line) {
     return pre;
 }
 
-function source(id, code, wanted) {
+// Code as files with line numbers, one shown at a time; `base` is the page the files belong to (a contract's, or
+// a deploying transaction's), whose `/source/FILE/LINE` shows FILE with LINE marked.
+X.sourceFiles = function sourceFiles(base, code, wanted) {
     const list = files(code);
     if (!list.length || (list.length === 1 && !list[0].source)) return X.el('p', { class: 'muted' }, 'no source (a native contract)');
-    // A position names a file by its path; match its end, since messages may carry a shorter path.
-    const match = wanted && list.find((f) => f.name === wanted.file || f.name.endsWith('/' + wanted.file) || wanted.file.endsWith(f.name));
-    let current = match || list[0];
-    const holder = X.el('div', {});
-    const show = () => {
-        holder.replaceChildren(X.el('h3', { class: 'mono' }, current.name), sourceView(current, match === current ? wanted.line : 0));
-    };
+    // A position names a file by its path; match its end, since messages may carry a shorter path. A single
+    // file is the one any position means (messages name it after the contract id).
+    const match = wanted && (list.length === 1 ? list[0]
+        : list.find((f) => f.name === wanted.file || f.name.endsWith('/' + wanted.file) || wanted.file.endsWith(f.name)));
+    const current = match || list[0];
+    const holder = X.el('div', {}, X.el('h3', { class: 'mono' }, current.name), sourceView(current, match === current ? wanted.line : 0));
     const tree = list.length > 1
         ? X.el('ul', { class: 'tree' }, list.map((f) => X.el('li', {}, X.el('a', {
-            href: '#/contract/' + X.seg(id) + '/source/' + X.seg(f.name) + '/0',
+            href: base + '/source/' + X.seg(f.name) + '/0',
             class: 'mono',
         }, f.name + (f.entry ? ' (entry)' : '')))))
         : '';
-    show();
     return X.el('div', { class: 'code' }, tree, holder);
-}
+};
 
 // Storage: keys in order from /jsvm/storageKeys, a page at a time; a map key expands to its fields.
 function storage(id) {
@@ -173,7 +173,7 @@ X.pages.contract = async function contract(view, [id, what, file, line]) {
     const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
     const deployment = X.el('span', {}, '…');
     X.api('/jsvm/deployment/' + X.seg(id)).then(
-        (d) => deployment.replaceChildren(X.txLink(d.tx_hash, true), ' in block ', X.blockLink(d.block_number), d.owner ? [' by ', X.accountLink(d.owner)] : ''),
+        (d) => deployment.replaceChildren(X.txLink(d.tx_hash, true), ' in block ', X.blockLink(d.block_number), ...(d.owner ? [' by ', X.accountLink(d.owner)] : [])),
         () => deployment.replaceChildren(X.el('span', { class: 'muted' }, c.language === 'native' ? 'built in' : 'unknown')));
     view.replaceChildren(
         X.el('h1', {}, 'Contract ', X.el('span', { class: 'mono wrap' }, c.id || id)),
@@ -181,11 +181,9 @@ X.pages.contract = async function contract(view, [id, what, file, line]) {
         X.section('Call a method (read-only)', callForm(id, c.abis)),
         X.section('ABI', X.table(['Method', 'Arguments', 'Amount limit'],
             (c.abis || []).map((a) => [X.el('code', {}, a.name), (a.args || []).join(', '), (a.amount_limit || []).map((l) => l.token + ': ' + l.val).join(', ')]), 'no ABI')),
-        X.section('Source', source(id, c.code, wanted)),
+        X.section('Source', X.sourceFiles('#/contract/' + X.seg(id), c.code, wanted)),
         X.section('Storage', storage(id)),
         X.section('Recent calls', X.history('contract', id)),
         X.section('Recent events', events(id)),
     );
-    const hit = document.getElementById('hit-line');
-    if (hit) hit.scrollIntoView({ block: 'center' });
 };

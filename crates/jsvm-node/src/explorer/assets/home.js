@@ -76,7 +76,8 @@ function chart(blocks) {
     });
     if (blocks.length) {
         svg.appendChild(X.el('text', { x: pad, y: H - 2, class: 'label' }, '#' + blocks[0].number));
-        svg.appendChild(X.el('text', { x: W - 2, y: H - 2, class: 'label end' }, '#' + blocks[blocks.length - 1].number));
+        // Under the newest bar: a young chain fills only the left of the chart's slots.
+        svg.appendChild(X.el('text', { x: Math.max(pad + 40, pad + blocks.length * bw), y: H - 2, class: 'label end' }, '#' + blocks[blocks.length - 1].number));
     }
     return svg;
 }

@@ -61,7 +61,19 @@ function argText(s) {
     return X.el('code', {}, JSON.stringify(s));
 }
 
-X.pages.tx = async function tx(view, [hash]) {
+// The code a system.iost setCode or updateCode action submits (its argument is IOST's contract JSON
+// `{"info", "code"}`); null for any other action.
+function submittedCode(action) {
+    if (!action || action.contract !== 'system.iost' || !/^(setCode|updateCode)$/.test(action.action_name)) return null;
+    try {
+        const contract = JSON.parse(JSON.parse(action.data)[0]);
+        return typeof contract.code === 'string' ? contract.code : null;
+    } catch (e) {
+        return null;
+    }
+}
+
+X.pages.tx = async function tx(view, [hash, what, file, line]) {
     let t;
     let blockNumber;
     try {
@@ -75,14 +87,17 @@ X.pages.tx = async function tx(view, [hash]) {
     let r = t.tx_receipt;
     if (!r) r = await X.api('/getTxReceiptByTxHash/' + X.seg(hash)).catch(() => null);
     const first = (t.actions || [])[0];
-    const failedContract = first && first.contract;
+    // Positions in a failed deployment's message are in the code it submitted, shown on this page; any
+    // other failure's are in the called contract's source.
+    const submitted = submittedCode(first);
+    const positionsIn = submitted !== null ? '#/tx/' + X.seg(hash) : first && first.contract ? '#/contract/' + X.seg(first.contract) : null;
     const sigs = [...(t.signatures || []).map((s) => ['signer', s]), ...(t.publisher_sigs || []).map((s) => ['publisher', s])];
     const parts = [
         X.el('h1', {}, 'Transaction'),
         X.el('p', { class: 'mono wrap' }, t.hash),
         X.fields([
             ['Status', r ? X.status(r.status_code) : 'pending'],
-            r && r.message ? ['Message', X.el('span', { class: 'message', id: 'tx-message' }, X.linkifyPositions(r.message, failedContract))] : null,
+            r && r.message ? ['Message', X.el('span', { class: 'message', id: 'tx-message' }, X.linkifyPositions(r.message, positionsIn))] : null,
             blockNumber || (r && r.block_number) ? ['Block', X.blockLink(blockNumber || r.block_number)] : null,
             ['Publisher', X.accountLink(t.publisher)],
             ['Signers', (t.signers || []).length ? (t.signers || []).map((s) => X.el('div', { class: 'mono' }, s)) : X.el('span', { class: 'muted' }, 'none besides the publisher')],
@@ -99,6 +114,10 @@ X.pages.tx = async function tx(view, [hash]) {
             t.signatures || t.publisher_sigs ? 'no signatures' : 'this node does not return signatures')),
     ];
     if (r) parts.push(receipt(r));
+    if (submitted !== null) {
+        const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
+        parts.push(X.section('Submitted code', X.sourceFiles('#/tx/' + X.seg(hash), submitted, wanted)));
+    }
     view.replaceChildren(...parts);
 };
 
@@ -147,12 +166,18 @@ X.pages.account = async function account(view, [name]) {
         if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such account', e));
         throw e;
     }
-    const balances = [['iost', a.balance]];
+    // Every token the account holds: token.iost keeps them as the fields of its map TB<account>.
+    let tokens = ['iost'];
+    const held = await X.api('/getContractStorageFields', { id: 'token.iost', key: 'TB' + name }).catch(() => null);
+    if (held && held.fields && held.fields.length) tokens = [...new Set(['iost', ...held.fields])];
+    const balances = await Promise.all(tokens.map((tok) => X.api('/getTokenBalance/' + X.seg(name) + '/' + X.seg(tok) + '/true').then(
+        (b) => [tok, b.balance, b.frozen_balances],
+        () => [tok, tok === 'iost' ? a.balance : '?', tok === 'iost' ? a.frozen_balances : []])));
     const perms = Object.values(a.permissions || {});
     view.replaceChildren(
         X.el('h1', {}, 'Account ', X.el('span', { class: 'mono' }, a.name || name)),
         X.section('Balances', X.el('div', { id: 'balances' }, X.table(['Token', 'Balance', 'Frozen'],
-            balances.map(([tok, bal]) => [tok, String(bal), (a.frozen_balances || []).map((f) => f.amount).join(', ') || '0']), 'no balances'))),
+            balances.map(([tok, bal, frozen]) => [tok, String(bal), (frozen || []).map((f) => f.amount).join(', ') || '0']), 'no balances'))),
         X.fields([
             ['Gas', a.gas_info ? String(a.gas_info.current_total) : '—'],
             ['RAM', a.ram_info ? a.ram_info.used + ' used of ' + a.ram_info.total : '—'],
@@ -176,7 +201,7 @@ X.pages.search = async function search(view, [q]) {
         if (await X.api('/getTxByHash/' + X.seg(q)).then(() => true, () => false)) return X.go('#/tx/' + X.seg(q));
         if (await X.api('/getBlockByHash/' + X.seg(q) + '/false').then(() => true, () => false)) return X.go('#/block/' + X.seg(q));
     }
-    if (/^[a-z0-9_]{5,11}$/.test(q) && await X.api('/getAccount/' + X.seg(q) + '/true').then(() => true, () => false)) {
+    if (/^\w{1,64}$/.test(q) && await X.api('/getAccount/' + X.seg(q) + '/true').then(() => true, () => false)) {
         return X.go('#/account/' + X.seg(q));
     }
     view.replaceChildren(X.errorBox('Nothing found', { message: 'no block, transaction, account or contract matches "' + q + '"' }));

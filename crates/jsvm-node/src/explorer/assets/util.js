@@ -138,16 +138,17 @@ X.errorBox = function errorBox(title, err) {
 X.loading = () => X.el('p', { class: 'muted' }, 'Loading…');
 
 // A receipt's message can name positions like "src/index.js:12:5" or "contract.js:7": each becomes a link to
-// the contract's source view at that line, so a failure leads straight to its cause.
-X.linkifyPositions = function linkifyPositions(message, contractId) {
+// the source view at that line (`base`: the contract's page, or a deploying transaction's, whose submitted code
+// the position is in), so a failure leads straight to its cause.
+X.linkifyPositions = function linkifyPositions(message, base) {
     const out = [];
     const re = /([\w./@-]+\.(?:js|mjs|cjs|ts)):(\d+)(?::(\d+))?/g;
     let last = 0;
     let m;
     while ((m = re.exec(message))) {
         out.push(message.slice(last, m.index));
-        if (contractId) {
-            const href = '#/contract/' + X.seg(contractId) + '/source/' + X.seg(m[1]) + '/' + m[2];
+        if (base) {
+            const href = base + '/source/' + X.seg(m[1]) + '/' + m[2];
             out.push(X.el('a', { href, class: 'pos mono' }, m[0]));
         } else {
             out.push(m[0]);
