@@ -207,6 +207,17 @@ test('a contract shows its source, ABI, deployment, storage, events and answers 
     await shot(page, 'contract-desktop');
 });
 
+test("a failed call's node log links the engine's frame to the line of the contract's source", T, async () => {
+    await open(page, '#/tx/' + s.fail);
+    await shows(page, 'Error: refused this call', '#tx-log');
+    const links = page.locator('#tx-log a.pos');
+    assert.ok((await links.count()) >= 1, await text(page, '#tx-log'));
+    await links.first().click();
+    await page.waitForSelector('#hit-line', WAIT);
+    assert.match(await text(page, '#hit-line'), /throw new Error\("refused " \+ text\);/);
+    await shot(page, 'contract-failure-line-desktop');
+});
+
 test('a refused deployment links its failure position to the line of the code it submitted', T, async () => {
     await open(page, '#/tx/' + s.badDeploy);
     await shows(page, 'with statement', '#tx-message');

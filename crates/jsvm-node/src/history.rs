@@ -8,6 +8,7 @@
 //! | `a` account NUL height(u64 BE) position(u32 BE) | the transaction's summary (JSON) |
 //! | `c` contract NUL height(u64 BE) position(u32 BE) | the transaction's summary (JSON) |
 //! | `d` contract | its deployment `{tx_hash, block_number, owner}` (JSON) |
+//! | `l` transaction hash (base58) | its lines for the node's log (JSON array; blocks this node made) |
 //! | `h` | the last height indexed (u64 BE) |
 //!
 //! Names and ids hold no NUL byte, so one name's entries never run into another's. A page is read
@@ -19,7 +20,7 @@ use std::sync::Arc;
 
 use jsvm_events::{BlockSource, CommittedBlock};
 use jsvm_state::{StateError, Store};
-use jsvm_vm::{valid_name, Receipt, Status, Transaction, VmManager};
+use jsvm_vm::{valid_name, Receipt, Status, Transaction, TxLog, VmManager};
 use serde_json::{json, Value};
 
 /// The most entries one page holds.
@@ -122,26 +123,27 @@ impl History {
             let height = self.last.load(Ordering::SeqCst) + 1;
             let block = BlockSource::block(self.vm.as_ref(), height)?
                 .ok_or_else(|| format!("block {height} is not in the store"))?;
-            self.index(&block)?;
+            self.index(&block, &[])?;
             done += 1;
         }
         Ok(done)
     }
 
-    /// Indexes a block the producer has just committed (and any the index missed before it). An
-    /// index that cannot be written is logged, not fatal: the next start catches it up.
-    pub(crate) fn index_committed(&self, block: &CommittedBlock) {
+    /// Indexes a block the producer has just committed (and any the index missed before it), with
+    /// its transactions' log lines. An index that cannot be written is logged, not fatal: the next
+    /// start catches it up (without log lines, which only the producing run has).
+    pub(crate) fn index_committed(&self, block: &CommittedBlock, logs: &[TxLog]) {
         let written = if block.height > self.last.load(Ordering::SeqCst) + 1 {
-            self.catch_up()
+            self.catch_up().map(|_| ())
         } else {
-            self.index(block).map(|()| 1)
+            self.index(block, logs)
         };
         if let Err(e) = written {
             tracing::error!(height = block.height, "the history index could not be written: {e}");
         }
     }
 
-    fn index(&self, block: &CommittedBlock) -> Result<(), String> {
+    fn index(&self, block: &CommittedBlock, logs: &[TxLog]) -> Result<(), String> {
         if block.height <= self.last.load(Ordering::SeqCst) {
             return Ok(());
         }
@@ -171,6 +173,10 @@ impl History {
                 }
             }
         }
+        for log in logs.iter().filter(|l| block.receipts.iter().any(|r| r.tx_hash == l.tx_hash)) {
+            let lines = serde_json::to_vec(&log.lines).map_err(|e| e.to_string())?;
+            entries.push(([b"l", log.tx_hash.as_bytes()].concat(), lines));
+        }
         entries.push((LAST_INDEXED.to_vec(), block.height.to_be_bytes().to_vec()));
         self.store().index_put(&entries).map_err(|e| e.to_string())?;
         self.last.store(block.height, Ordering::SeqCst);
@@ -194,6 +200,13 @@ impl History {
         let next = if more { found.last().and_then(|(k, _)| Cursor::from_bytes(&k[prefix.len()..])) } else { None };
         let items = found.iter().filter_map(|(_, v)| serde_json::from_slice(v).ok()).collect();
         Ok(Page { items, next: next.map(|c| c.to_string()) })
+    }
+
+    /// The log lines of transaction `tx_hash` (base58), as this node wrote them when it made the
+    /// transaction's block; empty when there were none or another run made it.
+    pub(crate) fn log_lines(&self, tx_hash: &str) -> Result<Vec<String>, StateError> {
+        let found = self.store().index_get(&[b"l", tx_hash.as_bytes()].concat())?;
+        Ok(found.and_then(|v| serde_json::from_slice(&v).ok()).unwrap_or_default())
     }
 
     /// The transaction that deployed contract `id`, if this chain did.

@@ -88,8 +88,10 @@ async fn execute(node: &Arc<Node>, txs: Vec<Transaction>, time: u64) -> Result<B
 
 /// Logs a committed block and hands it to the event hub (only now: its receipts are in the store).
 fn committed(node: &Node, outcome: &BlockOutcome) {
-    for line in &outcome.logs {
-        tracing::info!(target: "jsvm::contract", "{line}");
+    for log in &outcome.logs {
+        for line in &log.lines {
+            tracing::info!(target: "jsvm::contract", tx = %log.tx_hash, "{line}");
+        }
     }
     for l in &outcome.left_out {
         tracing::warn!(tx = %l.tx_hash, "left out of block {}: {}", outcome.height, l.reason);
@@ -109,6 +111,6 @@ fn committed(node: &Node, outcome: &BlockOutcome) {
         time,
         receipts: outcome.receipts.clone(),
     };
-    node.history.index_committed(&block);
+    node.history.index_committed(&block, &outcome.logs);
     node.hub.publish(block);
 }

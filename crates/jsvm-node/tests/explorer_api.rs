@@ -12,11 +12,11 @@ use common::*;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const SOURCE: &str = "class Board {\n  init() { storage.put('title', 'board'); }\n  post(who, text) {\n    storage.mapPut('posts', who, text);\n    blockchain.event(JSON.stringify({who, text}));\n    return text;\n  }\n  read(who) { return storage.mapGet('posts', who); }\n}\nmodule.exports = Board;";
+const SOURCE: &str = "class Board {\n  init() { storage.put('title', 'board'); }\n  post(who, text) {\n    storage.mapPut('posts', who, text);\n    blockchain.event(JSON.stringify({who, text}));\n    return text;\n  }\n  read(who) { return storage.mapGet('posts', who); }\n  boom() { console.log('about to fail'); throw new Error('boom'); }\n}\nmodule.exports = Board;";
 
 fn deploy(n: i64) -> jsvm_tx::Tx {
     let abi = json!({"lang": "javascript", "version": "1.0.0", "abi": [
-        {"name": "post", "args": ["string", "string"]}, {"name": "read", "args": ["string"]}
+        {"name": "post", "args": ["string", "string"]}, {"name": "read", "args": ["string"]}, {"name": "boom", "args": []}
     ]});
     let contract = json!({"info": abi, "code": SOURCE}).to_string();
     by_admin(iost_tx(n, &[("system.iost", "setCode", json!([contract]))]))
@@ -68,6 +68,30 @@ async fn receipts_show_events_and_block_transactions_signatures_and_blocks_state
     let root = b["block"]["state_root"].as_str().unwrap();
     assert_eq!(root.len(), 64, "{b}");
     assert!(root.bytes().all(|c| c.is_ascii_hexdigit()), "{root}");
+    t.node.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_calls_log_lines_keep_the_engines_words_at_the_authors_line() {
+    let t = start().await;
+    let addr = t.node.addr();
+    let (id, posted, _) = board_with_a_post(addr).await;
+    let boom = by_admin(iost_tx(7, &[(&*id, "boom", json!([]))]));
+    assert_eq!(post(addr, "/sendTx", &request_json(&boom)).await.status, 200);
+    let r = receipt(addr, &boom.hash_b58()).await;
+    assert_eq!(r.json["status_code"], "RUNTIME_ERROR", "{r:?}");
+    assert!(!r.json["message"].as_str().unwrap().contains(".js:"), "receipts name no engine frames: {r:?}");
+
+    let logs = get(addr, &format!("/jsvm/txLogs/{}", boom.hash_b58())).await;
+    assert_eq!(logs.status, 200, "{logs:?}");
+    let lines: Vec<&str> = logs.json["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(lines.iter().any(|l| l.contains("about to fail")), "{lines:?}");
+    let failure = lines.iter().find(|l| l.contains("Error: boom")).unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(failure.contains(&format!("{id}.js:9:")), "the throw is on line 9 of the source: {failure}");
+
+    let quiet = get(addr, &format!("/jsvm/txLogs/{}", posted["tx_hash"].as_str().unwrap())).await;
+    assert_eq!(quiet.json["lines"], json!([]), "{quiet:?}");
+    assert_error(&get(addr, "/jsvm/txLogs/notbase58!").await, 400, 3, "not base58");
     t.node.shutdown().await.unwrap();
 }
 

@@ -26,8 +26,19 @@ pub struct BlockOutcome {
     pub receipts: Vec<Receipt>,
     /// The transactions given that the block does not hold, in the order given.
     pub left_out: Vec<LeftOut>,
-    /// console output of the block's contracts, for the node's log.
-    pub logs: Vec<String>,
+    /// Lines for the node's log, per transaction that wrote any, in the order given.
+    pub logs: Vec<TxLog>,
+}
+
+/// A transaction's lines for the node's log (never consensus data: they hold the engine's own
+/// words): its contracts' console output and, on a failure, what the engine said with the frames
+/// of the author's code (`file:line:column`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxLog {
+    /// Base58 of the transaction's hash.
+    pub tx_hash: String,
+    /// The lines, at most jsvm-runtime's bound a transaction.
+    pub lines: Vec<String>,
 }
 
 /// A transaction the block was made without: no receipt, nothing written, and it may be sent
@@ -306,7 +317,9 @@ impl VmManager {
         let mut left_out = Vec::new();
         let mut logs = Vec::new();
         for ((out, tx), hash) in self.pool.run_block(jobs, overlay.clone())?.into_iter().zip(txs).zip(hashes) {
-            logs.extend(out.logs);
+            if !out.logs.is_empty() {
+                logs.push(TxLog { tx_hash: out.receipt.tx_hash.clone(), lines: out.logs });
+            }
             match out.left_out {
                 Some(reason) => left_out.push(LeftOut { tx_hash: out.receipt.tx_hash, reason }),
                 None => {
@@ -354,7 +367,7 @@ impl VmManager {
             return Err(VmError::LeftOut(l.reason));
         }
         let receipt = out.receipts.pop().ok_or_else(|| VmError::Internal("a block lost its receipt".into()))?;
-        Ok((receipt, out.logs))
+        Ok((receipt, out.logs.pop().map(|log| log.lines).unwrap_or_default()))
     }
 
     /// Runs `tx` read-only on a consistent snapshot of the last committed

@@ -1,5 +1,6 @@
 //! jsvm's own reads, under `/jsvm/` beside IOST's paths: an account's or a contract's history, a
-//! contract's deployment, and a page of a contract's storage keys (what the explorer shows).
+//! contract's deployment, a transaction's log lines, and a page of a contract's storage keys (what
+//! the explorer shows).
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use jsvm_vm::views;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{json_body, path, Answer};
+use super::{json_body, parse_hash, path, Answer};
 use crate::error::ApiError;
 use crate::history::{Cursor, Subject, MAX_PAGE};
 use crate::node::Node;
@@ -79,6 +80,15 @@ pub(super) async fn deployment(State(node): State<Arc<Node>>, p: Result<Path<Str
         Some(found) => Ok(Json(found)),
         None => Err(ApiError::not_found(format!("no deployment of {id:?} is on this chain"))),
     }
+}
+
+/// `GET /jsvm/txLogs/{hash}`: `{tx_hash, lines}`, what the transaction wrote to this node's log
+/// when this node made its block: console output, and on a failure the engine's words with the
+/// author's `file:line:column` frames (which receipts leave out: they differ between engines).
+pub(super) async fn tx_logs(State(node): State<Arc<Node>>, p: Result<Path<String>, PathRejection>) -> Answer {
+    let hash = path(p)?;
+    parse_hash(&hash)?;
+    Ok(Json(json!({"tx_hash": hash, "lines": node.history.log_lines(&hash)?})))
 }
 
 #[derive(Deserialize)]

@@ -60,6 +60,7 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
         .route("/jsvm/history/account/{name}", get(jsvm::account_history))
         .route("/jsvm/history/contract/{id}", get(jsvm::contract_history))
         .route("/jsvm/deployment/{id}", get(jsvm::deployment))
+        .route("/jsvm/txLogs/{hash}", get(jsvm::tx_logs))
         .route("/jsvm/storageKeys", post(jsvm::storage_keys))
         .with_state(node)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

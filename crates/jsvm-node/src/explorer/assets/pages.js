@@ -114,12 +114,25 @@ X.pages.tx = async function tx(view, [hash, what, file, line]) {
             t.signatures || t.publisher_sigs ? 'no signatures' : 'this node does not return signatures')),
     ];
     if (r) parts.push(receipt(r));
+    const log = await X.api('/jsvm/txLogs/' + X.seg(hash)).catch(() => null);
+    if (log && log.lines && log.lines.length) parts.push(X.section('Node log', nodeLog(log.lines, submitted !== null ? '#/tx/' + X.seg(hash) : null)));
     if (submitted !== null) {
         const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
         parts.push(X.section('Submitted code', X.sourceFiles('#/tx/' + X.seg(hash), submitted, wanted)));
     }
     view.replaceChildren(...parts);
 };
+
+// What the transaction wrote to the node's log when the node made its block: console output, and on a failure
+// the engine's words with the frames of the author's code. Each line names its contract ("[error] ID: ..."),
+// whose source its positions are in (for a deployment, the code this transaction submitted: `base`).
+function nodeLog(lines, base) {
+    return X.el('div', { id: 'tx-log' }, lines.map((line) => {
+        const m = /^\[\w+\] ([\w.]+): /.exec(line);
+        const at = base || (m ? '#/contract/' + X.seg(m[1]) : null);
+        return X.el('pre', { class: 'log' }, X.linkifyPositions(line, at));
+    }));
+}
 
 function receipt(r) {
     const ram = Object.entries(r.ram_usage || {});
