@@ -188,6 +188,7 @@ async fn history_pages_an_accounts_and_a_contracts_transactions_newest_first() {
     assert_error(&get(addr, "/jsvm/history/account/bob?limit=0").await, 400, 3, "limit must be 1 to 100");
     assert_error(&get(addr, "/jsvm/history/account/bob?limit=101").await, 400, 3, "limit must be 1 to 100");
     assert_error(&get(addr, "/jsvm/history/account/bob?before=x").await, 400, 3, "is not a cursor");
+    assert_error(&get(addr, "/jsvm/history/block/1").await, 404, 5, "account or contract");
     t.node.shutdown().await.unwrap();
 }
 

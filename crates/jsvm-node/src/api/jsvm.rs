@@ -50,26 +50,22 @@ fn history_page(node: &Node, subject: Subject, name: &str, query: (usize, Option
     Ok(Json(json!({"items": page.items, "next": page.next})))
 }
 
-/// `GET /jsvm/history/account/{name}?limit&before`: the transactions the account published or
-/// signed, paid RAM in, or that name it in an argument or a receipt, newest first.
-pub(super) async fn account_history(
+/// `GET /jsvm/history/account/{name}?limit&before`: the transactions the account published or signed,
+/// paid RAM in, or that name it in an argument or a receipt; `GET /jsvm/history/contract/{id}?…`: the
+/// transactions that called the contract, that it wrote receipts or events in, or that deployed it.
+/// Newest first.
+pub(super) async fn history(
     State(node): State<Arc<Node>>,
-    p: Result<Path<String>, PathRejection>,
+    p: Result<Path<(String, String)>, PathRejection>,
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Answer {
-    let name = path(p)?;
-    history_page(&node, Subject::Account, &name, page_query(q)?)
-}
-
-/// `GET /jsvm/history/contract/{id}?limit&before`: the transactions that called the contract, that
-/// it wrote receipts or events in, or that deployed it, newest first.
-pub(super) async fn contract_history(
-    State(node): State<Arc<Node>>,
-    p: Result<Path<String>, PathRejection>,
-    q: Result<Query<PageQuery>, QueryRejection>,
-) -> Answer {
-    let id = path(p)?;
-    history_page(&node, Subject::Contract, &id, page_query(q)?)
+    let (kind, name) = path(p)?;
+    let subject = match kind.as_str() {
+        "account" => Subject::Account,
+        "contract" => Subject::Contract,
+        _ => return Err(ApiError::not_found(format!("no such API: /jsvm/history/{kind}: account or contract"))),
+    };
+    history_page(&node, subject, &name, page_query(q)?)
 }
 
 /// `GET /jsvm/deployment/{id}`: `{tx_hash, block_number, owner}` of the transaction that deployed

@@ -163,13 +163,8 @@ function events(id) {
 }
 
 X.pages.contract = async function contract(view, [id, what, file, line]) {
-    let c;
-    try {
-        c = await X.api('/getContract/' + X.seg(id) + '/true');
-    } catch (e) {
-        if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such contract', e));
-        throw e;
-    }
+    const c = await X.found(view, '/getContract/' + X.seg(id) + '/true', 'No such contract');
+    if (!c) return;
     const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
     const deployment = X.el('span', {}, '…');
     X.api('/jsvm/deployment/' + X.seg(id)).then(

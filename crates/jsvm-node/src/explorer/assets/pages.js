@@ -5,13 +5,8 @@ X.pages = X.pages || {};
 
 X.pages.block = async function block(view, [id]) {
     const path = /^\d+$/.test(id) ? '/getBlockByNumber/' + id + '/true' : '/getBlockByHash/' + X.seg(id) + '/true';
-    let answer;
-    try {
-        answer = await X.api(path);
-    } catch (e) {
-        if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such block', e));
-        throw e;
-    }
+    const answer = await X.found(view, path, 'No such block');
+    if (!answer) return;
     const b = answer.block;
     const n = Number(b.number);
     const txs = b.transactions || [];
@@ -74,16 +69,10 @@ function submittedCode(action) {
 }
 
 X.pages.tx = async function tx(view, [hash, what, file, line]) {
-    let t;
-    let blockNumber;
-    try {
-        const answer = await X.api('/getTxByHash/' + X.seg(hash));
-        t = answer.transaction;
-        blockNumber = answer.block_number;
-    } catch (e) {
-        if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such transaction', e));
-        throw e;
-    }
+    const answer = await X.found(view, '/getTxByHash/' + X.seg(hash), 'No such transaction');
+    if (!answer) return;
+    const t = answer.transaction;
+    const blockNumber = answer.block_number;
     let r = t.tx_receipt;
     if (!r) r = await X.api('/getTxReceiptByTxHash/' + X.seg(hash)).catch(() => null);
     const first = (t.actions || [])[0];
@@ -172,13 +161,8 @@ X.history = function history(kind, id) {
 };
 
 X.pages.account = async function account(view, [name]) {
-    let a;
-    try {
-        a = await X.api('/getAccount/' + X.seg(name) + '/true');
-    } catch (e) {
-        if (e.status === 404 || e.status === 400) return view.replaceChildren(X.errorBox('No such account', e));
-        throw e;
-    }
+    const a = await X.found(view, '/getAccount/' + X.seg(name) + '/true', 'No such account');
+    if (!a) return;
     // Every token the account holds: token.iost keeps them as the fields of its map TB<account>.
     let tokens = ['iost'];
     const held = await X.api('/getContractStorageFields', { id: 'token.iost', key: 'TB' + name }).catch(() => null);

@@ -158,3 +158,17 @@ X.linkifyPositions = function linkifyPositions(message, base) {
     out.push(message.slice(last));
     return out;
 };
+
+// A page's main read: its answer, or null once `view` says "No such …" (`missing`) for an unknown or malformed
+// id (404, 400); any other failure is thrown to the router, which shows it.
+X.found = async function found(view, path, missing) {
+    try {
+        return await X.api(path);
+    } catch (e) {
+        if (e.status === 404 || e.status === 400) {
+            view.replaceChildren(X.errorBox(missing, e));
+            return null;
+        }
+        throw e;
+    }
+};
