@@ -5,6 +5,9 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const { execFileSync } = require('node:child_process');
 const { unavailable, launch, shot } = require('./support/browser');
 
 const why = unavailable();
@@ -81,11 +84,58 @@ before(async () => {
     assert.notEqual(refused.receipt.status_code, 'SUCCESS');
     s.badDeploy = refused.hash;
     s.deploy = d.hash;
+    // A project of two files packed by `jsvm pack`, deployed as the bundle; a call that throws in the second file.
+    const packed = packShelf();
+    const shelf = await sendAndWait(chain, chain.iost.callABI('system.iost', 'setCode', [JSON.stringify({ ID: '', info: packed.abi, code: packed.code })]));
+    assert.equal(shelf.receipt.status_code, 'SUCCESS', shelf.receipt.message);
+    s.shelf = JSON.parse(shelf.receipt.returns[0])[0];
+    const tooLong = await sendAndWait(chain, chain.iost.callABI(s.shelf, 'put', ['a title far too long']));
+    assert.notEqual(tooLong.receipt.status_code, 'SUCCESS');
+    s.shelfFail = tooLong.hash;
 
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 }, { timeout: 120000 });
+
+// The shelf project: src/index.js requires src/check.js, which throws on line 3. Packed with the jsvm under test;
+// deployed code is the bundle without its `abi` (docs/packing.md).
+function packShelf() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explorer-shelf-'));
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'shelf', version: '1.0.0', main: 'src/index.js' }));
+    fs.writeFileSync(path.join(dir, 'src', 'index.js'), [
+        "const { checked } = require('./check.js');",
+        '',
+        'class Shelf {',
+        '    init() {}',
+        '    /** @param {string} title */',
+        '    put(title) {',
+        "        storage.put('last', checked(title));",
+        '        return title;',
+        '    }',
+        '}',
+        'module.exports = Shelf;',
+        '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'src', 'check.js'), [
+        'function checked(title) {',
+        '    if (title.length > 5) {',
+        "        throw new Error('title too long: ' + title);",
+        '    }',
+        '    return title;',
+        '}',
+        'module.exports = { checked };',
+        '',
+    ].join('\n'));
+    const out = path.join(dir, 'bundle.json');
+    execFileSync(process.env.JSVM_BIN, ['pack', dir, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const bundle = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const abi = bundle.abi;
+    delete bundle.abi;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { abi, code: JSON.stringify(bundle) };
+}
 
 after(async () => {
     if (browser) await browser.close();
@@ -216,6 +266,22 @@ test("a failed call's node log links the engine's frame to the line of the contr
     await page.waitForSelector('#hit-line', WAIT);
     assert.match(await text(page, '#hit-line'), /throw new Error\("refused " \+ text\);/);
     await shot(page, 'contract-failure-line-desktop');
+});
+
+test("a packed project's contract shows its module tree, and a failure in a module links to that file's line", T, async () => {
+    await open(page, '#/contract/' + s.shelf);
+    await shows(page, 'src/index.js (entry)');
+    await shows(page, 'src/check.js');
+    await page.locator('a', { hasText: 'src/check.js' }).first().click();
+    await shows(page, "throw new Error('title too long: ' + title);", 'pre.source[data-file="src/check.js"]');
+    await open(page, '#/tx/' + s.shelfFail);
+    await shows(page, 'title too long', '#tx-log');
+    const link = page.locator('#tx-log a.pos', { hasText: 'src/check.js:3' });
+    assert.equal(await link.count(), 1, await text(page, '#tx-log'));
+    await link.click();
+    await page.waitForSelector('pre.source[data-file="src/check.js"] #hit-line', WAIT);
+    assert.match(await text(page, '#hit-line'), /throw new Error\('title too long: ' \+ title\);/);
+    await shot(page, 'contract-bundle-desktop');
 });
 
 test('a refused deployment links its failure position to the line of the code it submitted', T, async () => {
