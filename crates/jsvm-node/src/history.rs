@@ -14,12 +14,13 @@
 //! Names and ids hold no NUL byte, so one name's entries never run into another's. A page is read
 //! backwards from a cursor, `height.position` of the last entry shown, newest first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use jsvm_events::{BlockSource, CommittedBlock};
 use jsvm_state::{StateError, Store};
+use jsvm_vm::views::{self, NameKind};
 use jsvm_vm::{valid_name, Receipt, Status, Transaction, TxLog, VmManager};
 use serde_json::{json, Value};
 
@@ -152,11 +153,18 @@ impl History {
             .block(block.height)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("block {} is not in the store", block.height))?;
+        // A string in an argument counts as a name only if the chain has that account or contract (at the
+        // head: a block being caught up on sees names made after it too).
+        let (_, state) = self.store().snapshot();
+        let mut known: HashMap<String, Option<NameKind>> = HashMap::new();
+        let mut kind_of = |name: &str| -> Option<NameKind> {
+            *known.entry(name.to_string()).or_insert_with(|| views::name_kind(&state, name).ok().flatten())
+        };
         let mut entries = Vec::new();
         for (position, (tx, receipt)) in record.txs.iter().zip(&block.receipts).enumerate() {
             let at = Cursor { height: block.height, position: u32::try_from(position).unwrap_or(u32::MAX) };
             let summary = summary(tx, receipt, block.time).to_string().into_bytes();
-            let (accounts, contracts) = concerned(tx, receipt);
+            let (accounts, contracts) = concerned(tx, receipt, &mut kind_of);
             for (subject, names) in [(Subject::Account, accounts), (Subject::Contract, contracts)] {
                 for name in names {
                     let mut key = subject.prefix(&name);
@@ -233,9 +241,9 @@ fn is_contract_id(s: &str) -> bool {
     (s.starts_with("Contract") || s.ends_with(".iost")) && valid_name(s)
 }
 
-/// A name an account could have: jsvm's account names, not all digits (amounts are strings too).
+/// A name an account could have: jsvm's account names (a contract id has a dot or is `Contract…`).
 fn is_account_name(s: &str) -> bool {
-    valid_name(s) && !s.contains('.') && !s.bytes().all(|b| b.is_ascii_digit())
+    valid_name(s) && !s.contains('.')
 }
 
 /// The strings among the first arguments of a JSON array's text (an action's data, a receipt entry).
@@ -250,8 +258,13 @@ fn string_args(text: &str) -> Vec<String> {
 
 /// The accounts and contracts a transaction concerns: its publisher and signers, who paid RAM, the
 /// contracts it called and that wrote receipts or events, and the names its actions' arguments and
-/// its receipt entries carry (a transfer's recipient, a contract's payout).
-fn concerned(tx: &Transaction, receipt: &Receipt) -> (BTreeSet<String>, BTreeSet<String>) {
+/// its receipt entries carry (a transfer's recipient, a contract's payout), as `kind_of` tells them
+/// from other strings.
+fn concerned(
+    tx: &Transaction,
+    receipt: &Receipt,
+    kind_of: &mut impl FnMut(&str) -> Option<NameKind>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut accounts = BTreeSet::from([tx.publisher.clone()]);
     accounts.extend(tx.signers.iter().filter_map(|s| s.split_once('@').map(|(name, _)| name.to_string())));
     accounts.extend(receipt.ram_usage.keys().cloned());
@@ -262,12 +275,12 @@ fn concerned(tx: &Transaction, receipt: &Receipt) -> (BTreeSet<String>, BTreeSet
         contracts.insert(entry.func_name.rsplit_once('/').map_or(&*entry.func_name, |(c, _)| c).to_string());
         texts.push(&entry.content);
     }
-    for name in texts.into_iter().flat_map(string_args) {
-        if is_contract_id(&name) {
-            contracts.insert(name);
-        } else if is_account_name(&name) {
-            accounts.insert(name);
-        }
+    for name in texts.into_iter().flat_map(string_args).filter(|s| valid_name(s)) {
+        match kind_of(&name) {
+            Some(NameKind::Account) => accounts.insert(name),
+            Some(NameKind::Contract) => contracts.insert(name),
+            None => false,
+        };
     }
     contracts.extend(deployed(tx, receipt));
     contracts.retain(|c| !c.is_empty());
@@ -326,7 +339,6 @@ mod tests {
     #[test]
     fn names_in_arguments_are_told_apart() {
         assert!(is_account_name("alice_1"));
-        assert!(!is_account_name("100"));
         assert!(!is_account_name("token.iost"));
         assert!(!is_account_name("a b"));
         assert!(is_contract_id("token.iost"));

@@ -184,6 +184,11 @@ async fn history_pages_an_accounts_and_a_contracts_transactions_newest_first() {
     assert!(!tokens.contains(&tip.hash_b58()), "{tokens:?}");
 
     assert_eq!(get(addr, "/jsvm/history/account/nobody").await.json, json!({"items": [], "next": null}));
+    // Strings in arguments that name no account are not histories: a token symbol, a memo, a key.
+    for not_a_name in ["iost", "gift", &bob.public_key_b58()] {
+        let page = get(addr, &format!("/jsvm/history/account/{not_a_name}")).await;
+        assert_eq!(page.json["items"], json!([]), "{not_a_name}: {page:?}");
+    }
     assert_error(&get(addr, "/jsvm/deployment/token.iost").await, 404, 5, "no deployment");
     assert_error(&get(addr, "/jsvm/history/account/bob?limit=0").await, 400, 3, "limit must be 1 to 100");
     assert_error(&get(addr, "/jsvm/history/account/bob?limit=101").await, 400, 3, "limit must be 1 to 100");
@@ -208,13 +213,15 @@ async fn blocks_written_while_no_node_ran_are_indexed_at_start() {
     vm_config.admin_key = Some(jsvm_node::DEV_ADMIN_PUBLIC_B58.to_string());
     let store = jsvm_state::RocksStore::open(dir.path()).unwrap();
     let vm = jsvm_vm::VmManager::new(Arc::new(store), vm_config).unwrap();
+    let key = admin_key().public_key_b58();
     let offline = jsvm_vm::Transaction::new(
         "admin",
-        vec![jsvm_vm::Action::new("token.iost", "transfer", r#"["iost", "admin", "carol", "2", ""]"#)],
+        vec![jsvm_vm::Action::new("auth.iost", "signUp", json!(["carol", key, key]).to_string())],
     )
     .with_time(now_ns() as u64);
     let out = vm.execute_block(vec![offline.clone()], now_ns() as u64).unwrap();
     assert_eq!(out.receipts.len(), 1, "{:?}", out.left_out);
+    assert_eq!(out.receipts[0].status, jsvm_vm::Status::Success, "{:?}", out.receipts[0]);
     drop(vm);
 
     let node = jsvm_node::start(config(dir.path())).await.unwrap();
@@ -222,7 +229,7 @@ async fn blocks_written_while_no_node_ran_are_indexed_at_start() {
     assert_eq!(hashes(&carol), [bs58::encode(offline.hash()).into_string()], "{carol}");
     assert_eq!(carol["items"][0]["block_number"], out.height.to_string());
     let admins = hashes(&get(node.addr(), "/jsvm/history/account/admin").await.json);
-    assert_eq!(admins.len(), 2, "the node's transfer and the offline one, each once: {admins:?}");
+    assert_eq!(admins.len(), 2, "the node's transfer and the offline sign-up, each once: {admins:?}");
     node.shutdown().await.unwrap();
 }
 

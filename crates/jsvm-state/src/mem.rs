@@ -61,12 +61,24 @@ fn scan(map: &BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8]) -> Entries {
         .collect()
 }
 
+fn scan_after(map: &BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8], after: &[u8], limit: usize) -> Entries {
+    use std::ops::Bound;
+    map.range((Bound::Excluded([prefix, after].concat()), Bound::Unbounded))
+        .take_while(|(k, _)| k.starts_with(prefix))
+        .take(limit)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 impl StateRead for MemView {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self.0.get(key).cloned())
     }
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         Ok(scan(&self.0, prefix))
+    }
+    fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
+        Ok(scan_after(&self.0, prefix, after, limit))
     }
 }
 
@@ -82,6 +94,9 @@ impl StateRead for MemStore {
     }
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         Ok(scan(&self.read().state, prefix))
+    }
+    fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
+        Ok(scan_after(&self.read().state, prefix, after, limit))
     }
 }
 

@@ -164,6 +164,29 @@ fn scan_state<'a>(
     Ok(out)
 }
 
+/// A page of state entries from an iterator started at `KeySpace::State.key(prefix ++ after)`: the
+/// keys under `prefix` above that start (which is skipped when it exists), at most `limit`.
+fn scan_state_page<'a>(
+    iter: impl Iterator<Item = Result<(Box<[u8]>, Box<[u8]>), rocksdb::Error>> + 'a,
+    prefix: &[u8],
+    after: &[u8],
+    limit: usize,
+) -> Result<Entries, StateError> {
+    let under = KeySpace::State.key(prefix);
+    let start = KeySpace::State.key(&[prefix, after].concat());
+    let mut out = Vec::new();
+    for item in iter {
+        let (k, v) = item?;
+        if !k.starts_with(&under) || out.len() == limit {
+            break;
+        }
+        if *k != *start {
+            out.push((k[1..].to_vec(), v.into_vec()));
+        }
+    }
+    Ok(out)
+}
+
 impl StateRead for RocksStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         get_state(&self.db, key)
@@ -172,6 +195,11 @@ impl StateRead for RocksStore {
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let start = KeySpace::State.key(prefix);
         scan_state(self.db.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
+    }
+
+    fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
+        let start = KeySpace::State.key(&[prefix, after].concat());
+        scan_state_page(self.db.iterator(IteratorMode::From(&start, Direction::Forward)), prefix, after, limit)
     }
 }
 
@@ -203,6 +231,11 @@ impl StateRead for RocksSnapshot {
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let start = KeySpace::State.key(prefix);
         scan_state(self.snap.iterator(IteratorMode::From(&start, Direction::Forward)), &start)
+    }
+
+    fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
+        let start = KeySpace::State.key(&[prefix, after].concat());
+        scan_state_page(self.snap.iterator(IteratorMode::From(&start, Direction::Forward)), prefix, after, limit)
     }
 }
 

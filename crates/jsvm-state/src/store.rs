@@ -17,6 +17,13 @@ pub trait StateRead: Send + Sync {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
     /// Every entry whose key starts with `prefix`, ascending by key.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError>;
+    /// A page of [`StateRead::scan_prefix`]: up to `limit` entries whose keys start with `prefix` and sort
+    /// above `prefix ++ after` (exclusive), ascending. The stores read only the page; this default (for
+    /// views that layer writes over a store) reads the whole prefix.
+    fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
+        let from = [prefix, after].concat();
+        Ok(self.scan_prefix(prefix)?.into_iter().filter(|(k, _)| *k > from).take(limit).collect())
+    }
 }
 
 /// The last committed block, as the store knows it.

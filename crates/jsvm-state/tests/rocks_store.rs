@@ -236,3 +236,28 @@ fn index_scans_back_alike_on_both_stores() {
         assert_eq!(store.get(b"aalicf").unwrap(), None);
     }
 }
+
+#[test]
+fn a_page_of_a_prefix_scan_is_the_same_on_both_stores_their_snapshots_and_an_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let rocks = RocksStore::open(dir.path()).unwrap();
+    let mem = MemStore::new();
+    let pairs = [("kC\x00a", Some("1")), ("kC\x00b", Some("2")), ("kC\x00c", Some("3")), ("kD\x00a", Some("4"))];
+    for store in [&rocks as &dyn Store, &mem] {
+        store.commit_block(commit(1, &pairs)).unwrap();
+        let (_, snapshot) = store.snapshot();
+        let overlay = jsvm_state::BlockOverlay::new(snapshot.clone());
+        for view in [store as &dyn StateRead, &*snapshot, &overlay] {
+            let keys = |after: &[u8], limit| -> Vec<Vec<u8>> {
+                view.scan_prefix_after(b"kC\x00", after, limit).unwrap().into_iter().map(|(k, _)| k).collect()
+            };
+            assert_eq!(keys(b"", 10), [b"kC\x00a".to_vec(), b"kC\x00b".to_vec(), b"kC\x00c".to_vec()]);
+            assert_eq!(keys(b"a", 10), [b"kC\x00b".to_vec(), b"kC\x00c".to_vec()], "after is exclusive");
+            assert_eq!(keys(b"a", 1), [b"kC\x00b".to_vec()]);
+            assert_eq!(keys(b"aa", 10), [b"kC\x00b".to_vec(), b"kC\x00c".to_vec()], "after need not exist");
+            assert_eq!(keys(b"c", 10), Vec::<Vec<u8>>::new(), "nothing runs into the next prefix");
+            let values = view.scan_prefix_after(b"kC\x00", b"b", 1).unwrap();
+            assert_eq!(values, [(b"kC\x00c".to_vec(), b"3".to_vec())]);
+        }
+    }
+}

@@ -196,6 +196,25 @@ fn contract_exists(st: &TxState, id: &str) -> Result<bool, VmError> {
     Ok(native_methods(id).is_some() || ContractRecord::load(st, id).map_err(internal)?.is_some())
 }
 
+/// Whether `name` is an account (`Account`) or a contract, native or deployed (`Contract`), in `state`;
+/// `None` when it is neither. What an index uses to tell a name in an argument from any other string.
+pub fn name_kind(state: &Arc<dyn StateRead>, name: &str) -> Result<Option<NameKind>, VmError> {
+    let st = read(state);
+    if contract_exists(&st, name)? {
+        return Ok(Some(NameKind::Contract));
+    }
+    Ok(load_account(&st, name).map_err(internal)?.map(|_| NameKind::Account))
+}
+
+/// What a name is on the chain ([`name_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    /// An account.
+    Account,
+    /// A contract, native or deployed.
+    Contract,
+}
+
 /// `/getContractStorage`: `{data}`, the value of `key` (or of `key[field]`), `"null"` when
 /// none is stored, as IOST writes a missing value; `None` when there is no such contract.
 pub fn contract_storage(
@@ -245,13 +264,14 @@ pub fn contract_storage_keys(
     }
     let limit = limit.clamp(1, MAX_STORAGE_KEYS_PAGE);
     // A key is a basic value (`k` id NUL key) or a map (`n` id NUL key, its bookkeeping); both lists
-    // come back in key order, merged here.
+    // come back in key order, a page of each read, merged here.
+    // Each list's first `limit + 1` after `after` hold the page and tell whether more follow.
     let under = |tag_key: Vec<u8>| -> Result<Vec<(String, Vec<u8>)>, VmError> {
-        let entries = state.scan_prefix(&tag_key).map_err(|e| internal(e.to_string()))?;
+        let entries =
+            state.scan_prefix_after(&tag_key, after.as_bytes(), limit + 1).map_err(|e| internal(e.to_string()))?;
         Ok(entries
             .into_iter()
             .filter_map(|(k, v)| Some((String::from_utf8(k.get(tag_key.len()..)?.to_vec()).ok()?, v)))
-            .filter(|(key, _)| key.as_str() > after)
             .collect())
     };
     let values = under(layout::value_key(id, ""))?;
