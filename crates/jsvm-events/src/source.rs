@@ -1,7 +1,7 @@
 //! Where committed blocks come from: the producer hands each one to [`crate::EventHub::publish`]; a
 //! [`BlockSource`] reads older ones back for `from_block` replay.
 
-use jsvm_vm::{Receipt, VmManager};
+use jsvm_vm::{Receipt, VmError, VmManager};
 
 /// A block as the events need it: committed to the store, so its receipts are final.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +24,8 @@ pub trait BlockSource: Send + Sync {
     fn block(&self, height: u64) -> Result<Option<CommittedBlock>, String>;
 }
 
-/// The VM's store: its block records ([`VmManager::block_with_hash`]) and the receipts kept under each transaction's
-/// hash ([`VmManager::receipt`]).
+/// The VM's store: its block records ([`VmManager::block_with_hash`]) and their receipts
+/// ([`VmManager::block_receipts`]).
 impl BlockSource for VmManager {
     fn head(&self) -> u64 {
         VmManager::head(self).height
@@ -35,16 +35,10 @@ impl BlockSource for VmManager {
         let Some((record, hash)) = self.block_with_hash(height).map_err(|e| format!("block {height}: {e}"))? else {
             return Ok(None);
         };
-        let receipts = record
-            .txs
-            .iter()
-            .map(|tx| {
-                let hash = bs58::encode(tx.hash()).into_string();
-                self.receipt(&hash)
-                    .map_err(|e| format!("block {height}: receipt of {hash}: {e}"))?
-                    .ok_or_else(|| format!("block {height}: the receipt of {hash} is missing"))
-            })
-            .collect::<Result<Vec<_>, String>>()?;
+        let receipts = self.block_receipts(&record).map_err(|e| match e {
+            VmError::Internal(why) => why,
+            other => other.to_string(),
+        })?;
         Ok(Some(CommittedBlock { height, hash: bs58::encode(hash).into_string(), time: record.time, receipts }))
     }
 }

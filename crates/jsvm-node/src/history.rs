@@ -14,14 +14,14 @@
 //! Names and ids hold no NUL byte, so one name's entries never run into another's. A page is read
 //! backwards from a cursor, `height.position` of the last entry shown, newest first.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use jsvm_events::{BlockSource, CommittedBlock};
+use jsvm_events::CommittedBlock;
 use jsvm_state::{StateError, Store};
 use jsvm_vm::views::{self, NameKind};
-use jsvm_vm::{valid_name, Receipt, Status, Transaction, TxLog, VmManager};
+use jsvm_vm::{valid_name, BlockRecord, Receipt, Status, Transaction, TxLog, VmManager};
 use serde_json::{json, Value};
 
 /// The most entries one page holds.
@@ -118,16 +118,20 @@ impl History {
 
     /// Indexes every committed block not indexed yet; returns how many it indexed.
     pub(crate) fn catch_up(&self) -> Result<u64, String> {
-        let head = BlockSource::head(self.vm.as_ref());
+        let head = self.vm.head().height;
         let mut done = 0;
         while self.last.load(Ordering::SeqCst) < head {
             let height = self.last.load(Ordering::SeqCst) + 1;
-            let block = BlockSource::block(self.vm.as_ref(), height)?
-                .ok_or_else(|| format!("block {height} is not in the store"))?;
-            self.index(&block, &[])?;
+            let record = self.record(height)?;
+            let receipts = self.vm.block_receipts(&record).map_err(|e| e.to_string())?;
+            self.index(&record, &receipts, &[])?;
             done += 1;
         }
         Ok(done)
+    }
+
+    fn record(&self, height: u64) -> Result<BlockRecord, String> {
+        self.vm.block(height).map_err(|e| e.to_string())?.ok_or_else(|| format!("block {height} is not in the store"))
     }
 
     /// Indexes a block the producer has just committed (and any the index missed before it), with
@@ -137,22 +141,21 @@ impl History {
         let written = if block.height > self.last.load(Ordering::SeqCst) + 1 {
             self.catch_up().map(|_| ())
         } else {
-            self.index(block, logs)
+            // The receipts came with the block; its transactions are in its record.
+            self.record(block.height).and_then(|record| self.index(&record, &block.receipts, logs))
         };
         if let Err(e) = written {
             tracing::error!(height = block.height, "the history index could not be written: {e}");
         }
     }
 
-    fn index(&self, block: &CommittedBlock, logs: &[TxLog]) -> Result<(), String> {
-        if block.height <= self.last.load(Ordering::SeqCst) {
+    /// Writes the entries of block `record` (whose receipts are `receipts`) and the log lines of its
+    /// transactions in `logs` (a transaction the block left out is not in it), in one batch.
+    fn index(&self, record: &BlockRecord, receipts: &[Receipt], logs: &[TxLog]) -> Result<(), String> {
+        let height = record.height;
+        if height <= self.last.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let record = self
-            .vm
-            .block(block.height)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("block {} is not in the store", block.height))?;
         // A string in an argument counts as a name only if the chain has that account or contract (at the
         // head: a block being caught up on sees names made after it too).
         let (_, state) = self.store().snapshot();
@@ -161,9 +164,9 @@ impl History {
             *known.entry(name.to_string()).or_insert_with(|| views::name_kind(&state, name).ok().flatten())
         };
         let mut entries = Vec::new();
-        for (position, (tx, receipt)) in record.txs.iter().zip(&block.receipts).enumerate() {
-            let at = Cursor { height: block.height, position: u32::try_from(position).unwrap_or(u32::MAX) };
-            let summary = summary(tx, receipt, block.time).to_string().into_bytes();
+        for (position, (tx, receipt)) in record.txs.iter().zip(receipts).enumerate() {
+            let at = Cursor { height, position: u32::try_from(position).unwrap_or(u32::MAX) };
+            let summary = summary(tx, receipt, record.time).to_string().into_bytes();
             let (accounts, contracts) = concerned(tx, receipt, &mut kind_of);
             for (subject, names) in [(Subject::Account, accounts), (Subject::Contract, contracts)] {
                 for name in names {
@@ -176,18 +179,20 @@ impl History {
                 let key = [b"d", id.as_bytes()].concat();
                 let first = self.store().index_get(&key).map_err(|e| e.to_string())?.is_none();
                 if first && !entries.iter().any(|(k, _)| *k == key) {
-                    let deployment = json!({"tx_hash": receipt.tx_hash, "block_number": block.height.to_string(), "owner": tx.publisher});
+                    let deployment =
+                        json!({"tx_hash": receipt.tx_hash, "block_number": height.to_string(), "owner": tx.publisher});
                     entries.push((key, deployment.to_string().into_bytes()));
                 }
             }
         }
-        for log in logs.iter().filter(|l| block.receipts.iter().any(|r| r.tx_hash == l.tx_hash)) {
+        let held: HashSet<&str> = receipts.iter().map(|r| r.tx_hash.as_str()).collect();
+        for log in logs.iter().filter(|l| held.contains(l.tx_hash.as_str())) {
             let lines = serde_json::to_vec(&log.lines).map_err(|e| e.to_string())?;
             entries.push(([b"l", log.tx_hash.as_bytes()].concat(), lines));
         }
-        entries.push((LAST_INDEXED.to_vec(), block.height.to_be_bytes().to_vec()));
+        entries.push((LAST_INDEXED.to_vec(), height.to_be_bytes().to_vec()));
         self.store().index_put(&entries).map_err(|e| e.to_string())?;
-        self.last.store(block.height, Ordering::SeqCst);
+        self.last.store(height, Ordering::SeqCst);
         Ok(())
     }
 

@@ -462,6 +462,21 @@ impl VmManager {
         let Ok(hash) = bs58::decode(tx_hash).into_vec() else { return Ok(None) };
         Ok(self.store.receipt(&hash)?.and_then(|r| serde_json::from_slice(&r).ok()))
     }
+
+    /// The receipts of committed block `record`'s transactions, in block order; a missing one is an error.
+    pub fn block_receipts(&self, record: &BlockRecord) -> Result<Vec<Receipt>, VmError> {
+        let height = record.height;
+        record
+            .txs
+            .iter()
+            .map(|tx| {
+                let hash = bs58::encode(tx.hash()).into_string();
+                self.receipt(&hash)
+                    .map_err(|e| VmError::Internal(format!("block {height}: receipt of {hash}: {e}")))?
+                    .ok_or_else(|| VmError::Internal(format!("block {height}: the receipt of {hash} is missing")))
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

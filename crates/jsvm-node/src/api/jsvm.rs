@@ -41,15 +41,6 @@ fn page_query(q: Result<Query<PageQuery>, QueryRejection>) -> Result<(usize, Opt
     Ok((limit, before))
 }
 
-fn history_page(node: &Node, subject: Subject, name: &str, query: (usize, Option<Cursor>)) -> Answer {
-    if name.is_empty() || name.len() > 100 || name.contains('\0') {
-        return Err(ApiError::bad_request(format!("{name:?} is not an account name or a contract id")));
-    }
-    let (limit, before) = query;
-    let page = node.history.page(subject, name, before, limit)?;
-    Ok(Json(json!({"items": page.items, "next": page.next})))
-}
-
 /// `GET /jsvm/history/account/{name}?limit&before`: the transactions the account published or signed,
 /// paid RAM in, or that name it in an argument or a receipt; `GET /jsvm/history/contract/{id}?…`: the
 /// transactions that called the contract, that it wrote receipts or events in, or that deployed it.
@@ -65,7 +56,12 @@ pub(super) async fn history(
         "contract" => Subject::Contract,
         _ => return Err(ApiError::not_found(format!("no such API: /jsvm/history/{kind}: account or contract"))),
     };
-    history_page(&node, subject, &name, page_query(q)?)
+    if name.is_empty() || name.len() > 100 || name.contains('\0') {
+        return Err(ApiError::bad_request(format!("{name:?} is not an account name or a contract id")));
+    }
+    let (limit, before) = page_query(q)?;
+    let page = node.history.page(subject, &name, before, limit)?;
+    Ok(Json(json!({"items": page.items, "next": page.next})))
 }
 
 /// `GET /jsvm/deployment/{id}`: `{tx_hash, block_number, owner}` of the transaction that deployed
