@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 
 const SOURCE: &str = "class Talker {\n  init() {}\n  say(word) { blockchain.event(word); return word; }\n  spin() { while (true) {} }\n}\nmodule.exports = Talker;";
 
@@ -25,14 +25,6 @@ fn call(n: i64, contract: &str, method: &str, args: serde_json::Value) -> jsvm_t
     by_admin(iost_tx(n, &[(contract, method, args)]))
 }
 
-async fn committed(addr: std::net::SocketAddr, tx: &jsvm_tx::Tx) -> serde_json::Value {
-    let sent = post(addr, "/sendTx", &request_json(tx)).await;
-    assert_eq!(sent.status, 200, "{sent:?}");
-    let r = receipt(addr, &tx.hash_b58()).await;
-    assert_eq!(r.json["status_code"], "SUCCESS", "{r:?}");
-    r.json
-}
-
 #[tokio::test]
 async fn events_reach_a_subscriber_and_a_restart_continues_from_the_head() {
     let t = start().await;
@@ -42,13 +34,7 @@ async fn events_reach_a_subscriber_and_a_restart_continues_from_the_head() {
     let id = returns[0].clone();
     assert!(id.starts_with("Contract"), "{deployed}");
 
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let body = json!({"topics": ["CONTRACT_EVENT"], "filter": {"contract_id": id}}).to_string();
-    let head = format!(
-        "POST /subscribe HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = subscribe(addr, &json!({"topics": ["CONTRACT_EVENT"], "filter": {"contract_id": id}})).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let said = committed(addr, &call(1, &id, "say", json!(["hello"]))).await;
     assert_eq!(said["returns"], json!(["[\"hello\"]"]));

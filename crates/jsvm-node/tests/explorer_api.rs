@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 
 const SOURCE: &str = "class Board {\n  init() { storage.put('title', 'board'); }\n  post(who, text) {\n    storage.mapPut('posts', who, text);\n    blockchain.event(JSON.stringify({who, text}));\n    return text;\n  }\n  read(who) { return storage.mapGet('posts', who); }\n  boom() { console.log('about to fail'); throw new Error('boom'); }\n}\nmodule.exports = Board;";
 
@@ -24,14 +24,6 @@ fn deploy(n: i64) -> jsvm_tx::Tx {
 
 fn transfer(n: i64, to: &str, amount: &str) -> jsvm_tx::Tx {
     by_admin(iost_tx(n, &[("token.iost", "transfer", json!(["iost", "admin", to, amount, "gift"]))]))
-}
-
-async fn committed(addr: std::net::SocketAddr, tx: &jsvm_tx::Tx) -> Value {
-    let sent = post(addr, "/sendTx", &request_json(tx)).await;
-    assert_eq!(sent.status, 200, "{sent:?}");
-    let r = receipt(addr, &tx.hash_b58()).await;
-    assert_eq!(r.json["status_code"], "SUCCESS", "{r:?}");
-    r.json
 }
 
 fn hashes(page: &Value) -> Vec<String> {
@@ -99,13 +91,7 @@ async fn a_failed_calls_log_lines_keep_the_engines_words_at_the_authors_line() {
 async fn jsvm_block_announces_each_committed_block_with_its_transactions() {
     let t = start().await;
     let addr = t.node.addr();
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let body = json!({"topics": ["JSVM_BLOCK"], "from_block": 1}).to_string();
-    let head = format!(
-        "POST /subscribe HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = subscribe(addr, &json!({"topics": ["JSVM_BLOCK"], "from_block": 1})).await;
     let tx = transfer(0, "admin", "1");
     committed(addr, &tx).await;
     let block = get(addr, "/getBlockByNumber/2/false").await.json;

@@ -132,3 +132,25 @@ pub async fn receipt(addr: SocketAddr, hash: &str) -> Reply {
     }
     panic!("no receipt for {hash} in 5 s");
 }
+
+/// Sends `tx` and waits for its receipt, which must be a success: the receipt's JSON.
+pub async fn committed(addr: SocketAddr, tx: &jsvm_tx::Tx) -> Value {
+    let sent = post(addr, "/sendTx", &request_json(tx)).await;
+    assert_eq!(sent.status, 200, "{sent:?}");
+    let r = receipt(addr, &tx.hash_b58()).await;
+    assert_eq!(r.json["status_code"], "SUCCESS", "{r:?}");
+    r.json
+}
+
+/// Opens `POST /subscribe` with `request` (the subscribe JSON) on a socket of its own; the stream's
+/// bytes are then read from the socket.
+pub async fn subscribe(addr: SocketAddr, request: &Value) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = request.to_string();
+    let head = format!(
+        "POST /subscribe HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
