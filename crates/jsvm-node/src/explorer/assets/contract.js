@@ -165,7 +165,6 @@ function events(id) {
 X.pages.contract = async function contract(view, [id, what, file, line]) {
     const c = await X.found(view, '/getContract/' + X.seg(id) + '/true', 'No such contract');
     if (!c) return;
-    const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
     const deployment = X.el('span', {}, '…');
     X.api('/jsvm/deployment/' + X.seg(id)).then(
         (d) => deployment.replaceChildren(X.txLink(d.tx_hash, true), ' in block ', X.blockLink(d.block_number), ...(d.owner ? [' by ', X.accountLink(d.owner)] : [])),
@@ -176,7 +175,7 @@ X.pages.contract = async function contract(view, [id, what, file, line]) {
         X.section('Call a method (read-only)', callForm(id, c.abis)),
         X.section('ABI', X.table(['Method', 'Arguments', 'Amount limit'],
             (c.abis || []).map((a) => [X.el('code', {}, a.name), (a.args || []).join(', '), (a.amount_limit || []).map((l) => l.token + ': ' + l.val).join(', ')]), 'no ABI')),
-        X.section('Source', X.sourceFiles('#/contract/' + X.seg(id), c.code, wanted)),
+        X.section('Source', X.sourceFiles('#/contract/' + X.seg(id), c.code, X.sourcePosition(what, file, line))),
         X.section('Storage', storage(id)),
         X.section('Recent calls', X.history('contract', id)),
         X.section('Recent events', events(id)),

@@ -79,7 +79,8 @@ X.pages.tx = async function tx(view, [hash, what, file, line]) {
     // Positions in a failed deployment's message are in the code it submitted, shown on this page; any
     // other failure's are in the called contract's source.
     const submitted = submittedCode(first);
-    const positionsIn = submitted !== null ? '#/tx/' + X.seg(hash) : first && first.contract ? '#/contract/' + X.seg(first.contract) : null;
+    const txPage = '#/tx/' + X.seg(hash);
+    const positionsIn = submitted !== null ? txPage : first && first.contract ? '#/contract/' + X.seg(first.contract) : null;
     const sigs = [...(t.signatures || []).map((s) => ['signer', s]), ...(t.publisher_sigs || []).map((s) => ['publisher', s])];
     const parts = [
         X.el('h1', {}, 'Transaction'),
@@ -104,11 +105,8 @@ X.pages.tx = async function tx(view, [hash, what, file, line]) {
     ];
     if (r) parts.push(receipt(r));
     const log = await X.api('/jsvm/txLogs/' + X.seg(hash)).catch(() => null);
-    if (log && log.lines && log.lines.length) parts.push(X.section('Node log', nodeLog(log.lines, submitted !== null ? '#/tx/' + X.seg(hash) : null)));
-    if (submitted !== null) {
-        const wanted = what === 'source' && file ? { file, line: Number(line) || 0 } : null;
-        parts.push(X.section('Submitted code', X.sourceFiles('#/tx/' + X.seg(hash), submitted, wanted)));
-    }
+    if (log && log.lines && log.lines.length) parts.push(X.section('Node log', nodeLog(log.lines, submitted !== null ? txPage : null)));
+    if (submitted !== null) parts.push(X.section('Submitted code', X.sourceFiles(txPage, submitted, X.sourcePosition(what, file, line))));
     view.replaceChildren(...parts);
 };
 

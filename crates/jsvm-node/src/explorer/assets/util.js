@@ -159,6 +159,9 @@ X.linkifyPositions = function linkifyPositions(message, base) {
     return out;
 };
 
+// The source position a page's URL names (`…/source/FILE/LINE`), or null.
+X.sourcePosition = (what, file, line) => (what === 'source' && file ? { file, line: Number(line) || 0 } : null);
+
 // A page's main read: its answer, or null once `view` says "No such …" (`missing`) for an unknown or malformed
 // id (404, 400); any other failure is thrown to the router, which shows it.
 X.found = async function found(view, path, missing) {
