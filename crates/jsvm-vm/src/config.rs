@@ -3,12 +3,53 @@ use std::time::Duration;
 use jsvm_engine::EngineKind;
 use jsvm_runtime::GasSchedule;
 
+/// How a block's transactions are executed. Both give the same receipts, gas, events and state
+/// root, byte for byte: the choice is about speed only (docs/parallel.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExecMode {
+    /// One worker runs the block's transactions in order.
+    Sequential,
+    /// Block-STM: up to [`VmConfig::workers`] workers run the transactions optimistically at
+    /// once over a multi-version store, validate what each read, re-run the ones that read a
+    /// value a lower transaction then changed, and commit in block order. Falls back to running
+    /// in order when that is faster (one worker, a block of a few transactions).
+    #[default]
+    Parallel,
+}
+
+impl std::str::FromStr for ExecMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "sequential" => Ok(ExecMode::Sequential),
+            "parallel" => Ok(ExecMode::Parallel),
+            other => Err(format!("unknown execution mode {other:?}: expected parallel or sequential")),
+        }
+    }
+}
+
+impl std::fmt::Display for ExecMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ExecMode::Sequential => "sequential",
+            ExecMode::Parallel => "parallel",
+        })
+    }
+}
+
 /// How the VM runs contracts. Every bound here has a default a node can rely on.
 #[derive(Debug, Clone)]
 pub struct VmConfig {
     /// Most worker threads running contracts at once; the pool grows to this when
-    /// work queues.
+    /// work queues. A parallel block runs on this many.
     pub workers: usize,
+    /// How a block's transactions are executed (made and validated alike).
+    pub exec: ExecMode,
+    /// Tests only: a seed that makes the parallel executor pause for short random times
+    /// between its tasks, so that rare interleavings of the workers are exercised. None in
+    /// every real configuration.
+    #[doc(hidden)]
+    pub exec_jitter_seed: Option<u64>,
     /// Fewest worker threads kept, however idle (at least one).
     pub min_workers: usize,
     /// How long a worker above `min_workers` may wait for work before it exits.
@@ -56,6 +97,8 @@ impl Default for VmConfig {
     fn default() -> Self {
         VmConfig {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 16),
+            exec: ExecMode::default(),
+            exec_jitter_seed: None,
             min_workers: 1,
             worker_idle: Duration::from_secs(2),
             tx_timeout: Duration::from_millis(1_000),

@@ -28,10 +28,10 @@ mod tx;
 mod unknown_method;
 pub mod views;
 
-pub use config::VmConfig;
+pub use config::{ExecMode, VmConfig};
 pub use contracts::GENESIS_ADMIN;
 pub use error::VmError;
-pub use manager::{BlockOutcome, BlockRecord, LeftOut, ProposedBlock, TxLog, VmManager, GAS_SCHEDULE_KEY};
+pub use manager::{BlockOutcome, BlockRecord, ExecStats, LeftOut, ProposedBlock, TxLog, VmManager, GAS_SCHEDULE_KEY};
 pub use pool::MAX_BLOCK_WRITE_BYTES;
 pub use receipt::{thousands, Receipt, Status, MAX_MESSAGE_BYTES};
 pub use tx::{contract_json, Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};

@@ -28,6 +28,21 @@ pub struct BlockOutcome {
     pub left_out: Vec<LeftOut>,
     /// Lines for the node's log, per transaction that wrote any, in the order given.
     pub logs: Vec<TxLog>,
+    /// How the block was executed: node-local figures, never consensus data.
+    pub exec: ExecStats,
+}
+
+/// How a block's transactions were executed ([`crate::ExecMode`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecStats {
+    /// Whether the parallel executor ran the block (false: in order on one worker).
+    pub parallel: bool,
+    /// Workers that took part.
+    pub workers: usize,
+    /// Runs of transactions, re-executions included (equal to the transaction count in order).
+    pub executions: u64,
+    /// Validations of a run's reads (parallel only).
+    pub validations: u64,
 }
 
 /// A transaction's lines for the node's log (never consensus data: they hold the engine's own
@@ -356,7 +371,19 @@ impl VmManager {
                 .collect(),
         };
         let root = KnownRoot { parent: head.state_root, root: state_root };
-        Ok((commit, root, BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs }))
+        Ok((
+            commit,
+            root,
+            BlockOutcome {
+                height: block.number,
+                block_hash,
+                state_root,
+                receipts,
+                left_out,
+                logs,
+                exec: ExecStats::default(),
+            },
+        ))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is
