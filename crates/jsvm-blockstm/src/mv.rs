@@ -1,0 +1,262 @@
+//! The multi-version store: for every key a transaction of the block wrote, the value each
+//! writer's latest run left, by transaction index. A read by transaction `j` sees the write of
+//! the highest index below `j`, else the block's base state, and is recorded with the version it
+//! saw so that validation can tell whether a re-run below changed it.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+
+use jsvm_state::{Entries, StateError, StateRead, Writes};
+
+/// A transaction's index in its block.
+pub type TxIndex = usize;
+/// How many times a transaction has been started again (0: its first run).
+pub type Incarnation = u32;
+
+/// What one transaction left at one key.
+#[derive(Debug, Clone)]
+enum Cell {
+    /// The write of run `incarnation` (`None`: it deleted the key).
+    Written { incarnation: Incarnation, value: Option<Vec<u8>> },
+    /// The writer's last run failed validation and will run again: a reader must wait for it.
+    Estimate,
+}
+
+/// Where a read's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The block's base state: no lower transaction had written the key.
+    Base,
+    /// The write of this transaction's run.
+    Tx(TxIndex, Incarnation),
+}
+
+/// One read a run made, as validation checks it again.
+#[derive(Debug, Clone)]
+pub(crate) enum Read {
+    /// A single key, checked by the version it saw.
+    Get { key: Vec<u8>, origin: Origin },
+    /// A prefix scan, checked by the entries it returned (any write below under the prefix
+    /// may change them, including one to a key the scan never saw).
+    Scan { prefix: Vec<u8>, entries: Entries },
+}
+
+/// What a lookup below a transaction found.
+enum Found<'a> {
+    Value(Origin, &'a Option<Vec<u8>>),
+    /// The write of this lower transaction is an estimate.
+    Blocked(TxIndex),
+    /// No lower transaction wrote the key.
+    Base,
+}
+
+type Versions = BTreeMap<Vec<u8>, BTreeMap<TxIndex, Cell>>;
+
+/// The block's multi-version store over its base state.
+pub(crate) struct MvMemory {
+    base: Arc<dyn StateRead>,
+    data: RwLock<Versions>,
+    /// The keys each transaction's last recorded run wrote (sorted).
+    written: Vec<Mutex<Vec<Vec<u8>>>>,
+    /// The reads of each transaction's last recorded run.
+    reads: Vec<Mutex<Arc<Vec<Read>>>>,
+}
+
+impl MvMemory {
+    pub(crate) fn new(base: Arc<dyn StateRead>, txs: usize) -> MvMemory {
+        MvMemory {
+            base,
+            data: RwLock::new(BTreeMap::new()),
+            written: (0..txs).map(|_| Mutex::default()).collect(),
+            reads: (0..txs).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    fn data(&self) -> RwLockReadGuard<'_, Versions> {
+        self.data.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn find<'a>(data: &'a Versions, key: &[u8], below: TxIndex) -> Found<'a> {
+        let Some(cells) = data.get(key) else { return Found::Base };
+        match cells.range(..below).next_back() {
+            None => Found::Base,
+            Some((&writer, Cell::Estimate)) => Found::Blocked(writer),
+            Some((&writer, Cell::Written { incarnation, value })) => {
+                Found::Value(Origin::Tx(writer, *incarnation), value)
+            }
+        }
+    }
+
+    /// `key` as transaction `reader` sees it: `Err(writer)` when the lower write it must see is
+    /// an estimate.
+    fn get(&self, key: &[u8], reader: TxIndex) -> Result<Result<(Origin, Option<Vec<u8>>), TxIndex>, StateError> {
+        {
+            let data = self.data();
+            match Self::find(&data, key, reader) {
+                Found::Value(origin, value) => return Ok(Ok((origin, value.clone()))),
+                Found::Blocked(writer) => return Ok(Err(writer)),
+                Found::Base => {}
+            }
+        }
+        Ok(Ok((Origin::Base, self.base.get(key)?)))
+    }
+
+    /// Every entry under `prefix` as transaction `reader` sees it, or the lower writer it must wait for.
+    fn scan(&self, prefix: &[u8], reader: TxIndex) -> Result<Result<Entries, TxIndex>, StateError> {
+        let data = self.data();
+        Self::scan_in(&data, &*self.base, prefix, reader)
+    }
+
+    fn scan_in(
+        data: &Versions,
+        base: &dyn StateRead,
+        prefix: &[u8],
+        reader: TxIndex,
+    ) -> Result<Result<Entries, TxIndex>, StateError> {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.scan_prefix(prefix)?.into_iter().collect();
+        for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
+            match Self::find(data, key, reader) {
+                Found::Base => {}
+                Found::Blocked(writer) => return Ok(Err(writer)),
+                Found::Value(_, Some(v)) => {
+                    merged.insert(key.clone(), v.clone());
+                }
+                Found::Value(_, None) => {
+                    merged.remove(key);
+                }
+            }
+        }
+        Ok(Ok(merged.into_iter().collect()))
+    }
+
+    /// Records run `incarnation` of `tx`: its writes replace its previous run's (keys that run
+    /// wrote and this one did not are withdrawn), and its reads are kept for validation. True when
+    /// it wrote a key its previous run did not: higher transactions must all be validated again.
+    pub(crate) fn record(&self, tx: TxIndex, incarnation: Incarnation, reads: Vec<Read>, writes: &Writes) -> bool {
+        let mut written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
+        let keys: Vec<Vec<u8>> = writes.keys().cloned().collect();
+        let wrote_new = keys.iter().any(|k| written.binary_search(k).is_err());
+        {
+            let mut data = self.data.write().unwrap_or_else(|e| e.into_inner());
+            for old in written.iter().filter(|k| !writes.contains_key(*k)) {
+                if let Some(cells) = data.get_mut(old) {
+                    cells.remove(&tx);
+                    if cells.is_empty() {
+                        data.remove(old);
+                    }
+                }
+            }
+            for (key, value) in writes {
+                let cell = Cell::Written { incarnation, value: value.clone() };
+                data.entry(key.clone()).or_default().insert(tx, cell);
+            }
+        }
+        *written = keys;
+        *self.reads[tx].lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(reads);
+        wrote_new
+    }
+
+    /// Marks `tx`'s writes as estimates: its run failed validation and will run again.
+    pub(crate) fn mark_estimates(&self, tx: TxIndex) {
+        let written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
+        let mut data = self.data.write().unwrap_or_else(|e| e.into_inner());
+        for key in written.iter() {
+            if let Some(cell) = data.get_mut(key).and_then(|cells| cells.get_mut(&tx)) {
+                *cell = Cell::Estimate;
+            }
+        }
+    }
+
+    /// Whether every read of `tx`'s last recorded run would see the same thing now.
+    pub(crate) fn validate(&self, tx: TxIndex) -> Result<bool, StateError> {
+        let reads = self.reads[tx].lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let data = self.data();
+        for read in reads.iter() {
+            let same = match read {
+                Read::Get { key, origin } => match Self::find(&data, key, tx) {
+                    Found::Base => *origin == Origin::Base,
+                    Found::Value(now, _) => *origin == now,
+                    Found::Blocked(_) => false,
+                },
+                Read::Scan { prefix, entries } => match Self::scan_in(&data, &*self.base, prefix, tx)? {
+                    Ok(now) => now == *entries,
+                    Err(_) => false,
+                },
+            };
+            if !same {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// No transaction is blocked: the sentinel of [`TxView::blocked_on`].
+const NOT_BLOCKED: usize = usize::MAX;
+
+/// The state as one run of one transaction sees it: the multi-version store below its index,
+/// then the base. It records every read; a read of an estimate fails (the run is discarded and
+/// the transaction waits for the writer), and so does every read after it.
+pub(crate) struct TxView {
+    mv: Arc<MvMemory>,
+    tx: TxIndex,
+    reads: Mutex<Vec<Read>>,
+    blocked_on: AtomicUsize,
+}
+
+impl TxView {
+    pub(crate) fn new(mv: Arc<MvMemory>, tx: TxIndex) -> TxView {
+        TxView { mv, tx, reads: Mutex::default(), blocked_on: AtomicUsize::new(NOT_BLOCKED) }
+    }
+
+    /// The lower transaction whose estimate this run read, if it read one.
+    pub(crate) fn blocked_on(&self) -> Option<TxIndex> {
+        Some(self.blocked_on.load(Ordering::Acquire)).filter(|&t| t != NOT_BLOCKED)
+    }
+
+    /// The run's reads, in the order made.
+    pub(crate) fn take_reads(&self) -> Vec<Read> {
+        std::mem::take(&mut *self.reads.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn check_blocked(&self) -> Result<(), StateError> {
+        match self.blocked_on() {
+            Some(writer) => Err(StateError::Superseded { writer }),
+            None => Ok(()),
+        }
+    }
+
+    fn block(&self, writer: TxIndex) -> StateError {
+        self.blocked_on.store(writer, Ordering::Release);
+        StateError::Superseded { writer }
+    }
+
+    fn note(&self, read: Read) {
+        self.reads.lock().unwrap_or_else(|e| e.into_inner()).push(read);
+    }
+}
+
+impl StateRead for TxView {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        self.check_blocked()?;
+        match self.mv.get(key, self.tx)? {
+            Err(writer) => Err(self.block(writer)),
+            Ok((origin, value)) => {
+                self.note(Read::Get { key: key.to_vec(), origin });
+                Ok(value)
+            }
+        }
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
+        self.check_blocked()?;
+        match self.mv.scan(prefix, self.tx)? {
+            Err(writer) => Err(self.block(writer)),
+            Ok(entries) => {
+                self.note(Read::Scan { prefix: prefix.to_vec(), entries: entries.clone() });
+                Ok(entries)
+            }
+        }
+    }
+}

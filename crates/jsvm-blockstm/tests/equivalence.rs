@@ -1,0 +1,178 @@
+//! Random blocks of small programs over a few keys, run in order and by Block-STM at several
+//! thread counts with perturbed schedules: every output and the block's writes must be the same.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jsvm_blockstm::{ParallelBlock, TxExecute, TxIndex};
+use jsvm_state::{BlockCommit, MemStore, StateError, StateRead, Store, TxState, Writes};
+
+/// A step of a test transaction.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Adds the number at `from` (0 when absent) plus a constant to the accumulator.
+    Read(u8),
+    /// Adds the count and total length of the entries under a prefix.
+    Scan(u8),
+    /// Writes the accumulator to a key.
+    Write(u8),
+    /// Deletes a key.
+    Delete(u8),
+    /// Stops the program with a failure when the accumulator is odd: the writes are dropped.
+    FailIfOdd,
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn key(k: u8) -> Vec<u8> {
+    format!("p{}/{k}", k % 3).into_bytes()
+}
+
+fn program(rng: &mut Rng, keys: u8) -> Vec<Step> {
+    (0..1 + rng.below(6))
+        .map(|_| match rng.below(10) {
+            0..=3 => Step::Read(rng.below(keys as u64) as u8),
+            4 => Step::Scan(rng.below(3) as u8),
+            5..=7 => Step::Write(rng.below(keys as u64) as u8),
+            8 => Step::Delete(rng.below(keys as u64) as u8),
+            _ => Step::FailIfOdd,
+        })
+        .collect()
+}
+
+/// Runs `steps` as transaction `tx` over `base`: its output (a trace) and its writes.
+fn run(tx: TxIndex, steps: &[Step], base: Arc<dyn StateRead>) -> (Result<Vec<u64>, String>, Writes) {
+    let mut state = TxState::new(base);
+    let mut acc = tx as u64;
+    let mut trace = Vec::new();
+    let mut go = || -> Result<(), StateError> {
+        for step in steps {
+            match step {
+                Step::Read(k) => {
+                    let v = state.get(&key(*k))?.map_or(0, |v| String::from_utf8_lossy(&v).parse().unwrap_or(0));
+                    acc = acc.wrapping_mul(31).wrapping_add(v);
+                }
+                Step::Scan(p) => {
+                    let entries = state.scan_prefix(format!("p{p}/").as_bytes())?;
+                    acc = acc.wrapping_add(
+                        entries.len() as u64 * 7 + entries.iter().map(|(_, v)| v.len() as u64).sum::<u64>(),
+                    );
+                }
+                Step::Write(k) => state.put(key(*k), (acc % 1000).to_string().into_bytes()),
+                Step::Delete(k) => state.del(key(*k)),
+                Step::FailIfOdd => {
+                    if acc % 2 == 1 {
+                        return Err(StateError::Db("odd".into()));
+                    }
+                }
+            }
+            trace.push(acc);
+        }
+        Ok(())
+    };
+    match go() {
+        Ok(()) => (Ok(trace), state.into_writes()),
+        Err(e) => (Err(e.to_string()), Writes::new()),
+    }
+}
+
+struct Programs<'a>(&'a [Vec<Step>]);
+
+impl TxExecute for Programs<'_> {
+    type Output = Result<Vec<u64>, String>;
+    fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> (Self::Output, Writes) {
+        run(tx, &self.0[tx], view)
+    }
+}
+
+fn base_state() -> Arc<dyn StateRead> {
+    let store = MemStore::new();
+    let mut commit = BlockCommit { height: 1, ..Default::default() };
+    for k in [0u8, 2, 5] {
+        commit.state.insert(key(k), Some(b"7".to_vec()));
+    }
+    store.commit_block(commit).unwrap();
+    store.snapshot().1
+}
+
+type Outcome = (Vec<Result<Vec<u64>, String>>, Writes);
+
+fn sequential(programs: &[Vec<Step>]) -> Outcome {
+    let base = base_state();
+    let mut block = BTreeMap::new();
+    let mut outputs = Vec::new();
+    for (i, p) in programs.iter().enumerate() {
+        let overlay = Arc::new(jsvm_state::BlockOverlay::new(base.clone()));
+        overlay.apply(block.clone());
+        let (out, writes) = run(i, p, overlay);
+        block.extend(writes);
+        outputs.push(out);
+    }
+    (outputs, block)
+}
+
+fn parallel(programs: &[Vec<Step>], threads: usize, seed: u64) -> (Outcome, u64) {
+    let block = ParallelBlock::new(base_state(), programs.len(), Some(seed));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| block.participate(&mut Programs(programs)));
+        }
+    });
+    let outputs = block.take_outputs().unwrap();
+    let mut writes = Writes::new();
+    let mut outs = Vec::new();
+    for (out, w) in outputs {
+        writes.extend(w);
+        outs.push(out);
+    }
+    ((outs, writes), block.stats().executions)
+}
+
+#[test]
+fn random_blocks_equal_running_them_in_order() {
+    let mut reran = 0;
+    for seed in 0..300u64 {
+        let mut rng = Rng(seed);
+        let keys = 2 + rng.below(12) as u8;
+        let programs: Vec<Vec<Step>> = (0..1 + rng.below(40)).map(|_| program(&mut rng, keys)).collect();
+        let expected = sequential(&programs);
+        for threads in [1, 2, 4, 8] {
+            let (got, executions) = parallel(&programs, threads, seed * 31 + threads as u64);
+            assert_eq!(got.0, expected.0, "seed {seed}, {threads} threads: outputs differ");
+            assert_eq!(got.1, expected.1, "seed {seed}, {threads} threads: writes differ");
+            reran += executions.saturating_sub(programs.len() as u64);
+        }
+    }
+    // Conflicts happen and are resolved, or the test would prove nothing.
+    assert!(reran > 100, "only {reran} re-executions over all blocks");
+}
+
+#[test]
+fn an_empty_block_is_done_at_once() {
+    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 0, None);
+    block.wait().unwrap();
+    assert!(block.take_outputs().unwrap().is_empty());
+}
+
+#[test]
+fn a_chain_of_dependent_transactions_sees_each_write() {
+    // Each transaction reads key 0 and writes it again: fully serial.
+    let programs: Vec<Vec<Step>> = (0..50).map(|_| vec![Step::Read(0), Step::Write(0)]).collect();
+    let expected = sequential(&programs);
+    for threads in [2, 4] {
+        let (got, _) = parallel(&programs, threads, 7);
+        assert_eq!(got, expected);
+    }
+}
