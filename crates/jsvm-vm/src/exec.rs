@@ -201,6 +201,22 @@ pub(crate) struct TxJob {
     pub timeout: Duration,
 }
 
+impl TxJob {
+    /// The same transaction reading `base` instead (a parallel run's view of the block).
+    pub(crate) fn over(&self, base: Arc<dyn StateRead>) -> TxJob {
+        TxJob {
+            block: self.block.clone(),
+            tx: self.tx.clone(),
+            hash: self.hash,
+            size: self.size,
+            signers: self.signers.clone(),
+            base,
+            schedule: self.schedule.clone(),
+            timeout: self.timeout,
+        }
+    }
+}
+
 /// A finished transaction: its receipt, its writes (empty unless it
 /// succeeded) and the console lines it printed.
 pub(crate) struct TxOutput {

@@ -20,6 +20,7 @@ mod contracts;
 mod error;
 mod exec;
 mod manager;
+mod parallel;
 mod pool;
 mod receipt;
 mod resources;

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
 use crate::admission::Verified;
-use crate::exec::TxJob;
+use crate::exec::{TxJob, TxOutput};
+use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
 use crate::pool::Pool;
 use crate::{amount_limit, base58, contracts, signing};
-use crate::{Receipt, Transaction, VmConfig, VmError};
+use crate::{ExecMode, Receipt, Transaction, VmConfig, VmError};
 
 /// The result of a committed block.
 #[derive(Debug, Clone)]
@@ -327,11 +328,12 @@ impl VmManager {
                 TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }
             })
             .collect();
+        let (outputs, exec) = self.run_txs(jobs, &overlay)?;
         let mut receipts = Vec::with_capacity(txs.len());
         let mut included = Vec::with_capacity(txs.len());
         let mut left_out = Vec::new();
         let mut logs = Vec::new();
-        for ((out, tx), hash) in self.pool.run_block(jobs, overlay.clone())?.into_iter().zip(txs).zip(hashes) {
+        for ((out, tx), hash) in outputs.into_iter().zip(txs).zip(hashes) {
             if !out.logs.is_empty() {
                 logs.push(TxLog { tx_hash: out.receipt.tx_hash.clone(), lines: out.logs });
             }
@@ -374,16 +376,44 @@ impl VmManager {
         Ok((
             commit,
             root,
-            BlockOutcome {
-                height: block.number,
-                block_hash,
-                state_root,
-                receipts,
-                left_out,
-                logs,
-                exec: ExecStats::default(),
-            },
+            BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec },
         ))
+    }
+
+    /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is
+    /// big enough to gain from it, else in order; either way each one's writes reach `overlay` in
+    /// block order, and the outputs are the same.
+    fn run_txs(&self, jobs: Vec<TxJob>, overlay: &Arc<BlockOverlay>) -> Result<(Vec<TxOutput>, ExecStats), VmError> {
+        let workers = self.config.max_workers();
+        let txs = jobs.len();
+        if self.config.exec == ExecMode::Parallel && workers > 1 && txs >= MIN_PARALLEL_TXS {
+            let fallback: Vec<TxJob> = jobs.iter().map(|job| job.over(job.base.clone())).collect();
+            let base: Arc<dyn StateRead> = overlay.clone();
+            let run = ParallelRun::new(jobs, base, self.config.exec_jitter_seed);
+            match self.pool.run_block_parallel(run, overlay, workers.min(txs))? {
+                Some((outputs, stats)) => {
+                    let exec = ExecStats {
+                        parallel: true,
+                        workers: stats.participants,
+                        executions: stats.executions,
+                        validations: stats.validations,
+                    };
+                    return Ok((outputs, exec));
+                }
+                None => return self.run_txs_in_order(fallback, overlay),
+            }
+        }
+        self.run_txs_in_order(jobs, overlay)
+    }
+
+    fn run_txs_in_order(
+        &self,
+        jobs: Vec<TxJob>,
+        overlay: &Arc<BlockOverlay>,
+    ) -> Result<(Vec<TxOutput>, ExecStats), VmError> {
+        let executions = jobs.len() as u64;
+        let outputs = self.pool.run_block(jobs, overlay.clone())?;
+        Ok((outputs, ExecStats { parallel: false, workers: 1, executions, validations: 0 }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is

@@ -14,6 +14,7 @@ use jsvm_state::{BlockOverlay, Store, Writes};
 use crate::base58;
 use crate::config::WORKER_STACK_BYTES;
 use crate::exec::{TxJob, TxOutput, Worker};
+use crate::parallel::ParallelRun;
 use crate::receipt::{Receipt, Status};
 use crate::{VmConfig, VmError};
 
@@ -29,6 +30,8 @@ struct Batch {
 /// signatures), kept off the caller's thread.
 enum Job {
     Txs(Batch, Sender<Vec<TxOutput>>),
+    /// Take part in a block run in parallel, until nothing of it is left.
+    Parallel(Arc<ParallelRun>),
     Task(Box<dyn FnOnce() + Send>),
 }
 
@@ -123,6 +126,33 @@ impl Pool {
         Ok(out)
     }
 
+    /// Runs `run`'s block on up to `participants` workers at once, then takes each transaction
+    /// into `overlay` in block order, as [`Pool::run_block`] does. None when the block would be
+    /// full: which transaction that leaves out depends on the order, so the caller runs the block
+    /// in order instead.
+    pub(crate) fn run_block_parallel(
+        &self,
+        run: ParallelRun,
+        overlay: &BlockOverlay,
+        participants: usize,
+    ) -> Result<Option<(Vec<TxOutput>, jsvm_blockstm::Stats)>, VmError> {
+        let run = Arc::new(run);
+        for _ in 0..participants.max(1) {
+            self.enqueue(Job::Parallel(run.clone()))?;
+        }
+        let mut outputs = run.outputs().map_err(VmError::Internal)?;
+        let stats = run.stats();
+        let written: usize = outputs.iter().map(write_bytes).sum();
+        if written > MAX_BLOCK_WRITE_BYTES {
+            return Ok(None);
+        }
+        let mut block_bytes = 0;
+        for out in &mut outputs {
+            admit(out, &mut block_bytes, overlay);
+        }
+        Ok(Some((outputs, stats)))
+    }
+
     fn submit(&self, batch: Batch) -> Result<Vec<TxOutput>, VmError> {
         let (reply, answer) = bounded(1);
         self.enqueue(Job::Txs(batch, reply))?;
@@ -214,6 +244,11 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
         };
         let (job, reply) = match job {
             Job::Txs(batch, reply) => (batch, reply),
+            Job::Parallel(run) => {
+                run.participate(&mut worker, &new_worker);
+                shared.idle.fetch_add(1, Ordering::SeqCst);
+                continue;
+            }
             Job::Task(task) => {
                 // A panicking task drops its sender: its caller hears of it, the worker carries on.
                 let _ = catch_unwind(AssertUnwindSafe(task));
@@ -237,12 +272,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
                 }
             };
             if let Some(overlay) = &job.overlay {
-                if out.left_out.is_none() {
-                    out.left_out = leave_out(&out, &mut block_bytes);
-                }
-                if out.left_out.is_none() {
-                    overlay.apply(std::mem::take(&mut out.writes));
-                }
+                admit(&mut out, &mut block_bytes, overlay);
             }
             outputs.push(out);
         }
@@ -255,6 +285,22 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
 /// writes, as it hands them to the block): the block overlay holds them until it commits.
 pub const MAX_BLOCK_WRITE_BYTES: usize = 64 << 20;
 
+/// Takes a finished transaction into the block, in block order: decides whether the block leaves
+/// it out and, if not, applies its writes to `overlay`.
+fn admit(out: &mut TxOutput, block_bytes: &mut usize, overlay: &BlockOverlay) {
+    if out.left_out.is_none() {
+        out.left_out = leave_out(out, block_bytes);
+    }
+    if out.left_out.is_none() {
+        overlay.apply(std::mem::take(&mut out.writes));
+    }
+}
+
+/// Bytes of keys and values `out` writes.
+fn write_bytes(out: &TxOutput) -> usize {
+    out.writes.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum()
+}
+
 /// Why a block leaves `out` out, if it does; else counts its writes into `block_bytes`.
 /// A timeout depends on the machine, so it must not become a receipt; a block that is full
 /// takes no more writes.
@@ -262,8 +308,7 @@ fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
     if out.receipt.status == Status::Timeout {
         return Some(format!("{} while the block was made", out.receipt.message));
     }
-    let bytes: usize = out.writes.iter().map(|(k, v)| k.len() + v.as_ref().map_or(0, Vec::len)).sum();
-    let total = *block_bytes + bytes;
+    let total = *block_bytes + write_bytes(out);
     if total > MAX_BLOCK_WRITE_BYTES {
         return Some(format!(
             "block full: its writes would reach {total} bytes of keys and values, at most {MAX_BLOCK_WRITE_BYTES}"
@@ -273,7 +318,7 @@ fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
     None
 }
 
-fn crashed(tx_hash: [u8; 32], block: u64) -> TxOutput {
+pub(crate) fn crashed(tx_hash: [u8; 32], block: u64) -> TxOutput {
     let mut receipt = Receipt::bare(base58::encode(&tx_hash), block, Status::UnknownError);
     receipt.message = "the worker running this transaction crashed".into();
     TxOutput { receipt, writes: Writes::new(), logs: vec![], left_out: None }

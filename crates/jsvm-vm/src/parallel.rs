@@ -1,0 +1,84 @@
+//! A block's transactions on several workers at once (jsvm-blockstm's Block-STM), with exactly
+//! the receipts, writes and logs of running them in order: each run of a transaction reads
+//! through the block's multi-version store, and only the last run of each is kept.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use jsvm_blockstm::{ParallelBlock, Stats, TxExecute, TxIndex};
+use jsvm_state::{StateRead, Writes};
+
+use crate::exec::{TxJob, TxOutput, Worker};
+use crate::receipt::Status;
+
+/// Fewest transactions a block needs to be run in parallel: below it, handing the block to
+/// several workers costs more than running it in order.
+pub(crate) const MIN_PARALLEL_TXS: usize = 4;
+
+/// A parallel block and its transactions, shared by the workers taking part.
+pub(crate) struct ParallelRun {
+    block: ParallelBlock<TxOutput>,
+    jobs: Vec<TxJob>,
+}
+
+impl ParallelRun {
+    /// `jobs` over `base`, the block's state before its first transaction.
+    pub(crate) fn new(jobs: Vec<TxJob>, base: Arc<dyn StateRead>, jitter_seed: Option<u64>) -> ParallelRun {
+        ParallelRun { block: ParallelBlock::new(base, jobs.len(), jitter_seed), jobs }
+    }
+
+    /// Works on the block on this worker until nothing is left. `renew` replaces a worker whose
+    /// run panicked (its engines are suspect).
+    pub(crate) fn participate(&self, worker: &mut Worker, renew: &dyn Fn() -> Result<Worker, String>) {
+        self.block.participate(&mut Executor { worker, renew, jobs: &self.jobs });
+    }
+
+    /// Waits for the block: each transaction's output (with the writes the block takes from it).
+    pub(crate) fn outputs(&self) -> Result<Vec<TxOutput>, String> {
+        let outputs = self.block.take_outputs().map_err(|e| e.to_string())?;
+        Ok(outputs
+            .into_iter()
+            .map(|(mut out, writes)| {
+                out.writes = writes;
+                out
+            })
+            .collect())
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        self.block.stats()
+    }
+}
+
+/// One worker's runs of the block's transactions.
+struct Executor<'a> {
+    worker: &'a mut Worker,
+    renew: &'a dyn Fn() -> Result<Worker, String>,
+    jobs: &'a [TxJob],
+}
+
+impl TxExecute for Executor<'_> {
+    type Output = TxOutput;
+
+    fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> (TxOutput, Writes) {
+        let job = self.jobs[tx].over(view);
+        let (hash, block) = (job.hash, job.block.number);
+        let mut out = match catch_unwind(AssertUnwindSafe(|| self.worker.execute(job))) {
+            Ok(out) => out,
+            Err(_) => {
+                if let Ok(fresh) = (self.renew)() {
+                    *self.worker = fresh;
+                }
+                crate::pool::crashed(hash, block)
+            }
+        };
+        // What the block never takes: a transaction left out at its turn, and one that ran out
+        // of time (left out when the block is assembled, in order, as it is when run in order).
+        let writes = if out.left_out.is_some() || out.receipt.status == Status::Timeout {
+            Writes::new()
+        } else {
+            std::mem::take(&mut out.writes)
+        };
+        (out, writes)
+    }
+}
