@@ -152,11 +152,15 @@ impl<O: Send> ParallelBlock<O> {
                 }
                 Ok(None) => {
                     // Nothing to hand out now: the rest is running or waiting on a run elsewhere.
-                    idle_spins += 1;
+                    // Spin briefly, then yield, then nap: more participants than cores must not
+                    // starve the one running the transaction everyone waits for.
+                    idle_spins = idle_spins.saturating_add(1);
                     if idle_spins < 64 {
                         std::hint::spin_loop();
-                    } else {
+                    } else if idle_spins < 256 {
                         std::thread::yield_now();
+                    } else {
+                        std::thread::sleep(Duration::from_micros(20));
                     }
                 }
                 Err(e) => {
@@ -249,7 +253,7 @@ impl Jitter {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         let r = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        if r % 4 == 0 {
+        if r.is_multiple_of(4) {
             std::thread::sleep(Duration::from_micros((r >> 8) % 200));
         }
     }

@@ -53,6 +53,13 @@ enum Found<'a> {
 
 type Versions = BTreeMap<Vec<u8>, BTreeMap<TxIndex, Cell>>;
 
+/// A read as the store answers it: the value and where it came from, or (`Err`) the lower
+/// transaction whose estimate the reader must wait for.
+type Seen<T> = Result<T, TxIndex>;
+
+/// A key's value (`None`: absent or deleted) and where it came from.
+type Versioned = (Origin, Option<Vec<u8>>);
+
 /// The block's multi-version store over its base state.
 pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
@@ -90,7 +97,7 @@ impl MvMemory {
 
     /// `key` as transaction `reader` sees it: `Err(writer)` when the lower write it must see is
     /// an estimate.
-    fn get(&self, key: &[u8], reader: TxIndex) -> Result<Result<(Origin, Option<Vec<u8>>), TxIndex>, StateError> {
+    fn get(&self, key: &[u8], reader: TxIndex) -> Result<Seen<Versioned>, StateError> {
         {
             let data = self.data();
             match Self::find(&data, key, reader) {
@@ -103,7 +110,7 @@ impl MvMemory {
     }
 
     /// Every entry under `prefix` as transaction `reader` sees it, or the lower writer it must wait for.
-    fn scan(&self, prefix: &[u8], reader: TxIndex) -> Result<Result<Entries, TxIndex>, StateError> {
+    fn scan(&self, prefix: &[u8], reader: TxIndex) -> Result<Seen<Entries>, StateError> {
         let data = self.data();
         Self::scan_in(&data, &*self.base, prefix, reader)
     }
@@ -113,7 +120,7 @@ impl MvMemory {
         base: &dyn StateRead,
         prefix: &[u8],
         reader: TxIndex,
-    ) -> Result<Result<Entries, TxIndex>, StateError> {
+    ) -> Result<Seen<Entries>, StateError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.scan_prefix(prefix)?.into_iter().collect();
         for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
             match Self::find(data, key, reader) {
