@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about,
     after_help = "Exit codes: 0 done (a transaction run succeeded); 1 a transaction ran but did not succeed \
-                  (its receipt is printed); 2 the command could not run (the reason is on stderr)."
+                  (its receipt is printed), or a replayed block differs; 2 the command could not run (the reason \
+                  is on stderr)."
 )]
 pub(crate) struct Cli {
     /// Data directory (RocksDB). Default: $JSVM_DATA, else ./jsvm-data.
@@ -187,6 +188,11 @@ pub(crate) enum Command {
     /// Run a development chain on the data directory with IOST's HTTP API (a new chain when
     /// the directory is empty, else continuing from its head).
     Node(NodeArgs),
+    /// Re-execute the chain in --from DIR from its genesis into a new chain (--data NEWDIR, else a
+    /// temporary one), checking each block's receipts and state root; prints blocks/s and tx/s, or
+    /// exits 1 naming the first block, transaction and field that differ.
+    #[command(long_about = crate::replay::LONG_ABOUT)]
+    Replay(crate::replay::ReplayArgs),
     /// Run contract tests (*.test.js, *.test.ts) against an in-process chain; exit 0 all
     /// passed, 1 a test failed, 2 a file could not run. See docs/testing.md.
     Test(crate::test_cmd::TestArgs),
@@ -228,6 +234,26 @@ pub(crate) struct NodeArgs {
     /// Run the chain's clock this many seconds ahead of the machine's (negative: behind).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub time_offset: Option<i64>,
+    /// How each block's transactions are executed: parallel (Block-STM over --workers
+    /// threads, falling back to in order where that is faster) or sequential (in order, one
+    /// worker). Both give the same receipts and state root.
+    #[arg(long, value_name = "MODE", default_value_t = jsvm_vm::ExecMode::Parallel)]
+    pub exec: jsvm_vm::ExecMode,
+    /// Worker threads that run contracts (a parallel block runs on this many). Default: the
+    /// machine's cores, at least 2 and at most 16.
+    #[arg(long, value_name = "N", value_parser = parse_workers)]
+    pub workers: Option<usize>,
+}
+
+/// Most worker threads `--workers` may ask for.
+const MAX_WORKERS: usize = 256;
+
+/// `--workers N`: 1 to [`MAX_WORKERS`].
+pub(crate) fn parse_workers(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
+        _ => Err(format!("'{text}' is not a number of workers from 1 to {MAX_WORKERS}")),
+    }
 }
 
 #[derive(Subcommand, Debug)]

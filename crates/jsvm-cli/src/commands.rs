@@ -259,6 +259,7 @@ pub(crate) fn run(cli: Cli) -> CmdResult {
         Command::Abi { contract, source } => crate::inspect::abi(&data, &contract, source),
         Command::Events(args) => crate::inspect::events(&data, &args),
         Command::Node(args) => crate::node::run(args, data, engine()?),
+        Command::Replay(args) => crate::replay::run(args, data_flag, engine()?),
         Command::Key { what } => crate::key::run(what),
         Command::Test(args) => crate::test_cmd::test(args, engine()?),
         Command::Types(args) => crate::test_cmd::types(args),

@@ -1,7 +1,8 @@
 //! The `jsvm` command: deploy, update, call and query contracts over a RocksDB data directory
 //! or, signed, through a running node (`--node`); run that node (`jsvm node`); make keys
-//! (`jsvm key new`); inspect the chain (`jsvm contracts`, `account`, `abi`, `events`). Exit code 0:
-//! done; 1: a transaction ran and did not succeed; 2: the command could not run. See README.md.
+//! (`jsvm key new`); inspect the chain (`jsvm contracts`, `account`, `abi`, `events`); re-execute and
+//! check it (`jsvm replay`). Exit code 0: done; 1: a transaction ran and did not succeed (or a
+//! replayed block differs); 2: the command could not run. See README.md.
 
 mod args;
 mod client;
@@ -16,6 +17,7 @@ mod local;
 mod node;
 mod output;
 mod remote;
+mod replay;
 mod test_cmd;
 
 use std::process::ExitCode;

@@ -32,6 +32,10 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
     config.time_offset_ns = time_offset_ns;
     config.genesis_time_ns = args.genesis_time;
     config.vm.engine = engine;
+    config.vm.exec = args.exec;
+    if let Some(workers) = args.workers {
+        config.vm.workers = workers;
+    }
     if let Some(witness) = args.witness {
         config.witness = witness;
     }
