@@ -3,8 +3,9 @@
 //! path (RocksDB and in-memory), on the bare engine with and without the meter,
 //! on Node's V8 and — with the `revm` feature — the same ERC-20 logic on revm,
 //! all in one process and one run; contract load times cold and warm; worker
-//! scaling; the gas meter's overhead per kernel; and signed transfers through a node's
-//! HTTP API at 1 and 64 clients beside the VM alone.
+//! scaling; parallel block execution (Block-STM) on independent, partly and wholly
+//! conflicting transfer blocks beside the same blocks in order; the gas meter's overhead per
+//! kernel; and signed transfers through a node's HTTP API at 1 and 64 clients beside the VM alone.
 //!
 //! Writes `results.json`, `summary.json` and `chart.png` under the output
 //! folder, and prints a table of ratios measured side by side.
@@ -16,6 +17,7 @@ pub mod http;
 mod ladder;
 mod load;
 mod node;
+pub mod parallel_blocks;
 mod progress;
 #[cfg(feature = "revm")]
 mod revm_peer;
@@ -28,6 +30,7 @@ use std::time::Instant;
 pub use jsvm_test_util::meter_kernels::{self as meter, KernelTiming};
 pub use ladder::LadderRow;
 pub use load::{contract_of_size, LoadTiming};
+pub use parallel_blocks::{ParallelKind, ParallelPoint};
 pub use scaling::{ScalingPoint, BLOCK_PARALLELISM};
 
 /// A throughput measurement.
@@ -107,6 +110,9 @@ pub struct Report {
     pub scaling: Vec<ScalingPoint>,
     /// The state of parallel block execution ([`BLOCK_PARALLELISM`]).
     pub block_parallelism: String,
+    /// Blocks of transfers (independent, 10% and 100% on one hot account) in order and on the
+    /// parallel executor at each worker count (issue 18).
+    pub parallel_blocks: Vec<ParallelKind>,
     /// The gas meter's overhead per compute kernel, on QuickJS.
     pub meter: Vec<KernelTiming>,
     /// Geometric mean of the kernels' metered ÷ unmetered ratios.
@@ -118,7 +124,7 @@ pub struct Report {
     pub node_http: Vec<http::HttpRow>,
 }
 
-/// One of issue 17's figures beside its goal.
+/// One of issue 17's or 18's figures beside its goal.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Goal {
     /// Its name in `summary.json`.
@@ -193,7 +199,7 @@ fn bare_pair(kind: jsvm_engine::EngineKind, n: usize) -> Result<(Timing, Timing)
 pub fn run(opts: &Options) -> Result<Report, String> {
     let q = opts.quick;
     let v8_built = jsvm_vm::EngineKind::V8.is_built();
-    let mut bar = progress::Progress::new(if v8_built { 11 } else { 10 });
+    let mut bar = progress::Progress::new(if v8_built { 12 } else { 11 });
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     bar.step("JS token, full path, RocksDB");
@@ -226,6 +232,12 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         counts.push(counts.last().unwrap_or(&1) * 2);
     }
     let scaling = scaling::measure(&counts, if q { 300 } else { 2_000 })?;
+    bar.step("parallel blocks");
+    let (per_block, rounds, workers): (usize, usize, &[usize]) =
+        if q { (2_000, 1, &[1, 2, 4]) } else { (10_000, 1, &[1, 2, 4, 8, 16]) };
+    let parallel_blocks = parallel_blocks::measure(&parallel_blocks::KINDS, per_block, rounds, workers, |what| {
+        bar.note(&format!("parallel blocks: {what}"))
+    })?;
     bar.step("gas meter overhead per kernel");
     let rounds = if q { 5 } else { 31 };
     let meter = meter::meter_overhead(rounds)?;
@@ -264,6 +276,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         load,
         scaling,
         block_parallelism: BLOCK_PARALLELISM.to_string(),
+        parallel_blocks,
         meter,
         meter_geomean,
         v8,
@@ -299,8 +312,8 @@ impl Report {
         self.load.iter().min_by_key(|l| l.size_bytes.abs_diff(size))
     }
 
-    /// Issue 17's figures, each beside its goal; `None` where this run could not measure one
-    /// (revm or V8 not built in).
+    /// Issue 17's and 18's figures, each beside its goal; `None` where this run could not measure
+    /// one (revm or V8 not built in).
     pub fn goals(&self) -> Vec<Goal> {
         let load50 = self.load_at(50_000);
         let v8 = self.v8.as_ref();
@@ -344,10 +357,29 @@ impl Report {
             goal("cold_over_warm_50kb", "cold ÷ warm 50 KB load", load50.map(|l| l.warm_vs_cold), ">= 10", |v| {
                 v >= 10.0
             }),
+            goal(
+                "parallel_speedup_2w_independent",
+                "parallel speedup 2w, independent",
+                self.parallel_speedup_2w("independent"),
+                ">= 1.7",
+                |v| v >= 1.7,
+            ),
+            goal(
+                "parallel_speedup_2w_all_conflicting",
+                "parallel speedup 2w, all conflicting",
+                self.parallel_speedup_2w("all_conflicting"),
+                ">= 0.9",
+                |v| v >= 0.9,
+            ),
         ]
     }
 
-    /// The headline figures (`summary.json`): issue 17's figures under their own names, with
+    /// Parallel tx/s ÷ in-order tx/s at 2 workers on the blocks of `kind` ([`parallel_blocks::KINDS`]).
+    pub fn parallel_speedup_2w(&self, kind: &str) -> Option<f64> {
+        self.parallel_blocks.iter().find(|k| k.kind == kind).and_then(|k| k.speedup_at(2))
+    }
+
+    /// The headline figures (`summary.json`): issue 17's and 18's figures under their own names, with
     /// their goals under `goals`, then the throughputs behind them.
     pub fn summary(&self) -> serde_json::Value {
         let load50 = self.load_at(50_000);
@@ -369,6 +401,14 @@ impl Report {
             "transfer_breakdown_us": self.ladder.iter().map(|r| serde_json::json!({
                 "path": r.path, "us_per_tx": r.us_per_tx, "increment_us": r.increment_us,
             })).collect::<Vec<_>>(),
+            "parallel_speedup_2w_hot10": self.parallel_speedup_2w("hot10"),
+            "parallel_blocks": self.parallel_blocks.iter().map(|k| serde_json::json!({
+                "kind": k.kind, "txs_per_block": k.txs_per_block, "sequential_tps": k.sequential_tps,
+                "parallel": k.parallel.iter().map(|p| serde_json::json!({
+                    "workers": p.workers, "tps": p.tps, "speedup": p.speedup,
+                    "reexecutions_per_tx": p.reexecutions_per_tx,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
             "quick": self.quick,
         });
         let goals = self.goals();
@@ -382,7 +422,7 @@ impl Report {
     /// The table the `jsvm-bench` binary prints.
     pub fn table(&self) -> String {
         let mut t = String::new();
-        t.push_str(&format!("{:<40} {:>10} {:>10} {:>10}\n", "issue 17", "measured", "goal", "met"));
+        t.push_str(&format!("{:<40} {:>10} {:>10} {:>10}\n", "issues 17 and 18", "measured", "goal", "met"));
         for g in self.goals() {
             let value = g.value.map_or("-".to_string(), |v| format!("{v:.3}"));
             let met = match (g.value, g.met) {
@@ -446,6 +486,8 @@ impl Report {
             t.push_str(&format!("{:<28} {:>12.0} {:>10.2}\n", p.workers, p.tps, p.speedup));
         }
         t.push_str(&format!("{}\n\n", self.block_parallelism));
+        t.push_str(&parallel_blocks::table(&self.parallel_blocks));
+        t.push('\n');
         t.push_str(&format!("{:<28} {:>12} {:>10} {:>10}\n", "gas meter, kernel", "metered µs", "bare µs", "ratio"));
         for k in &self.meter {
             t.push_str(&format!(

@@ -11,8 +11,8 @@ use jsvm_vm::EngineKind;
 
 /// Measure, in one process and one run: JS token transfers through the full path
 /// (RocksDB and in-memory) beside bare QuickJS (metered and not), Node's V8 and the
-/// ERC-20 peer on revm; cold and warm contract loads; worker scaling; the gas meter's
-/// overhead per kernel. Prints a table; writes results.json, summary.json, chart.png.
+/// ERC-20 peer on revm; cold and warm contract loads; worker scaling; parallel blocks
+/// (Block-STM) beside the same blocks in order; the gas meter's overhead per kernel. Prints a table; writes results.json, summary.json, chart.png.
 #[derive(Parser, Debug)]
 #[command(name = "jsvm-bench", version)]
 struct Args {
@@ -49,6 +49,22 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         per_client: usize,
     },
+    /// Only the parallel-blocks table: blocks of independent, 10% hot and all-conflicting transfers
+    /// in order and on the parallel executor at each worker count, checked equal.
+    ParallelBlocks {
+        /// Transfers a block.
+        #[arg(long, default_value_t = 10_000)]
+        txs: usize,
+        /// Timed blocks a run.
+        #[arg(long, default_value_t = 1)]
+        blocks: usize,
+        /// Worker counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,16")]
+        workers: Vec<usize>,
+        /// Kinds of block, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "independent,hot10,all_conflicting")]
+        kinds: Vec<String>,
+    },
 }
 
 fn calibrate(rounds: usize, only: &str) -> Result<(), String> {
@@ -72,6 +88,14 @@ fn run(args: Args) -> Result<(), String> {
         Some(Command::Calibrate { rounds, only }) => return calibrate(rounds, &only),
         Some(Command::NodeHttp { clients, per_client }) => {
             println!("{}", jsvm_bench::http::table(&jsvm_bench::http::measure(&clients, per_client)?));
+            return Ok(());
+        }
+        Some(Command::ParallelBlocks { txs, blocks, workers, kinds }) => {
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            let kinds =
+                jsvm_bench::parallel_blocks::measure(&kinds, txs, blocks, &workers, |what| eprint!("\r\x1b[2K{what}"))?;
+            eprintln!();
+            println!("{}", jsvm_bench::parallel_blocks::table(&kinds));
             return Ok(());
         }
         None => {}

@@ -29,6 +29,11 @@ impl Progress {
         self.done += 1;
     }
 
+    /// Names what the current part is doing now, without advancing.
+    pub(crate) fn note(&self, label: &str) {
+        self.draw(label);
+    }
+
     pub(crate) fn done(&mut self) {
         self.done = self.total;
         self.draw("done");

@@ -1,9 +1,8 @@
-//! Throughput with 1, 2, … N workers on independent transactions.
+//! Throughput with 1, 2, … N workers on independent read-only transactions.
 //!
-//! Blocks execute their transactions in order (parallel block execution is not
-//! built yet), so the workers' scaling is measured where they do run in
-//! parallel: independent read-only transactions (`query`, the full execution
-//! path without the commit) sent by as many clients as there are workers.
+//! The workers' scaling on queries (`query`, the full execution path without the commit) sent by
+//! as many clients as there are workers. Blocks of transfers on the parallel executor are
+//! measured in [`crate::parallel_blocks`].
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,8 +12,9 @@ use jsvm_vm::{Status, VmConfig};
 use crate::token::{StoreKind, TokenChain};
 
 /// What the output says about parallel block execution.
-pub const BLOCK_PARALLELISM: &str =
-    "parallel block execution: not built yet (a block runs its transactions in order on one worker at a time)";
+pub const BLOCK_PARALLELISM: &str = "parallel block execution: Block-STM (ExecMode::Parallel, the default; \
+     jsvm-blockstm): a block's transactions run on up to `workers` workers with the receipts and state root of \
+     running them in order (the parallel-blocks table below)";
 
 /// Query throughput at one worker count.
 #[derive(Debug, Clone, serde::Serialize)]
