@@ -33,8 +33,8 @@ pub trait TxExecute {
     /// What a run produces besides its writes.
     type Output;
     /// Runs transaction `tx` of the block over `view`, returning its output and the writes the
-    /// block takes from it. `view` may answer a read with [`StateError::Superseded`]: the run will
-    /// be discarded, so it may stop as soon as it likes.
+    /// block takes from it. A run that read a value about to be written again is discarded
+    /// whatever it returns (its reads after that see the newest settled values).
     fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> (Self::Output, Writes);
 }
 

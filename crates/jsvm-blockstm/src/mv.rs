@@ -84,6 +84,15 @@ impl MvMemory {
         self.data.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The newest write below `below` that is not an estimate, or None (the base): what a run
+    /// that must be discarded reads so that it can still finish quickly.
+    fn find_settled<'a>(data: &'a Versions, key: &[u8], below: TxIndex) -> Option<&'a Option<Vec<u8>>> {
+        data.get(key)?.range(..below).rev().find_map(|(_, cell)| match cell {
+            Cell::Written { value, .. } => Some(value),
+            Cell::Estimate => None,
+        })
+    }
+
     fn find<'a>(data: &'a Versions, key: &[u8], below: TxIndex) -> Found<'a> {
         let Some(cells) = data.get(key) else { return Found::Base };
         match cells.range(..below).next_back() {
@@ -107,6 +116,32 @@ impl MvMemory {
             }
         }
         Ok(Ok((Origin::Base, self.base.get(key)?)))
+    }
+
+    /// `key` for a run that will be discarded: the newest settled write below `reader`, else the base.
+    fn get_settled(&self, key: &[u8], reader: TxIndex) -> Result<Option<Vec<u8>>, StateError> {
+        if let Some(value) = Self::find_settled(&self.data(), key, reader) {
+            return Ok(value.clone());
+        }
+        self.base.get(key)
+    }
+
+    /// Every entry under `prefix` for a run that will be discarded, estimates passed over.
+    fn scan_settled(&self, prefix: &[u8], reader: TxIndex) -> Result<Entries, StateError> {
+        let data = self.data();
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.base.scan_prefix(prefix)?.into_iter().collect();
+        for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
+            match Self::find_settled(&data, key, reader) {
+                None => {}
+                Some(Some(v)) => {
+                    merged.insert(key.clone(), v.clone());
+                }
+                Some(None) => {
+                    merged.remove(key);
+                }
+            }
+        }
+        Ok(merged.into_iter().collect())
     }
 
     /// Every entry under `prefix` as transaction `reader` sees it, or the lower writer it must wait for.
@@ -203,8 +238,10 @@ impl MvMemory {
 const NOT_BLOCKED: usize = usize::MAX;
 
 /// The state as one run of one transaction sees it: the multi-version store below its index,
-/// then the base. It records every read; a read of an estimate fails (the run is discarded and
-/// the transaction waits for the writer), and so does every read after it.
+/// then the base. It records every read. A read of an estimate marks the run as one to discard
+/// (the transaction waits for the writer's next run); it and every later read then answer the
+/// newest settled value instead, so that the run ends the way any run ends: an error here would
+/// reach the contract and the engine, and cost more than letting it finish.
 pub(crate) struct TxView {
     mv: Arc<MvMemory>,
     tx: TxIndex,
@@ -227,16 +264,8 @@ impl TxView {
         std::mem::take(&mut *self.reads.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    fn check_blocked(&self) -> Result<(), StateError> {
-        match self.blocked_on() {
-            Some(writer) => Err(StateError::Superseded { writer }),
-            None => Ok(()),
-        }
-    }
-
-    fn block(&self, writer: TxIndex) -> StateError {
-        self.blocked_on.store(writer, Ordering::Release);
-        StateError::Superseded { writer }
+    fn block(&self, writer: TxIndex) {
+        let _ = self.blocked_on.compare_exchange(NOT_BLOCKED, writer, Ordering::AcqRel, Ordering::Acquire);
     }
 
     fn note(&self, read: Read) {
@@ -246,9 +275,14 @@ impl TxView {
 
 impl StateRead for TxView {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        self.check_blocked()?;
+        if self.blocked_on().is_some() {
+            return self.mv.get_settled(key, self.tx);
+        }
         match self.mv.get(key, self.tx)? {
-            Err(writer) => Err(self.block(writer)),
+            Err(writer) => {
+                self.block(writer);
+                self.mv.get_settled(key, self.tx)
+            }
             Ok((origin, value)) => {
                 self.note(Read::Get { key: key.to_vec(), origin });
                 Ok(value)
@@ -257,9 +291,14 @@ impl StateRead for TxView {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
-        self.check_blocked()?;
+        if self.blocked_on().is_some() {
+            return self.mv.scan_settled(prefix, self.tx);
+        }
         match self.mv.scan(prefix, self.tx)? {
-            Err(writer) => Err(self.block(writer)),
+            Err(writer) => {
+                self.block(writer);
+                self.mv.scan_settled(prefix, self.tx)
+            }
             Ok(entries) => {
                 self.note(Read::Scan { prefix: prefix.to_vec(), entries: entries.clone() });
                 Ok(entries)

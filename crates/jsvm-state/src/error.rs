@@ -37,14 +37,6 @@ pub enum StateError {
         /// Height of the block that was offered instead.
         got: u64,
     },
-    /// A parallel run of a transaction read a value that a transaction before it in the block
-    /// is about to write again: the run is discarded and made again once that one has run.
-    /// No receipt ever shows it.
-    #[error("transaction {writer} of the block is running again: this run is discarded")]
-    Superseded {
-        /// Index in the block of the transaction being run again.
-        writer: usize,
-    },
     /// The underlying database failed.
     #[error("database error: {0}")]
     Db(String),
