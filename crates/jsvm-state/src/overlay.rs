@@ -25,9 +25,10 @@ impl BlockOverlay {
         w.extend(tx_writes);
     }
 
-    /// The block's accumulated writes, for the store's batch.
-    pub fn writes(&self) -> Writes {
-        self.writes.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// Takes the block's accumulated writes out, for the store's batch, without copying them: the
+    /// overlay is empty afterwards (the block is done with it).
+    pub fn take_writes(&self) -> Writes {
+        std::mem::take(&mut *self.writes.write().unwrap_or_else(|e| e.into_inner()))
     }
 }
 

@@ -346,7 +346,7 @@ impl VmManager {
             }
         }
         let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
-        let writes = overlay.writes();
+        let writes = overlay.take_writes();
         let state_root = next_state_root(&head.state_root, block.number, &writes);
         let parent_hash = self.block_hash_at(head.height)?.map(|h| base58::encode(&h)).unwrap_or_default();
         let record = RecordOut {

@@ -142,6 +142,8 @@ impl Pool {
         }
         let mut outputs = run.outputs().map_err(VmError::Internal)?;
         let stats = run.stats();
+        // The block's multi-version store and jobs are freed on a worker, off the block's path.
+        let _ = self.spawn_task(move || drop(run));
         let written: usize = outputs.iter().map(write_bytes).sum();
         if written > MAX_BLOCK_WRITE_BYTES {
             return Ok(None);
