@@ -3,13 +3,14 @@
 //! VM is restarted over the same RocksDB store. `--data DIR` keeps that chain in DIR (which must
 //! not hold one yet) for the inspect commands to read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use jsvm_state::RocksStore;
 use jsvm_vm::{Action, Receipt, Transaction, VmConfig, VmManager};
 
 use crate::commands::{now_ns, CmdResult, Outcome};
+use crate::new_chain_dir::NewChainDir;
 use crate::output::out;
 
 const TOKEN_JS: &str = include_str!("../../../examples/token/token.js");
@@ -47,31 +48,11 @@ fn run_tx(vm: &VmManager, step: &str, t: Transaction) -> Result<Receipt, String>
     Ok(r)
 }
 
-/// Refuses a `--data` directory that holds anything: the demo makes a new chain.
-fn check_unused(dir: &Path) -> Result<(), String> {
-    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot read --data {}: {e}", dir.display())),
-        Ok(true) => Ok(()),
-        Ok(false) => Err(format!(
-            "--data {}: the demo makes a new chain, and this directory is not empty; \
-             give a new one, or leave --data out for a temporary one",
-            dir.display()
-        )),
-    }
-}
-
 /// Runs the demonstration in `keep` (`--data`), else in a temporary directory removed at the end.
 pub(crate) fn run(engine: jsvm_engine::EngineKind, keep: Option<PathBuf>) -> CmdResult {
-    // Removed when the demo ends, with the chain in it.
-    let mut temp = None;
-    let data = match &keep {
-        Some(dir) => {
-            check_unused(dir)?;
-            dir.clone()
-        }
-        None => temp.insert(tempfile::tempdir().map_err(|e| e.to_string())?).path().join("data"),
-    };
+    // A temporary one is removed when the demo ends, with the chain in it.
+    let dir = NewChainDir::new(keep.as_deref(), "the demo makes a new chain")?;
+    let data = dir.path().to_path_buf();
     out!("jsvm demo: a token contract on {engine} over RocksDB in {}", data.display())?;
     let open = || -> Result<VmManager, String> {
         let store = RocksStore::open(&data).map_err(|e| e.to_string())?;

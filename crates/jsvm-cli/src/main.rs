@@ -14,6 +14,7 @@ mod inspect;
 mod key;
 mod load_check;
 mod local;
+mod new_chain_dir;
 mod node;
 mod output;
 mod remote;

@@ -23,6 +23,7 @@ use jsvm_state::{RocksStore, Store, TxState};
 use jsvm_vm::{BlockOutcome, BlockRecord, ExecMode, ProposedBlock, VmConfig, VmError, VmManager, GENESIS_ADMIN};
 
 use crate::commands::{CmdResult, Outcome};
+use crate::new_chain_dir::NewChainDir;
 use crate::output::{note, out};
 
 /// `jsvm replay --help`'s description.
@@ -202,20 +203,6 @@ fn mismatch_text(e: Option<VmError>) -> String {
         Some(VmError::BlockMismatch(m)) => m,
         Some(other) => other.to_string(),
         None => "it was not reproduced".into(),
-    }
-}
-
-/// Refuses a destination that holds anything: the replay writes a new chain.
-fn check_unused(dir: &Path) -> Result<(), String> {
-    match std::fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("cannot read --data {}: {e}", dir.display())),
-        Ok(true) => Ok(()),
-        Ok(false) => Err(format!(
-            "--data {}: replay writes a new chain there, and this directory is not empty; give a new one, \
-             or leave --data out for a temporary one",
-            dir.display()
-        )),
     }
 }
 
@@ -404,15 +391,9 @@ pub(crate) fn run(args: ReplayArgs, keep: Option<PathBuf>, engine: EngineKind) -
     if head == 0 {
         return Err(format!("--from {}: the chain there has no blocks to replay", args.from.display()));
     }
-    // Removed at the end, with the chain in it.
-    let mut temp = None;
-    let data = match &keep {
-        Some(dir) => {
-            check_unused(dir)?;
-            dir.clone()
-        }
-        None => temp.insert(tempfile::tempdir().map_err(|e| e.to_string())?).path().join("data"),
-    };
+    // A temporary one is removed at the end, with the chain in it.
+    let dir = NewChainDir::new(keep.as_deref(), "replay writes a new chain there")?;
+    let data = dir.path().to_path_buf();
     let keys = candidate_keys(&source, args.admin_key.as_deref())?;
     let config = base_config(&source, &args, engine)?;
     let store = RocksStore::open(&data).map_err(|e| format!("cannot make the new chain in {}: {e}", data.display()))?;

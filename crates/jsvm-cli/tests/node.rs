@@ -3,22 +3,18 @@
 
 mod common;
 
-use common::{jsvm, new_key, refused};
+use common::{jsvm, new_key, refused, NodeProcess};
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Output;
 
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-const LISTENING: &str = "jsvm node listening on ";
 
-/// A `jsvm node` process, killed when dropped.
+/// A `jsvm node` process over a temporary data directory, killed when dropped.
 struct Node {
-    child: Child,
+    _process: NodeProcess,
     url: String,
     /// What the node printed on stdout up to its listening line.
     banner: String,
@@ -28,34 +24,9 @@ struct Node {
 impl Node {
     fn start(extra: &[&str]) -> Node {
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_jsvm"))
-            .arg("--data")
-            .arg(dir.path().join("data"))
-            .args(["node", "--http", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Owned by the Node from here on, so that a failed start still kills the process.
-        let mut node = Node { child, url: String::new(), banner: String::new(), dir };
-        let stdout = BufReader::new(node.child.stdout.take().unwrap());
-        let (lines, seen) = mpsc::channel();
-        // Reads the node's stdout to its end, so that the node never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        loop {
-            let line = seen.recv_timeout(Duration::from_secs(30)).expect("the node printed no listening line");
-            if let Some(url) = line.strip_prefix(LISTENING) {
-                node.url = url.trim().to_string();
-                return node;
-            }
-            node.banner.push_str(&line);
-            node.banner.push('\n');
-        }
+        let process = NodeProcess::start(&dir.path().join("data"), extra);
+        let (url, banner) = (process.url.clone(), process.banner.clone());
+        Node { _process: process, url, banner, dir }
     }
 
     /// Writes `text` to a file in the node's temporary directory; returns its path.
@@ -85,13 +56,6 @@ impl Node {
 
     fn admin_key_file(&self) -> String {
         self.file("admin.key", jsvm_node::DEV_ADMIN_SECRET_B58)
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

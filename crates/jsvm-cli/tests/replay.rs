@@ -5,19 +5,15 @@
 
 mod common;
 
-use common::{jsvm, new_key, refused, Chain};
+use common::{jsvm, new_key, refused, Chain, NodeProcess};
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Output;
 
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-const LISTENING: &str = "jsvm node listening on ";
 
 fn hello() -> String {
     format!("{EXAMPLES}/hello/hello.js")
@@ -198,36 +194,14 @@ fn a_tampered_receipt_or_state_root_is_named_by_block_transaction_and_field() {
 
 /// A `jsvm node` process on a free port, killed when dropped.
 struct Node {
-    child: Child,
+    _process: NodeProcess,
     url: String,
 }
 
 impl Node {
     fn start(data: &Path, extra: &[&str]) -> Node {
-        let child = Command::new(env!("CARGO_BIN_EXE_jsvm"))
-            .arg("--data")
-            .arg(data)
-            .args(["node", "--http", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut node = Node { child, url: String::new() };
-        let stdout = BufReader::new(node.child.stdout.take().unwrap());
-        let (lines, seen) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-        loop {
-            let line = seen.recv_timeout(Duration::from_secs(30)).expect("the node printed no listening line");
-            if let Some(url) = line.strip_prefix(LISTENING) {
-                node.url = url.trim().to_string();
-                return node;
-            }
-        }
+        let process = NodeProcess::start(data, extra);
+        Node { url: process.url.clone(), _process: process }
     }
 
     /// Sends `args` signed by `account` with `key`; expects a receipt with `status`.
@@ -239,13 +213,6 @@ impl Node {
         let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stderr}"));
         assert_eq!(r["status"], status, "{args:?}: {r} {stderr}");
         r
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -51,3 +51,59 @@ impl Chain {
         jsvm(&all)
     }
 }
+
+/// A `jsvm node` process on a free port over `--data DIR`, killed when dropped.
+#[allow(dead_code)] // Not every test file starts a node.
+pub(crate) struct NodeProcess {
+    child: std::process::Child,
+    /// The URL the node printed it listens on.
+    pub(crate) url: String,
+    /// What the node printed on stdout up to its listening line.
+    pub(crate) banner: String,
+}
+
+#[allow(dead_code)]
+impl NodeProcess {
+    /// Starts `jsvm --data DATA node --http 127.0.0.1:0 EXTRA…` and waits (at most 30 s) for its
+    /// listening line.
+    pub(crate) fn start(data: &std::path::Path, extra: &[&str]) -> NodeProcess {
+        use std::io::{BufRead, BufReader};
+        const LISTENING: &str = "jsvm node listening on ";
+        let child = Command::new(env!("CARGO_BIN_EXE_jsvm"))
+            .arg("--data")
+            .arg(data)
+            .args(["node", "--http", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Owned from here on, so that a failed start still kills the process.
+        let mut node = NodeProcess { child, url: String::new(), banner: String::new() };
+        let stdout = BufReader::new(node.child.stdout.take().unwrap());
+        let (lines, seen) = std::sync::mpsc::channel();
+        // Reads the node's stdout to its end, so that the node never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        loop {
+            let line =
+                seen.recv_timeout(std::time::Duration::from_secs(30)).expect("the node printed no listening line");
+            if let Some(url) = line.strip_prefix(LISTENING) {
+                node.url = url.trim().to_string();
+                return node;
+            }
+            node.banner.push_str(&line);
+            node.banner.push('\n');
+        }
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
