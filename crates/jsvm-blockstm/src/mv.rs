@@ -3,7 +3,7 @@
 //! the highest index below `j`, else the block's base state, and is recorded with the version it
 //! saw so that validation can tell whether a re-run below changed it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
@@ -63,6 +63,9 @@ type Versioned = (Origin, Option<Vec<u8>>);
 /// The block's multi-version store over its base state.
 pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
+    /// The base's values read so far: the base does not change during the block, and runs read
+    /// many of the same keys (a contract's record, a token's bookkeeping), each a store lookup.
+    base_reads: RwLock<HashMap<Vec<u8>, Option<Vec<u8>>>>,
     data: RwLock<Versions>,
     /// The keys each transaction's last recorded run wrote (sorted).
     written: Vec<Mutex<Vec<Vec<u8>>>>,
@@ -74,6 +77,7 @@ impl MvMemory {
     pub(crate) fn new(base: Arc<dyn StateRead>, txs: usize) -> MvMemory {
         MvMemory {
             base,
+            base_reads: RwLock::default(),
             data: RwLock::new(BTreeMap::new()),
             written: (0..txs).map(|_| Mutex::default()).collect(),
             reads: (0..txs).map(|_| Mutex::default()).collect(),
@@ -115,7 +119,17 @@ impl MvMemory {
                 Found::Base => {}
             }
         }
-        Ok(Ok((Origin::Base, self.base.get(key)?)))
+        Ok(Ok((Origin::Base, self.base_get(key)?)))
+    }
+
+    /// `key` in the base state, from the block's cache of base reads when read before.
+    fn base_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        if let Some(value) = self.base_reads.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return Ok(value.clone());
+        }
+        let value = self.base.get(key)?;
+        self.base_reads.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_vec(), value.clone());
+        Ok(value)
     }
 
     /// `key` for a run that will be discarded: the newest settled write below `reader`, else the base.
@@ -123,7 +137,7 @@ impl MvMemory {
         if let Some(value) = Self::find_settled(&self.data(), key, reader) {
             return Ok(value.clone());
         }
-        self.base.get(key)
+        self.base_get(key)
     }
 
     /// Every entry under `prefix` for a run that will be discarded, estimates passed over.
