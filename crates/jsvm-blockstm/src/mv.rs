@@ -143,19 +143,8 @@ impl MvMemory {
     /// Every entry under `prefix` for a run that will be discarded, estimates passed over.
     fn scan_settled(&self, prefix: &[u8], reader: TxIndex) -> Result<Entries, StateError> {
         let data = self.data();
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.base.scan_prefix(prefix)?.into_iter().collect();
-        for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
-            match Self::find_settled(&data, key, reader) {
-                None => {}
-                Some(Some(v)) => {
-                    merged.insert(key.clone(), v.clone());
-                }
-                Some(None) => {
-                    merged.remove(key);
-                }
-            }
-        }
-        Ok(merged.into_iter().collect())
+        let settled = Self::merge_scan(&data, &*self.base, prefix, |key| Ok(Self::find_settled(&data, key, reader)))?;
+        Ok(settled.unwrap_or_default())
     }
 
     /// Every entry under `prefix` as transaction `reader` sees it, or the lower writer it must wait for.
@@ -170,15 +159,30 @@ impl MvMemory {
         prefix: &[u8],
         reader: TxIndex,
     ) -> Result<Seen<Entries>, StateError> {
+        Self::merge_scan(data, base, prefix, |key| match Self::find(data, key, reader) {
+            Found::Base => Ok(None),
+            Found::Blocked(writer) => Err(writer),
+            Found::Value(_, value) => Ok(Some(value)),
+        })
+    }
+
+    /// The base's entries under `prefix` with the block's writes laid over them: `visible` says
+    /// which write of a key the reader sees (None: the base's), or which writer it must wait for.
+    fn merge_scan<'d>(
+        data: &'d Versions,
+        base: &dyn StateRead,
+        prefix: &[u8],
+        visible: impl Fn(&[u8]) -> Seen<Option<&'d Option<Vec<u8>>>>,
+    ) -> Result<Seen<Entries>, StateError> {
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.scan_prefix(prefix)?.into_iter().collect();
         for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
-            match Self::find(data, key, reader) {
-                Found::Base => {}
-                Found::Blocked(writer) => return Ok(Err(writer)),
-                Found::Value(_, Some(v)) => {
+            match visible(key) {
+                Err(writer) => return Ok(Err(writer)),
+                Ok(None) => {}
+                Ok(Some(Some(v))) => {
                     merged.insert(key.clone(), v.clone());
                 }
-                Found::Value(_, None) => {
+                Ok(Some(None)) => {
                     merged.remove(key);
                 }
             }
