@@ -176,3 +176,28 @@ fn a_chain_of_dependent_transactions_sees_each_write() {
         assert_eq!(got, expected);
     }
 }
+
+/// An executor that panics on one transaction.
+struct Panics;
+
+impl TxExecute for Panics {
+    type Output = ();
+    fn execute(&mut self, tx: TxIndex, _view: Arc<dyn StateRead>) -> ((), Writes) {
+        assert!(tx != 3, "the executor fails on transaction 3");
+        ((), Writes::new())
+    }
+}
+
+#[test]
+fn a_participant_that_panics_stops_the_block_with_an_error_not_a_hang() {
+    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 8, None);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| block.participate(&mut Panics)));
+            });
+        }
+    });
+    let err = block.take_outputs().unwrap_err();
+    assert!(err.to_string().contains("panicked"), "{err}");
+}

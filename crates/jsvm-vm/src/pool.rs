@@ -127,9 +127,10 @@ impl Pool {
     }
 
     /// Runs `run`'s block on up to `participants` workers at once, then takes each transaction
-    /// into `overlay` in block order, as [`Pool::run_block`] does. None when the block would be
-    /// full: which transaction that leaves out depends on the order, so the caller runs the block
-    /// in order instead.
+    /// into `overlay` in block order, as [`Pool::run_block`] does. None when the caller must run
+    /// the block in order instead: the block would be full (which transaction that leaves out
+    /// depends on the order), or the parallel run failed (a participant panicked outside a
+    /// transaction: a bug, which must not cost the block).
     pub(crate) fn run_block_parallel(
         &self,
         run: ParallelRun,
@@ -140,7 +141,7 @@ impl Pool {
         for _ in 0..participants.max(1) {
             self.enqueue(Job::Parallel(run.clone()))?;
         }
-        let mut outputs = run.outputs().map_err(VmError::Internal)?;
+        let Ok(mut outputs) = run.outputs() else { return Ok(None) };
         let stats = run.stats();
         // The block's multi-version store and jobs are freed on a worker, off the block's path.
         let _ = self.spawn_task(move || drop(run));
