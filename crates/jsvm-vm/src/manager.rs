@@ -387,7 +387,6 @@ impl VmManager {
         let workers = self.config.max_workers();
         let txs = jobs.len();
         if self.config.exec == ExecMode::Parallel && workers > 1 && txs >= MIN_PARALLEL_TXS {
-            let fallback: Vec<TxJob> = jobs.iter().map(|job| job.over(job.base.clone())).collect();
             let base: Arc<dyn StateRead> = overlay.clone();
             let run = ParallelRun::new(jobs, base, self.config.exec_jitter_seed);
             // More participants than cores only take turns on them, and the run every other
@@ -399,7 +398,7 @@ impl VmManager {
                 None => workers.min(txs).min(cores.max(2)),
             };
             match self.pool.run_block_parallel(run, overlay, participants)? {
-                Some((outputs, stats)) => {
+                Ok((outputs, stats)) => {
                     let exec = ExecStats {
                         parallel: true,
                         workers: stats.participants,
@@ -408,7 +407,7 @@ impl VmManager {
                     };
                     return Ok((outputs, exec));
                 }
-                None => return self.run_txs_in_order(fallback, overlay),
+                Err(jobs) => return self.run_txs_in_order(jobs, overlay),
             }
         }
         self.run_txs_in_order(jobs, overlay)

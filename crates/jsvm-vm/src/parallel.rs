@@ -2,13 +2,13 @@
 //! the receipts, writes and logs of running them in order: each run of a transaction reads
 //! through the block's multi-version store, and only the last run of each is kept.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use jsvm_blockstm::{ParallelBlock, Stats, TxExecute, TxIndex};
 use jsvm_state::{StateRead, Writes};
 
 use crate::exec::{TxJob, TxOutput, Worker};
+use crate::pool::execute_guarded;
 use crate::receipt::Status;
 
 /// Fewest transactions a block needs to be run in parallel: below it, handing the block to
@@ -45,6 +45,11 @@ impl ParallelRun {
             .collect())
     }
 
+    /// The block's jobs again, each reading the block itself: to run them in order instead.
+    pub(crate) fn jobs_in_order(&self) -> Vec<TxJob> {
+        self.jobs.iter().map(|job| job.over(job.base.clone())).collect()
+    }
+
     pub(crate) fn stats(&self) -> Stats {
         self.block.stats()
     }
@@ -61,17 +66,7 @@ impl TxExecute for Executor<'_> {
     type Output = TxOutput;
 
     fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> (TxOutput, Writes) {
-        let job = self.jobs[tx].over(view);
-        let (hash, block) = (job.hash, job.block.number);
-        let mut out = match catch_unwind(AssertUnwindSafe(|| self.worker.execute(job))) {
-            Ok(out) => out,
-            Err(_) => {
-                if let Ok(fresh) = (self.renew)() {
-                    *self.worker = fresh;
-                }
-                crate::pool::crashed(hash, block)
-            }
-        };
+        let mut out = execute_guarded(self.worker, self.jobs[tx].over(view), self.renew);
         // What the block never takes: a transaction left out at its turn, and one that ran out
         // of time (left out when the block is assembled, in order, as it is when run in order).
         let writes = if out.left_out.is_some() || out.receipt.status == Status::Timeout {

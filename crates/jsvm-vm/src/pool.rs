@@ -18,6 +18,9 @@ use crate::parallel::ParallelRun;
 use crate::receipt::{Receipt, Status};
 use crate::{VmConfig, VmError};
 
+/// A parallel block's outputs and figures, or (`Err`) its jobs, to be run in order instead.
+pub(crate) type ParallelOutcome = Result<(Vec<TxOutput>, jsvm_blockstm::Stats), Vec<TxJob>>;
+
 /// Transactions for one worker to run in order. With an overlay (a block), each
 /// transaction's writes are applied to it before the next runs; without (a
 /// query), writes are returned and dropped by the caller.
@@ -127,8 +130,8 @@ impl Pool {
     }
 
     /// Runs `run`'s block on up to `participants` workers at once, then takes each transaction
-    /// into `overlay` in block order, as [`Pool::run_block`] does. None when the caller must run
-    /// the block in order instead: the block would be full (which transaction that leaves out
+    /// into `overlay` in block order, as [`Pool::run_block`] does. `Err(jobs)` when the caller must
+    /// run the block's `jobs` in order instead: the block would be full (which transaction that leaves out
     /// depends on the order), or the parallel run failed (a participant panicked outside a
     /// transaction: a bug, which must not cost the block).
     pub(crate) fn run_block_parallel(
@@ -136,24 +139,24 @@ impl Pool {
         run: ParallelRun,
         overlay: &BlockOverlay,
         participants: usize,
-    ) -> Result<Option<(Vec<TxOutput>, jsvm_blockstm::Stats)>, VmError> {
+    ) -> Result<ParallelOutcome, VmError> {
         let run = Arc::new(run);
         for _ in 0..participants.max(1) {
             self.enqueue(Job::Parallel(run.clone()))?;
         }
-        let Ok(mut outputs) = run.outputs() else { return Ok(None) };
+        let Ok(mut outputs) = run.outputs() else { return Ok(Err(run.jobs_in_order())) };
+        let written: usize = outputs.iter().map(write_bytes).sum();
+        if written > MAX_BLOCK_WRITE_BYTES {
+            return Ok(Err(run.jobs_in_order()));
+        }
         let stats = run.stats();
         // The block's multi-version store and jobs are freed on a worker, off the block's path.
         let _ = self.spawn_task(move || drop(run));
-        let written: usize = outputs.iter().map(write_bytes).sum();
-        if written > MAX_BLOCK_WRITE_BYTES {
-            return Ok(None);
-        }
         let mut block_bytes = 0;
         for out in &mut outputs {
             admit(out, &mut block_bytes, overlay);
         }
-        Ok(Some((outputs, stats)))
+        Ok(Ok((outputs, stats)))
     }
 
     fn submit(&self, batch: Batch) -> Result<Vec<TxOutput>, VmError> {
@@ -262,18 +265,7 @@ fn worker_loop(shared: Arc<Shared>, ready: Sender<Result<(), String>>) {
         let mut outputs = Vec::with_capacity(job.txs.len());
         let mut block_bytes = 0;
         for tx in job.txs {
-            let (block, hash) = (tx.block.number, tx.hash);
-            let mut out = match catch_unwind(AssertUnwindSafe(|| worker.execute(tx))) {
-                Ok(out) => out,
-                Err(_) => {
-                    // A bug, not a contract's doing: answer with UNKNOWN_ERROR and
-                    // replace the worker's engines, whose state is now suspect.
-                    if let Ok(fresh) = new_worker() {
-                        worker = fresh;
-                    }
-                    crashed(hash, block)
-                }
-            };
+            let mut out = execute_guarded(&mut worker, tx, &new_worker);
             if let Some(overlay) = &job.overlay {
                 admit(&mut out, &mut block_bytes, overlay);
             }
@@ -321,7 +313,22 @@ fn leave_out(out: &TxOutput, block_bytes: &mut usize) -> Option<String> {
     None
 }
 
-pub(crate) fn crashed(tx_hash: [u8; 32], block: u64) -> TxOutput {
+/// Runs `job` on `worker`. A panic is a bug, not a contract's doing: the transaction is answered
+/// with UNKNOWN_ERROR and the worker replaced by `renew`, its engines' state now suspect.
+pub(crate) fn execute_guarded(worker: &mut Worker, job: TxJob, renew: &dyn Fn() -> Result<Worker, String>) -> TxOutput {
+    let (block, hash) = (job.block.number, job.hash);
+    match catch_unwind(AssertUnwindSafe(|| worker.execute(job))) {
+        Ok(out) => out,
+        Err(_) => {
+            if let Ok(fresh) = renew() {
+                *worker = fresh;
+            }
+            crashed(hash, block)
+        }
+    }
+}
+
+fn crashed(tx_hash: [u8; 32], block: u64) -> TxOutput {
     let mut receipt = Receipt::bare(base58::encode(&tx_hash), block, Status::UnknownError);
     receipt.message = "the worker running this transaction crashed".into();
     TxOutput { receipt, writes: Writes::new(), logs: vec![], left_out: None }
