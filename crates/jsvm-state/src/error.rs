@@ -19,6 +19,15 @@ pub enum StateError {
         /// Which record could not be read, and why.
         reason: String,
     },
+    /// The data directory is sound but cannot be opened for writing: its file system is read-only
+    /// or full, or permissions forbid it.
+    #[error("cannot open the jsvm data directory {path} for writing: {reason}")]
+    Unwritable {
+        /// The data directory that was opened.
+        path: PathBuf,
+        /// The file system's reason, as RocksDB reports it.
+        reason: String,
+    },
     /// The store was written by an incompatible format version.
     #[error("the jsvm data directory {path} has format {found}, this build reads {expected}")]
     Version {

@@ -10,6 +10,7 @@
 //! This crate knows nothing of JavaScript or contracts: keys and values are bytes.
 
 mod error;
+mod fault;
 mod journal;
 mod keys;
 mod mem;
@@ -19,6 +20,8 @@ pub mod root;
 mod store;
 
 pub use error::StateError;
+#[doc(hidden)]
+pub use fault::CRASH_IN_COMMIT_ENV;
 pub use journal::{Checkpoint, Journal, TxState};
 pub use keys::KeySpace;
 pub use mem::{MemSaved, MemStore};

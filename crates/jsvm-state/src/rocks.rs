@@ -66,7 +66,7 @@ impl RocksStore {
         match inspect(path)? {
             Found::Nothing => {
                 std::fs::create_dir_all(path).map_err(|e| StateError::Db(e.to_string()))?;
-                let db = DB::open(&db_options(true), path).map_err(|e| corrupt(path, e))?;
+                let db = DB::open(&db_options(true), path).map_err(|e| open_failed(path, e))?;
                 let mut batch = WriteBatch::default();
                 batch.put(META_FORMAT, FORMAT_MARKER);
                 batch.put(META_HEAD, ChainHead::default().encode());
@@ -77,7 +77,7 @@ impl RocksStore {
                 // Check the marker through a read-only handle first, so that a
                 // foreign database is never modified.
                 drop(Self::open_read_only(path)?);
-                let db = DB::open(&db_options(false), path).map_err(|e| corrupt(path, e))?;
+                let db = DB::open(&db_options(false), path).map_err(|e| open_failed(path, e))?;
                 let head = read_head(&db, path)?;
                 Ok(Self::wrap(db, path, head, false))
             }
@@ -135,6 +135,18 @@ fn sync_write() -> WriteOptions {
 
 fn corrupt(path: &Path, e: rocksdb::Error) -> StateError {
     StateError::Corrupt { path: path.to_path_buf(), reason: e.into_string() }
+}
+
+/// Why opening the store for writing failed: the file system refusing writes is not corruption.
+fn open_failed(path: &Path, e: rocksdb::Error) -> StateError {
+    // RocksDB reports the OS's reason only in its message (its kind is IOError for a missing file too).
+    const UNWRITABLE: [&str; 3] = ["Read-only file system", "No space left on device", "Permission denied"];
+    let reason = e.into_string();
+    if UNWRITABLE.iter().any(|why| reason.contains(why)) {
+        StateError::Unwritable { path: path.to_path_buf(), reason }
+    } else {
+        StateError::Corrupt { path: path.to_path_buf(), reason }
+    }
 }
 
 fn read_head(db: &DB, path: &Path) -> Result<ChainHead, StateError> {
@@ -274,6 +286,8 @@ impl Store for RocksStore {
         }
         batch.put(META_HEAD, new_head.encode());
         self.db.write_opt(batch, &sync_write())?;
+        // Test hook (JSVM_FAULT_CRASH_IN_COMMIT, fault.rs): the crash tests abort here.
+        crate::fault::block_written(block.height);
         *head = new_head;
         *self.last_hash.lock().unwrap_or_else(|e| e.into_inner()) = Some((block.height, block.block_hash));
         Ok(new_head)
