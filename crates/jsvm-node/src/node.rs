@@ -48,6 +48,9 @@ pub(crate) struct Node {
     pub(crate) hub: Arc<EventHub>,
     /// Which transactions concern an account or a contract, indexed after each commit.
     pub(crate) history: Arc<History>,
+    /// Why the store could not commit a block (a full disk, a file system gone read-only), once it
+    /// happened: from then on the node makes no blocks and refuses transactions until restarted.
+    pub(crate) store_failure: std::sync::OnceLock<String>,
 }
 
 /// A started node: where it listens, and how to stop it.
@@ -139,7 +142,16 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let pool = Mempool::new(config.limits.max_pending_txs, config.limits.max_pending_per_account);
     let source: Arc<dyn BlockSource> = vm.clone();
     let hub = Arc::new(EventHub::new(source, config.limits.events));
-    let node = Arc::new(Node { vm, pool, config, clock, new_tx: Notify::new(), hub: hub.clone(), history });
+    let node = Arc::new(Node {
+        vm,
+        pool,
+        config,
+        clock,
+        new_tx: Notify::new(),
+        hub: hub.clone(),
+        history,
+        store_failure: std::sync::OnceLock::new(),
+    });
     let (stop, stopped) = watch::channel(false);
     let app = api::router(node.clone(), hub.clone());
     let server_stop = stopped.clone();

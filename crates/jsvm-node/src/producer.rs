@@ -43,6 +43,12 @@ pub(crate) async fn run(node: Arc<Node>, stopped: watch::Receiver<bool>) {
             _ = wait_for_stop(stopped.clone()) => return,
         }
         produce(&node).await;
+        if node.store_failure.get().is_some() {
+            // Blocks cannot be committed any more (RocksDB accepts no write after a failed one
+            // until it is opened again): no retrying in a loop; queries go on being answered.
+            wait_for_stop(stopped).await;
+            return;
+        }
     }
 }
 
@@ -61,6 +67,10 @@ async fn produce(node: &Arc<Node>) {
     let time = u64::try_from(now).unwrap_or(0);
     match execute(node, txs.clone(), time).await {
         Ok(outcome) => committed(node, &outcome),
+        // The store failed, not a transaction: nothing of the block is committed, and its
+        // transactions leave the pool without a receipt (their clients send them again to the
+        // restarted node, as after a crash).
+        Err(VmError::State(e)) => store_failed(node, &e),
         Err(e) => {
             // One transaction the block refused as a whole (it can only be one that changed
             // since admission): each goes alone, and the ones still refused leave the pool.
@@ -68,6 +78,10 @@ async fn produce(node: &Arc<Node>) {
             for (hash, tx) in hashes.iter().zip(txs) {
                 match execute(node, vec![tx], time).await {
                     Ok(outcome) => committed(node, &outcome),
+                    Err(VmError::State(e)) => {
+                        store_failed(node, &e);
+                        break;
+                    }
                     Err(e) => {
                         tracing::warn!(tx = %bs58::encode(hash).into_string(), "transaction dropped: {e}");
                         tokio::time::sleep(RETRY_PAUSE).await;
@@ -77,6 +91,19 @@ async fn produce(node: &Arc<Node>) {
         }
     }
     node.pool.remove(&hashes);
+}
+
+/// The store could not commit a block (a full disk, a file system gone read-only): said once, loudly;
+/// from now on sendTx refuses transactions with the reason and no block is made.
+fn store_failed(node: &Node, e: &jsvm_state::StateError) {
+    let height = node.vm.head().height + 1;
+    tracing::error!(
+        "cannot commit block {height}: {e}. The node accepts no more transactions; everything committed \
+         up to block {} is kept and still served. Free space on the disk (or make the data directory \
+         writable) and restart the node.",
+        height - 1
+    );
+    let _ = node.store_failure.set(e.to_string());
 }
 
 async fn execute(node: &Arc<Node>, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {

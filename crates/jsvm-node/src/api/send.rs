@@ -7,12 +7,13 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use jsvm_vm::{Transaction, VmError};
 use serde_json::json;
 
 use super::{body_bytes, Answer};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::mempool::Refusal;
 use crate::node::Node;
 use crate::render::{self, b58};
@@ -49,6 +50,13 @@ fn refused(r: Refusal) -> ApiError {
 /// `{hash, pre_tx_receipt}` once the transaction waits in the mempool (jsvm does not try it first:
 /// `pre_tx_receipt` is null, as in IOST's default configuration).
 pub(super) async fn send(State(node): State<Arc<Node>>, body: Result<Bytes, BytesRejection>) -> Answer {
+    if let Some(why) = node.store_failure.get() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable,
+            format!("the node cannot write its store ({why}): it accepts no transactions until it is restarted"),
+        ));
+    }
     let signed = parse(body)?;
     let hash = signed.hash();
     let on_chain = || node.vm.store().receipt(&hash).map(|r| r.is_some()).map_err(|e| e.to_string());
