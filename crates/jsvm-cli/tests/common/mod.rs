@@ -1,5 +1,8 @@
 //! What the CLI's integration tests that run `jsvm` as a process share.
 
+#[allow(dead_code)] // Only the tests that drive a node process with signed transactions use it.
+pub(crate) mod signed;
+
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -10,6 +13,7 @@ pub(crate) fn jsvm(args: &[&str]) -> Output {
 }
 
 /// Expects exit 2, nothing on stdout and a message on stderr; returns the message.
+#[allow(dead_code)] // Not every test file runs commands that fail.
 pub(crate) fn refused(out: Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -67,20 +71,45 @@ impl NodeProcess {
     /// Starts `jsvm --data DATA node --http 127.0.0.1:0 EXTRA…` and waits (at most 30 s) for its
     /// listening line.
     pub(crate) fn start(data: &std::path::Path, extra: &[&str]) -> NodeProcess {
+        NodeProcess::try_start(data, extra, &[], None).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// As [`NodeProcess::start`], with `env` added to the node's environment and its stderr (its log)
+    /// appended to `log` (else dropped); with a log it runs in the log's directory, so that a core
+    /// dump of a node the crash tests abort lands there (a temporary directory). A node that exits or
+    /// prints no listening line in 30 s is an error that says how it exited.
+    pub(crate) fn try_start(
+        data: &std::path::Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+        log: Option<&std::path::Path>,
+    ) -> Result<NodeProcess, String> {
         use std::io::{BufRead, BufReader};
         const LISTENING: &str = "jsvm node listening on ";
-        let child = Command::new(env!("CARGO_BIN_EXE_jsvm"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jsvm"));
+        let stderr = match log {
+            Some(path) => {
+                if let Some(dir) = path.parent() {
+                    command.current_dir(dir);
+                }
+                let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
+                std::process::Stdio::from(file.map_err(|e| e.to_string())?)
+            }
+            None => std::process::Stdio::null(),
+        };
+        let child = command
             .arg("--data")
             .arg(data)
             .args(["node", "--http", "127.0.0.1:0"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(stderr)
             .spawn()
-            .unwrap();
+            .map_err(|e| e.to_string())?;
         // Owned from here on, so that a failed start still kills the process.
         let mut node = NodeProcess { child, url: String::new(), banner: String::new() };
-        let stdout = BufReader::new(node.child.stdout.take().unwrap());
+        let stdout = BufReader::new(node.child.stdout.take().ok_or("the node has no stdout")?);
         let (lines, seen) = std::sync::mpsc::channel();
         // Reads the node's stdout to its end, so that the node never blocks on a full pipe.
         std::thread::spawn(move || {
@@ -89,14 +118,47 @@ impl NodeProcess {
             }
         });
         loop {
-            let line =
-                seen.recv_timeout(std::time::Duration::from_secs(30)).expect("the node printed no listening line");
+            let Ok(line) = seen.recv_timeout(std::time::Duration::from_secs(30)) else {
+                let exited = node.wait_exit(std::time::Duration::from_secs(5));
+                return Err(format!("the node printed no listening line (exit: {exited:?})"));
+            };
             if let Some(url) = line.strip_prefix(LISTENING) {
                 node.url = url.trim().to_string();
-                return node;
+                return Ok(node);
             }
             node.banner.push_str(&line);
             node.banner.push('\n');
+        }
+    }
+
+    /// The node's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL, then its exit status.
+    pub(crate) fn kill(&mut self) -> std::process::ExitStatus {
+        let _ = self.child.kill();
+        self.child.wait().unwrap()
+    }
+
+    /// Sends `signal` (e.g. `TERM`) with kill(1).
+    pub(crate) fn signal(&self, signal: &str) {
+        let sent = Command::new("kill").arg(format!("-{signal}")).arg(self.pid().to_string()).status().unwrap();
+        assert!(sent.success(), "kill -{signal} {} failed", self.pid());
+    }
+
+    /// Its exit status once it has exited, waiting at most `timeout`; `None` while it still runs.
+    pub(crate) fn wait_exit(&mut self, timeout: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
     }
 }
