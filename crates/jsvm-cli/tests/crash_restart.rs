@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use common::signed::{self, Http};
 use common::{jsvm, NodeProcess};
-use ledger::{account, message, run_client, Control, Fate, Rng, ACCOUNTS, CLIENTS};
+use ledger::{account, message, run_client, Control, Fate, Rng, StopClients, ACCOUNTS, CLIENTS};
 use serde_json::Value;
 
 const SEED: u64 = 0x2026_1203_0c0f_fee0;
@@ -294,6 +294,7 @@ fn a_node_killed_under_load_keeps_every_promise_about_crashes() {
     let (mut sigkills, mut commit_crashes) = (0, 0);
     let deadline = started + TEST_BOUND;
     std::thread::scope(|scope| {
+        let _stop = StopClients(&control);
         for id in 0..CLIENTS {
             let control = &control;
             scope.spawn(move || run_client(id, control, SEED, deadline));
@@ -341,7 +342,6 @@ fn a_node_killed_under_load_keeps_every_promise_about_crashes() {
                 control.resume();
             }
         }
-        control.stop();
     });
     let violations = control.violations.lock().unwrap().clone();
     assert!(violations.is_empty(), "{violations:#?}");

@@ -101,6 +101,16 @@ impl Control {
     }
 }
 
+/// Stops the clients when dropped, also by a failing check's panic: the test then fails at once
+/// rather than when its clients reach their deadline (a scope joins its threads before it unwinds).
+pub(crate) struct StopClients<'a>(pub(crate) &'a Control);
+
+impl Drop for StopClients<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
 /// A small seeded generator (SplitMix64): the same schedule and transfers on every run.
 pub(crate) struct Rng(u64);
 
