@@ -6,7 +6,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
+.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -68,6 +68,16 @@ perf-guard: prereqs
 perf-baseline: prereqs
 	cargo build --workspace --all-targets
 	bash scripts/perf-guard.sh record
+
+# Deletes the linked executables of the debug build (tests, examples, the binaries), which Cargo relinks
+# when next needed, and keeps every compiled library: each executable carries RocksDB's debug info
+# (about 0.5 GB), so a QuickJS and a V8 build of the whole suite together need ~80 GB of disk without it.
+prune-binaries:
+	@find $(CARGO_TARGET_DIR)/debug/deps $(CARGO_TARGET_DIR)/debug/examples -maxdepth 1 -type f \
+		-perm -u+x ! -name '*.so' -delete 2>/dev/null || true
+	@rm -f $(CARGO_TARGET_DIR)/debug/jsvm $(CARGO_TARGET_DIR)/debug/jsvm-bench
+	@rm -rf $(CARGO_TARGET_DIR)/debug/incremental
+	@df -h $(CARGO_TARGET_DIR) | tail -1
 
 # V8 (jsvm-engine's `v8` feature) links Node's shared library: Debian 12's libnode108
 # (V8 10.2), installed system-wide when apt can, else unpacked into .libnode/.
