@@ -358,13 +358,13 @@ fn host_function<'js>(ctx: &Ctx<'js>, st: Rc<RunState>) -> rquickjs::Result<Func
             values.push(to_host_value(&ctx, a)?);
         }
         let Some(host) = st.host.get() else {
-            return Err(Exception::throw_message(&ctx, "host is not available"));
+            return Err(throw_host_error(&ctx, "host is not available"));
         };
         // SAFETY: set by `run` for exactly the duration of the run (see there).
         let host = unsafe { &mut *host };
         match host.call(&op, &values) {
             Ok(v) => from_host_value(&ctx, v),
-            Err(HostError::Throw(msg)) => Err(Exception::throw_message(&ctx, &msg)),
+            Err(HostError::Throw(msg)) => Err(throw_host_error(&ctx, &msg)),
             Err(HostError::Halt(halt)) => {
                 let text = halt.to_string();
                 st.abort.replace(Some(halt));
@@ -372,6 +372,32 @@ fn host_function<'js>(ctx: &Ctx<'js>, st: Rc<RunState>) -> rquickjs::Result<Func
             }
         }
     })
+}
+
+/// Throws an `Error` of the realm with `msg`, made as `new Error(msg)` makes one: `message` is an own property,
+/// writable and configurable but not enumerable. rquickjs's `Exception::throw_message` sets it as an ordinary
+/// (enumerable) property, so `Object.keys`, a spread or `JSON.stringify` of a caught host error read `message`
+/// on QuickJS and not on V8: a receipt that depended on the engine.
+fn throw_host_error(ctx: &Ctx<'_>, msg: &str) -> rquickjs::Error {
+    let made = Exception::from_message(ctx.clone(), msg).and_then(|e| {
+        let text = rquickjs::String::from_str(ctx.clone(), msg)?;
+        let raw = ctx.as_raw().as_ptr();
+        let flags = (qjs::JS_PROP_WRITABLE | qjs::JS_PROP_CONFIGURABLE) as i32;
+        // SAFETY: the context and both values are alive; JS_DefinePropertyValueStr takes the reference
+        // JS_DupValue adds, and defines the existing configurable property again with these flags only.
+        let defined = unsafe {
+            let value = qjs::JS_DupValue(raw, text.as_raw());
+            qjs::JS_DefinePropertyValueStr(raw, e.as_value().as_raw(), c"message".as_ptr(), value, flags)
+        };
+        if defined < 0 {
+            return Err(rquickjs::Error::Exception);
+        }
+        Ok(e)
+    });
+    match made {
+        Ok(e) => e.throw(),
+        Err(e) => e,
+    }
 }
 
 fn throw_uncatchable(ctx: &Ctx<'_>, msg: &str) -> rquickjs::Error {
