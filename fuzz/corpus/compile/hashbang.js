@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+class C { init() {} }
+module.exports = C;

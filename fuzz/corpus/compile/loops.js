@@ -1,0 +1,2 @@
+class C { init() {} f(n) { let s = 0; outer: for (let i = 0; i < n; i++) { while (s < i) { s += 2; if (s > 9) continue outer; } do { s--; } while (s > 100); for (const k in {a: 1}) s += k.length; for (const v of [1, 2]) s += v; } return s; } }
+module.exports = C;

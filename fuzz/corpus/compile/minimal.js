@@ -1,0 +1,2 @@
+class C { init() {} f(a, b = 1, ...c) { return a + b; } }
+module.exports = C;
