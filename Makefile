@@ -6,7 +6,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline
+.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline fuzz
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -68,6 +68,13 @@ perf-guard: prereqs
 perf-baseline: prereqs
 	cargo build --workspace --all-targets
 	bash scripts/perf-guard.sh record
+
+# Coverage-guided fuzzing of the decoders (docs/fuzzing.md): FUZZ_SECONDS per target (default 600), every
+# target or those in FUZZ_TARGETS, one after another. Stable Rust; libFuzzer is built by libfuzzer-sys.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz: prereqs
+	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Deletes the linked executables of the debug build (tests, examples, the binaries), which Cargo relinks
 # when next needed, and keeps every compiled library: each executable carries RocksDB's debug info
