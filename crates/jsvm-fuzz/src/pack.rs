@@ -13,7 +13,10 @@ pub fn pack_scanner(data: &[u8]) {
     let typescript = kind & 1 == 1;
     let source = String::from_utf8_lossy(rest);
     if let Ok(script) = compile_script("fuzz", &source, typescript) {
-        let lines = source.lines().count().max(1) as u32 + 1;
+        // JavaScript's line terminators, not Rust's `lines()`: a lone CR, U+2028 and U+2029 end lines too
+        // (found by the fuzzer: a TypeScript source split by lone CRs). CRLF counted twice: a bound, not a count.
+        let terminators = source.chars().filter(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')).count();
+        let lines = u32::try_from(terminators + 1).unwrap_or(u32::MAX);
         if let Some(map) = &script.lines {
             assert!(map.iter().all(|&line| line <= lines), "a script line maps past the end of its source");
         }
