@@ -19,6 +19,12 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Requests served at once; more are answered 503 at once rather than queued.
     pub max_concurrent_requests: usize,
+    /// Longest a client may take to send a request's head (line and headers), and longest a keep-alive
+    /// connection may sit idle; then the node closes it. Bounds how long a slow client holds a connection.
+    pub header_read_timeout: Duration,
+    /// Connections open at once; past this the node accepts no more until one ends (new clients wait in
+    /// the listen backlog). Keep it under the process's open-file limit.
+    pub max_connections: usize,
     /// Transactions waiting in the mempool, all accounts together (IOST's txpool holds 10,000).
     pub max_pending_txs: usize,
     /// Transactions one publisher may have waiting.
@@ -35,6 +41,8 @@ impl Default for Limits {
             max_body_bytes: 2 << 20,
             request_timeout: Duration::from_secs(30),
             max_concurrent_requests: 512,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 4096,
             max_pending_txs: 10_000,
             max_pending_per_account: 1_000,
             max_block_txs: 1_000,

@@ -3,8 +3,8 @@
 //! Rooms: `api` is the HTTP API (go-iost gateway's paths and JSON); `mempool` holds accepted
 //! transactions until their block commits; `producer` makes and commits blocks; `render` writes
 //! receipts, transactions and blocks in IOST's shapes; `history` indexes which transactions concern
-//! an account or a contract; `explorer` serves the web page; `dev_key` is the development key pair;
-//! `node` starts and stops it all.
+//! an account or a contract; `serve` accepts connections under their bounds; `explorer` serves the
+//! web page; `dev_key` is the development key pair; `node` starts and stops it all.
 
 mod api;
 mod config;
@@ -16,6 +16,7 @@ mod mempool;
 mod node;
 mod producer;
 mod render;
+mod serve;
 
 pub use config::{Limits, NodeConfig, DEFAULT_CHAIN_ID, DEFAULT_HTTP};
 pub use dev_key::{DEV_ADMIN_PUBLIC_B58, DEV_ADMIN_SECRET_B58, DEV_ADMIN_SEED};

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use crate::config::NodeConfig;
 use crate::history::History;
 use crate::mempool::Mempool;
-use crate::{api, producer, NodeError, DEV_ADMIN_PUBLIC_B58};
+use crate::{api, producer, serve, NodeError, DEV_ADMIN_PUBLIC_B58};
 
 /// How long `shutdown` waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -155,10 +155,8 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let (stop, stopped) = watch::channel(false);
     let app = api::router(node.clone(), hub.clone());
     let server_stop = stopped.clone();
-    let server =
-        tokio::spawn(
-            async move { axum::serve(listener, app).with_graceful_shutdown(wait_for_stop(server_stop)).await },
-        );
+    let limits = node.config.limits.clone();
+    let server = tokio::spawn(async move { serve::serve(listener, app, &limits, server_stop).await });
     let producer = tokio::spawn(producer::run(node, stopped));
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "jsvm node listening on http://{addr}");

@@ -13,8 +13,11 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path};
+use axum::extract::{DefaultBodyLimit, Path, Request};
+use axum::http::header::CONTENT_LENGTH;
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Router};
 use serde::de::DeserializeOwned;
@@ -34,6 +37,7 @@ pub(crate) type Answer = Result<axum::Json<serde_json::Value>, ApiError>;
 pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
     let limits = node.config.limits.clone();
     let timeout = limits.request_timeout;
+    let max_body = limits.max_body_bytes;
     let bounds = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(move |e: BoxError| async move { refused(e, timeout) }))
         .load_shed()
@@ -63,12 +67,29 @@ pub(crate) fn router(node: Arc<Node>, hub: Arc<EventHub>) -> Router {
         .route("/jsvm/storageKeys", post(jsvm::storage_keys))
         .with_state(node)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(axum::middleware::from_fn(move |request, next| refuse_announced_oversize(max_body, request, next)))
         .layer(bounds)
         .merge(jsvm_events::routes(hub))
         .merge(crate::explorer::routes())
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))
+}
+
+/// A body announced (Content-Length) over the bound is refused at once, none of it read: `DefaultBodyLimit` stops a
+/// body only once that much of it has arrived, so a client announcing 64 MiB and sending a little held its request
+/// until the request timeout.
+async fn refuse_announced_oversize(max: usize, request: Request, next: Next) -> Response {
+    let announced = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    match announced {
+        Some(bytes) if bytes > max as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::ResourceExhausted,
+            format!("the request body is {bytes} bytes, more than the node takes ({max} bytes)"),
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    }
 }
 
 /// A request the bounds stopped: past its time, or over the concurrency bound.
