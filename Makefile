@@ -6,7 +6,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline fuzz
+.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline fuzz fuzz-meter
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -75,6 +75,15 @@ FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
 fuzz: prereqs
 	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Differential metering at length (crates/jsvm-vm/tests/meter_differential.rs): METER_PROGRAMS random programs
+# (default 20,000; `make test` runs 1,500 and 1,000) metered against unmetered and at limits below their need,
+# on every engine built; METER_SEED for another seed.
+METER_PROGRAMS ?= 20000
+METER_SEED ?=
+fuzz-meter: prereqs
+	JSVM_METER_DIFF_PROGRAMS=$(METER_PROGRAMS) JSVM_METER_DIFF_SEED=$(METER_SEED) \
+		cargo test --workspace --test meter_differential -- --nocapture
 
 # Deletes the linked executables of the debug build (tests, examples, the binaries), which Cargo relinks
 # when next needed, and keeps every compiled library: each executable carries RocksDB's debug info
