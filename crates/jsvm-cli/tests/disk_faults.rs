@@ -8,13 +8,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::signed::{self, Http, Signed};
-use common::{jsvm, NodeProcess};
+use common::{files, jsvm, NodeProcess};
 use serde_json::Value;
 
 /// A mount made for one test, unmounted when dropped (also when the test fails).
@@ -60,20 +59,6 @@ impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.at).status();
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut all = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all.extend(files(&path));
-        } else {
-            all.insert(path.clone(), std::fs::read(&path).unwrap());
-        }
-    }
-    all
 }
 
 /// Creates `name` with `key` and gives it `amount` iost, through the node: the two receipts.

@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::{jsvm, new_key, refused, Chain, NodeProcess};
+use common::{files, jsvm, new_key, refused, Chain, NodeProcess};
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use serde_json::{json, Value};
@@ -57,20 +56,6 @@ fn receipt(chain: &Chain, args: &[&str], status: &str) -> Value {
     let r: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stderr}"));
     assert_eq!(r["status"], status, "{args:?}: {r} {stderr}");
     r
-}
-
-/// Every file under `dir` with its bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut all = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            all.extend(files(&path));
-        } else {
-            all.insert(path.clone(), std::fs::read(&path).unwrap());
-        }
-    }
-    all
 }
 
 /// A copy of the (closed) store in `from`, at `to`.

@@ -3,6 +3,8 @@
 #[allow(dead_code)] // Only the tests that drive a node process with signed transactions use it.
 pub(crate) mod signed;
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -10,6 +12,21 @@ use serde_json::Value;
 /// Runs the built `jsvm` with `args`.
 pub(crate) fn jsvm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jsvm")).args(args).output().unwrap()
+}
+
+/// Every file under `dir` with its bytes: a directory's state, to show a command left it unchanged.
+#[allow(dead_code)] // Only the tests that check a data directory is untouched.
+pub(crate) fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut all = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            all.extend(files(&path));
+        } else {
+            all.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    all
 }
 
 /// Expects exit 2, nothing on stdout and a message on stderr; returns the message.
