@@ -36,7 +36,10 @@ pub(crate) async fn serve(
     let max_connections = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
     let open = Arc::new(Semaphore::new(max_connections as usize));
     let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    // half_close: a client may end its input after the request (`nc -N`, scripts) and wait for the answer; by
+    // default hyper closes the connection on reading that end, while the handler still works, and the client
+    // gets nothing.
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).half_close(true);
     let stop = wait_for_stop(stopped.clone());
     tokio::pin!(stop);
     loop {

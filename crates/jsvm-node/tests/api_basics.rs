@@ -116,3 +116,28 @@ async fn a_request_past_its_time_is_504_and_one_over_the_concurrency_bound_503()
     assert_eq!(get(addr, "/getNodeInfo").await.status, 200, "the slot is free again");
     t.node.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_client_that_closes_its_sending_half_after_the_request_still_gets_the_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = common::start().await;
+    let addr = t.node.addr();
+    // `nc -N` and scripted clients end their input this way. hyper's default closed the connection when it read
+    // that end while a handler was still working (a dry run here), so that the request got no answer at all.
+    for i in 0..20 {
+        let mut tx = common::iost_tx(i, &[("token.iost", "balanceOf", serde_json::json!(["iost", "admin"]))]);
+        tx.publisher = "admin".into();
+        let body = common::request_json(&tx);
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!("POST /execTx HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n", body.len());
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(body.as_bytes()).await.unwrap();
+        s.shutdown().await.unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).await.unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.starts_with("HTTP/1.1 200 OK"), "dry run {i} got {raw:?}");
+        assert!(raw.contains("\"SUCCESS\""), "dry run {i} got {raw:?}");
+    }
+    t.node.shutdown().await.unwrap();
+}
