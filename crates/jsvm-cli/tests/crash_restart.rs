@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use common::signed::{self, Http};
 use common::{jsvm, NodeProcess};
-use ledger::{account, message, run_client, Control, Fate, Rng, StopClients, ACCOUNTS, CLIENTS};
+use jsvm_test_util::rng::Rng;
+use ledger::{account, message, run_client, Control, Fate, StopClients, ACCOUNTS, CLIENTS};
 use serde_json::Value;
 
 const SEED: u64 = 0x2026_1203_0c0f_fee0;

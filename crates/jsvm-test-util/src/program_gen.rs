@@ -21,6 +21,8 @@
 
 use std::fmt::Write;
 
+use crate::rng::Rng;
+
 /// The most iterations the loops around one statement may multiply to.
 pub const MAX_ITERATIONS: u64 = 240;
 
@@ -30,46 +32,6 @@ const HEAVY_ITERATIONS: u64 = 12;
 
 /// The deepest nesting of blocks the generator writes.
 const MAX_DEPTH: usize = 4;
-
-/// SplitMix64: a small generator with good mixing, so that neighbouring seeds and indices
-/// give unrelated programs.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator started at `seed`.
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 /// The method every generated contract exposes (no arguments).
 pub const METHOD: &str = "run";

@@ -5,6 +5,7 @@
 
 use jsvm_engine::EngineKind;
 use jsvm_test_util::meter_kernels::meter_overhead_of;
+use jsvm_test_util::rng::Rng;
 use jsvm_test_util::{abi, Chain};
 use jsvm_vm::Status;
 use serde_json::json;
@@ -74,27 +75,6 @@ fn code_without_semicolons_deploys_and_behaves_as_with_them() {
     }
 }
 
-/// A small deterministic generator (xorshift), so that a failure names a seed that
-/// reproduces it.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 /// Statements without semicolons. `~` marks a place where any white space may go (a line
 /// break included: none is after `return`, `throw`, `break` or `continue`, nor before a
 /// postfix `++`); `#` is replaced by a number unique in the program.
@@ -139,23 +119,23 @@ const SEPARATORS: &[&str] = &["\n", "\n\n", "\n// note\n", " /* c\n */ ", "\r\n"
 fn program(rng: &mut Rng) -> String {
     let mut body = String::from("let a = 1, b = 2, t = 0");
     for n in 0..4 + rng.below(7) {
-        body.push_str(rng.pick(SEPARATORS));
+        body.push_str(rng.pick::<&str>(SEPARATORS));
         let statement = rng.pick(STATEMENTS).replace('#', &n.to_string());
         for (i, part) in statement.split('~').enumerate() {
             if i > 0 {
-                body.push_str(rng.pick(SPACES));
+                body.push_str(rng.pick::<&str>(SPACES));
             }
             body.push_str(part);
         }
     }
-    body.push_str(rng.pick(SEPARATORS));
+    body.push_str(rng.pick::<&str>(SEPARATORS));
     body.push_str("return [a, b, t].join()");
     body
 }
 
 #[test]
 fn programs_without_semicolons_behave_metered_as_unmetered() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let programs: Vec<String> = (0..300).map(|_| program(&mut rng)).collect();
     let kernels: Vec<(String, &str)> =
         programs.iter().enumerate().map(|(i, p)| (format!("program {i}"), p.as_str())).collect();

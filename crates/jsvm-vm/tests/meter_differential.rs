@@ -18,7 +18,8 @@ use jsvm_compiler::{compile_contract_metered, parse_abi, unmetered_program, Mete
 use jsvm_engine::{new_engine, Engine, EngineKind, Halt, Invocation, Limits};
 use jsvm_runtime::{GasSchedule, ENTRY, PRELUDE_SOURCE};
 use jsvm_test_util::baseline::unmetered_prelude;
-use jsvm_test_util::program_gen::{program, Rng, METHOD};
+use jsvm_test_util::program_gen::{program, METHOD};
+use jsvm_test_util::rng::Rng;
 use jsvm_test_util::{abi, action, set_code, Chain, StoreKind, StubHost};
 use jsvm_vm::{Receipt, Status, Transaction, VmConfig, DEFAULT_GAS_LIMIT};
 use serde_json::json;

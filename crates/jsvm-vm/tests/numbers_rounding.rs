@@ -3,6 +3,7 @@
 //! number of significant digits: engines that differ in the last bit would compute different
 //! receipts. The oracle is Rust's `str::parse::<f64>`, which is correctly rounded (ties to even).
 
+use jsvm_test_util::rng::Rng;
 use jsvm_test_util::{abi, Chain};
 use jsvm_vm::Status;
 use num_bigint::BigUint;
@@ -27,21 +28,6 @@ module.exports = Convert;
 "#;
 
 const ISSUE_EXAMPLE: &str = "0.3000000000000000166533453693773481063544750213623046875";
-
-/// A small deterministic generator (xorshift64*), so that every run checks the same texts.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// The exact decimal digits and the decimal exponent of the midpoint between the positive finite
 /// double with `bits` and the next one up: value = 0.digits × 10^exponent.
@@ -80,7 +66,7 @@ fn decimal_text(digits: &str, exponent: i64, rng: &mut Rng) -> String {
 
 /// Texts with 20–800 significant digits on, just below and just above midpoints between doubles.
 fn near_midpoints(count: usize, seed: u64) -> Vec<String> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut texts = Vec::new();
     while texts.len() < count {
         // Any positive finite double but the largest (whose midpoint rounds to infinity).
@@ -178,7 +164,7 @@ fn long_decimal_integers_are_correctly_rounded_by_parse_int() {
     let c = Chain::new();
     let id = deploy(&c, &[]);
     // Integer midpoints (doubles of 2^54 and more have integer midpoints), and a huge digit count.
-    let mut rng = Rng(0x5eed_0005);
+    let mut rng = Rng::new(0x5eed_0005);
     let mut texts: Vec<String> = (0..30)
         .map(|_| {
             let (digits, exponent) = midpoint(((1075 + 54 + rng.below(900)) << 52) | rng.below(1 << 52));

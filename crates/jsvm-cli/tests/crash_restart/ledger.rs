@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use jsvm_test_util::rng::Rng;
 use serde_json::Value;
 
 use crate::common::signed::{self, Http, Signed};
@@ -108,28 +109,6 @@ pub(crate) struct StopClients<'a>(pub(crate) &'a Control);
 impl Drop for StopClients<'_> {
     fn drop(&mut self) {
         self.0.stop();
-    }
-}
-
-/// A small seeded generator (SplitMix64): the same schedule and transfers on every run.
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
     }
 }
 
