@@ -13,13 +13,17 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-600}"
 shift || true
-all_targets=(tx_bytes tx_json abi_args compile bundle pack_scanner)
+light_targets=(tx_bytes tx_json abi_args compile bundle pack_scanner)
+# These link RocksDB (and QuickJS): built with the fuzz crate's `store` feature, see below.
+store_targets=(records code_cache http)
+all_targets=("${light_targets[@]}" "${store_targets[@]}")
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${all_targets[@]}"); fi
 for t in "${targets[@]}"; do
   [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target $t (known: ${all_targets[*]})" >&2; exit 2; }
 done
 
 triple="x86_64-unknown-linux-gnu"
+main_target_dir="${CARGO_TARGET_DIR:-$HOME/.cache/jsvm-target}"
 export CARGO_TARGET_DIR="${JSVM_FUZZ_TARGET_DIR:-$HOME/.cache/jsvm-fuzz-target}"
 work_corpus="${JSVM_FUZZ_CORPUS:-$HOME/.cache/jsvm-fuzz-corpus}"
 # cargo-fuzz's instrumentation, all of it stable: edge counters, their PC table for libFuzzer's coverage
@@ -33,9 +37,27 @@ export RUSTFLAGS="-Cpasses=sancov-module \
  --cfg fuzzing -Cdebug-assertions -Coverflow-checks ${RUSTFLAGS:-}"
 
 echo "fuzz.sh: building ${targets[*]} (target dir $CARGO_TARGET_DIR)"
-bins=()
-for t in "${targets[@]}"; do bins+=(--bin "$t"); done
-(cd "$root/fuzz" && cargo build --release --target "$triple" "${bins[@]}")
+light=() store=()
+for t in "${targets[@]}"; do
+  if [[ " ${store_targets[*]} " == *" $t "* ]]; then store+=(--bin "$t"); else light+=(--bin "$t"); fi
+done
+if [ "${#light[@]}" -gt 0 ]; then
+  (cd "$root/fuzz" && cargo build --release --target "$triple" "${light[@]}")
+fi
+if [ "${#store[@]}" -gt 0 ]; then
+  # RocksDB's C++ takes ~13 minutes to compile on two cores: link the library the main build compiled (with
+  # -O2, see the root Cargo.toml's dev profile) instead of compiling it again here. It is not instrumented:
+  # RocksDB is not what these targets fuzz.
+  rocksdb_lib() { ls -t "$main_target_dir"/debug/build/librocksdb-sys-*/out/librocksdb.a 2>/dev/null | head -1; }
+  if [ -z "$(rocksdb_lib)" ]; then
+    echo "fuzz.sh: compiling RocksDB in the main build ($main_target_dir) first"
+    (cd "$root" && CARGO_TARGET_DIR="$main_target_dir" cargo build -p jsvm-state)
+  fi
+  lib="$(rocksdb_lib)"
+  echo "fuzz.sh: linking $lib"
+  (cd "$root/fuzz" && ROCKSDB_LIB_DIR="$(dirname "$lib")" ROCKSDB_STATIC=1 \
+    cargo build --release --target "$triple" --features store "${store[@]}")
+fi
 
 summary=()
 crashed=0

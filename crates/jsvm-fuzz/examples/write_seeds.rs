@@ -17,6 +17,9 @@ fn main() {
     compile_seeds(&root, &corpus);
     bundle_seeds(&root, &corpus);
     pack_seeds(&root, &corpus);
+    records_seeds(&corpus);
+    code_cache_seeds(&corpus);
+    http_seeds(&corpus);
 }
 
 fn write(corpus: &Path, target: &str, name: &str, data: &[u8]) {
@@ -29,21 +32,33 @@ fn joined(parts: &[&[u8]]) -> Vec<u8> {
     parts.join(&[SEP][..])
 }
 
+/// A token transfer by admin at a fixed time, signed by `key` unless it is `None`.
+fn transfer(key: Option<&KeyPair>) -> Tx {
+    let data = json!(["iost", "admin", "user0", "10", ""]).to_string();
+    let mut tx = Tx::new(1_700_000_000_000_000_000, 1024, 1_000_000, vec![Action::new("token.iost", "transfer", data)]);
+    tx.amount_limit = vec![AmountLimit { token: "*".into(), value: "unlimited".into() }];
+    tx.signers = vec!["admin@active".into()];
+    tx.publisher = "admin".into();
+    if let Some(key) = key {
+        tx.add_sign(key);
+        tx.add_publish_sign("admin", key);
+    }
+    tx
+}
+
+/// What the SDK posts: the storage form with the gas figures as the user gives them.
+fn sdk_body(tx: &Tx) -> String {
+    let mut body = serde_json::to_value(tx).expect("a transaction serializes");
+    body["gas_ratio"] = json!(tx.gas_ratio as f64 / 100.0);
+    body["gas_limit"] = json!(tx.gas_limit as f64 / 100.0);
+    body.to_string()
+}
+
 fn tx_seeds(corpus: &Path) {
     for (alg, name) in [(Algorithm::Ed25519, "ed25519"), (Algorithm::Secp256k1, "secp256k1")] {
         let key = KeyPair::from_seed(alg, &[7; 32]);
-        let data = json!(["iost", "admin", "user0", "10", ""]).to_string();
-        let mut tx =
-            Tx::new(1_700_000_000_000_000_000, 1024, 1_000_000, vec![Action::new("token.iost", "transfer", data)]);
-        tx.amount_limit = vec![AmountLimit { token: "*".into(), value: "unlimited".into() }];
-        tx.signers = vec!["admin@active".into()];
-        tx.add_sign(&key);
-        tx.add_publish_sign("admin", &key);
-        // What the SDK posts: the storage form with the gas figures as the user gives them.
-        let mut body = serde_json::to_value(&tx).expect("a transaction serializes");
-        body["gas_ratio"] = json!(tx.gas_ratio as f64 / 100.0);
-        body["gas_limit"] = json!(tx.gas_limit as f64 / 100.0);
-        write(corpus, "tx_json", &format!("sdk_{name}.json"), body.to_string().as_bytes());
+        let tx = transfer(Some(&key));
+        write(corpus, "tx_json", &format!("sdk_{name}.json"), sdk_body(&tx).as_bytes());
         write(corpus, "tx_json", &format!("storage_{name}.json"), serde_json::to_string(&tx).unwrap().as_bytes());
         write(corpus, "tx_json", &format!("gateway_{name}.json"), tx.to_gateway_json().to_string().as_bytes());
 
@@ -141,4 +156,133 @@ fn pack_seeds(root: &Path, corpus: &Path) {
     write(corpus, "pack_scanner", "typescript.bin", &[b"\x01", ts.as_bytes()].concat());
     let esm = "import def, * as ns from 'storage';\nexport * from './a';\nexport { b as c } from './b';\nexport default function () { return import.meta; }\nconst r = require(`./t`);\n";
     write(corpus, "pack_scanner", "esm.bin", &[b"\x00", esm.as_bytes()].concat());
+}
+
+/// Stored records as a chain writes them: a receipt and a block record of a real call, a contract record, an
+/// account with a group, the gas schedule, a value record and a map's meta (first byte: the decoder).
+fn records_seeds(corpus: &Path) {
+    use jsvm_runtime::layout::{MapMeta, Record};
+    let chain = jsvm_test_util::Chain::open(jsvm_test_util::StoreKind::Memory, jsvm_vm::VmConfig::default())
+        .expect("a chain in memory");
+    let source = "class C { init() {} put(k, v) { storage.put(k, v); storage.mapPut('m', k, v); blockchain.event(k); return v; } }\nmodule.exports = C;";
+    let id = chain.deploy(source, &jsvm_test_util::abi(&[("put", &["string", "string"])]));
+    let receipt = chain.call(&id, "put", json!(["a", "b"]));
+    let block = chain.vm.block(chain.vm.head().height).expect("the store answers").expect("the head block");
+    let abi = serde_json::from_value(json!({"lang": "javascript", "version": "1.0.0", "abi": [
+        {"name": "put", "args": ["string", "number"], "amountLimit": [{"token": "iost", "val": "10"}]}]}))
+    .expect("an ABI");
+    let contract = jsvm_runtime::ContractRecord::new(id, "admin".into(), abi, source.into(), "code".into(), 1);
+    let account: jsvm_runtime::Account = serde_json::from_value(json!({"id": "alice", "permissions": {
+        "owner": {"threshold": 1, "items": [{"id": "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto", "is_key_pair": true, "weight": 1}]},
+        "active": {"threshold": 1, "items": [{"id": "bob", "permission": "active", "is_key_pair": false, "weight": 1}], "groups": ["g"]}},
+        "groups": {"g": {"items": [{"id": "carol", "permission": "owner", "is_key_pair": false, "weight": 2}]}}}))
+    .expect("an account");
+    let json = |v: &dyn erased::Json| v.bytes();
+    let seeds: [(&str, u8, Vec<u8>); 7] = [
+        ("value_record", 0, Record { payer: "alice".into(), seq: 7, value: r#"{"a":1}"#.into() }.encode()),
+        ("map_meta", 1, MapMeta { len: 3, next_seq: 9 }.encode()),
+        ("contract_record", 2, json(&contract)),
+        ("account", 3, json(&account)),
+        ("gas_schedule", 4, json(&jsvm_vm::GasSchedule::default())),
+        ("receipt", 5, json(&receipt)),
+        ("block_record", 6, json(&block)),
+    ];
+    for (name, kind, bytes) in seeds {
+        write(corpus, "records", name, &[&[kind][..], &bytes].concat());
+    }
+}
+
+/// Serializing values of different types through one closure.
+mod erased {
+    pub(crate) trait Json {
+        fn bytes(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn bytes(&self) -> Vec<u8> {
+            serde_json::to_vec(self).expect("a record serializes")
+        }
+    }
+}
+
+fn code_cache_seeds(corpus: &Path) {
+    let cases: &[(&str, &[u8])] = &[
+        ("intact", b"function f(){return 1}\xff"),
+        ("flipped", b"\x00asm bytes\x01\x02\xff\x03\x01"),
+        ("xor_zero_then_cut", b"code\xff\x00\x00\x05"),
+        ("cut_only", b"abc\xff\x01"),
+        ("empty", b""),
+    ];
+    for (name, data) in cases {
+        write(corpus, "code_cache", name, data);
+    }
+    // A whole entry as it is stored: accepted as it is.
+    write(corpus, "code_cache", "stored_entry", &jsvm_vm::code_cache::cache_entry(b"precompiled code"));
+}
+
+/// One request per route of the node (and the explorer, a WebSocket upgrade, a CORS preflight), then raw ones:
+/// chunked, pipelined, an announced oversized body. `METHOD PATH 0xFF HEADERS 0xFF BODY`, METHOD as
+/// jsvm_fuzz::http reads it (0 GET, 1 POST, 2 OPTIONS); a first byte of 224 sends the rest as it is.
+fn http_seeds(corpus: &Path) {
+    let admin = KeyPair::from_secret_b58(jsvm_node::DEV_ADMIN_SECRET_B58).expect("the development key");
+    let signed = sdk_body(&transfer(Some(&admin)));
+    let unsigned = sdk_body(&transfer(None));
+    let hash = transfer(Some(&admin)).hash_b58();
+    let request = |method: u8, path: &str, headers: &str, body: &str| {
+        [&[method][..], path.as_bytes(), &[SEP], headers.as_bytes(), &[SEP], body.as_bytes()].concat()
+    };
+    let get = |path: &str| request(0, path, "", "");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("node_info", get("/getNodeInfo")),
+        ("chain_info", get("/getChainInfo")),
+        ("gas_ratio", get("/getGasRatio")),
+        ("ram_info", get("/getRAMInfo")),
+        ("account", get("/getAccount/admin/true")),
+        ("token_balance", get("/getTokenBalance/admin/iost/true")),
+        ("token_info", get("/getTokenInfo/iost/false")),
+        ("contract", get("/getContract/token.iost/true")),
+        ("block_by_number", get("/getBlockByNumber/0/true")),
+        ("block_by_hash", get("/getBlockByHash/8xmnHkTYxTyoApkE8W4buyWGtMVyHAfXWTskyuxFxLDb/false")),
+        ("receipt", get(&format!("/getTxReceiptByTxHash/{hash}"))),
+        ("tx", get(&format!("/getTxByHash/{hash}"))),
+        ("history", get("/jsvm/history/account/admin?limit=5")),
+        ("deployment", get("/jsvm/deployment/token.iost")),
+        ("tx_logs", get(&format!("/jsvm/txLogs/{hash}"))),
+        ("explorer", get("/")),
+        ("explorer_asset", get("/explorer/app.js")),
+        ("not_found", get("/no/such/path")),
+        (
+            "storage",
+            request(1, "/getContractStorage", "Content-Type: text/plain", r#"{"id":"token.iost","key":"TIiost","field":"","by_longest_chain":true}"#),
+        ),
+        ("storage_fields", request(1, "/getContractStorageFields", "", r#"{"id":"token.iost","key":"TIiost","by_longest_chain":true}"#)),
+        ("storage_keys", request(1, "/jsvm/storageKeys", "", r#"{"id":"token.iost","prefix":"","limit":10}"#)),
+        ("send_tx", request(1, "/sendTx", "Content-Type: application/json", &signed)),
+        ("exec_tx", request(1, "/execTx", "", &unsigned)),
+        ("subscribe", request(1, "/subscribe", "", r#"{"topics":["CONTRACT_RECEIPT"],"filter":{"contract_id":"token.iost"}}"#)),
+        (
+            "ws",
+            request(
+                0,
+                "/ws",
+                "Connection: Upgrade\nUpgrade: websocket\nSec-WebSocket-Version: 13\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "",
+            ),
+        ),
+        ("cors_preflight", request(2, "/sendTx", "Origin: http://example.com\nAccess-Control-Request-Method: POST", "")),
+        (
+            "raw_chunked",
+            [&[224u8][..], b"POST /sendTx HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n"].concat(),
+        ),
+        (
+            "raw_pipelined",
+            [&[224u8][..], b"GET /getChainInfo HTTP/1.1\r\nHost: x\r\n\r\nGET /getGasRatio HTTP/1.1\r\nHost: x\r\n\r\n"].concat(),
+        ),
+        (
+            "raw_oversized",
+            [&[224u8][..], b"POST /sendTx HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n{}"].concat(),
+        ),
+    ];
+    for (name, data) in cases {
+        write(corpus, "http", name, &data);
+    }
 }

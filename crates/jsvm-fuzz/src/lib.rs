@@ -6,13 +6,25 @@
 //! over the committed corpora in `tests/corpus.rs`, so every crash kept under `fuzz/regressions/` is replayed by
 //! `cargo test`. docs/fuzzing.md lists what each target asserts.
 
+#[cfg(feature = "store")]
+mod code_cache;
 mod compile;
+#[cfg(feature = "store")]
+mod http;
 mod pack;
+#[cfg(feature = "store")]
+mod records;
 mod split;
 mod tx;
 
+#[cfg(feature = "store")]
+pub use code_cache::code_cache;
 pub use compile::{abi_args, bundle, compile};
+#[cfg(feature = "store")]
+pub use http::http;
 pub use pack::pack_scanner;
+#[cfg(feature = "store")]
+pub use records::records;
 pub use tx::{tx_bytes, tx_json};
 
 /// A fuzz target: takes any bytes, panics only on a broken invariant.
@@ -26,4 +38,10 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("compile", compile),
     ("bundle", bundle),
     ("pack_scanner", pack_scanner),
+    #[cfg(feature = "store")]
+    ("records", records),
+    #[cfg(feature = "store")]
+    ("code_cache", code_cache),
+    #[cfg(feature = "store")]
+    ("http", http),
 ];

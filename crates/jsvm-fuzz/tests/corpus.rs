@@ -35,7 +35,10 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 #[test]
 fn every_target_has_a_replay_test() {
     let names: Vec<&str> = jsvm_fuzz::TARGETS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["tx_bytes", "tx_json", "abi_args", "compile", "bundle", "pack_scanner"]);
+    assert_eq!(
+        names,
+        ["tx_bytes", "tx_json", "abi_args", "compile", "bundle", "pack_scanner", "records", "code_cache", "http"]
+    );
 }
 
 #[test]
@@ -66,4 +69,19 @@ fn bundle() {
 #[test]
 fn pack_scanner() {
     replay("pack_scanner", jsvm_fuzz::pack_scanner);
+}
+
+#[test]
+fn records() {
+    replay("records", jsvm_fuzz::records);
+}
+
+#[test]
+fn code_cache() {
+    replay("code_cache", jsvm_fuzz::code_cache);
+}
+
+#[test]
+fn http() {
+    replay("http", jsvm_fuzz::http);
 }
