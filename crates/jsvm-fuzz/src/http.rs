@@ -33,7 +33,7 @@ static PANICKED: AtomicBool = AtomicBool::new(false);
 /// percent-encoded; HEADERS: `Name: value` lines), sent as one request with its Content-Length; or, when the first
 /// byte is 224 or more, the rest sent as it is. The target closes its sending half after the request. A whole
 /// request is answered within the node's bounds (raw bytes are answered or the connection closed), an answer is
-/// HTTP/1.1 with a status other than 500, and nothing in the node panics.
+/// HTTP/1.x with a status other than 500, and nothing in the node panics.
 pub fn http(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else { return };
     let raw = first >= 224;
@@ -116,9 +116,10 @@ fn has_head(answer: &[u8]) -> bool {
     answer.windows(4).any(|w| w == b"\r\n\r\n")
 }
 
-/// The status code of an answer's first line, if it is `HTTP/1.1 NNN ...`.
+/// The status code of an answer's first line, if it is `HTTP/1.1 NNN ...` (or `HTTP/1.0`, to an HTTP/1.0
+/// request).
 fn status_of(answer: &[u8]) -> Option<u16> {
-    let code = answer.strip_prefix(b"HTTP/1.1 ")?.get(..3)?;
+    let code = answer.strip_prefix(b"HTTP/1.1 ").or_else(|| answer.strip_prefix(b"HTTP/1.0 "))?.get(..3)?;
     std::str::from_utf8(code).ok()?.parse().ok()
 }
 
