@@ -297,7 +297,9 @@ fn a_pure_annotation_before_a_syntax_error_is_a_syntax_error_in_every_build() {
     // a debug assertion of its own panics there: a debug build refused the contract as "the parser failed
     // unexpectedly", a release build as a syntax error. Receipts must not depend on how the node was built, so
     // oxc's debug assertions are off in every profile (the root Cargo.toml). Found by the `compile` fuzz target.
-    for source in ["//@__PURE__\n:", "/* #__PURE__ */ :", "class C { init() {} }\n// @__PURE__\n: x\nmodule.exports = C;"] {
+    for source in
+        ["//@__PURE__\n:", "/* #__PURE__ */ :", "class C { init() {} }\n// @__PURE__\n: x\nmodule.exports = C;"]
+    {
         match compile(source) {
             Err(CompileError::Parse { .. }) => {}
             other => panic!("{source:?}: expected a parse error, got {other:?}"),
