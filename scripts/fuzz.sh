@@ -28,7 +28,8 @@ export CARGO_TARGET_DIR="${JSVM_FUZZ_TARGET_DIR:-$HOME/.cache/jsvm-fuzz-target}"
 work_corpus="${JSVM_FUZZ_CORPUS:-$HOME/.cache/jsvm-fuzz-corpus}"
 # cargo-fuzz's instrumentation, all of it stable: edge counters, their PC table for libFuzzer's coverage
 # figures, and compare tracing (libFuzzer learns the constants a decoder compares against); the checks a debug
-# build has come from fuzz/Cargo.toml's release profile. With --target, RUSTFLAGS reach only the target's crates, not build scripts.
+# build has come from fuzz/Cargo.toml's release profile. With --target, RUSTFLAGS reach only the target's
+# crates, not build scripts.
 export RUSTFLAGS="-Cpasses=sancov-module \
  -Cllvm-args=-sanitizer-coverage-level=4 \
  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \

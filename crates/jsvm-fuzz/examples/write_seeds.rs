@@ -177,7 +177,6 @@ fn records_seeds(corpus: &Path) {
         "active": {"threshold": 1, "items": [{"id": "bob", "permission": "active", "is_key_pair": false, "weight": 1}], "groups": ["g"]}},
         "groups": {"g": {"items": [{"id": "carol", "permission": "owner", "is_key_pair": false, "weight": 2}]}}}))
     .expect("an account");
-    let json = |v: &dyn erased::Json| v.bytes();
     let seeds: [(&str, u8, Vec<u8>); 7] = [
         ("value_record", 0, Record { payer: "alice".into(), seq: 7, value: r#"{"a":1}"#.into() }.encode()),
         ("map_meta", 1, MapMeta { len: 3, next_seq: 9 }.encode()),
@@ -192,16 +191,9 @@ fn records_seeds(corpus: &Path) {
     }
 }
 
-/// Serializing values of different types through one closure.
-mod erased {
-    pub(crate) trait Json {
-        fn bytes(&self) -> Vec<u8>;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn bytes(&self) -> Vec<u8> {
-            serde_json::to_vec(self).expect("a record serializes")
-        }
-    }
+/// A record's JSON, as the store keeps it.
+fn json(record: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec(record).expect("a record serializes")
 }
 
 fn code_cache_seeds(corpus: &Path) {
@@ -224,9 +216,9 @@ fn code_cache_seeds(corpus: &Path) {
 /// jsvm_fuzz::http reads it (0 GET, 1 POST, 2 OPTIONS); a first byte of 224 sends the rest as it is.
 fn http_seeds(corpus: &Path) {
     let admin = KeyPair::from_secret_b58(jsvm_node::DEV_ADMIN_SECRET_B58).expect("the development key");
-    let signed = sdk_body(&transfer(Some(&admin)));
+    let signed_tx = transfer(Some(&admin));
+    let (signed, hash) = (sdk_body(&signed_tx), signed_tx.hash_b58());
     let unsigned = sdk_body(&transfer(None));
-    let hash = transfer(Some(&admin)).hash_b58();
     let request = |method: u8, path: &str, headers: &str, body: &str| {
         [&[method][..], path.as_bytes(), &[SEP], headers.as_bytes(), &[SEP], body.as_bytes()].concat()
     };

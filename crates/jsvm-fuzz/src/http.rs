@@ -43,7 +43,7 @@ pub fn http(data: &[u8]) {
     assert!(raw || !answer.is_empty(), "no answer to {:?}", String::from_utf8_lossy(&request));
     if !answer.is_empty() {
         let status = status_of(&answer).unwrap_or_else(|| {
-            panic!("not an HTTP/1.1 answer: {:?}", String::from_utf8_lossy(&answer[..answer.len().min(200)]))
+            panic!("not an HTTP/1.x answer: {:?}", String::from_utf8_lossy(&answer[..answer.len().min(200)]))
         });
         assert_ne!(status, 500, "an internal error: {}", String::from_utf8_lossy(&answer));
     }
