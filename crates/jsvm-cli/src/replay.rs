@@ -305,7 +305,13 @@ fn replay_blocks(
             height,
             message: format!("its recorded state root {:?} is not 32 bytes of hex", record.state_root),
         })?;
-        let block = ProposedBlock { txs: record.txs.clone(), time: record.time, receipts, state_root };
+        let block = ProposedBlock {
+            txs: record.txs.clone(),
+            time: record.time,
+            witness: record.witness.clone(),
+            receipts,
+            state_root,
+        };
         let chain_id = signed_chain_id(&record);
         if replayer.fixed_chain_id {
             if let Some(message) = foreign_chain_id(&block, replayer.config.chain_id) {

@@ -13,6 +13,10 @@ pub enum VmError {
     /// A block to validate does not re-execute to the receipts or state root given.
     #[error("block mismatch: {0}")]
     BlockMismatch(String),
+    /// A prepared block cannot be committed: the chain's head is no longer the block it was
+    /// executed on.
+    #[error("stale block: {0}")]
+    StaleBlock(String),
     /// The block was made without the transaction (no receipt, nothing written): it passed the
     /// node's deadline, or the block's writes would have passed their bound.
     #[error("transaction left out of the block: {0}")]

@@ -9,7 +9,8 @@
 //! gas.iost, domain.iost); `resources` charges gas and RAM when the chain does so;
 //! [`views`] answers the node's read endpoints;
 //! `amount_limit` checks what a transaction may spend; `code_cache` keeps compiled
-//! code per engine; `pool` is the worker threads; `manager` blocks and commits.
+//! code per engine; `pool` is the worker threads; `manager` blocks and commits; `proposal` holds blocks
+//! executed and not yet committed, as a consensus engine needs them.
 
 mod admission;
 mod amount_limit;
@@ -22,6 +23,7 @@ mod exec;
 mod manager;
 mod parallel;
 mod pool;
+mod proposal;
 mod receipt;
 mod resources;
 mod signing;
@@ -32,8 +34,9 @@ pub mod views;
 pub use config::{ExecMode, VmConfig};
 pub use contracts::GENESIS_ADMIN;
 pub use error::VmError;
-pub use manager::{BlockOutcome, BlockRecord, ExecStats, LeftOut, ProposedBlock, TxLog, VmManager, GAS_SCHEDULE_KEY};
+pub use manager::{BlockOutcome, BlockRecord, ExecStats, LeftOut, TxLog, VmManager, GAS_SCHEDULE_KEY};
 pub use pool::MAX_BLOCK_WRITE_BYTES;
+pub use proposal::{PreparedBlock, ProposedBlock};
 pub use receipt::{thousands, Receipt, Status, MAX_MESSAGE_BYTES};
 pub use tx::{contract_json, Action, Transaction, DEFAULT_GAS_LIMIT, MAX_GAS_LIMIT, MAX_TX_BYTES};
 

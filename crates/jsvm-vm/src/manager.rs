@@ -11,6 +11,7 @@ use crate::admission::Verified;
 use crate::exec::{TxJob, TxOutput};
 use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
 use crate::pool::Pool;
+use crate::proposal::{PreparedBlock, ProposedBlock};
 use crate::{amount_limit, base58, contracts, signing};
 use crate::{ExecMode, Receipt, Transaction, VmConfig, VmError};
 
@@ -106,42 +107,6 @@ fn shared_txs<S: serde::Serializer>(txs: &&[Arc<Transaction>], serializer: S) ->
     serializer.collect_seq(txs.iter().map(|tx| &**tx))
 }
 
-/// A block to validate: its transactions and time, and the receipts and state
-/// root its producer claims.
-#[derive(Debug, Clone)]
-pub struct ProposedBlock {
-    /// The block's transactions, in the order they must run.
-    pub txs: Vec<Transaction>,
-    /// Block time claimed by the producer, nanoseconds since the epoch.
-    pub time: u64,
-    /// The producer's receipts, one per transaction; re-execution must match them field by field.
-    pub receipts: Vec<Receipt>,
-    /// The producer's state root after the block; re-execution must reach the same one.
-    pub state_root: [u8; 32],
-}
-
-/// The first receipt field in which `a` and `b` differ.
-fn first_difference(a: &Receipt, b: &Receipt) -> Option<&'static str> {
-    let fields: [(&str, bool); 10] = [
-        ("tx_hash", a.tx_hash == b.tx_hash),
-        ("status", a.status == b.status),
-        ("status_code", a.status_code == b.status_code),
-        ("message", a.message == b.message),
-        ("gas_used", a.gas_used == b.gas_used),
-        ("ram_usage", a.ram_usage == b.ram_usage),
-        ("returns", a.returns == b.returns),
-        ("receipts", a.receipts == b.receipts),
-        ("events", a.events == b.events),
-        ("block", a.block == b.block),
-    ];
-    fields.into_iter().find(|(_, same)| !same).map(|(name, _)| name)
-}
-
-/// One field of a receipt, as JSON, for a mismatch message.
-fn field_text(r: &Receipt, field: &str) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v.get(field).map(|f| f.to_string())).unwrap_or_default()
-}
-
 /// The one entrance: executes transactions and blocks, answers read-only
 /// queries, and commits each block to the store atomically.
 pub struct VmManager {
@@ -149,7 +114,7 @@ pub struct VmManager {
     pub(crate) config: Arc<VmConfig>,
     pub(crate) pool: Pool,
     /// One block at a time; queries do not take it.
-    block_lock: Mutex<()>,
+    pub(crate) block_lock: Mutex<()>,
     /// Hashes of signed transactions whose signatures were checked already.
     pub(crate) verified: Arc<Mutex<Verified>>,
 }
@@ -217,50 +182,18 @@ impl VmManager {
     /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, root, outcome) = self.run_block(txs, time, self.config.tx_timeout)?;
-        self.commit(commit, root, outcome)
+        let prepared = self.run_block(txs, time, self.config.tx_timeout, &self.config.witness)?;
+        self.commit_prepared_locked(prepared)
     }
 
     /// Re-executes a block another node produced and commits it only if every
-    /// receipt and the state root match the ones given. A mismatch commits
-    /// nothing and names the first transaction that differs. Each transaction runs under
-    /// [`VmConfig::validator_tx_timeout`]; one this node would have left out of the block
-    /// (past even that deadline, or past the block's write bound) is a mismatch.
+    /// receipt and the state root match the ones given ([`VmManager::prepare_proposed`], then
+    /// [`VmManager::commit_prepared`]). A mismatch commits nothing and names the first
+    /// transaction that differs.
     pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let (commit, root, outcome) =
-            self.run_block(block.txs.clone(), block.time, self.config.validator_tx_timeout)?;
-        if let Some(l) = outcome.left_out.first() {
-            return Err(VmError::BlockMismatch(format!(
-                "transaction {} cannot be in the block: {}",
-                l.tx_hash, l.reason
-            )));
-        }
-        if block.receipts.len() != outcome.receipts.len() {
-            return Err(VmError::BlockMismatch(format!(
-                "{} receipts given for {} transactions",
-                block.receipts.len(),
-                outcome.receipts.len()
-            )));
-        }
-        for (i, (given, got)) in block.receipts.iter().zip(&outcome.receipts).enumerate() {
-            if let Some(field) = first_difference(given, got) {
-                return Err(VmError::BlockMismatch(format!(
-                    "transaction #{i} {}: {field} differs: given {}, re-executed {}",
-                    got.tx_hash,
-                    field_text(given, field),
-                    field_text(got, field)
-                )));
-            }
-        }
-        if block.state_root != outcome.state_root {
-            return Err(VmError::BlockMismatch(format!(
-                "state root differs: given {}, re-executed {}",
-                hex::encode(block.state_root),
-                hex::encode(outcome.state_root)
-            )));
-        }
-        self.commit(commit, root, outcome)
+        let prepared = self.prepare_proposed_locked(block)?;
+        self.commit_prepared_locked(prepared)
     }
 
     /// Workers alive now, and the most alive at once so far.
@@ -268,21 +201,15 @@ impl VmManager {
         (self.pool.workers(), self.pool.peak_workers())
     }
 
-    /// Commits a block `run_block` made; `root` is the state root it computed, which the
-    /// store need not compute again.
-    fn commit(&self, commit: BlockCommit, root: KnownRoot, outcome: BlockOutcome) -> Result<BlockOutcome, VmError> {
-        let new_head = self.store.commit_block_rooted(commit, Some(root))?;
-        debug_assert_eq!(new_head.state_root, outcome.state_root);
-        Ok(outcome)
-    }
-
-    /// Executes `txs` as the next block, each under `timeout`, without committing it.
-    fn run_block(
+    /// Executes `txs` as the next block, produced by `witness`, each under `timeout`, without
+    /// committing it. The caller holds the block lock.
+    pub(crate) fn run_block(
         &self,
         txs: Vec<Transaction>,
         time: u64,
         timeout: Duration,
-    ) -> Result<(BlockCommit, KnownRoot, BlockOutcome), VmError> {
+        witness: &str,
+    ) -> Result<PreparedBlock, VmError> {
         let (head, snapshot) = self.store.snapshot();
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
@@ -307,7 +234,7 @@ impl VmManager {
         let block = BlockEnv {
             number: head.height + 1,
             parent_hash: bs58::encode(head.state_root).into_string(),
-            witness: self.config.witness.clone(),
+            witness: witness.to_string(),
             time: time.max(head.time.saturating_add(1)),
         };
         let overlay = Arc::new(BlockOverlay::new(snapshot));
@@ -373,11 +300,8 @@ impl VmManager {
                 .collect(),
         };
         let root = KnownRoot { parent: head.state_root, root: state_root };
-        Ok((
-            commit,
-            root,
-            BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec },
-        ))
+        let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };
+        Ok(PreparedBlock { parent: head, time: block.time, witness: block.witness, txs, commit, root, outcome })
     }
 
     /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is

@@ -172,6 +172,7 @@ fn a_transaction_past_the_producers_deadline_is_left_out_and_a_validator_waits_l
         let block = ProposedBlock {
             txs: vec![deploy],
             time: 5_000,
+            witness: "jsvm".into(),
             receipts: out.receipts.clone(),
             state_root: out.state_root,
         };
@@ -181,7 +182,13 @@ fn a_transaction_past_the_producers_deadline_is_left_out_and_a_validator_waits_l
     let spin = producer.tx("admin", &[], vec![action(&id, "spin", json!([]))]);
     let out = producer.vm.execute_block(vec![spin.clone()], 6_000).unwrap();
     assert_eq!(out.receipts[0].status, Status::GasRunOut, "{}", out.receipts[0].message);
-    let block = ProposedBlock { txs: vec![spin], time: 6_000, receipts: out.receipts, state_root: out.state_root };
+    let block = ProposedBlock {
+        txs: vec![spin],
+        time: 6_000,
+        witness: "jsvm".into(),
+        receipts: out.receipts,
+        state_root: out.state_root,
+    };
     validator.vm.validate_block(&block).unwrap();
     assert_eq!(validator.vm.head(), producer.vm.head());
 

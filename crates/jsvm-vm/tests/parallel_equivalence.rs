@@ -298,6 +298,7 @@ fn validate_parallel(chain: &GenChain, want: &[BlockOutcome], vm: Vm) -> Result<
         let block = ProposedBlock {
             txs: txs.collect(),
             time: b.time,
+            witness: "jsvm".into(),
             receipts: want[i].receipts.clone(),
             state_root: want[i].state_root,
         };

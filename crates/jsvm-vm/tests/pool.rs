@@ -181,12 +181,19 @@ fn produced_block() -> (Chain, Chain, ProposedBlock) {
     let out = producer.vm.execute_block(txs.clone(), 5_000).unwrap();
     validator
         .vm
-        .validate_block(&ProposedBlock { txs, time: 5_000, receipts: out.receipts, state_root: out.state_root })
+        .validate_block(&ProposedBlock {
+            txs,
+            time: 5_000,
+            witness: "jsvm".into(),
+            receipts: out.receipts,
+            state_root: out.state_root,
+        })
         .unwrap();
     assert_eq!(validator.vm.head(), producer.vm.head(), "the validator committed the same block");
     let txs = vec![producer.tx("admin", &[], vec![action("token.iost", "balanceOf", json!(["iost", "admin"]))])];
     let out = producer.vm.execute_block(txs.clone(), 6_000).unwrap();
-    let block = ProposedBlock { txs, time: 6_000, receipts: out.receipts, state_root: out.state_root };
+    let block =
+        ProposedBlock { txs, time: 6_000, witness: "jsvm".into(), receipts: out.receipts, state_root: out.state_root };
     (producer, validator, block)
 }
 
