@@ -25,6 +25,6 @@ pub use fault::CRASH_IN_COMMIT_ENV;
 pub use journal::{Checkpoint, Journal, TxState};
 pub use keys::KeySpace;
 pub use mem::{MemSaved, MemStore};
-pub use overlay::BlockOverlay;
+pub use overlay::{BlockOverlay, LayeredState};
 pub use rocks::RocksStore;
 pub use store::{BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store, Writes};

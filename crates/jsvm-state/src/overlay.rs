@@ -58,3 +58,56 @@ impl StateRead for BlockOverlay {
         Ok(merge_scan(base, &w, prefix))
     }
 }
+
+/// A block's writes laid over the state it ran on, read-only: the state after a block that is
+/// executed and not yet committed, on which a consensus engine may execute the next block.
+pub struct LayeredState {
+    base: Arc<dyn StateRead>,
+    writes: Arc<Writes>,
+}
+
+impl LayeredState {
+    /// `writes` over `base`.
+    pub fn new(base: Arc<dyn StateRead>, writes: Arc<Writes>) -> Self {
+        LayeredState { base, writes }
+    }
+}
+
+impl StateRead for LayeredState {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => self.base.get(key),
+        }
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
+        Ok(merge_scan(self.base.scan_prefix(prefix)?, &self.writes, prefix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BlockCommit, MemStore, Store};
+
+    #[test]
+    fn layers_read_through_to_the_base_and_shadow_it() {
+        let store = MemStore::new();
+        let state = [(b"a1".to_vec(), Some(b"base".to_vec())), (b"a2".to_vec(), Some(b"base".to_vec()))];
+        let commit = BlockCommit { height: 1, time: 1, state: state.into(), ..BlockCommit::default() };
+        store.commit_block(commit).unwrap();
+        let (_, base) = store.snapshot();
+        let first: Writes = [(b"a2".to_vec(), None), (b"a3".to_vec(), Some(b"one".to_vec()))].into();
+        let one: Arc<dyn StateRead> = Arc::new(LayeredState::new(base, Arc::new(first)));
+        let second: Writes = [(b"a1".to_vec(), Some(b"two".to_vec())), (b"b".to_vec(), Some(b"two".to_vec()))].into();
+        let two = LayeredState::new(one.clone(), Arc::new(second));
+        assert_eq!(two.get(b"a1").unwrap(), Some(b"two".to_vec()));
+        assert_eq!(two.get(b"a2").unwrap(), None, "deleted below");
+        assert_eq!(two.get(b"a3").unwrap(), Some(b"one".to_vec()));
+        assert_eq!(one.get(b"a1").unwrap(), Some(b"base".to_vec()), "a layer does not see the ones above it");
+        let scan: Vec<(Vec<u8>, Vec<u8>)> = two.scan_prefix(b"a").unwrap();
+        assert_eq!(scan, vec![(b"a1".to_vec(), b"two".to_vec()), (b"a3".to_vec(), b"one".to_vec())]);
+        assert_eq!(two.scan_prefix_after(b"a", b"1", 5).unwrap(), vec![(b"a3".to_vec(), b"one".to_vec())]);
+    }
+}

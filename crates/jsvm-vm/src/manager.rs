@@ -3,7 +3,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jsvm_runtime::{storage, BlockEnv, Effects, GasSchedule, SYSTEM_CONTRACT};
-use jsvm_state::{root::next_state_root, BlockCommit, BlockOverlay, ChainHead, KnownRoot, StateRead, Store, TxState};
+use jsvm_state::{
+    root::next_state_root, BlockCommit, BlockOverlay, ChainHead, KnownRoot, StateRead, Store, TxState, Writes,
+};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -11,7 +13,7 @@ use crate::admission::Verified;
 use crate::exec::{TxJob, TxOutput};
 use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
 use crate::pool::Pool;
-use crate::proposal::{PreparedBlock, ProposedBlock};
+use crate::proposal::{BlockBase, PreparedBlock, ProposedBlock};
 use crate::{amount_limit, base58, contracts, signing};
 use crate::{ExecMode, Receipt, Transaction, VmConfig, VmError};
 
@@ -182,7 +184,8 @@ impl VmManager {
     /// not satisfy at its turn (in the state the transactions before it left).
     pub fn execute_block(&self, txs: Vec<Transaction>, time: u64) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let prepared = self.run_block(txs, time, self.config.tx_timeout, &self.config.witness)?;
+        let prepared =
+            self.run_block(self.committed_base(), txs, time, self.config.tx_timeout, &self.config.witness)?;
         self.commit_prepared_locked(prepared)
     }
 
@@ -192,7 +195,7 @@ impl VmManager {
     /// transaction that differs.
     pub fn validate_block(&self, block: &ProposedBlock) -> Result<BlockOutcome, VmError> {
         let _one_at_a_time = self.block_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let prepared = self.prepare_proposed_locked(block)?;
+        let prepared = self.prepare_proposed_locked(self.committed_base(), block)?;
         self.commit_prepared_locked(prepared)
     }
 
@@ -205,12 +208,13 @@ impl VmManager {
     /// committing it. The caller holds the block lock.
     pub(crate) fn run_block(
         &self,
+        on: BlockBase,
         txs: Vec<Transaction>,
         time: u64,
         timeout: Duration,
         witness: &str,
     ) -> Result<PreparedBlock, VmError> {
-        let (head, snapshot) = self.store.snapshot();
+        let BlockBase { head, state: snapshot, parent_hash, pending } = on;
         let mut seen = BTreeSet::new();
         let mut signers = Vec::with_capacity(txs.len());
         let mut hashes = Vec::with_capacity(txs.len());
@@ -220,7 +224,7 @@ impl VmManager {
             signers.push(tx.validate_sized(size)?);
             hashes.push(hash);
             sizes.push(size);
-            if !seen.insert(hash) || self.store.receipt(&hash)?.is_some() {
+            if !seen.insert(hash) || pending.contains(&hash) || self.store.receipt(&hash)?.is_some() {
                 return Err(VmError::InvalidTx(format!(
                     "transaction {} was already executed",
                     bs58::encode(hash).into_string()
@@ -237,7 +241,7 @@ impl VmManager {
             witness: witness.to_string(),
             time: time.max(head.time.saturating_add(1)),
         };
-        let overlay = Arc::new(BlockOverlay::new(snapshot));
+        let overlay = Arc::new(BlockOverlay::new(snapshot.clone()));
         let schedule = schedule_for_block(&overlay, &self.config)?;
         let state = TxState::new(overlay.clone());
         for tx in &txs {
@@ -275,7 +279,11 @@ impl VmManager {
         let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
         let writes = overlay.take_writes();
         let state_root = next_state_root(&head.state_root, block.number, &writes);
-        let parent_hash = self.block_hash_at(head.height)?.map(|h| base58::encode(&h)).unwrap_or_default();
+        let parent_hash = match parent_hash {
+            Some(h) => Some(h),
+            None => self.block_hash_at(head.height)?,
+        };
+        let parent_hash = parent_hash.map(|h| base58::encode(&h)).unwrap_or_default();
         let record = RecordOut {
             height: block.number,
             parent_hash: &parent_hash,
@@ -290,7 +298,7 @@ impl VmManager {
         let commit = BlockCommit {
             height: block.number,
             time: block.time,
-            state: writes,
+            state: Writes::new(),
             block_record,
             block_hash,
             receipts: hashes
@@ -301,7 +309,8 @@ impl VmManager {
         };
         let root = KnownRoot { parent: head.state_root, root: state_root };
         let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };
-        Ok(PreparedBlock { parent: head, time: block.time, witness: block.witness, txs, commit, root, outcome })
+        let (time, witness, writes) = (block.time, block.witness, Arc::new(writes));
+        Ok(PreparedBlock { parent: head, time, witness, txs, base: snapshot, writes, pending, commit, root, outcome })
     }
 
     /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is
