@@ -1,0 +1,282 @@
+//! A validator's chain between the VM and consensus: blocks proposed, received, executed and
+//! not yet final, and the commit of each once consensus finalises it.
+//!
+//! Consensus may build on a block before it is final, so a block is executed on its parent
+//! whether or not that parent is committed yet (the VM's prepared blocks), and a finalised block
+//! commits together with every uncommitted block below it, lowest first. Nothing here knows which
+//! consensus engine runs; `engine` calls it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jsvm_vm::{BlockOutcome, PreparedBlock, Transaction, VmError, VmManager};
+
+use crate::block::{BlockDigest, WireBlock};
+use crate::genesis::Genesis;
+
+/// How far ahead of a validator's clock a block's time may be and still get its vote.
+pub const MAX_CLOCK_DRIFT_NS: u64 = 10_000_000_000;
+
+/// Most blocks kept uncommitted; past this, blocks received are refused until some commit.
+pub const MAX_PENDING_BLOCKS: usize = 1024;
+
+/// What a validator says of a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// It re-executes to the digest it claims, on the parent it claims: vote for it.
+    Valid,
+    /// It does not: the reason.
+    Invalid(String),
+    /// The block (or a block below it) has not reached this validator yet.
+    Missing(BlockDigest),
+}
+
+/// Why a finalised block could not be committed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// A block between the committed head and the finalised one has not reached this validator.
+    #[error("block {} is missing", hex::encode(.0))]
+    Missing(BlockDigest),
+    /// A finalised block does not re-execute to its digest here: this validator's VM disagrees
+    /// with the quorum, and must stop rather than commit something else.
+    #[error("finalised block {digest} does not re-execute here: {reason}", digest = hex::encode(.0), reason = .1)]
+    Diverged(BlockDigest, String),
+    /// The store failed.
+    #[error(transparent)]
+    Vm(#[from] VmError),
+}
+
+struct Pending {
+    wire: WireBlock,
+    prepared: Option<PreparedBlock>,
+}
+
+/// One validator's chain.
+pub struct ReplicaChain {
+    vm: Arc<VmManager>,
+    genesis_digest: BlockDigest,
+    genesis_time: u64,
+    pending: HashMap<BlockDigest, Pending>,
+}
+
+impl ReplicaChain {
+    /// The chain in `vm`'s store, which `genesis` started.
+    pub fn new(vm: Arc<VmManager>, genesis: &Genesis) -> ReplicaChain {
+        ReplicaChain { vm, genesis_digest: genesis.digest(), genesis_time: genesis.time_ns, pending: HashMap::new() }
+    }
+
+    /// The VM below.
+    pub fn vm(&self) -> &Arc<VmManager> {
+        &self.vm
+    }
+
+    /// What consensus calls the block before the first.
+    pub fn genesis_digest(&self) -> BlockDigest {
+        self.genesis_digest
+    }
+
+    /// The height and digest of the last committed block (the genesis digest at height 0).
+    pub fn committed(&self) -> Result<(u64, BlockDigest), VmError> {
+        let head = self.vm.head();
+        if head.height == 0 {
+            return Ok((0, self.genesis_digest));
+        }
+        match self.vm.block_with_hash(head.height)? {
+            Some((_, hash)) => Ok((head.height, hash)),
+            None => Err(VmError::Internal(format!("the store has no record of its head block {}", head.height))),
+        }
+    }
+
+    /// The height of `digest` if it is the committed head or a block held here.
+    fn height_of(&self, digest: &BlockDigest) -> Result<Option<u64>, VmError> {
+        let (height, head) = self.committed()?;
+        if *digest == head {
+            return Ok(Some(height));
+        }
+        Ok(self.pending.get(digest).map(|p| p.wire.height))
+    }
+
+    /// The wire form of a block held here (proposed or received, not yet committed).
+    pub fn block(&self, digest: &BlockDigest) -> Option<&WireBlock> {
+        self.pending.get(digest).map(|p| &p.wire)
+    }
+
+    /// Executes `txs` as a new block on `parent` (the committed head, or a block executed here
+    /// and not yet final), produced by `witness` at `now_ns`, and keeps it. Transactions that
+    /// cannot be in a block are left out (as a single node leaves them out).
+    pub fn propose(
+        &mut self,
+        parent: BlockDigest,
+        txs: Vec<Transaction>,
+        now_ns: u64,
+        witness: &str,
+    ) -> Result<WireBlock, String> {
+        self.make_room()?;
+        let (committed_height, committed) = self.committed().map_err(|e| e.to_string())?;
+        let time = now_ns.max(self.genesis_time.saturating_add(1));
+        let prepared = if parent == committed {
+            self.vm.prepare_block(None, txs, time, witness)
+        } else {
+            match self.execute(&parent, committed_height) {
+                Verdict::Valid => {}
+                Verdict::Missing(d) => {
+                    return Err(format!("cannot build on block {}: {} is missing", hex::encode(parent), hex::encode(d)))
+                }
+                Verdict::Invalid(reason) => {
+                    return Err(format!("cannot build on block {}: {reason}", hex::encode(parent)))
+                }
+            }
+            let parent_block = self.pending.get(&parent).and_then(|p| p.prepared.as_ref());
+            self.vm.prepare_block(parent_block, txs, time, witness)
+        }
+        .map_err(|e| e.to_string())?;
+        let wire = WireBlock::of(&prepared, &parent);
+        self.pending.insert(prepared.outcome().block_hash, Pending { wire: wire.clone(), prepared: Some(prepared) });
+        Ok(wire)
+    }
+
+    /// Keeps a block a peer sent (not executed yet: that happens when it is verified or
+    /// finalised). Returns the digest it claims.
+    pub fn receive(&mut self, bytes: &[u8]) -> Result<BlockDigest, String> {
+        let wire = WireBlock::decode(bytes)?;
+        let digest = wire.claimed_digest()?;
+        if !self.pending.contains_key(&digest) {
+            self.make_room()?;
+            self.pending.insert(digest, Pending { wire, prepared: None });
+        }
+        Ok(digest)
+    }
+
+    /// Checks the block `digest` as a proposal on `parent` by `leader` (its witness must be the
+    /// leader's name) at this validator's time `now_ns`: it must claim that parent and the next
+    /// height, not lie in the future past [`MAX_CLOCK_DRIFT_NS`], and re-execute on the parent
+    /// to exactly its digest.
+    pub fn verify(&mut self, parent: BlockDigest, digest: BlockDigest, leader: &str, now_ns: u64) -> Verdict {
+        let Some(p) = self.pending.get(&digest) else { return Verdict::Missing(digest) };
+        let wire = &p.wire;
+        if wire.parent_digest().ok() != Some(parent) {
+            return Verdict::Invalid(format!("the block builds on {}, not on the parent proposed", wire.parent));
+        }
+        if wire.witness != leader {
+            return Verdict::Invalid(format!(
+                "the block names {:?} as its producer, not the leader {leader:?}",
+                wire.witness
+            ));
+        }
+        if wire.time > now_ns.saturating_add(MAX_CLOCK_DRIFT_NS) {
+            return Verdict::Invalid(format!(
+                "the block's time {} is ahead of this validator's clock {now_ns}",
+                wire.time
+            ));
+        }
+        let committed_height = match self.committed() {
+            Ok((h, _)) => h,
+            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
+        };
+        match self.height_of(&parent) {
+            Ok(Some(h)) if h + 1 == wire.height => {}
+            Ok(Some(h)) => {
+                return Verdict::Invalid(format!("the block claims height {} on a parent at {h}", wire.height))
+            }
+            Ok(None) => return Verdict::Missing(parent),
+            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
+        }
+        self.execute(&digest, committed_height)
+    }
+
+    /// Executes the held block `digest` (and any held block below it not executed yet) on its
+    /// parent, and checks that it re-executes to its digest.
+    fn execute(&mut self, digest: &BlockDigest, committed_height: u64) -> Verdict {
+        // The uncommitted blocks from `digest` down to the committed head, lowest last.
+        let mut chain = Vec::new();
+        let mut at = *digest;
+        loop {
+            let Some(p) = self.pending.get(&at) else { return Verdict::Missing(at) };
+            if p.prepared.is_some() {
+                break;
+            }
+            chain.push(at);
+            if p.wire.height <= committed_height + 1 {
+                break;
+            }
+            match p.wire.parent_digest() {
+                Ok(parent) => at = parent,
+                Err(e) => return Verdict::Invalid(e),
+            }
+        }
+        for d in chain.into_iter().rev() {
+            if let Err(reason) = self.execute_one(&d) {
+                return Verdict::Invalid(reason);
+            }
+        }
+        Verdict::Valid
+    }
+
+    fn execute_one(&mut self, digest: &BlockDigest) -> Result<(), String> {
+        let p = self.pending.get(digest).ok_or("the block went away")?;
+        let parent = p.wire.parent_digest()?;
+        let proposal = p.wire.proposal()?;
+        let (_, committed) = self.committed().map_err(|e| e.to_string())?;
+        let parent_block = if parent == committed {
+            None
+        } else {
+            match self.pending.get(&parent).and_then(|p| p.prepared.as_ref()) {
+                Some(prepared) => Some(prepared),
+                None => return Err(format!("its parent {} is not executed here", hex::encode(parent))),
+            }
+        };
+        let prepared = self.vm.prepare_proposed(parent_block, &proposal).map_err(|e| e.to_string())?;
+        if prepared.outcome().block_hash != *digest {
+            return Err(format!(
+                "the block re-executes to digest {}, not to the {} it claims",
+                hex::encode(prepared.outcome().block_hash),
+                hex::encode(digest)
+            ));
+        }
+        if let Some(p) = self.pending.get_mut(digest) {
+            p.prepared = Some(prepared);
+        }
+        Ok(())
+    }
+
+    /// Commits the finalised block `digest` and every uncommitted block below it, lowest first,
+    /// executing any not executed yet, and forgets the blocks that can no longer be committed
+    /// (at or below the new head). Returns the committed blocks' outcomes in order; a block
+    /// committed already gives none.
+    pub fn finalize(&mut self, digest: BlockDigest) -> Result<Vec<BlockOutcome>, CommitError> {
+        let (committed_height, committed) = self.committed()?;
+        if digest == committed {
+            return Ok(Vec::new());
+        }
+        if self.vm.block_by_hash(&digest)?.is_some() {
+            return Ok(Vec::new());
+        }
+        match self.execute(&digest, committed_height) {
+            Verdict::Valid => {}
+            Verdict::Missing(d) => return Err(CommitError::Missing(d)),
+            Verdict::Invalid(reason) => return Err(CommitError::Diverged(digest, reason)),
+        }
+        let mut chain = Vec::new();
+        let mut at = digest;
+        while at != committed {
+            let Some(p) = self.pending.get(&at) else { return Err(CommitError::Missing(at)) };
+            chain.push(at);
+            at = p.wire.parent_digest().map_err(|e| CommitError::Diverged(at, e))?;
+        }
+        let mut outcomes = Vec::with_capacity(chain.len());
+        for d in chain.into_iter().rev() {
+            let prepared = self.pending.remove(&d).and_then(|p| p.prepared).ok_or(CommitError::Missing(d))?;
+            outcomes.push(self.vm.commit_prepared(prepared)?);
+        }
+        let height = self.vm.head().height;
+        self.pending.retain(|_, p| p.wire.height > height);
+        Ok(outcomes)
+    }
+
+    fn make_room(&mut self) -> Result<(), String> {
+        if self.pending.len() >= MAX_PENDING_BLOCKS {
+            return Err(format!("{MAX_PENDING_BLOCKS} blocks wait to be finalised here already"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! The genesis file: what every validator of a chain starts from.
+
+use jsvm_tx::Algorithm;
+use jsvm_vm::VmConfig;
+use serde::{Deserialize, Serialize};
+use sha3::{Digest, Sha3_256};
+
+/// IOST's chain id, the default.
+pub const DEFAULT_CHAIN_ID: u32 = 1024;
+
+/// A chain's genesis: its id, start time, `admin`'s key and the validator set. Every validator
+/// starts from the same file and so reaches the same first block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Genesis {
+    /// The chain id signed transactions must carry.
+    #[serde(default = "default_chain_id")]
+    pub chain_id: u32,
+    /// When the chain starts, nanoseconds since the epoch: every block's time is after it.
+    pub time_ns: u64,
+    /// Base58 public key (ed25519 or secp256k1) made the one key of `admin`, which holds all
+    /// 90,000,000,000 `iost` at genesis.
+    pub admin_key: String,
+    /// Whether transactions pay gas and RAM (see `VmConfig::charge_resources`); fixed for the
+    /// chain's life.
+    #[serde(default)]
+    pub charge_resources: bool,
+    /// The validators, each with its name (what blocks it produces carry as their witness) and
+    /// its ed25519 public key, which signs its consensus messages.
+    pub validators: Vec<GenesisValidator>,
+}
+
+/// One validator of the genesis set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisValidator {
+    /// Its name: an account-style name, unique in the set.
+    pub name: String,
+    /// Base58 ed25519 public key (as `jsvm key new` prints it).
+    pub public_key: String,
+}
+
+fn default_chain_id() -> u32 {
+    DEFAULT_CHAIN_ID
+}
+
+/// Most validators a genesis may name.
+pub const MAX_VALIDATORS: usize = 128;
+
+impl Genesis {
+    /// Reads and checks a genesis file's text.
+    pub fn parse(text: &str) -> Result<Genesis, String> {
+        let genesis: Genesis = serde_json::from_str(text).map_err(|e| format!("the genesis file is not valid: {e}"))?;
+        genesis.check()?;
+        Ok(genesis)
+    }
+
+    /// Every rule a genesis must keep: a readable admin key; 1 to [`MAX_VALIDATORS`] validators
+    /// with distinct valid names and distinct ed25519 keys.
+    pub fn check(&self) -> Result<(), String> {
+        jsvm_tx::decode_public_key(&self.admin_key)
+            .map_err(|e| format!("admin_key {:?} is not a public key: {e}", self.admin_key))?;
+        if self.validators.is_empty() || self.validators.len() > MAX_VALIDATORS {
+            return Err(format!("a genesis names 1 to {MAX_VALIDATORS} validators, not {}", self.validators.len()));
+        }
+        for (i, v) in self.validators.iter().enumerate() {
+            if !jsvm_vm::valid_name(&v.name) {
+                return Err(format!("validator #{i}: {:?} is not a valid name (letters, digits, _ and .)", v.name));
+            }
+            validator_key(&v.public_key).map_err(|e| format!("validator {:?}: {e}", v.name))?;
+            if let Some(other) = self.validators[..i].iter().find(|o| o.name == v.name || o.public_key == v.public_key)
+            {
+                let what = if other.name == v.name { "name" } else { "key" };
+                return Err(format!("validators {:?} and {:?} have the same {what}", other.name, v.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// What consensus calls the block before the first: SHA3-256 of the file's canonical form
+    /// (its fields re-serialized), so two validators whose files differ do not agree on a chain.
+    pub fn digest(&self) -> [u8; 32] {
+        let canonical = serde_json::to_vec(self).unwrap_or_default();
+        Sha3_256::new_with_prefix(b"jsvm genesis\0").chain_update(&canonical).finalize().into()
+    }
+
+    /// `base` with the chain's fixed settings from this file: chain id, admin key, whether
+    /// resources are charged, and signatures required.
+    pub fn vm_config(&self, base: VmConfig) -> VmConfig {
+        VmConfig {
+            chain_id: self.chain_id,
+            admin_key: Some(self.admin_key.clone()),
+            charge_resources: self.charge_resources,
+            require_signatures: true,
+            ..base
+        }
+    }
+
+    /// The validator whose public key is `public_key` (32 bytes), if it is in the set.
+    pub fn validator_by_key(&self, public_key: &[u8]) -> Option<&GenesisValidator> {
+        self.validators.iter().find(|v| validator_key(&v.public_key).is_ok_and(|k| k == public_key))
+    }
+}
+
+/// The 32 bytes of a validator's base58 ed25519 public key.
+pub fn validator_key(b58: &str) -> Result<[u8; 32], String> {
+    match jsvm_tx::decode_public_key(b58) {
+        Ok((Algorithm::Ed25519, bytes)) => bytes.try_into().map_err(|_| format!("public key {b58:?} is not 32 bytes")),
+        Ok(_) => Err(format!("public key {b58:?} is not an ed25519 key (validators sign with ed25519)")),
+        Err(e) => Err(format!("public key {b58:?} is not readable: {e}")),
+    }
+}
