@@ -101,9 +101,21 @@ impl ReplicaChain {
         self.pending.get(digest).map(|p| &p.wire)
     }
 
-    /// Executes `txs` as a new block on `parent` (the committed head, or a block executed here
-    /// and not yet final), produced by `witness` at `now_ns`, and keeps it. Transactions that
-    /// cannot be in a block are left out (as a single node leaves them out).
+    /// Makes `parent` ready to build on: the committed head, or a held block, executed here with
+    /// every held block below it. Missing says which block has not arrived.
+    pub fn ready(&mut self, parent: BlockDigest) -> Verdict {
+        let committed_height = match self.committed() {
+            Ok((_, head)) if head == parent => return Verdict::Valid,
+            Ok((h, _)) => h,
+            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
+        };
+        self.execute(&parent, committed_height)
+    }
+
+    /// Executes `txs` as a new block on `parent` (see [`ReplicaChain::ready`]), produced by
+    /// `witness` at `now_ns`, and keeps it. Transactions already in a held block below are
+    /// dropped, and so, if one refuses the whole block, are those the node would not admit now;
+    /// transactions that pass the node's deadline are left out, as a single node leaves them out.
     pub fn propose(
         &mut self,
         parent: BlockDigest,
@@ -112,27 +124,74 @@ impl ReplicaChain {
         witness: &str,
     ) -> Result<WireBlock, String> {
         self.make_room()?;
-        let (committed_height, committed) = self.committed().map_err(|e| e.to_string())?;
-        let time = now_ns.max(self.genesis_time.saturating_add(1));
-        let prepared = if parent == committed {
-            self.vm.prepare_block(None, txs, time, witness)
-        } else {
-            match self.execute(&parent, committed_height) {
-                Verdict::Valid => {}
-                Verdict::Missing(d) => {
-                    return Err(format!("cannot build on block {}: {} is missing", hex::encode(parent), hex::encode(d)))
-                }
-                Verdict::Invalid(reason) => {
-                    return Err(format!("cannot build on block {}: {reason}", hex::encode(parent)))
-                }
-            }
-            let parent_block = self.pending.get(&parent).and_then(|p| p.prepared.as_ref());
-            self.vm.prepare_block(parent_block, txs, time, witness)
+        match self.ready(parent) {
+            Verdict::Valid => {}
+            Verdict::Missing(d) => return Err(format!("block {} is missing", hex::encode(d))),
+            Verdict::Invalid(reason) => return Err(format!("cannot build on block {}: {reason}", hex::encode(parent))),
         }
-        .map_err(|e| e.to_string())?;
+        let below = self.uncommitted_txs(parent);
+        let txs: Vec<Transaction> = txs.into_iter().filter(|tx| !below.contains(&tx.hash())).collect();
+        let time = now_ns.max(self.genesis_time.saturating_add(1));
+        let parent_block = self.pending.get(&parent).and_then(|p| p.prepared.as_ref());
+        let prepared = match self.vm.prepare_block(parent_block, txs.clone(), time, witness) {
+            Ok(prepared) => prepared,
+            // One transaction refuses the whole block (a bad signature, one already on chain):
+            // the ones the node would not admit now are dropped, and if that is not enough the
+            // block is made empty rather than not at all. (Admission reads the committed state,
+            // so on a parent not yet committed it may drop a good transaction; it stays in the
+            // mempool for a later block.)
+            Err(VmError::InvalidTx(_)) => {
+                let now = i64::try_from(now_ns).unwrap_or(i64::MAX);
+                let admitted = txs.into_iter().filter(|tx| self.vm.check_tx(tx, now).is_ok()).collect();
+                self.vm
+                    .prepare_block(parent_block, admitted, time, witness)
+                    .or_else(|_| self.vm.prepare_block(parent_block, Vec::new(), time, witness))
+                    .map_err(|e| e.to_string())?
+            }
+            Err(e) => return Err(e.to_string()),
+        };
         let wire = WireBlock::of(&prepared, &parent);
         self.pending.insert(prepared.outcome().block_hash, Pending { wire: wire.clone(), prepared: Some(prepared) });
         Ok(wire)
+    }
+
+    /// Hashes of the transactions in the held blocks from `digest` down to the committed head.
+    fn uncommitted_txs(&self, mut digest: BlockDigest) -> std::collections::HashSet<[u8; 32]> {
+        let mut hashes = std::collections::HashSet::new();
+        while let Some(p) = self.pending.get(&digest) {
+            hashes.extend(p.wire.txs.iter().map(Transaction::hash));
+            match p.wire.parent_digest() {
+                Ok(parent) => digest = parent,
+                Err(_) => break,
+            }
+        }
+        hashes
+    }
+
+    /// The wire form of block `digest`, held here or committed (for a peer catching up).
+    pub fn wire_block(&self, digest: &BlockDigest) -> Result<Option<WireBlock>, VmError> {
+        if let Some(p) = self.pending.get(digest) {
+            return Ok(Some(p.wire.clone()));
+        }
+        let Some(record) = self.vm.block_by_hash(digest)? else { return Ok(None) };
+        let parent = match record.height {
+            0 | 1 => self.genesis_digest,
+            h => match self.vm.block_with_hash(h - 1)? {
+                Some((_, hash)) => hash,
+                None => return Ok(None),
+            },
+        };
+        let receipts = self.vm.block_receipts(&record)?;
+        Ok(Some(WireBlock {
+            height: record.height,
+            parent: hex::encode(parent),
+            digest: hex::encode(digest),
+            time: record.time,
+            witness: record.witness,
+            txs: record.txs,
+            receipts,
+            state_root: record.state_root,
+        }))
     }
 
     /// Keeps a block a peer sent (not executed yet: that happens when it is verified or

@@ -278,3 +278,35 @@ fn a_validator_whose_vm_computes_otherwise_refuses_and_cannot_commit() {
     net.verify_all(&block, 0);
     net.finalize_all(&block);
 }
+
+#[test]
+fn a_proposer_drops_what_a_block_cannot_hold_and_keeps_the_rest() {
+    let mut net = Net::new();
+    let g = net.nodes[0].genesis_digest();
+    let first = net.propose(0, g, vec![], T0 + SECOND);
+    net.verify_all(&first, 0);
+    net.finalize_all(&first);
+    let committed = transfer("admin", "1", T0 + 10);
+    let second = net.propose(1, first.claimed_digest().unwrap(), vec![committed.clone()], T0 + 2 * SECOND);
+    net.verify_all(&second, 1);
+    let pending = transfer("admin", "2", T0 + 11);
+    let third = net.propose(2, second.claimed_digest().unwrap(), vec![pending.clone()], T0 + 3 * SECOND);
+    net.finalize_all(&second);
+    // Already committed, already in the block below (not final), signed by a stranger, and one good.
+    let mut forged = Tx::new(
+        (T0 + 12) as i64,
+        1024,
+        1_000_000,
+        vec![jsvm_tx::Action::new("token.iost", "transfer", r#"["iost","admin","admin","3",""]"#)],
+    );
+    forged.add_publish_sign("admin", &key(66));
+    let forged = Transaction::from_iost(forged).unwrap();
+    let good = transfer("admin", "4", T0 + 13);
+    let txs = vec![committed, pending, forged, good.clone()];
+    let fourth = net.nodes[3].propose(third.claimed_digest().unwrap(), txs, T0 + 4 * SECOND, "v3").unwrap();
+    assert_eq!(fourth.txs, vec![good]);
+    // A committed block's wire form is served as it was proposed, for a validator catching up.
+    let served = net.nodes[0].wire_block(&second.claimed_digest().unwrap()).unwrap().unwrap();
+    assert_eq!(served, second);
+    assert_eq!(net.nodes[0].wire_block(&[5; 32]).unwrap(), None);
+}
