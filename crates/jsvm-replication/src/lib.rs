@@ -8,6 +8,7 @@
 
 pub mod block;
 pub mod chain;
+pub mod engine;
 pub mod genesis;
 
 pub use block::{BlockDigest, WireBlock};

@@ -1,0 +1,236 @@
+//! Validators running the real consensus engine (commonware's simplex) in its deterministic
+//! runtime over its simulated network, each with its own VM: they finalise blocks of signed
+//! transfers with identical blocks and state roots; the chain goes on without a crashed
+//! validator, which catches up when it comes back; a validator whose VM computes otherwise is
+//! outvoted. Seeded: a failure replays exactly.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use commonware_cryptography::ed25519::PublicKey;
+use commonware_p2p::simulated::{self, Link, Network};
+use commonware_runtime::{deterministic, Clock, Handle, Quota, Runner, Supervisor};
+use commonware_utils::{probability, NZUsize, NZU32};
+use jsvm_replication::engine::{self, Channels, TxSource, ValidatorConfig};
+use jsvm_replication::{Genesis, GenesisValidator, ReplicaChain};
+use jsvm_state::MemStore;
+use jsvm_tx::{Algorithm, KeyPair, Tx};
+use jsvm_vm::{BlockOutcome, Transaction, VmConfig, VmManager};
+use serde_json::json;
+
+const SECOND: u64 = 1_000_000_000;
+/// The simulated clock starts at the epoch; the chain a millisecond after.
+const GENESIS_NS: u64 = 1_000_000;
+
+fn admin() -> KeyPair {
+    KeyPair::from_seed(Algorithm::Ed25519, &[1; 32])
+}
+
+fn seed(i: usize) -> [u8; 32] {
+    [10 + i as u8; 32]
+}
+
+fn genesis(n: usize) -> Genesis {
+    Genesis {
+        chain_id: 1024,
+        time_ns: GENESIS_NS,
+        admin_key: admin().public_key_b58(),
+        charge_resources: false,
+        validators: (0..n)
+            .map(|i| GenesisValidator {
+                name: format!("v{i}"),
+                public_key: KeyPair::from_seed(Algorithm::Ed25519, &seed(i)).public_key_b58(),
+            })
+            .collect(),
+    }
+}
+
+/// `admin` → `to`, signed as IOST's SDK signs, at `time` (ns; the simulated clock's).
+fn transfer(to: &str, amount: u64, time: u64) -> Transaction {
+    let data = json!(["iost", "admin", to, amount.to_string(), ""]).to_string();
+    let mut tx = Tx::new(time as i64, 1024, 1_000_000, vec![jsvm_tx::Action::new("token.iost", "transfer", data)]);
+    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
+    tx.add_publish_sign("admin", &admin());
+    Transaction::from_iost(tx).unwrap()
+}
+
+/// A committed block as a validator reported it: height, block hash, state root.
+type Committed = (u64, [u8; 32], [u8; 32]);
+
+/// A validator's mempool (every validator is given every transaction, as gossip would) and
+/// what it committed: per height, the block hash and state root.
+#[derive(Default)]
+struct Pool {
+    waiting: Mutex<Vec<Transaction>>,
+    committed: Mutex<Vec<Committed>>,
+}
+
+impl TxSource for Pool {
+    fn pending(&self, max: usize) -> Vec<Transaction> {
+        self.waiting.lock().unwrap().iter().take(max).cloned().collect()
+    }
+
+    fn committed(&self, outcome: &BlockOutcome) {
+        let done: Vec<String> = outcome.receipts.iter().map(|r| r.tx_hash.clone()).collect();
+        self.waiting.lock().unwrap().retain(|tx| !done.contains(&bs58::encode(tx.hash()).into_string()));
+        self.committed.lock().unwrap().push((outcome.height, outcome.block_hash, outcome.state_root));
+    }
+}
+
+impl Pool {
+    fn height(&self) -> u64 {
+        self.committed.lock().unwrap().last().map_or(0, |c| c.0)
+    }
+}
+
+struct Validator {
+    vm: Arc<VmManager>,
+    pool: Arc<Pool>,
+    handle: Option<Handle<()>>,
+}
+
+struct Cluster {
+    genesis: Genesis,
+    validators: Vec<Validator>,
+    oracle: simulated::Oracle<PublicKey, deterministic::Context>,
+}
+
+const QUOTA: Quota = Quota::per_second(NZU32!(100_000));
+
+impl Cluster {
+    /// `n` validators on a network with 20 ms (±5 ms) links; `faulty` VMs compute otherwise.
+    async fn start(context: &deterministic::Context, n: usize, faulty: &[usize]) -> Cluster {
+        let genesis = genesis(n);
+        let keys: Vec<_> = (0..n).map(|i| engine::public_key(&seed(i)).unwrap()).collect();
+        let (network, oracle) = Network::new_with_peers(
+            context.child("network"),
+            simulated::Config {
+                max_size: 32 << 20,
+                max_peers_per_set: NZUsize!(n),
+                disconnect_on_block: true,
+                tracked_peer_sets: NZUsize!(1),
+            },
+            keys.iter().cloned(),
+        )
+        .await;
+        network.start();
+        let link = Link {
+            latency: Duration::from_millis(20),
+            jitter: Duration::from_millis(5),
+            success_rate: probability!(1.0),
+        };
+        for a in &keys {
+            for b in &keys {
+                if a != b {
+                    oracle.add_link(a.clone(), b.clone(), link.clone()).await.unwrap();
+                }
+            }
+        }
+        let mut validators = Vec::new();
+        for i in 0..n {
+            let mut own = genesis.clone();
+            // A faulty VM: it charges gas where the chain does not, so its receipts differ.
+            own.charge_resources = faulty.contains(&i);
+            let vm = Arc::new(VmManager::new(Arc::new(MemStore::new()), own.vm_config(VmConfig::default())).unwrap());
+            validators.push(Validator { vm, pool: Arc::default(), handle: None });
+        }
+        let mut cluster = Cluster { genesis, validators, oracle };
+        for i in 0..n {
+            cluster.start_validator(context, i).await;
+        }
+        cluster
+    }
+
+    async fn start_validator(&mut self, context: &deterministic::Context, i: usize) {
+        let key = engine::public_key(&seed(i)).unwrap();
+        let control = self.oracle.control(key.clone());
+        let channel = |c| {
+            let control = control.clone();
+            async move { control.register(c, QUOTA).await.unwrap() }
+        };
+        let channels = Channels {
+            votes: channel(engine::VOTES).await,
+            certificates: channel(engine::CERTIFICATES).await,
+            resolver: channel(engine::RESOLVER).await,
+            blocks: channel(engine::BLOCKS).await,
+        };
+        let v = &mut self.validators[i];
+        let chain = ReplicaChain::new(v.vm.clone(), &self.genesis);
+        let mut config = ValidatorConfig::new(self.genesis.clone(), seed(i));
+        config.max_block_txs = 50;
+        let ctx = context.child("validator").with_attribute("index", i);
+        let handle = engine::start(ctx, config, chain, v.pool.clone(), control, channels).unwrap();
+        v.handle = Some(handle);
+    }
+
+    fn submit(&self, txs: &[Transaction]) {
+        for v in &self.validators {
+            v.pool.waiting.lock().unwrap().extend(txs.iter().cloned());
+        }
+    }
+
+    /// Waits (simulated time) until every validator in `which` has committed `height`.
+    async fn wait_for(&self, context: &deterministic::Context, which: &[usize], height: u64) {
+        while which.iter().any(|&i| self.validators[i].pool.height() < height) {
+            context.sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Asserts that the validators in `which` committed the same blocks up to the lowest head
+    /// among them, and that each one's store holds exactly what it reported.
+    fn assert_agree(&self, which: &[usize]) -> u64 {
+        let chains: Vec<Vec<Committed>> =
+            which.iter().map(|&i| self.validators[i].pool.committed.lock().unwrap().clone()).collect();
+        let common = chains.iter().map(Vec::len).min().unwrap();
+        for (c, &i) in chains.iter().zip(which) {
+            assert_eq!(&c[..common], &chains[0][..common], "validator {i} committed other blocks");
+            let heights: Vec<u64> = c.iter().map(|b| b.0).collect();
+            assert_eq!(
+                heights,
+                (1..=c.len() as u64).collect::<Vec<_>>(),
+                "validator {i} committed every height once, in order"
+            );
+            let head = self.validators[i].vm.head();
+            assert_eq!((head.height, head.state_root), (c.len() as u64, c.last().unwrap().2));
+        }
+        common as u64
+    }
+}
+
+/// Runs `f` in the deterministic runtime seeded with `seed`, for at most 15 simulated minutes.
+fn run<F, Fut>(seed: u64, f: F) -> Fut::Output
+where
+    F: FnOnce(deterministic::Context) -> Fut,
+    Fut: std::future::Future,
+{
+    let config = deterministic::Config::new().with_seed(seed).with_timeout(Some(Duration::from_secs(900)));
+    deterministic::Runner::new(config).start(f)
+}
+
+#[test]
+fn four_validators_finalise_the_same_chain_of_signed_transfers() {
+    run(7, |context| async move {
+        let cluster = Cluster::start(&context, 4, &[]).await;
+        cluster.wait_for(&context, &[0, 1, 2, 3], 2).await;
+        let txs: Vec<Transaction> = (0..120).map(|i| transfer("admin", 1 + i, GENESIS_NS + SECOND + i)).collect();
+        cluster.submit(&txs);
+        while cluster.validators.iter().any(|v| !v.pool.waiting.lock().unwrap().is_empty()) {
+            context.sleep(Duration::from_millis(100)).await;
+        }
+        let head = cluster.validators.iter().map(|v| v.pool.height()).max().unwrap();
+        cluster.wait_for(&context, &[0, 1, 2, 3], head).await;
+        let agreed = cluster.assert_agree(&[0, 1, 2, 3]);
+        assert!(agreed >= 4, "blocks were finalised ({agreed})");
+        let mut witnesses = HashMap::new();
+        let vm = &cluster.validators[0].vm;
+        let mut in_blocks = 0;
+        for h in 1..=agreed {
+            let block = vm.block(h).unwrap().unwrap();
+            in_blocks += block.txs.len();
+            *witnesses.entry(block.witness).or_insert(0) += 1;
+        }
+        assert_eq!(in_blocks, 120, "every transfer is in exactly one block");
+        assert!(witnesses.len() >= 3, "leaders take turns: {witnesses:?}");
+    });
+}
