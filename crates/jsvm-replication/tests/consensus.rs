@@ -99,8 +99,8 @@ struct Cluster {
 const QUOTA: Quota = Quota::per_second(NZU32!(100_000));
 
 impl Cluster {
-    /// `n` validators on a network with 20 ms (±5 ms) links; `faulty` VMs compute otherwise.
-    async fn start(context: &deterministic::Context, n: usize, faulty: &[usize]) -> Cluster {
+    /// `n` validators on a network whose links are `link`; `faulty` VMs compute otherwise.
+    async fn start(context: &deterministic::Context, n: usize, faulty: &[usize], link: Link) -> Cluster {
         let genesis = genesis(n);
         let keys: Vec<_> = (0..n).map(|i| engine::public_key(&seed(i)).unwrap()).collect();
         let (network, oracle) = Network::new_with_peers(
@@ -198,6 +198,34 @@ impl Cluster {
     }
 }
 
+/// Links of 20 ms (±5 ms) that lose nothing.
+fn lan() -> Link {
+    Link { latency: Duration::from_millis(20), jitter: Duration::from_millis(5), success_rate: probability!(1.0) }
+}
+
+/// `count` transfers admin → admin of 1, 2, … iost, each with a time of its own from `from`.
+fn transfers(count: u64, from: u64) -> Vec<Transaction> {
+    (0..count).map(|i| transfer("admin", 1 + i, from + i)).collect()
+}
+
+impl Cluster {
+    /// Waits until no validator in `which` has a transaction waiting, then until all of them
+    /// have reached the highest head among them; returns that height.
+    async fn settle(&self, context: &deterministic::Context, which: &[usize]) -> u64 {
+        while which.iter().any(|&i| !self.validators[i].pool.waiting.lock().unwrap().is_empty()) {
+            context.sleep(Duration::from_millis(100)).await;
+        }
+        let head = which.iter().map(|&i| self.validators[i].pool.height()).max().unwrap();
+        self.wait_for(context, which, head).await;
+        head
+    }
+
+    /// Transactions in blocks 1..=height of validator `i`'s store.
+    fn txs_in_blocks(&self, i: usize, height: u64) -> usize {
+        (1..=height).map(|h| self.validators[i].vm.block(h).unwrap().unwrap().txs.len()).sum()
+    }
+}
+
 /// Runs `f` in the deterministic runtime seeded with `seed`, for at most 15 simulated minutes.
 fn run<F, Fut>(seed: u64, f: F) -> Fut::Output
 where
@@ -208,29 +236,143 @@ where
     deterministic::Runner::new(config).start(f)
 }
 
+const COUNTER: &str = r#"
+class Counter {
+    init() { storage.put("n", "0"); }
+    bump(by) {
+        const n = Number(storage.get("n")) + by;
+        storage.put("n", String(n));
+        return n;
+    }
+}
+module.exports = Counter;
+"#;
+
+/// A signed call of `contract.method(args)` by admin at `time`.
+fn call(contract: &str, method: &str, args: serde_json::Value, time: u64) -> Transaction {
+    let mut tx = Tx::new(time as i64, 1024, 4_000_000, vec![jsvm_tx::Action::new(contract, method, args.to_string())]);
+    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
+    tx.add_publish_sign("admin", &admin());
+    Transaction::from_iost(tx).unwrap()
+}
+
 #[test]
-fn four_validators_finalise_the_same_chain_of_signed_transfers() {
+fn four_validators_finalise_a_hundred_blocks_of_transfers_and_contract_calls() {
     run(7, |context| async move {
-        let cluster = Cluster::start(&context, 4, &[]).await;
-        cluster.wait_for(&context, &[0, 1, 2, 3], 2).await;
-        let txs: Vec<Transaction> = (0..120).map(|i| transfer("admin", 1 + i, GENESIS_NS + SECOND + i)).collect();
-        cluster.submit(&txs);
-        while cluster.validators.iter().any(|v| !v.pool.waiting.lock().unwrap().is_empty()) {
-            context.sleep(Duration::from_millis(100)).await;
+        let cluster = Cluster::start(&context, 4, &[], lan()).await;
+        let abi = json!({"lang": "javascript", "version": "1.0.0", "abi": [{"name": "bump", "args": ["number"]}]});
+        let code = json!({"info": abi, "code": COUNTER}).to_string();
+        let deploy = call("system.iost", "setCode", json!([code]), GENESIS_NS + SECOND);
+        cluster.submit(std::slice::from_ref(&deploy));
+        cluster.settle(&context, &[0, 1, 2, 3]).await;
+        let receipt = cluster.validators[0].vm.receipt(&bs58::encode(deploy.hash()).into_string()).unwrap().unwrap();
+        let id = receipt.returns[0].trim_matches('"').to_string();
+        // A hundred rounds, each a transfer and a call sent together and committed before the next.
+        for round in 0..100u64 {
+            let time = GENESIS_NS + 2 * SECOND + round * 1_000;
+            cluster.submit(&[transfer("admin", 1 + round, time), call(&id, "bump", json!([round]), time + 1)]);
+            cluster.settle(&context, &[0, 1, 2, 3]).await;
         }
-        let head = cluster.validators.iter().map(|v| v.pool.height()).max().unwrap();
-        cluster.wait_for(&context, &[0, 1, 2, 3], head).await;
-        let agreed = cluster.assert_agree(&[0, 1, 2, 3]);
-        assert!(agreed >= 4, "blocks were finalised ({agreed})");
+        let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
+        assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head);
+        assert!(head >= 100, "a hundred blocks at least ({head})");
+        assert_eq!(cluster.txs_in_blocks(0, head), 201, "every transaction in exactly one block");
         let mut witnesses = HashMap::new();
-        let vm = &cluster.validators[0].vm;
-        let mut in_blocks = 0;
-        for h in 1..=agreed {
-            let block = vm.block(h).unwrap().unwrap();
-            in_blocks += block.txs.len();
-            *witnesses.entry(block.witness).or_insert(0) += 1;
+        for h in 1..=head {
+            *witnesses.entry(cluster.validators[0].vm.block(h).unwrap().unwrap().witness).or_insert(0) += 1;
         }
-        assert_eq!(in_blocks, 120, "every transfer is in exactly one block");
-        assert!(witnesses.len() >= 3, "leaders take turns: {witnesses:?}");
+        assert_eq!(witnesses.len(), 4, "every validator led blocks: {witnesses:?}");
+        for v in &cluster.validators {
+            let q = Transaction::new("admin", vec![jsvm_vm::Action::new(&id, "bump", "[0]")]);
+            let r = v.vm.query(q).unwrap().0;
+            assert_eq!(r.returns[0], "4950", "{}", r.message);
+        }
+    });
+}
+
+#[test]
+fn a_crashed_validator_is_not_needed_and_catches_up_when_it_returns() {
+    run(11, |context| async move {
+        let mut cluster = Cluster::start(&context, 4, &[], lan()).await;
+        cluster.submit(&transfers(30, GENESIS_NS + SECOND));
+        cluster.settle(&context, &[0, 1, 2, 3]).await;
+        let before = cluster.assert_agree(&[0, 1, 2, 3]);
+        // Validator 3 crashes: its engine and tasks stop; its store stays (as RocksDB would).
+        cluster.validators[3].handle.take().unwrap().abort();
+        let more = transfers(30, GENESIS_NS + 100 * SECOND);
+        for v in &cluster.validators[..3] {
+            v.pool.waiting.lock().unwrap().extend(more.iter().cloned());
+        }
+        let head = cluster.settle(&context, &[0, 1, 2]).await;
+        assert!(head > before, "the other three went on without it ({before} → {head})");
+        assert_eq!(cluster.validators[3].pool.height(), before, "the crashed validator committed nothing meanwhile");
+        assert_eq!(cluster.txs_in_blocks(0, head), 60);
+        // It comes back on the same store and catches up.
+        cluster.start_validator(&context, 3).await;
+        cluster.submit(&transfers(5, GENESIS_NS + 200 * SECOND));
+        let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
+        assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head);
+        assert_eq!(cluster.txs_in_blocks(3, head), 65);
+    });
+}
+
+#[test]
+fn a_validator_whose_vm_computes_otherwise_is_outvoted() {
+    run(5, |context| async move {
+        let cluster = Cluster::start(&context, 4, &[2], lan()).await;
+        cluster.submit(&transfers(40, GENESIS_NS + SECOND));
+        let head = cluster.settle(&context, &[0, 1, 3]).await;
+        assert_eq!(cluster.assert_agree(&[0, 1, 3]), head);
+        assert_eq!(cluster.txs_in_blocks(0, head), 40);
+        let witnesses: std::collections::HashSet<String> =
+            (1..=head).map(|h| cluster.validators[0].vm.block(h).unwrap().unwrap().witness).collect();
+        assert!(!witnesses.contains("v2"), "no block of the faulty validator is final: {witnesses:?}");
+        assert_eq!(cluster.validators[2].pool.height(), 0, "the faulty validator committed nothing");
+    });
+}
+
+#[test]
+fn validators_agree_over_links_that_lose_and_delay_messages() {
+    // Seeded schedules: each seed is another order of deliveries, delays and losses.
+    for seed in [1, 2, 3] {
+        run(seed, |context| async move {
+            let lossy = Link {
+                latency: Duration::from_millis(40),
+                jitter: Duration::from_millis(30),
+                success_rate: probability!(0.9),
+            };
+            let cluster = Cluster::start(&context, 4, &[], lossy).await;
+            cluster.submit(&transfers(40, GENESIS_NS + SECOND));
+            let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
+            assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head, "seed {seed}");
+            assert_eq!(cluster.txs_in_blocks(0, head), 40, "seed {seed}");
+        });
+    }
+}
+
+#[test]
+fn a_partition_heals_and_the_cut_off_validator_catches_up() {
+    run(13, |context| async move {
+        let cluster = Cluster::start(&context, 4, &[], lan()).await;
+        cluster.submit(&transfers(20, GENESIS_NS + SECOND));
+        cluster.settle(&context, &[0, 1, 2, 3]).await;
+        let before = cluster.assert_agree(&[0, 1, 2, 3]);
+        let keys: Vec<PublicKey> = (0..4).map(|i| engine::public_key(&seed(i)).unwrap()).collect();
+        for other in &keys[..3] {
+            cluster.oracle.remove_link(keys[3].clone(), other.clone()).await.unwrap();
+            cluster.oracle.remove_link(other.clone(), keys[3].clone()).await.unwrap();
+        }
+        cluster.submit(&transfers(20, GENESIS_NS + 100 * SECOND));
+        let head = cluster.settle(&context, &[0, 1, 2]).await;
+        assert!(head > before);
+        assert!(cluster.validators[3].pool.height() <= before + 1, "the cut-off validator could not follow");
+        for other in &keys[..3] {
+            cluster.oracle.add_link(keys[3].clone(), other.clone(), lan()).await.unwrap();
+            cluster.oracle.add_link(other.clone(), keys[3].clone(), lan()).await.unwrap();
+        }
+        cluster.submit(&transfers(5, GENESIS_NS + 200 * SECOND));
+        let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
+        assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head);
+        assert_eq!(cluster.txs_in_blocks(3, head), 45);
     });
 }
