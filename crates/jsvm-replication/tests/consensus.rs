@@ -115,11 +115,6 @@ impl Cluster {
         )
         .await;
         network.start();
-        let link = Link {
-            latency: Duration::from_millis(20),
-            jitter: Duration::from_millis(5),
-            success_rate: probability!(1.0),
-        };
         for a in &keys {
             for b in &keys {
                 if a != b {
