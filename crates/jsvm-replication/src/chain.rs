@@ -20,6 +20,14 @@ pub const MAX_CLOCK_DRIFT_NS: u64 = 10_000_000_000;
 /// Most blocks kept uncommitted; past this, blocks received are refused until some commit.
 pub const MAX_PENDING_BLOCKS: usize = 1024;
 
+/// Most bytes of uncommitted blocks kept (their encoded size): a peer pushing blocks cannot
+/// make a validator hold more.
+pub const MAX_PENDING_BYTES: usize = 512 << 20;
+
+/// How far above the committed head a block received may be: consensus builds at most a few
+/// blocks ahead of finality, and a validator catching up fetches from its head upwards.
+pub const MAX_HEIGHT_AHEAD: u64 = 256;
+
 /// What a validator says of a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -48,6 +56,8 @@ pub enum CommitError {
 
 struct Pending {
     wire: WireBlock,
+    /// Its bytes as they travel (counted against [`MAX_PENDING_BYTES`]).
+    encoded: Vec<u8>,
     prepared: Option<PreparedBlock>,
 }
 
@@ -81,8 +91,8 @@ impl ReplicaChain {
         if head.height == 0 {
             return Ok((0, self.genesis_digest));
         }
-        match self.vm.block_with_hash(head.height)? {
-            Some((_, hash)) => Ok((head.height, hash)),
+        match self.vm.block_hash_at(head.height)? {
+            Some(hash) => Ok((head.height, hash)),
             None => Err(VmError::Internal(format!("the store has no record of its head block {}", head.height))),
         }
     }
@@ -151,7 +161,9 @@ impl ReplicaChain {
             Err(e) => return Err(e.to_string()),
         };
         let wire = WireBlock::of(&prepared, &parent);
-        self.pending.insert(prepared.outcome().block_hash, Pending { wire: wire.clone(), prepared: Some(prepared) });
+        let encoded = wire.encode();
+        self.pending
+            .insert(prepared.outcome().block_hash, Pending { wire: wire.clone(), encoded, prepared: Some(prepared) });
         Ok(wire)
     }
 
@@ -168,6 +180,14 @@ impl ReplicaChain {
         hashes
     }
 
+    /// The bytes of block `digest` as they travel, held here or committed (for a peer catching up).
+    pub fn block_bytes(&self, digest: &BlockDigest) -> Result<Option<Vec<u8>>, VmError> {
+        if let Some(p) = self.pending.get(digest) {
+            return Ok(Some(p.encoded.clone()));
+        }
+        Ok(self.wire_block(digest)?.map(|w| w.encode()))
+    }
+
     /// The wire form of block `digest`, held here or committed (for a peer catching up).
     pub fn wire_block(&self, digest: &BlockDigest) -> Result<Option<WireBlock>, VmError> {
         if let Some(p) = self.pending.get(digest) {
@@ -176,8 +196,8 @@ impl ReplicaChain {
         let Some(record) = self.vm.block_by_hash(digest)? else { return Ok(None) };
         let parent = match record.height {
             0 | 1 => self.genesis_digest,
-            h => match self.vm.block_with_hash(h - 1)? {
-                Some((_, hash)) => hash,
+            h => match self.vm.block_hash_at(h - 1)? {
+                Some(hash) => hash,
                 None => return Ok(None),
             },
         };
@@ -196,13 +216,27 @@ impl ReplicaChain {
 
     /// Keeps a block a peer sent (not executed yet: that happens when it is verified or
     /// finalised). Returns the digest it claims.
+    /// A block at or below the committed head, or more than [`MAX_HEIGHT_AHEAD`] above it, is
+    /// refused, as is one past the bounds on what is held.
     pub fn receive(&mut self, bytes: &[u8]) -> Result<BlockDigest, String> {
         let wire = WireBlock::decode(bytes)?;
         let digest = wire.claimed_digest()?;
-        if !self.pending.contains_key(&digest) {
-            self.make_room()?;
-            self.pending.insert(digest, Pending { wire, prepared: None });
+        if self.pending.contains_key(&digest) {
+            return Ok(digest);
         }
+        let (committed, _) = self.committed().map_err(|e| e.to_string())?;
+        if wire.height <= committed || wire.height > committed + MAX_HEIGHT_AHEAD {
+            return Err(format!(
+                "a block at height {} is not between the committed head {committed} and {} blocks above it",
+                wire.height, MAX_HEIGHT_AHEAD
+            ));
+        }
+        self.make_room()?;
+        let held: usize = self.pending.values().map(|p| p.encoded.len()).sum();
+        if held + bytes.len() > MAX_PENDING_BYTES {
+            return Err(format!("{held} bytes of blocks wait to be finalised here already"));
+        }
+        self.pending.insert(digest, Pending { wire, encoded: bytes.to_vec(), prepared: None });
         Ok(digest)
     }
 

@@ -258,7 +258,7 @@ where
     type Plan = Plan<PublicKey>;
 
     fn broadcast(&mut self, payload: Digest, plan: Plan<PublicKey>) -> Feedback {
-        let block = self.shared.chain().block(&digest_bytes(&payload)).map(|b| b.encode());
+        let block = self.shared.chain().block_bytes(&digest_bytes(&payload)).ok().flatten();
         let Some(bytes) = block else { return Feedback::Ok };
         let recipients = match plan {
             Plan::Prepare { .. } | Plan::Propose { .. } => Recipients::All,
@@ -342,9 +342,9 @@ where
             }
             Some((&TAG_REQUEST, digest)) => {
                 let Ok(digest) = <[u8; 32]>::try_from(digest) else { continue };
-                let block = shared.chain().wire_block(&digest).ok().flatten();
-                if let Some(block) = block {
-                    sender.send(Recipients::One(from), IoBuf::from(tagged(TAG_BLOCK, &block.encode())), false);
+                let block = shared.chain().block_bytes(&digest).ok().flatten();
+                if let Some(bytes) = block {
+                    sender.send(Recipients::One(from), IoBuf::from(tagged(TAG_BLOCK, &bytes)), false);
                 }
             }
             _ => tracing::warn!(peer = %from, "an unreadable message on the block channel"),

@@ -310,3 +310,23 @@ fn a_proposer_drops_what_a_block_cannot_hold_and_keeps_the_rest() {
     assert_eq!(served, second);
     assert_eq!(net.nodes[0].wire_block(&[5; 32]).unwrap(), None);
 }
+
+#[test]
+fn a_block_received_far_from_the_head_is_refused() {
+    let mut net = Net::new();
+    let g = net.nodes[0].genesis_digest();
+    let first = net.propose(0, g, vec![], T0 + SECOND);
+    net.verify_all(&first, 0);
+    net.finalize_all(&first);
+    // At or below the committed head: nothing to do with it.
+    let err = net.nodes[1].receive(&first.encode()).map(|_| ()).unwrap_err();
+    assert!(err.contains("not between the committed head 1"), "{err}");
+    let mut far = first.clone();
+    far.height = 1 + jsvm_replication::chain::MAX_HEIGHT_AHEAD + 1;
+    far.digest = hex::encode([8; 32]);
+    let err = net.nodes[1].receive(&far.encode()).map(|_| ()).unwrap_err();
+    assert!(err.contains("blocks above it"), "{err}");
+    far.height -= 1;
+    net.nodes[1].receive(&far.encode()).unwrap();
+    assert_eq!(net.nodes[1].block_bytes(&[8; 32]).unwrap(), Some(far.encode()));
+}

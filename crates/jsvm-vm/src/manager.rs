@@ -445,7 +445,7 @@ impl VmManager {
     /// The hash of the committed block at `height`; None for height 0 (before the first block).
     /// The store remembers the hash of the block it committed last, which is the one asked
     /// for as each block is made: its record need not be read and hashed again.
-    fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
+    pub fn block_hash_at(&self, height: u64) -> Result<Option<[u8; 32]>, VmError> {
         if let Some((last, hash)) = self.store.last_block_hash() {
             if last == height {
                 return Ok(Some(hash));
