@@ -2,55 +2,26 @@
 //! verified and finalised on the others, as consensus would drive them, with the refusals a
 //! faulty or lying proposer meets.
 
+mod common;
+
 use std::sync::Arc;
 
-use jsvm_replication::{CommitError, Genesis, GenesisValidator, ReplicaChain, Verdict, WireBlock};
+use common::{sign_up, transfer, SECOND};
+use jsvm_replication::{CommitError, Genesis, ReplicaChain, Verdict, WireBlock};
 use jsvm_state::MemStore;
-use jsvm_tx::{Algorithm, KeyPair, Tx};
+use jsvm_tx::{Algorithm, KeyPair};
 use jsvm_vm::{Status, Transaction, VmConfig, VmManager};
 use serde_json::json;
 
 const T0: u64 = 1_900_000_000_000_000_000;
-const SECOND: u64 = 1_000_000_000;
-
-fn key(n: u8) -> KeyPair {
-    KeyPair::from_seed(Algorithm::Ed25519, &[n; 32])
-}
 
 fn genesis() -> Genesis {
-    Genesis {
-        chain_id: 1024,
-        time_ns: T0,
-        admin_key: key(1).public_key_b58(),
-        charge_resources: false,
-        validators: (0..4)
-            .map(|i| GenesisValidator { name: format!("v{i}"), public_key: key(10 + i).public_key_b58() })
-            .collect(),
-    }
+    common::genesis(4, T0)
 }
 
 fn replica(genesis: &Genesis) -> ReplicaChain {
     let vm = VmManager::new(Arc::new(MemStore::new()), genesis.vm_config(VmConfig::default())).unwrap();
     ReplicaChain::new(Arc::new(vm), genesis)
-}
-
-/// `admin` sends `amount` iost to `to`, signed with admin's key, at `time`.
-fn transfer(to: &str, amount: &str, time: u64) -> Transaction {
-    let data = json!(["iost", "admin", to, amount, ""]).to_string();
-    let mut tx = Tx::new(time as i64, 1024, 1_000_000, vec![jsvm_tx::Action::new("token.iost", "transfer", data)]);
-    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
-    tx.add_publish_sign("admin", &key(1));
-    Transaction::from_iost(tx).unwrap()
-}
-
-/// A new account `name` with admin's key, made by admin.
-fn sign_up(name: &str, time: u64) -> Transaction {
-    let k = key(1).public_key_b58();
-    let data = json!([name, k, k]).to_string();
-    let mut tx = Tx::new(time as i64, 1024, 1_000_000, vec![jsvm_tx::Action::new("auth.iost", "signUp", data)]);
-    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
-    tx.add_publish_sign("admin", &key(1));
-    Transaction::from_iost(tx).unwrap()
 }
 
 struct Net {
@@ -133,7 +104,7 @@ fn validators_agree_on_blocks_proposed_in_turn() {
         let txs = match height {
             1 => vec![],
             2 => vec![sign_up("alice", time)],
-            _ => vec![transfer("alice", "10", time), transfer("alice", "1", time + 1)],
+            _ => vec![transfer("alice", 10, time), transfer("alice", 1, time + 1)],
         };
         let block = net.propose(leader, parent, txs, time);
         assert_eq!(block.height, height);
@@ -164,7 +135,7 @@ fn a_block_built_on_one_not_yet_final_commits_after_it() {
     let g = net.nodes[0].genesis_digest();
     let first = net.propose(1, g, vec![sign_up("alice", T0)], T0 + SECOND);
     net.verify_all(&first, 1);
-    let second = net.propose(2, first.claimed_digest().unwrap(), vec![transfer("alice", "5", T0 + 1)], T0 + 2 * SECOND);
+    let second = net.propose(2, first.claimed_digest().unwrap(), vec![transfer("alice", 5, T0 + 1)], T0 + 2 * SECOND);
     net.verify_all(&second, 2);
     for n in &net.nodes {
         assert_eq!(n.committed().unwrap().0, 0, "nothing is committed before it is final");
@@ -179,7 +150,7 @@ fn a_validator_that_never_verified_a_final_block_executes_it_when_it_commits() {
     let mut net = Net::new();
     let g = net.nodes[0].genesis_digest();
     let first = net.propose(0, g, vec![sign_up("alice", T0)], T0 + SECOND);
-    let second = net.propose(1, first.claimed_digest().unwrap(), vec![transfer("alice", "7", T0 + 1)], T0 + 2 * SECOND);
+    let second = net.propose(1, first.claimed_digest().unwrap(), vec![transfer("alice", 7, T0 + 1)], T0 + 2 * SECOND);
     // Nobody verified anything (a validator that was behind); finalising runs both blocks.
     net.finalize_all(&second);
 }
@@ -256,7 +227,7 @@ fn the_losing_side_of_a_fork_is_forgotten_when_the_other_is_final() {
     for n in &net.nodes {
         assert!(n.block(&left.claimed_digest().unwrap()).is_none(), "the losing block is forgotten");
     }
-    let next = net.propose(2, right.claimed_digest().unwrap(), vec![transfer("bob", "1", T0 + 1)], T0 + 2 * SECOND);
+    let next = net.propose(2, right.claimed_digest().unwrap(), vec![transfer("bob", 1, T0 + 1)], T0 + 2 * SECOND);
     net.verify_all(&next, 2);
     net.finalize_all(&next);
 }
@@ -286,22 +257,17 @@ fn a_proposer_drops_what_a_block_cannot_hold_and_keeps_the_rest() {
     let first = net.propose(0, g, vec![], T0 + SECOND);
     net.verify_all(&first, 0);
     net.finalize_all(&first);
-    let committed = transfer("admin", "1", T0 + 10);
+    let committed = transfer("admin", 1, T0 + 10);
     let second = net.propose(1, first.claimed_digest().unwrap(), vec![committed.clone()], T0 + 2 * SECOND);
     net.verify_all(&second, 1);
-    let pending = transfer("admin", "2", T0 + 11);
+    let pending = transfer("admin", 2, T0 + 11);
     let third = net.propose(2, second.claimed_digest().unwrap(), vec![pending.clone()], T0 + 3 * SECOND);
     net.finalize_all(&second);
     // Already committed, already in the block below (not final), signed by a stranger, and one good.
-    let mut forged = Tx::new(
-        (T0 + 12) as i64,
-        1024,
-        1_000_000,
-        vec![jsvm_tx::Action::new("token.iost", "transfer", r#"["iost","admin","admin","3",""]"#)],
-    );
-    forged.add_publish_sign("admin", &key(66));
-    let forged = Transaction::from_iost(forged).unwrap();
-    let good = transfer("admin", "4", T0 + 13);
+    let stranger = KeyPair::from_seed(Algorithm::Ed25519, &[66; 32]);
+    let forged =
+        common::signed_by(&stranger, "token.iost", "transfer", json!(["iost", "admin", "admin", "3", ""]), T0 + 12);
+    let good = transfer("admin", 4, T0 + 13);
     let txs = vec![committed, pending, forged, good.clone()];
     let fourth = net.nodes[3].propose(third.claimed_digest().unwrap(), txs, T0 + 4 * SECOND, "v3").unwrap();
     assert_eq!(fourth.txs, vec![good]);

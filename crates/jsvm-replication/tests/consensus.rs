@@ -4,55 +4,28 @@
 //! validator, which catches up when it comes back; a validator whose VM computes otherwise is
 //! outvoted. Seeded: a failure replays exactly.
 
+mod common;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{call, seed, transfer, SECOND};
 use commonware_cryptography::ed25519::PublicKey;
 use commonware_p2p::simulated::{self, Link, Network};
 use commonware_runtime::{deterministic, Clock, Handle, Quota, Runner, Supervisor};
 use commonware_utils::{probability, NZUsize, NZU32};
 use jsvm_replication::engine::{self, Channels, TxSource, ValidatorConfig};
-use jsvm_replication::{Genesis, GenesisValidator, ReplicaChain};
+use jsvm_replication::{Genesis, ReplicaChain};
 use jsvm_state::MemStore;
-use jsvm_tx::{Algorithm, KeyPair, Tx};
 use jsvm_vm::{BlockOutcome, Transaction, VmConfig, VmManager};
 use serde_json::json;
 
-const SECOND: u64 = 1_000_000_000;
 /// The simulated clock starts at the epoch; the chain a millisecond after.
 const GENESIS_NS: u64 = 1_000_000;
 
-fn admin() -> KeyPair {
-    KeyPair::from_seed(Algorithm::Ed25519, &[1; 32])
-}
-
-fn seed(i: usize) -> [u8; 32] {
-    [10 + i as u8; 32]
-}
-
 fn genesis(n: usize) -> Genesis {
-    Genesis {
-        chain_id: 1024,
-        time_ns: GENESIS_NS,
-        admin_key: admin().public_key_b58(),
-        charge_resources: false,
-        validators: (0..n)
-            .map(|i| GenesisValidator {
-                name: format!("v{i}"),
-                public_key: KeyPair::from_seed(Algorithm::Ed25519, &seed(i)).public_key_b58(),
-            })
-            .collect(),
-    }
-}
-
-/// `admin` → `to`, signed as IOST's SDK signs, at `time` (ns; the simulated clock's).
-fn transfer(to: &str, amount: u64, time: u64) -> Transaction {
-    let data = json!(["iost", "admin", to, amount.to_string(), ""]).to_string();
-    let mut tx = Tx::new(time as i64, 1024, 1_000_000, vec![jsvm_tx::Action::new("token.iost", "transfer", data)]);
-    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
-    tx.add_publish_sign("admin", &admin());
-    Transaction::from_iost(tx).unwrap()
+    common::genesis(n, GENESIS_NS)
 }
 
 /// A committed block as a validator reported it: height, block hash, state root.
@@ -242,14 +215,6 @@ class Counter {
 }
 module.exports = Counter;
 "#;
-
-/// A signed call of `contract.method(args)` by admin at `time`.
-fn call(contract: &str, method: &str, args: serde_json::Value, time: u64) -> Transaction {
-    let mut tx = Tx::new(time as i64, 1024, 4_000_000, vec![jsvm_tx::Action::new(contract, method, args.to_string())]);
-    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "*".into(), value: "unlimited".into() }];
-    tx.add_publish_sign("admin", &admin());
-    Transaction::from_iost(tx).unwrap()
-}
 
 #[test]
 fn four_validators_finalise_a_hundred_blocks_of_transfers_and_contract_calls() {
