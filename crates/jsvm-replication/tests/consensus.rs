@@ -7,18 +7,18 @@
 mod common;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use common::{call, seed, transfer, SECOND};
+use common::{call, seed, transfer, Committed, Pool, SECOND};
 use commonware_cryptography::ed25519::PublicKey;
 use commonware_p2p::simulated::{self, Link, Network};
 use commonware_runtime::{deterministic, Clock, Handle, Quota, Runner, Supervisor};
 use commonware_utils::{probability, NZUsize, NZU32};
-use jsvm_replication::engine::{self, Channels, TxSource, ValidatorConfig};
+use jsvm_replication::engine::{self, Channels, ValidatorConfig};
 use jsvm_replication::{Genesis, ReplicaChain};
 use jsvm_state::MemStore;
-use jsvm_vm::{BlockOutcome, Transaction, VmConfig, VmManager};
+use jsvm_vm::{Transaction, VmConfig, VmManager};
 use serde_json::json;
 
 /// The simulated clock starts at the epoch; the chain a millisecond after.
@@ -26,35 +26,6 @@ const GENESIS_NS: u64 = 1_000_000;
 
 fn genesis(n: usize) -> Genesis {
     common::genesis(n, GENESIS_NS)
-}
-
-/// A committed block as a validator reported it: height, block hash, state root.
-type Committed = (u64, [u8; 32], [u8; 32]);
-
-/// A validator's mempool (every validator is given every transaction, as gossip would) and
-/// what it committed: per height, the block hash and state root.
-#[derive(Default)]
-struct Pool {
-    waiting: Mutex<Vec<Transaction>>,
-    committed: Mutex<Vec<Committed>>,
-}
-
-impl TxSource for Pool {
-    fn pending(&self, max: usize) -> Vec<Transaction> {
-        self.waiting.lock().unwrap().iter().take(max).cloned().collect()
-    }
-
-    fn committed(&self, outcome: &BlockOutcome) {
-        let done: Vec<String> = outcome.receipts.iter().map(|r| r.tx_hash.clone()).collect();
-        self.waiting.lock().unwrap().retain(|tx| !done.contains(&bs58::encode(tx.hash()).into_string()));
-        self.committed.lock().unwrap().push((outcome.height, outcome.block_hash, outcome.state_root));
-    }
-}
-
-impl Pool {
-    fn height(&self) -> u64 {
-        self.committed.lock().unwrap().last().map_or(0, |c| c.0)
-    }
 }
 
 struct Validator {
