@@ -309,8 +309,8 @@ impl VmManager {
         };
         let root = KnownRoot { parent: head.state_root, root: state_root };
         let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };
-        let (time, witness, writes) = (block.time, block.witness, Arc::new(writes));
-        Ok(PreparedBlock { parent: head, time, witness, txs, base: snapshot, writes, pending, commit, root, outcome })
+        let (witness, writes) = (block.witness, Arc::new(writes));
+        Ok(PreparedBlock { parent: head, witness, txs, base: snapshot, writes, pending, commit, root, outcome })
     }
 
     /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is

@@ -37,7 +37,6 @@ pub struct ProposedBlock {
 pub struct PreparedBlock {
     /// The head the block was executed on: it can be committed only on that head.
     pub(crate) parent: ChainHead,
-    pub(crate) time: u64,
     pub(crate) witness: String,
     /// The transactions the block holds (those left out are not here).
     pub(crate) txs: Vec<Arc<Transaction>>,
@@ -87,7 +86,7 @@ impl PreparedBlock {
 
     /// The head the store will have once this block is committed.
     pub fn head_after(&self) -> ChainHead {
-        ChainHead { height: self.outcome.height, state_root: self.outcome.state_root, time: self.time }
+        ChainHead { height: self.outcome.height, state_root: self.outcome.state_root, time: self.commit.time }
     }
 
     /// This block as the base of the next one: its writes over the state it ran on.
@@ -107,7 +106,7 @@ impl PreparedBlock {
     pub fn proposal(&self) -> ProposedBlock {
         ProposedBlock {
             txs: self.txs.iter().map(|tx| Transaction::clone(tx)).collect(),
-            time: self.time,
+            time: self.commit.time,
             witness: self.witness.clone(),
             receipts: self.outcome.receipts.clone(),
             state_root: self.outcome.state_root,
@@ -143,8 +142,9 @@ impl VmManager {
     }
 
     /// Re-executes a block another node produced, on the committed head or on `parent` (a block
-    /// prepared and not yet committed), keeping it uncommitted, and refuses it ([`VmError::BlockMismatch`], naming the first transaction and field that
-    /// differ) unless every receipt and the state root match the ones given. Each transaction
+    /// prepared and not yet committed), keeping it uncommitted, and refuses it
+    /// ([`VmError::BlockMismatch`], naming the first transaction and field that differ) unless
+    /// every receipt and the state root match the ones given. Each transaction
     /// runs under [`crate::VmConfig::validator_tx_timeout`]; one this node would have left out
     /// of the block (past even that deadline, or past the block's write bound) is a mismatch.
     pub fn prepare_proposed(
