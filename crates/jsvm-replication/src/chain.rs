@@ -6,7 +6,7 @@
 //! commits together with every uncommitted block below it, lowest first. Nothing here knows which
 //! consensus engine runs; `engine` calls it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jsvm_vm::{BlockOutcome, PreparedBlock, Transaction, VmError, VmManager};
@@ -97,13 +97,23 @@ impl ReplicaChain {
         }
     }
 
-    /// The height of `digest` if it is the committed head or a block held here.
-    fn height_of(&self, digest: &BlockDigest) -> Result<Option<u64>, VmError> {
-        let (height, head) = self.committed()?;
-        if *digest == head {
-            return Ok(Some(height));
+    /// The height of `digest` if it is the committed head (`committed`) or a block held here.
+    fn height_of(&self, digest: &BlockDigest, committed: (u64, BlockDigest)) -> Option<u64> {
+        if *digest == committed.1 {
+            return Some(committed.0);
         }
-        Ok(self.pending.get(digest).map(|p| p.wire.height))
+        self.pending.get(digest).map(|p| p.wire.height)
+    }
+
+    /// Whether block `digest` is committed here.
+    fn is_committed(&self, digest: &BlockDigest) -> Result<bool, VmError> {
+        Ok(self.vm.store().block_height(digest)?.is_some())
+    }
+
+    /// Whether this validator has block `digest`, held or committed: a block it need not ask
+    /// its peers for.
+    pub fn has_block(&self, digest: &BlockDigest) -> bool {
+        self.pending.contains_key(digest) || self.is_committed(digest).unwrap_or(false)
     }
 
     /// The wire form of a block held here (proposed or received, not yet committed).
@@ -114,12 +124,11 @@ impl ReplicaChain {
     /// Makes `parent` ready to build on: the committed head, or a held block, executed here with
     /// every held block below it. Missing says which block has not arrived.
     pub fn ready(&mut self, parent: BlockDigest) -> Verdict {
-        let committed_height = match self.committed() {
-            Ok((_, head)) if head == parent => return Verdict::Valid,
-            Ok((h, _)) => h,
-            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
-        };
-        self.execute(&parent, committed_height)
+        match self.committed() {
+            Ok(committed) if committed.1 == parent => Verdict::Valid,
+            Ok(committed) => self.execute(&parent, committed),
+            Err(e) => Verdict::Invalid(format!("this validator's store failed: {e}")),
+        }
     }
 
     /// Executes `txs` as a new block on `parent` (see [`ReplicaChain::ready`]), produced by
@@ -168,8 +177,8 @@ impl ReplicaChain {
     }
 
     /// Hashes of the transactions in the held blocks from `digest` down to the committed head.
-    fn uncommitted_txs(&self, mut digest: BlockDigest) -> std::collections::HashSet<[u8; 32]> {
-        let mut hashes = std::collections::HashSet::new();
+    fn uncommitted_txs(&self, mut digest: BlockDigest) -> HashSet<[u8; 32]> {
+        let mut hashes = HashSet::new();
         while let Some(p) = self.pending.get(&digest) {
             hashes.extend(p.wire.txs.iter().map(Transaction::hash));
             match p.wire.parent_digest() {
@@ -243,9 +252,20 @@ impl ReplicaChain {
     /// Checks the block `digest` as a proposal on `parent` by `leader` (its witness must be the
     /// leader's name) at this validator's time `now_ns`: it must claim that parent and the next
     /// height, not lie in the future past [`MAX_CLOCK_DRIFT_NS`], and re-execute on the parent
-    /// to exactly its digest.
+    /// to exactly its digest. A block committed here already is final, so valid (consensus may
+    /// ask again about a proposal it voted on before a restart).
     pub fn verify(&mut self, parent: BlockDigest, digest: BlockDigest, leader: &str, now_ns: u64) -> Verdict {
-        let Some(p) = self.pending.get(&digest) else { return Verdict::Missing(digest) };
+        let committed = match self.committed() {
+            Ok(committed) => committed,
+            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
+        };
+        let Some(p) = self.pending.get(&digest) else {
+            return match self.is_committed(&digest) {
+                Ok(true) => Verdict::Valid,
+                Ok(false) => Verdict::Missing(digest),
+                Err(e) => Verdict::Invalid(format!("this validator's store failed: {e}")),
+            };
+        };
         let wire = &p.wire;
         if wire.parent_digest().ok() != Some(parent) {
             return Verdict::Invalid(format!("the block builds on {}, not on the parent proposed", wire.parent));
@@ -262,24 +282,18 @@ impl ReplicaChain {
                 wire.time
             ));
         }
-        let committed_height = match self.committed() {
-            Ok((h, _)) => h,
-            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
-        };
-        match self.height_of(&parent) {
-            Ok(Some(h)) if h + 1 == wire.height => {}
-            Ok(Some(h)) => {
-                return Verdict::Invalid(format!("the block claims height {} on a parent at {h}", wire.height))
-            }
-            Ok(None) => return Verdict::Missing(parent),
-            Err(e) => return Verdict::Invalid(format!("this validator's store failed: {e}")),
+        match self.height_of(&parent, committed) {
+            Some(h) if h + 1 == wire.height => {}
+            Some(h) => return Verdict::Invalid(format!("the block claims height {} on a parent at {h}", wire.height)),
+            None => return Verdict::Missing(parent),
         }
-        self.execute(&digest, committed_height)
+        self.execute(&digest, committed)
     }
 
     /// Executes the held block `digest` (and any held block below it not executed yet) on its
-    /// parent, and checks that it re-executes to its digest.
-    fn execute(&mut self, digest: &BlockDigest, committed_height: u64) -> Verdict {
+    /// parent, and checks that it re-executes to its digest. `committed`: the committed head's
+    /// height and digest.
+    fn execute(&mut self, digest: &BlockDigest, committed: (u64, BlockDigest)) -> Verdict {
         // The uncommitted blocks from `digest` down to the committed head, lowest last.
         let mut chain = Vec::new();
         let mut at = *digest;
@@ -289,7 +303,7 @@ impl ReplicaChain {
                 break;
             }
             chain.push(at);
-            if p.wire.height <= committed_height + 1 {
+            if p.wire.height <= committed.0 + 1 {
                 break;
             }
             match p.wire.parent_digest() {
@@ -298,19 +312,18 @@ impl ReplicaChain {
             }
         }
         for d in chain.into_iter().rev() {
-            if let Err(reason) = self.execute_one(&d) {
+            if let Err(reason) = self.execute_one(&d, &committed.1) {
                 return Verdict::Invalid(reason);
             }
         }
         Verdict::Valid
     }
 
-    fn execute_one(&mut self, digest: &BlockDigest) -> Result<(), String> {
+    fn execute_one(&mut self, digest: &BlockDigest, committed: &BlockDigest) -> Result<(), String> {
         let p = self.pending.get(digest).ok_or("the block went away")?;
         let parent = p.wire.parent_digest()?;
         let proposal = p.wire.proposal()?;
-        let (_, committed) = self.committed().map_err(|e| e.to_string())?;
-        let parent_block = if parent == committed {
+        let parent_block = if parent == *committed {
             None
         } else {
             match self.pending.get(&parent).and_then(|p| p.prepared.as_ref()) {
@@ -338,13 +351,10 @@ impl ReplicaChain {
     /// committed already gives none.
     pub fn finalize(&mut self, digest: BlockDigest) -> Result<Vec<BlockOutcome>, CommitError> {
         let (committed_height, committed) = self.committed()?;
-        if digest == committed {
+        if digest == committed || self.is_committed(&digest)? {
             return Ok(Vec::new());
         }
-        if self.vm.block_by_hash(&digest)?.is_some() {
-            return Ok(Vec::new());
-        }
-        match self.execute(&digest, committed_height) {
+        match self.execute(&digest, (committed_height, committed)) {
             Verdict::Valid => {}
             Verdict::Missing(d) => return Err(CommitError::Missing(d)),
             Verdict::Invalid(reason) => return Err(CommitError::Diverged(digest, reason)),

@@ -355,8 +355,14 @@ where
 async fn fetch_wanted<E: Clock, S: Sender<PublicKey = PublicKey>>(clock: E, shared: Arc<Shared>, mut sender: S) {
     loop {
         clock.sleep(FETCH_RETRY).await;
-        let wanted: Vec<BlockDigest> =
-            shared.wanted.lock().unwrap_or_else(|e| e.into_inner()).iter().copied().collect();
+        // A block that came meanwhile, or that another route brought (committed while catching
+        // up), is not asked for again.
+        let wanted: Vec<BlockDigest> = {
+            let chain = shared.chain();
+            let mut wanted = shared.wanted.lock().unwrap_or_else(|e| e.into_inner());
+            wanted.retain(|d| !chain.has_block(d));
+            wanted.iter().copied().collect()
+        };
         for digest in wanted {
             sender.send(Recipients::All, IoBuf::from(tagged(TAG_REQUEST, &digest)), false);
         }

@@ -296,3 +296,19 @@ fn a_block_received_far_from_the_head_is_refused() {
     net.nodes[1].receive(&far.encode()).unwrap();
     assert_eq!(net.nodes[1].block_bytes(&[8; 32]).unwrap(), Some(far.encode()));
 }
+
+#[test]
+fn a_committed_block_is_valid_and_had_and_is_not_missing() {
+    let mut net = Net::new();
+    let g = net.nodes[0].genesis_digest();
+    let first = net.propose(0, g, vec![], T0 + SECOND);
+    net.verify_all(&first, 0);
+    net.finalize_all(&first);
+    let digest = first.claimed_digest().unwrap();
+    let v = &mut net.nodes[2];
+    assert!(v.has_block(&digest), "a committed block need not be fetched");
+    assert!(!v.has_block(&[4; 32]));
+    // Consensus may ask again, after a restart, about a proposal that is committed by now.
+    assert_eq!(v.verify(g, digest, "v0", T0 + SECOND), Verdict::Valid);
+    assert!(v.finalize(digest).unwrap().is_empty());
+}
