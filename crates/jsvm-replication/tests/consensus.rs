@@ -14,6 +14,7 @@ use common::{call, seed, transfer, Committed, Pool, SECOND};
 use commonware_cryptography::ed25519::PublicKey;
 use commonware_p2p::simulated::{self, Link, Network};
 use commonware_runtime::{deterministic, Clock, Handle, Quota, Runner, Supervisor};
+use commonware_utils::channel::mpsc;
 use commonware_utils::{probability, NZUsize, NZU32};
 use jsvm_replication::engine::{self, Channels, ValidatorConfig};
 use jsvm_replication::{Genesis, ReplicaChain};
@@ -32,6 +33,8 @@ struct Validator {
     vm: Arc<VmManager>,
     pool: Arc<Pool>,
     handle: Option<Handle<()>>,
+    /// Transactions this validator's node admitted, for its peers.
+    forward: Option<mpsc::Sender<Transaction>>,
 }
 
 struct Cluster {
@@ -72,7 +75,7 @@ impl Cluster {
             // A faulty VM: it charges gas where the chain does not, so its receipts differ.
             own.charge_resources = faulty.contains(&i);
             let vm = Arc::new(VmManager::new(Arc::new(MemStore::new()), own.vm_config(VmConfig::default())).unwrap());
-            validators.push(Validator { vm, pool: Arc::default(), handle: None });
+            validators.push(Validator { vm, pool: Arc::default(), handle: None, forward: None });
         }
         let mut cluster = Cluster { genesis, validators, oracle };
         for i in 0..n {
@@ -93,14 +96,17 @@ impl Cluster {
             certificates: channel(engine::CERTIFICATES).await,
             resolver: channel(engine::RESOLVER).await,
             blocks: channel(engine::BLOCKS).await,
+            txs: channel(engine::TXS).await,
         };
         let v = &mut self.validators[i];
         let chain = ReplicaChain::new(v.vm.clone(), &self.genesis);
         let mut config = ValidatorConfig::new(self.genesis.clone(), seed(i));
         config.max_block_txs = 50;
         let ctx = context.child("validator").with_attribute("index", i);
-        let handle = engine::start(ctx, config, chain, v.pool.clone(), control, channels).unwrap();
+        let (forward, forwarded) = mpsc::channel(1024);
+        let handle = engine::start(ctx, config, chain, v.pool.clone(), control, channels, forwarded).unwrap();
         v.handle = Some(handle);
+        v.forward = Some(forward);
     }
 
     fn submit(&self, txs: &[Transaction]) {
@@ -305,5 +311,38 @@ fn a_partition_heals_and_the_cut_off_validator_catches_up() {
         let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
         assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head);
         assert_eq!(cluster.txs_in_blocks(3, head), 45);
+    });
+}
+
+#[test]
+fn a_transaction_admitted_by_one_validator_reaches_the_others_and_commits() {
+    run(11, |context| async move {
+        let cluster = Cluster::start(&context, 4, &[], lan()).await;
+        cluster.wait_for(&context, &[0, 1, 2, 3], 1).await;
+        // Only validator 2's node admits them: it keeps them and forwards them to its peers,
+        // so that each leader has them, not only validator 2 when it leads.
+        let txs = transfers(20, GENESIS_NS + SECOND);
+        let origin = &cluster.validators[2];
+        origin.pool.waiting.lock().unwrap().extend(txs.iter().cloned());
+        for tx in &txs {
+            origin.forward.as_ref().unwrap().send(tx.clone()).await.unwrap();
+        }
+        let height = cluster.settle(&context, &[0, 1, 2, 3]).await;
+        for (i, v) in cluster.validators.iter().enumerate() {
+            let received = v.pool.received.lock().unwrap().len();
+            if i == 2 {
+                assert_eq!(received, 0, "a validator is not sent back what it forwarded");
+            } else {
+                assert_eq!(received, 20, "validator {i} received every forwarded transaction");
+            }
+        }
+        assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), height);
+        assert_eq!(cluster.txs_in_blocks(0, height), 20);
+        let leaders: std::collections::HashSet<String> = (2..=height)
+            .map(|h| cluster.validators[0].vm.block(h).unwrap().unwrap())
+            .filter(|b| !b.txs.is_empty())
+            .map(|b| b.witness)
+            .collect();
+        assert!(leaders.iter().any(|w| w != "v2"), "a block led by another validator held some: {leaders:?}");
     });
 }

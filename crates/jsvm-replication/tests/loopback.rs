@@ -1,7 +1,8 @@
-//! Validators over real networking: commonware's tokio runtime and its authenticated p2p
-//! network (ed25519 handshakes, encrypted links) on loopback TCP, each validator with its own
-//! RocksDB store. Four of them finalise signed transfers with identical blocks. Bounded: the
-//! test gives up after a minute of wall time.
+//! Validators over real networking, as `jsvm node` runs them: each on its own thread with
+//! commonware's tokio runtime and the authenticated p2p network (ed25519 handshakes, encrypted
+//! links) on loopback TCP, its own RocksDB store and consensus journal. Four of them finalise
+//! signed transfers with identical blocks; transactions reach only one validator's pool and
+//! travel to the others on the transaction channel. Bounded: the test gives up after a minute.
 
 mod common;
 
@@ -10,17 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{seed, transfer, Committed, Pool, SECOND};
-use commonware_codec::DecodeExt;
-use commonware_cryptography::ed25519::{PrivateKey, PublicKey};
-use commonware_cryptography::{ChaCha20Poly1305, Signer};
-use commonware_p2p::authenticated::lookup;
-use commonware_p2p::{Address, AddressableManager};
-use commonware_runtime::{tokio, Clock, Quota, Runner, Supervisor};
-use commonware_stream::cups::{self, Cups};
-use commonware_stream::sake::{self, Sake};
-use commonware_utils::ordered::Map;
-use commonware_utils::{NZUsize, NZU32};
-use jsvm_replication::engine::{self, Channels, TxSource, ValidatorConfig};
+use commonware_utils::channel::mpsc;
+use jsvm_replication::engine::{self, NetworkConfig, PeerAddress, RunningValidator, TxSource, ValidatorConfig};
 use jsvm_replication::ReplicaChain;
 use jsvm_state::RocksStore;
 use jsvm_vm::{Transaction, VmConfig, VmManager};
@@ -35,97 +27,69 @@ fn free_ports(n: usize) -> Vec<u16> {
     listeners.iter().map(|l| l.local_addr().unwrap().port()).collect()
 }
 
+fn wait_until(what: &str, started: Instant, done: impl Fn() -> bool) {
+    while !done() {
+        assert!(started.elapsed() < DEADLINE, "{what}: not within {DEADLINE:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn four_validators_finalise_signed_transfers_over_loopback_tcp() {
-    let dirs: Vec<tempfile::TempDir> = (0..=VALIDATORS).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs: Vec<tempfile::TempDir> = (0..VALIDATORS).map(|_| tempfile::tempdir().unwrap()).collect();
     // The chain starts now: transactions are stamped with the wall clock the runtime reads.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     let genesis = common::genesis(VALIDATORS, now - SECOND);
     let ports = free_ports(VALIDATORS);
-    let keys: Vec<PrivateKey> = (0..VALIDATORS).map(|i| PrivateKey::decode(seed(i).to_vec()).unwrap()).collect();
-    let peers: Vec<(PublicKey, SocketAddr)> = keys
+    let peers: Vec<PeerAddress> = ports
         .iter()
-        .zip(&ports)
-        .map(|(k, port)| (k.public_key(), SocketAddr::from((Ipv4Addr::LOCALHOST, *port))))
+        .enumerate()
+        .map(|(i, port)| PeerAddress::parse(&format!("v{i}@127.0.0.1:{port}"), &genesis).unwrap())
         .collect();
     let pools: Vec<Arc<Pool>> = (0..VALIDATORS).map(|_| Arc::default()).collect();
-    let vms: Vec<Arc<VmManager>> = (0..VALIDATORS)
-        .map(|i| {
-            let store = Arc::new(RocksStore::open(&dirs[i].path().join("data")).unwrap());
-            Arc::new(VmManager::new(store, genesis.vm_config(VmConfig::default())).unwrap())
-        })
-        .collect();
-    let txs: Vec<Transaction> = (0..40).map(|i| transfer("admin", 1 + i, now + i)).collect();
-    for pool in &pools {
-        pool.waiting.lock().unwrap().extend(txs.iter().cloned());
+    let mut vms = Vec::new();
+    let mut forwards = Vec::new();
+    let mut running: Vec<RunningValidator> = Vec::new();
+    for i in 0..VALIDATORS {
+        let store = Arc::new(RocksStore::open(&dirs[i].path().join("data")).unwrap());
+        let vm = Arc::new(VmManager::new(store, genesis.vm_config(VmConfig::default())).unwrap());
+        let network = NetworkConfig {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, ports[i])),
+            peers: peers.clone(),
+            storage: dirs[i].path().join("consensus"),
+        };
+        let (forward, forwarded) = mpsc::channel(1024);
+        let source: Arc<dyn TxSource> = pools[i].clone();
+        let config = ValidatorConfig::new(genesis.clone(), seed(i));
+        let chain = ReplicaChain::new(vm.clone(), &genesis);
+        running.push(engine::spawn(config, network, chain, source, forwarded).unwrap());
+        vms.push(vm);
+        forwards.push(forward);
     }
-    let runtime = tokio::Config::new().with_worker_threads(2).with_storage_directory(dirs[VALIDATORS].path());
     let started = Instant::now();
-    tokio::Runner::new(runtime).start(|context| {
-        let (pools, vms, genesis) = (pools.clone(), vms.clone(), genesis.clone());
-        async move {
-            let mut handles = Vec::new();
-            for i in 0..VALIDATORS {
-                let ctx = context.child("validator").with_attribute("index", i);
-                let handshake = Cups::<_, ChaCha20Poly1305>::new(
-                    Sake {
-                        signer: keys[i].clone(),
-                        synchrony_bound: Duration::from_secs(5),
-                        max_handshake_age: Duration::from_secs(10),
-                        version: sake::Version::V1,
-                    },
-                    cups::Version::V1,
-                );
-                let mut p2p = lookup::Config::local(
-                    handshake,
-                    b"jsvm-p2p-test",
-                    peers[i].1,
-                    NZUsize!(VALIDATORS),
-                    (16 << 20) + 1024,
-                    NZUsize!(1024),
-                );
-                p2p.peer_connection_cooldown = Duration::from_millis(250);
-                p2p.dial_frequency = Duration::from_millis(200);
-                // Every validator dials from 127.0.0.1.
-                p2p.allowed_handshake_rate_per_ip = Quota::per_second(NZU32!(128));
-                let (mut network, mut oracle) = lookup::Network::new(ctx.child("network"), p2p);
-                let set: Map<PublicKey, Address> =
-                    peers.iter().map(|(k, a)| (k.clone(), Address::from(*a))).collect::<Vec<_>>().try_into().unwrap();
-                let _ = oracle.track(0, set);
-                let quota = Quota::per_second(NZU32!(10_000));
-                let channels = Channels {
-                    votes: network.register(engine::VOTES, quota),
-                    certificates: network.register(engine::CERTIFICATES, quota),
-                    resolver: network.register(engine::RESOLVER, quota),
-                    blocks: network.register(engine::BLOCKS, Quota::per_second(NZU32!(1_000))),
-                };
-                network.start();
-                let chain = ReplicaChain::new(vms[i].clone(), &genesis);
-                let config = ValidatorConfig::new(genesis.clone(), seed(i));
-                let source: Arc<dyn TxSource> = pools[i].clone();
-                handles.push(engine::start(ctx.child("consensus"), config, chain, source, oracle, channels).unwrap());
-            }
-            let done = || pools.iter().all(|p| p.waiting.lock().unwrap().is_empty());
-            while !done() && started.elapsed() < DEADLINE {
-                context.sleep(Duration::from_millis(100)).await;
-            }
-            // The others finish the block the first to finish saw.
-            let head = pools.iter().map(|p| p.committed.lock().unwrap().len()).max().unwrap();
-            while pools.iter().any(|p| p.committed.lock().unwrap().len() < head) && started.elapsed() < DEADLINE {
-                context.sleep(Duration::from_millis(100)).await;
-            }
-            // Returning ends every task the runtime runs.
-        }
-    });
-    // Validators go on finalising (empty) blocks until the runtime stops, so they may stop a
-    // block apart: they agree on what all of them committed.
+    wait_until("every validator commits a block", started, || pools.iter().all(|p| p.height() >= 1));
+    // Validator 1's node admitted them: they wait in its pool and go to its peers.
+    let txs: Vec<Transaction> = (0..40).map(|i| transfer("admin", 1 + i, now + i)).collect();
+    pools[1].waiting.lock().unwrap().extend(txs.iter().cloned());
+    for tx in &txs {
+        forwards[1].try_send(tx.clone()).unwrap();
+    }
+    wait_until("every transfer commits", started, || pools.iter().all(|p| p.waiting.lock().unwrap().is_empty()));
+    let head = pools.iter().map(|p| p.height()).max().unwrap();
+    wait_until("every validator reaches the same head", started, || pools.iter().all(|p| p.height() >= head));
+    for v in running {
+        v.stop();
+    }
+    // Validators go on finalising (empty) blocks until stopped, so they may stop a block
+    // apart: they agree on what all of them committed.
     let chains: Vec<Vec<Committed>> = pools.iter().map(|p| p.committed.lock().unwrap().clone()).collect();
     let common = chains.iter().map(Vec::len).min().unwrap();
     for (i, pool) in pools.iter().enumerate() {
-        assert!(pool.waiting.lock().unwrap().is_empty(), "validator {i} still waits for transfers after {DEADLINE:?}");
         assert_eq!(chains[i][..common], chains[0][..common], "validator {i} committed other blocks");
         let head = vms[i].head();
         assert_eq!((head.height, head.state_root), (chains[i].len() as u64, chains[i].last().unwrap().2));
+        let received = pool.received.lock().unwrap().len();
+        assert_eq!(received, if i == 1 { 0 } else { 40 }, "validator {i}: transactions forwarded to it");
     }
     let in_blocks: usize = (1..=common as u64).map(|h| vms[0].block(h).unwrap().unwrap().txs.len()).sum();
     assert_eq!(in_blocks, 40, "every transfer is in one of the blocks all validators committed");

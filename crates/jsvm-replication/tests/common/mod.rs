@@ -78,6 +78,8 @@ pub(crate) type Committed = (u64, [u8; 32], [u8; 32]);
 pub(crate) struct Pool {
     pub(crate) waiting: Mutex<Vec<Transaction>>,
     pub(crate) committed: Mutex<Vec<Committed>>,
+    /// Transactions peers forwarded.
+    pub(crate) received: Mutex<Vec<Transaction>>,
 }
 
 impl TxSource for Pool {
@@ -89,6 +91,14 @@ impl TxSource for Pool {
         let done: Vec<String> = outcome.receipts.iter().map(|r| r.tx_hash.clone()).collect();
         self.waiting.lock().unwrap().retain(|tx| !done.contains(&bs58::encode(tx.hash()).into_string()));
         self.committed.lock().unwrap().push((outcome.height, outcome.block_hash, outcome.state_root));
+    }
+
+    fn received(&self, tx: Transaction) {
+        self.received.lock().unwrap().push(tx.clone());
+        let mut waiting = self.waiting.lock().unwrap();
+        if !waiting.iter().any(|w| w.hash() == tx.hash()) {
+            waiting.push(tx);
+        }
     }
 }
 

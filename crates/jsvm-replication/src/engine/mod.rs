@@ -5,9 +5,15 @@
 //! simplex orders 32-byte digests and asks the application three things: a digest to propose
 //! on a parent it names, whether a digest proposed on a parent may get this validator's vote,
 //! and (through reports) which digests are final. A digest here is a block's hash in the VM
-//! ([`crate::block`]). Blocks themselves travel on a p2p channel of their own ([`BLOCKS`]):
-//! the proposer pushes each new block to everyone, and a validator missing one (late, or back
-//! from a crash) asks its peers for it until it comes.
+//! ([`crate::block`]). Blocks themselves travel on a p2p channel of their own ([`BLOCKS`],
+//! `blocks`), transactions a node accepted on another ([`TXS`], `txs`), and `network` runs a
+//! validator over real TCP.
+
+mod blocks;
+mod network;
+mod txs;
+
+pub use network::{spawn, NetworkConfig, PeerAddress, RunningValidator};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -45,15 +51,15 @@ pub const CERTIFICATES: u64 = 1;
 pub const RESOLVER: u64 = 2;
 /// The p2p channel of blocks: pushed by proposers, asked for by validators missing one.
 pub const BLOCKS: u64 = 3;
+/// The p2p channel of transactions: each one a node admits is forwarded to its peers, so that
+/// it reaches whichever validator leads next.
+pub const TXS: u64 = 4;
 
-/// Domain separation of every signature the validators make: a vote for one chain is not a
-/// vote for another.
-const NAMESPACE: &[u8] = b"jsvm-simplex";
+/// Domain separation of every signature the validators make, followed by the genesis digest:
+/// a vote for one chain is not a vote for another.
+const NAMESPACE: &[u8] = b"jsvm-simplex-";
 /// How often a validator waiting for a block asks its peers for it again.
 const FETCH_RETRY: Duration = Duration::from_millis(200);
-/// Message tags on [`BLOCKS`].
-const TAG_BLOCK: u8 = 0;
-const TAG_REQUEST: u8 = 1;
 
 /// Where a validator's transactions come from and where its committed blocks go (the node's
 /// mempool, event hub and history; a queue in tests).
@@ -63,6 +69,9 @@ pub trait TxSource: Send + Sync + 'static {
     fn pending(&self, max: usize) -> Vec<Transaction>;
     /// A block is committed (called in height order, once per block).
     fn committed(&self, outcome: &BlockOutcome);
+    /// A transaction a peer forwarded: admit it as a transaction sent here would be (every
+    /// check made again: a peer is trusted with nothing), without forwarding it again.
+    fn received(&self, tx: Transaction);
 }
 
 /// How a validator takes part.
@@ -79,6 +88,10 @@ pub struct ValidatorConfig {
     pub leader_timeout: Duration,
     /// How long a view waits for a certificate once it has a proposal (above `leader_timeout`).
     pub certification_timeout: Duration,
+    /// How long a leader with no transaction waiting waits for one before it proposes an empty
+    /// block (kept below `leader_timeout`): an idle chain makes a block about this often,
+    /// and a transaction that arrives meanwhile goes in at once.
+    pub empty_block_wait: Duration,
 }
 
 impl ValidatorConfig {
@@ -90,6 +103,7 @@ impl ValidatorConfig {
             max_block_txs: 1_000,
             leader_timeout: Duration::from_secs(1),
             certification_timeout: Duration::from_secs(2),
+            empty_block_wait: Duration::from_millis(500),
         }
     }
 }
@@ -118,6 +132,22 @@ fn private_key(seed: &[u8; 32]) -> Result<PrivateKey, String> {
     PrivateKey::decode(seed.to_vec()).map_err(|e| format!("not an ed25519 seed: {e}"))
 }
 
+/// How often an idle leader looks for transactions.
+const IDLE_POLL: Duration = Duration::from_millis(20);
+
+/// The transactions a leader proposes: those waiting, or, when none does, the first to arrive
+/// within the empty-block wait (nothing when the engine gives up on the proposal first).
+async fn waiting_txs<T>(clock: &impl Clock, shared: &Shared, answer: &oneshot::Sender<T>) -> Vec<Transaction> {
+    let deadline = clock.current() + shared.empty_block_wait;
+    loop {
+        let txs = shared.txs.pending(shared.max_block_txs);
+        if !txs.is_empty() || clock.current() >= deadline || answer.is_closed() {
+            return txs;
+        }
+        clock.sleep(IDLE_POLL).await;
+    }
+}
+
 /// Nanoseconds since the epoch on the runtime's clock.
 fn now_ns(clock: &impl Clock) -> u64 {
     clock.current().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
@@ -136,6 +166,7 @@ struct Shared {
     me: String,
     txs: Arc<dyn TxSource>,
     max_block_txs: usize,
+    empty_block_wait: Duration,
     /// Set when a finalised block does not re-execute here: this validator stops voting.
     diverged: Mutex<Option<String>>,
 }
@@ -184,7 +215,7 @@ where
                 let verdict = shared.chain().ready(parent);
                 match verdict {
                     Verdict::Valid => {
-                        let txs = shared.txs.pending(shared.max_block_txs);
+                        let txs = waiting_txs(&clock, &shared, &answer).await;
                         let made = shared.chain().propose(parent, txs, now_ns(&clock), &shared.me);
                         match made {
                             Ok(block) => {
@@ -264,16 +295,9 @@ where
             Plan::Prepare { .. } | Plan::Propose { .. } => Recipients::All,
             Plan::Forward { recipients, .. } => recipients,
         };
-        self.blocks.send(recipients, IoBuf::from(tagged(TAG_BLOCK, &bytes)), false);
+        self.blocks.send(recipients, IoBuf::from(blocks::tagged(blocks::TAG_BLOCK, &bytes)), false);
         Feedback::Ok
     }
-}
-
-fn tagged(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut message = Vec::with_capacity(body.len() + 1);
-    message.push(tag);
-    message.extend_from_slice(body);
-    message
 }
 
 /// Hands each finalised digest to the committer, in the order the engine reports them.
@@ -322,53 +346,6 @@ async fn commit_finalized<E: Clock>(
     }
 }
 
-/// Keeps blocks peers push, answers peers' requests, and asks for the blocks this validator waits for.
-async fn serve_blocks<S, R>(shared: Arc<Shared>, mut sender: S, mut receiver: R)
-where
-    S: Sender<PublicKey = PublicKey>,
-    R: Receiver<PublicKey = PublicKey>,
-{
-    while let Ok((from, message)) = receiver.recv().await {
-        let message: &[u8] = message.as_ref();
-        match message.split_first() {
-            Some((&TAG_BLOCK, bytes)) => {
-                let received = shared.chain().receive(bytes);
-                match received {
-                    Ok(digest) => {
-                        shared.wanted.lock().unwrap_or_else(|e| e.into_inner()).remove(&digest);
-                    }
-                    Err(e) => tracing::warn!(peer = %from, "a block from a peer is refused: {e}"),
-                }
-            }
-            Some((&TAG_REQUEST, digest)) => {
-                let Ok(digest) = <[u8; 32]>::try_from(digest) else { continue };
-                let block = shared.chain().block_bytes(&digest).ok().flatten();
-                if let Some(bytes) = block {
-                    sender.send(Recipients::One(from), IoBuf::from(tagged(TAG_BLOCK, &bytes)), false);
-                }
-            }
-            _ => tracing::warn!(peer = %from, "an unreadable message on the block channel"),
-        }
-    }
-}
-
-async fn fetch_wanted<E: Clock, S: Sender<PublicKey = PublicKey>>(clock: E, shared: Arc<Shared>, mut sender: S) {
-    loop {
-        clock.sleep(FETCH_RETRY).await;
-        // A block that came meanwhile, or that another route brought (committed while catching
-        // up), is not asked for again.
-        let wanted: Vec<BlockDigest> = {
-            let chain = shared.chain();
-            let mut wanted = shared.wanted.lock().unwrap_or_else(|e| e.into_inner());
-            wanted.retain(|d| !chain.has_block(d));
-            wanted.iter().copied().collect()
-        };
-        for digest in wanted {
-            sender.send(Recipients::All, IoBuf::from(tagged(TAG_REQUEST, &digest)), false);
-        }
-    }
-}
-
 /// The network a validator is given: a sender and receiver per channel.
 pub struct Channels<S, R> {
     /// [`VOTES`].
@@ -379,10 +356,13 @@ pub struct Channels<S, R> {
     pub resolver: (S, R),
     /// [`BLOCKS`].
     pub blocks: (S, R),
+    /// [`TXS`].
+    pub txs: (S, R),
 }
 
 /// Starts a validator on `context`: simplex over `channels`, its blocks executed and committed
-/// by `chain` (whose VM must hold this genesis's chain), its transactions from `txs`. `blocker`
+/// by `chain` (whose VM must hold this genesis's chain), its transactions from `txs`; those on
+/// `forwarded` (admitted by this node) go to its peers. `blocker`
 /// is the network's way to shut out a peer that signs conflicting votes. The returned handle
 /// runs until aborted (aborting it stops every task it started).
 pub fn start<E, B, S, R>(
@@ -392,6 +372,7 @@ pub fn start<E, B, S, R>(
     txs: Arc<dyn TxSource>,
     blocker: B,
     channels: Channels<S, R>,
+    forwarded: mpsc::Receiver<Transaction>,
 ) -> Result<Handle<()>, String>
 where
     E: Spawner + Clock + Storage + Metrics + Supervisor + rand_core::CryptoRng,
@@ -403,7 +384,8 @@ where
     let key = private_key(&config.seed)?;
     let (participants, names) = participants(&config.genesis)?;
     let me = names.get(&key.public_key()).cloned().ok_or("this validator's key is not in the genesis validator set")?;
-    let scheme = Scheme::signer(NAMESPACE, participants, key.clone())
+    let namespace = [NAMESPACE, hex::encode(config.genesis.digest()).as_bytes()].concat();
+    let scheme = Scheme::signer(&namespace, participants, key.clone())
         .ok_or("this validator's key is not in the genesis validator set")?;
     let genesis_digest = chain.genesis_digest();
     let shared = Arc::new(Shared {
@@ -413,6 +395,7 @@ where
         me: me.clone(),
         txs,
         max_block_txs: config.max_block_txs,
+        empty_block_wait: config.empty_block_wait.min(config.leader_timeout / 2),
         diverged: Mutex::default(),
     });
     let partition = format!("jsvm-simplex-{}", hex::encode(key.public_key().as_ref()));
@@ -420,11 +403,17 @@ where
         let (block_sender, block_receiver) = channels.blocks;
         context.child("blocks").spawn({
             let (shared, sender) = (shared.clone(), block_sender.clone());
-            move |_| serve_blocks(shared, sender, block_receiver)
+            move |_| blocks::serve_blocks(shared, sender, block_receiver)
         });
         context.child("fetch").spawn({
             let (shared, sender) = (shared.clone(), block_sender.clone());
-            move |clock| fetch_wanted(clock, shared, sender)
+            move |clock| blocks::fetch_wanted(clock, shared, sender)
+        });
+        let (tx_sender, tx_receiver) = channels.txs;
+        context.child("forward").spawn(move |_| txs::forward(tx_sender, forwarded));
+        context.child("admit").spawn({
+            let shared = shared.clone();
+            move |_| txs::admit(shared, tx_receiver)
         });
         let (finalized, to_commit) = mpsc::unbounded_channel();
         context.child("commit").spawn({
