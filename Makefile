@@ -6,7 +6,7 @@
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/jsvm-target
 SMOKE := ../shared/checks/cli-smoke.py
 
-.PHONY: run prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline fuzz fuzz-meter
+.PHONY: run run-cluster prune-binaries test test-sdk test-explorer test-packages prereqs build bench bench-v8 calibrate calibrate-v8 fmt-check clippy clippy-v8 libnode test-v8 perf-guard perf-baseline fuzz fuzz-meter
 
 prereqs:
 	@bash scripts/prereqs.sh
@@ -21,6 +21,13 @@ build: prereqs
 run: build
 	@data=$$(mktemp -d -t jsvm-node.XXXXXX) && echo "jsvm node: a fresh chain in $$data" && \
 	exec $(CARGO_TARGET_DIR)/debug/jsvm --data "$$data" node
+
+# A replicated chain of 4 validators on loopback (scripts/cluster.sh, docs/replication.md) in a new temporary
+# directory: waits until they finalise, prints their HTTP endpoints one a line, and leaves them running.
+run-cluster: build
+	@dir=$$(mktemp -d -t jsvm-cluster.XXXXXX) && \
+	echo "jsvm cluster in $$dir (admin's secret: $$dir/admin.key; stop: scripts/cluster.sh stop $$dir)" >&2 && \
+	JSVM=$(CARGO_TARGET_DIR)/debug/jsvm bash scripts/cluster.sh start 4 "$$dir"
 
 test: prereqs
 	cargo test --workspace

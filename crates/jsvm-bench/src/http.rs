@@ -91,13 +91,13 @@ fn sdk_json(tx: &Tx) -> Value {
 }
 
 /// A client of one node: a keep-alive agent and the base URL.
-struct Client {
+pub(crate) struct Client {
     agent: ureq::Agent,
     base: String,
 }
 
 impl Client {
-    fn new(base: &str) -> Client {
+    pub(crate) fn new(base: &str) -> Client {
         let config =
             ureq::Agent::config_builder().timeout_global(Some(RECEIPT_WAIT)).http_status_as_error(false).build();
         Client { agent: ureq::Agent::new_with_config(config), base: base.to_string() }
@@ -134,13 +134,23 @@ impl Client {
         Err(format!("no receipt for {hash} within {RECEIPT_WAIT:?}"))
     }
 
+    /// The node's committed height.
+    pub(crate) fn head(&self) -> Result<u64, String> {
+        match Client::answer(self.agent.get(format!("{}/getChainInfo", self.base)).call())? {
+            (200, info) => {
+                info["head_block"].as_str().and_then(|h| h.parse().ok()).ok_or(format!("getChainInfo: {info}"))
+            }
+            (status, body) => Err(format!("getChainInfo answered {status}: {body}")),
+        }
+    }
+
     fn send_and_wait(&self, tx: &Tx) -> Result<(), String> {
         self.wait(&self.send(tx)?)
     }
 }
 
 /// The accounts the clients send from: `benchNN`, each with its own ed25519 key and 1,000,000 iost.
-struct Accounts {
+pub(crate) struct Accounts {
     keys: Vec<KeyPair>,
 }
 
@@ -149,7 +159,7 @@ impl Accounts {
         format!("bench{i:02}")
     }
 
-    fn create(client: &Client, admin: &KeyPair, count: usize) -> Result<Accounts, String> {
+    pub(crate) fn create(client: &Client, admin: &KeyPair, count: usize) -> Result<Accounts, String> {
         let keys: Vec<KeyPair> = (0..count).map(|_| KeyPair::generate(Algorithm::Ed25519)).collect();
         for (chunk, keys) in keys.chunks(8).enumerate() {
             let actions = keys
@@ -181,9 +191,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted.get(rank).copied().unwrap_or(0.0)
 }
 
-/// `clients` threads, each sending `per_client` transfers one after another; (timing, p50 ms, p99 ms).
-fn through_http(
-    url: &str,
+/// `clients` threads, each sending `per_client` transfers one after another, client `i` to node
+/// `urls[i % urls.len()]`; (timing, p50 ms, p99 ms).
+pub(crate) fn through_http(
+    urls: &[String],
     accounts: &Arc<Accounts>,
     clients: usize,
     per_client: usize,
@@ -191,7 +202,7 @@ fn through_http(
     let start = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|i| {
-            let (accounts, client) = (accounts.clone(), Client::new(url));
+            let (accounts, client) = (accounts.clone(), Client::new(&urls[i % urls.len()]));
             std::thread::spawn(move || -> Result<Vec<f64>, String> {
                 (0..per_client)
                     .map(|n| {
@@ -252,8 +263,9 @@ pub fn measure(clients: &[usize], per_client: usize) -> Result<Vec<HttpRow>, Str
     let accounts = Arc::new(Accounts::create(&Client::new(&url), &admin, most.max(2))?);
     let mut http = Vec::new();
     for &n in clients {
-        through_http(&url, &accounts, n, per_client.min(20))?; // warm-up
-        http.push((n, through_http(&url, &accounts, n, per_client)?));
+        let urls = std::slice::from_ref(&url);
+        through_http(urls, &accounts, n, per_client.min(20))?; // warm-up
+        http.push((n, through_http(urls, &accounts, n, per_client)?));
     }
     runtime.block_on(node.shutdown()).map_err(|e| e.to_string())?;
     drop(runtime);

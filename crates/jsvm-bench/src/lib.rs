@@ -12,6 +12,7 @@
 
 pub mod calibrate;
 mod chart;
+pub mod cluster;
 mod engine_only;
 pub mod http;
 mod ladder;

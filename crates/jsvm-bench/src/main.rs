@@ -49,6 +49,19 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         per_client: usize,
     },
+    /// Only the replication table: signed token transfers through HTTP, awaited until committed, on a
+    /// single node and on a chain of --validators validators (docs/replication.md), at each client count.
+    Cluster {
+        /// Validators of the replicated chain.
+        #[arg(long, default_value_t = 4)]
+        validators: usize,
+        /// Client counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,16")]
+        clients: Vec<usize>,
+        /// Transfers each client sends.
+        #[arg(long, default_value_t = 50)]
+        per_client: usize,
+    },
     /// Only the parallel-blocks table: blocks of independent, 10% hot and all-conflicting transfers
     /// in order and on the parallel executor at each worker count, checked equal.
     ParallelBlocks {
@@ -88,6 +101,11 @@ fn run(args: Args) -> Result<(), String> {
         Some(Command::Calibrate { rounds, only }) => return calibrate(rounds, &only),
         Some(Command::NodeHttp { clients, per_client }) => {
             println!("{}", jsvm_bench::http::table(&jsvm_bench::http::measure(&clients, per_client)?));
+            return Ok(());
+        }
+        Some(Command::Cluster { validators, clients, per_client }) => {
+            let rows = jsvm_bench::cluster::measure(validators, &clients, per_client)?;
+            println!("{}", jsvm_bench::cluster::table(&rows));
             return Ok(());
         }
         Some(Command::ParallelBlocks { txs, blocks, workers, kinds }) => {

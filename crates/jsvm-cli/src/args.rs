@@ -243,6 +243,28 @@ pub(crate) struct NodeArgs {
     /// machine's cores, at least 2 and at most 16.
     #[arg(long, value_name = "N", value_parser = parse_workers)]
     pub workers: Option<usize>,
+    /// Run as a validator of the replicated chain --genesis names, signing consensus votes with
+    /// this ed25519 key (a `jsvm key new` file or its bare base58 secret; its public key must be
+    /// a genesis validator's). The chain id, admin key and witness then come from the genesis;
+    /// --block-time is how long an idle leader waits for a transaction before it proposes an
+    /// empty block (default 500 ms). See docs/replication.md.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "genesis",
+        conflicts_with_all = ["admin_key", "chain_id", "witness", "genesis_time", "time_offset"]
+    )]
+    pub validator_key: Option<std::path::PathBuf>,
+    /// The genesis file of the chain a validator joins (validators, admin key, chain id).
+    #[arg(long, value_name = "FILE", requires = "validator_key")]
+    pub genesis: Option<std::path::PathBuf>,
+    /// The other validators' p2p addresses, comma separated, each as NAME@HOST:PORT (NAME a
+    /// genesis validator's name, or its base58 public key).
+    #[arg(long, value_name = "NAME@HOST:PORT,...", value_delimiter = ',', requires = "validator_key")]
+    pub peers: Vec<String>,
+    /// Where a validator's p2p network listens.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:30000")]
+    pub p2p: std::net::SocketAddr,
 }
 
 /// Most worker threads `--workers` may ask for.

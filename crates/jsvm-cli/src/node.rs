@@ -1,12 +1,17 @@
-//! `jsvm node`: the development chain with IOST's HTTP API (crates/jsvm-node), logging to stderr.
+//! `jsvm node`: a chain with IOST's HTTP API (crates/jsvm-node), a development chain or one
+//! validator of a replicated chain, logging to stderr.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jsvm_engine::EngineKind;
+use jsvm_replication::engine::PeerAddress;
+use jsvm_replication::Genesis;
+use jsvm_tx::Algorithm;
 
 use crate::args::NodeArgs;
 use crate::commands::{CmdResult, Outcome};
+use crate::key::read_key_file;
 use crate::output::out;
 
 const NS_PER_SEC: i64 = 1_000_000_000;
@@ -21,7 +26,8 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
         Some(seconds) => seconds.checked_mul(NS_PER_SEC).ok_or("--time-offset is out of range")?,
         None => 0,
     };
-    if args.admin_key.is_none() {
+    let validator = args.validator_key.as_deref().map(|key| validator_setup(key, &args)).transpose()?;
+    if args.admin_key.is_none() && validator.is_none() {
         print_development_key(&args)?;
     }
     let mut config = jsvm_node::NodeConfig::new(data);
@@ -39,12 +45,34 @@ pub(crate) fn run(args: NodeArgs, data: PathBuf, engine: EngineKind) -> CmdResul
     if let Some(witness) = args.witness {
         config.witness = witness;
     }
+    config.validator = validator;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the node's runtime: {e}"))?;
     runtime.block_on(jsvm_node::run(config)).map_err(|e| e.to_string())?;
     Ok(Outcome::Success)
+}
+
+/// A validator's key, genesis and peers, read and checked.
+fn validator_setup(key_file: &Path, args: &NodeArgs) -> Result<jsvm_node::ValidatorSetup, String> {
+    let key = read_key_file(key_file)?;
+    if key.algorithm() != Algorithm::Ed25519 {
+        return Err(format!("{}: a validator key is an ed25519 key", key_file.display()));
+    }
+    let secret = bs58::decode(key.secret_key_b58()).into_vec().map_err(|e| e.to_string())?;
+    let seed: [u8; 32] = secret.get(..32).and_then(|s| s.try_into().ok()).ok_or("the ed25519 secret is too short")?;
+    let path = args.genesis.as_deref().ok_or("--validator-key needs --genesis FILE")?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the genesis file {}: {e}", path.display()))?;
+    let genesis = Genesis::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let peers = args
+        .peers
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| PeerAddress::parse(p.trim(), &genesis))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(jsvm_node::ValidatorSetup { genesis, seed, p2p: args.p2p, peers })
 }
 
 /// Says loudly that `admin` holds a key whose secret anyone can read, and how to use it.

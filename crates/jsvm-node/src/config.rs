@@ -3,6 +3,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use jsvm_events::EventLimits;
+use jsvm_replication::engine::PeerAddress;
+use jsvm_replication::Genesis;
 use jsvm_vm::VmConfig;
 
 /// IOST's gateway port, on the loopback interface.
@@ -78,6 +80,24 @@ pub struct NodeConfig {
     pub vm: VmConfig,
     /// Request, mempool and block bounds.
     pub limits: Limits,
+    /// Run as one validator of a replicated chain instead of as its only producer.
+    pub validator: Option<ValidatorSetup>,
+}
+
+/// What a validator node is started with (docs/replication.md). The chain's settings (chain
+/// id, admin key, whether resources are charged) come from the genesis, the witness from the
+/// validator's name in it; `block_time`, when not zero, is how long an idle leader waits for a
+/// transaction before it proposes an empty block.
+#[derive(Debug, Clone)]
+pub struct ValidatorSetup {
+    /// The chain's genesis file, read and checked.
+    pub genesis: Genesis,
+    /// This validator's ed25519 seed (the first 32 bytes of its 64-byte secret key).
+    pub seed: [u8; 32],
+    /// Where the p2p network listens.
+    pub p2p: SocketAddr,
+    /// The other validators and their p2p addresses.
+    pub peers: Vec<PeerAddress>,
 }
 
 impl NodeConfig {
@@ -94,6 +114,7 @@ impl NodeConfig {
             genesis_time_ns: None,
             vm: VmConfig::default(),
             limits: Limits::default(),
+            validator: None,
         }
     }
 }

@@ -144,6 +144,30 @@ impl Mempool {
         batch
     }
 
+    /// Up to `max` waiting transactions in arrival order, left in the pool (a validator's
+    /// proposal may never become final; they leave when a committed block holds them); those
+    /// that expired before `now_ns` leave the pool instead.
+    pub(crate) fn peek(&self, max: usize, now_ns: i64) -> Vec<Transaction> {
+        let mut inner = self.lock();
+        let mut txs = Vec::new();
+        let mut expired = Vec::new();
+        for hash in inner.by_arrival.values() {
+            if txs.len() >= max {
+                break;
+            }
+            let Some(entry) = inner.entries.get(hash) else { continue };
+            if entry.expiration < now_ns {
+                expired.push(*hash);
+            } else {
+                txs.push(entry.tx.clone());
+            }
+        }
+        for hash in &expired {
+            inner.remove(hash);
+        }
+        txs
+    }
+
     /// Drops transactions: committed, left out of their block, or refused by it.
     pub(crate) fn remove(&self, hashes: &[[u8; 32]]) {
         let mut inner = self.lock();
@@ -224,6 +248,19 @@ mod tests {
         let (hash, _) = tx(1);
         pool.remove(&[hash]);
         add(&pool, 6, "alice", 100).unwrap();
+    }
+
+    #[test]
+    fn peek_leaves_transactions_waiting_and_evicts_the_expired() {
+        let pool = Mempool::new(10, 10);
+        for n in 1..=4 {
+            add(&pool, n, "alice", if n == 2 { 5 } else { 100 }).unwrap();
+        }
+        let times = |txs: Vec<Transaction>| txs.iter().map(|t| t.time).collect::<Vec<_>>();
+        assert_eq!(times(pool.peek(2, 10)), vec![1, 3]);
+        assert_eq!(times(pool.peek(10, 10)), vec![1, 3, 4], "still there, in arrival order");
+        assert!(pool.get(&tx(2).0).is_none(), "the expired one left");
+        assert_eq!(pool.len(), 3);
     }
 
     #[test]

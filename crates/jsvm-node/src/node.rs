@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use crate::config::NodeConfig;
 use crate::history::History;
 use crate::mempool::Mempool;
-use crate::{api, producer, serve, NodeError, DEV_ADMIN_PUBLIC_B58};
+use crate::{api, producer, serve, validator, NodeError, DEV_ADMIN_PUBLIC_B58};
 
 /// How long `shutdown` waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -48,6 +48,10 @@ pub(crate) struct Node {
     pub(crate) hub: Arc<EventHub>,
     /// Which transactions concern an account or a contract, indexed after each commit.
     pub(crate) history: Arc<History>,
+    /// The genesis validators' names (a validator only; a development chain has its one producer).
+    pub(crate) validators: Vec<String>,
+    /// Where transactions sendTx admits go to reach the other validators (a validator only).
+    pub(crate) forward: Option<tokio::sync::mpsc::Sender<jsvm_vm::Transaction>>,
     /// Why the store could not commit a block (a full disk, a file system gone read-only), once it
     /// happened: from then on the node makes no blocks and refuses transactions until restarted.
     pub(crate) store_failure: std::sync::OnceLock<String>,
@@ -93,20 +97,30 @@ fn io_error(what: &str, source: std::io::Error) -> NodeError {
 
 /// Opens the chain in `config.data_dir` (writing its genesis block when empty), starts the block
 /// producer and the HTTP API, and prints `jsvm node listening on http://ADDR` to stdout.
-pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
+pub async fn start(mut config: NodeConfig) -> Result<RunningNode, NodeError> {
+    let validator = config.validator.take();
     if let Some(key) = &config.admin_key {
         jsvm_tx::decode_public_key(key).map_err(|e| NodeError::Config(format!("admin key {key:?}: {e}")))?;
     }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| io_error(&format!("cannot create the data directory {}", config.data_dir.display()), e))?;
     let store = RocksStore::open(&config.data_dir)?;
-    let mut vm_config = config.vm.clone();
-    vm_config.witness = config.witness.clone();
-    vm_config.chain_id = config.chain_id;
-    vm_config.require_signatures = true;
-    vm_config.admin_key = Some(config.admin_key.clone().unwrap_or_else(|| DEV_ADMIN_PUBLIC_B58.to_string()));
+    let vm_config = match &validator {
+        Some(setup) => validator::vm_config(&mut config, setup)?,
+        None => {
+            let mut vm_config = config.vm.clone();
+            vm_config.witness = config.witness.clone();
+            vm_config.chain_id = config.chain_id;
+            vm_config.require_signatures = true;
+            vm_config.admin_key = Some(config.admin_key.clone().unwrap_or_else(|| DEV_ADMIN_PUBLIC_B58.to_string()));
+            vm_config
+        }
+    };
     let vm = Arc::new(VmManager::new(Arc::new(store), vm_config)?);
     let fresh = vm.head().height == 0;
+    if let Some(setup) = &validator {
+        validator::bind_data_dir(&config.data_dir, vm.head().height, &setup.genesis)?;
+    }
     let offset_ns = match config.genesis_time_ns {
         Some(t) if fresh => t.saturating_sub(Clock::system_ns()),
         Some(_) => {
@@ -116,7 +130,10 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         None => config.time_offset_ns,
     };
     let clock = Clock { offset_ns };
-    if fresh {
+    if validator.is_some() {
+        // Block 1 and every block after come from consensus; the time is the machine's.
+        tracing::info!(height = vm.head().height, "a validator: blocks come from consensus");
+    } else if fresh {
         let genesis = vm.clone();
         let time = u64::try_from(clock.now_ns()).unwrap_or(0);
         let outcome = tokio::task::spawn_blocking(move || genesis.execute_block(Vec::new(), time))
@@ -142,6 +159,13 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let pool = Mempool::new(config.limits.max_pending_txs, config.limits.max_pending_per_account);
     let source: Arc<dyn BlockSource> = vm.clone();
     let hub = Arc::new(EventHub::new(source, config.limits.events));
+    let (forward, forwarded) = match validator {
+        Some(_) => {
+            let (sender, receiver) = tokio::sync::mpsc::channel(validator::FORWARD_QUEUE);
+            (Some(sender), Some(receiver))
+        }
+        None => (None, None),
+    };
     let node = Arc::new(Node {
         vm,
         pool,
@@ -150,14 +174,30 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         new_tx: Notify::new(),
         hub: hub.clone(),
         history,
+        forward,
+        validators: validator
+            .as_ref()
+            .map(|v| v.genesis.validators.iter().map(|v| v.name.clone()).collect())
+            .unwrap_or_default(),
         store_failure: std::sync::OnceLock::new(),
     });
     let (stop, stopped) = watch::channel(false);
+    // A validator's blocks come from consensus, started before the API answers: a p2p address
+    // in use or a key not in the genesis stops the start here.
+    let consensus = match (validator, forwarded) {
+        (Some(setup), Some(forwarded)) => {
+            Some(validator::start(node.clone(), setup, forwarded, stopped.clone()).await?)
+        }
+        _ => None,
+    };
     let app = api::router(node.clone(), hub.clone());
     let server_stop = stopped.clone();
     let limits = node.config.limits.clone();
     let server = tokio::spawn(async move { serve::serve(listener, app, &limits, server_stop).await });
-    let producer = tokio::spawn(producer::run(node, stopped));
+    let producer = match consensus {
+        Some(consensus) => consensus,
+        None => tokio::spawn(producer::run(node, stopped)),
+    };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "jsvm node listening on http://{addr}");
     let _ = out.flush();

@@ -66,7 +66,7 @@ async fn produce(node: &Arc<Node>) {
     let txs: Vec<Transaction> = batch.txs.into_iter().map(|(_, t)| t).collect();
     let time = u64::try_from(now).unwrap_or(0);
     match execute(node, txs.clone(), time).await {
-        Ok(outcome) => committed(node, &outcome),
+        Ok(outcome) => committed(node, &outcome, node.vm.head().time),
         // The store failed, not a transaction: nothing of the block is committed, and its
         // transactions leave the pool without a receipt (their clients send them again to the
         // restarted node, as after a crash).
@@ -77,7 +77,7 @@ async fn produce(node: &Arc<Node>) {
             tracing::warn!("a block of {} transactions was refused ({e}); trying them one by one", txs.len());
             for (hash, tx) in hashes.iter().zip(txs) {
                 match execute(node, vec![tx], time).await {
-                    Ok(outcome) => committed(node, &outcome),
+                    Ok(outcome) => committed(node, &outcome, node.vm.head().time),
                     Err(VmError::State(e)) => {
                         store_failed(node, &e);
                         break;
@@ -113,8 +113,9 @@ async fn execute(node: &Arc<Node>, txs: Vec<Transaction>, time: u64) -> Result<B
         .unwrap_or_else(|e| Err(VmError::Internal(format!("the block's thread failed: {e}"))))
 }
 
-/// Logs a committed block and hands it to the event hub (only now: its receipts are in the store).
-fn committed(node: &Node, outcome: &BlockOutcome) {
+/// Logs a committed block (made at `time`), indexes its history and hands it to the event hub
+/// (only now: its receipts are in the store).
+pub(crate) fn committed(node: &Node, outcome: &BlockOutcome, time: u64) {
     for log in &outcome.logs {
         for line in &log.lines {
             tracing::info!(target: "jsvm::contract", tx = %log.tx_hash, "{line}");
@@ -130,8 +131,6 @@ fn committed(node: &Node, outcome: &BlockOutcome) {
         pending = node.pool.len(),
         "committed block"
     );
-    // The producer is the only writer: the head is this block.
-    let time = node.vm.head().time;
     let block = CommittedBlock {
         height: outcome.height,
         hash: bs58::encode(outcome.block_hash).into_string(),

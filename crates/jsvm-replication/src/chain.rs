@@ -225,8 +225,9 @@ impl ReplicaChain {
 
     /// Keeps a block a peer sent (not executed yet: that happens when it is verified or
     /// finalised). Returns the digest it claims.
-    /// A block at or below the committed head, or more than [`MAX_HEIGHT_AHEAD`] above it, is
-    /// refused, as is one past the bounds on what is held.
+    /// A block committed here already is taken as received. Another at or below the committed
+    /// head, or one more than [`MAX_HEIGHT_AHEAD`] above it, is refused, as is one past the
+    /// bounds on what is held.
     pub fn receive(&mut self, bytes: &[u8]) -> Result<BlockDigest, String> {
         let wire = WireBlock::decode(bytes)?;
         let digest = wire.claimed_digest()?;
@@ -234,6 +235,10 @@ impl ReplicaChain {
             return Ok(digest);
         }
         let (committed, _) = self.committed().map_err(|e| e.to_string())?;
+        // A block committed meanwhile (pushed by its proposer, or asked for twice) needs nothing.
+        if wire.height <= committed && self.is_committed(&digest).map_err(|e| e.to_string())? {
+            return Ok(digest);
+        }
         if wire.height <= committed || wire.height > committed + MAX_HEIGHT_AHEAD {
             return Err(format!(
                 "a block at height {} is not between the committed head {committed} and {} blocks above it",

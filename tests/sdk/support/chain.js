@@ -217,6 +217,7 @@ module.exports = {
     connect,
     errorBody,
     freshChain,
+    jsvmBin,
     newEd25519Account,
     newSecp256k1Account,
     publish,

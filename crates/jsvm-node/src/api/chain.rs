@@ -28,11 +28,15 @@ pub(super) async fn node_info(State(node): State<Arc<Node>>) -> Answer {
 
 pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
     let head = node.vm.head();
-    let block = stored_block(&node.vm, head.height)?
-        .ok_or_else(|| ApiError::internal(format!("the head block {} is missing", head.height)))?;
-    let hash = b58(&block.hash);
-    let witness = [block.record.witness.clone()];
-    // One producer: a committed block is final, so the last irreversible block is the head.
+    // A validator's chain has no block until consensus finalises the first.
+    let (hash, time, producer) = match stored_block(&node.vm, head.height)? {
+        Some(block) => (b58(&block.hash), block.record.time, block.record.witness),
+        None if head.height == 0 => (b58(&[0; 32]), 0, String::new()),
+        None => return Err(ApiError::internal(format!("the head block {} is missing", head.height))),
+    };
+    // The validators, or the one producer; either way a committed block is final, so the last
+    // irreversible block is the head.
+    let witness = if node.validators.is_empty() { vec![producer] } else { node.validators.clone() };
     Ok(Json(json!({
         "net_name": "jsvm",
         "protocol_version": "1.0",
@@ -44,8 +48,8 @@ pub(super) async fn chain_info(State(node): State<Arc<Node>>) -> Answer {
         "witness_list": witness,
         "lib_witness_list": witness,
         "pending_witness_list": [],
-        "head_block_time": block.record.time.to_string(),
-        "lib_block_time": block.record.time.to_string(),
+        "head_block_time": time.to_string(),
+        "lib_block_time": time.to_string(),
     })))
 }
 

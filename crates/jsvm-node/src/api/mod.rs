@@ -8,6 +8,8 @@ mod send;
 mod state;
 mod tx;
 
+pub(crate) use send::admit;
+
 use std::sync::Arc;
 
 use axum::body::Bytes;

@@ -39,6 +39,36 @@ async fn check(node: &Arc<Node>, signed: jsvm_tx::Tx) -> Result<Transaction, Api
     Ok(tx)
 }
 
+/// Puts a signed transaction in the mempool, as sendTx does and as a validator does with one a
+/// peer forwarded: refused when it waits already or is on chain (before any signature is
+/// checked), then after every admission check. A blocking call (signatures are verified).
+pub(crate) fn admit(node: &Node, tx: Transaction) -> Result<[u8; 32], ApiError> {
+    let Some(signed) = tx.signed() else {
+        return Err(ApiError::bad_request("an unsigned transaction cannot wait for a block"));
+    };
+    if node.vm.head().height == 0 {
+        // A validator's chain, before consensus finalised its first block: no account exists yet.
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable,
+            "the chain has no block yet (consensus has not finalised the first): try again shortly",
+        ));
+    }
+    let (publisher, expiration) = (signed.publisher.clone(), signed.expiration);
+    let hash = tx.hash();
+    let on_chain = || node.vm.store().receipt(&hash).map(|r| r.is_some()).map_err(|e| e.to_string());
+    if node.pool.get(&hash).is_some() {
+        return Err(refused(Refusal::Pending));
+    }
+    if on_chain().map_err(Refusal::Store).map_err(refused)? {
+        return Err(refused(Refusal::OnChain));
+    }
+    node.vm.check_tx(&tx, node.clock.now_ns())?;
+    node.pool.add(hash, tx, publisher, expiration, on_chain).map_err(refused)?;
+    node.new_tx.notify_one();
+    Ok(hash)
+}
+
 fn refused(r: Refusal) -> ApiError {
     match r {
         Refusal::Pending | Refusal::OnChain => ApiError::conflict(r.to_string()),
@@ -57,21 +87,18 @@ pub(super) async fn send(State(node): State<Arc<Node>>, body: Result<Bytes, Byte
             format!("the node cannot write its store ({why}): it accepts no transactions until it is restarted"),
         ));
     }
-    let signed = parse(body)?;
-    let hash = signed.hash();
-    let on_chain = || node.vm.store().receipt(&hash).map(|r| r.is_some()).map_err(|e| e.to_string());
-    // Replays are refused as such (409) before any signature is checked; the pool checks again
-    // under its lock.
-    if node.pool.get(&hash).is_some() {
-        return Err(refused(Refusal::Pending));
+    let tx = Transaction::from_iost(parse(body)?)?;
+    let admitting = (node.clone(), tx.clone());
+    let hash = tokio::task::spawn_blocking(move || admit(&admitting.0, admitting.1))
+        .await
+        .unwrap_or_else(|e| Err(VmError::Internal(format!("the check's thread failed: {e}")).into()))?;
+    // A validator's peers get it too, so that whichever leads next can propose it. Best effort:
+    // it waits here either way, and this validator proposes it when it leads.
+    if let Some(forward) = &node.forward {
+        if forward.try_send(tx).is_err() {
+            tracing::debug!(tx = %b58(&hash), "not forwarded: the peers' queue is full");
+        }
     }
-    if on_chain().map_err(Refusal::Store).map_err(refused)? {
-        return Err(refused(Refusal::OnChain));
-    }
-    let (publisher, expiration) = (signed.publisher.clone(), signed.expiration);
-    let tx = check(&node, signed).await?;
-    node.pool.add(hash, tx, publisher, expiration, on_chain).map_err(refused)?;
-    node.new_tx.notify_one();
     tracing::debug!(tx = %b58(&hash), "accepted");
     Ok(Json(json!({"hash": b58(&hash), "pre_tx_receipt": null})))
 }
