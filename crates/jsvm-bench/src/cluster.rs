@@ -68,6 +68,7 @@ async fn start_validators(
                 public_key: KeyPair::from_seed(Algorithm::Ed25519, seed).public_key_b58(),
             })
             .collect(),
+        accounts: Vec::new(),
     };
     let ports = free_ports(validators)?;
     let peers = ports

@@ -1,7 +1,7 @@
 //! The genesis file: what every validator of a chain starts from.
 
 use jsvm_tx::Algorithm;
-use jsvm_vm::VmConfig;
+use jsvm_vm::{GenesisAccount, VmConfig};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -28,6 +28,10 @@ pub struct Genesis {
     /// The validators, each with its name (what blocks it produces carry as their witness) and
     /// its ed25519 public key, which signs its consensus messages.
     pub validators: Vec<GenesisValidator>,
+    /// Accounts the first block makes besides `admin`, each with its key and the `iost` it
+    /// holds (transferred from `admin`'s supply).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<GenesisAccount>,
 }
 
 /// One validator of the genesis set.
@@ -44,6 +48,25 @@ fn default_chain_id() -> u32 {
     DEFAULT_CHAIN_ID
 }
 
+/// The `iost` `admin` holds at genesis, all of the supply.
+const MAX_GENESIS_IOST: u128 = 90_000_000_000;
+/// Indivisible units in one `iost` (8 decimals).
+const IOST_UNIT: u128 = 100_000_000;
+
+/// A decimal `iost` amount in indivisible units, if it is one above zero.
+fn iost_units(text: &str) -> Option<u128> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 20 || fraction.len() > 8 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    if text.contains('.') && fraction.is_empty() {
+        return None;
+    }
+    let units = whole.parse::<u128>().ok()? * IOST_UNIT + format!("{fraction:0<8}").parse::<u128>().ok()?;
+    (units > 0).then_some(units)
+}
+
 /// Most validators a genesis may name.
 pub const MAX_VALIDATORS: usize = 128;
 
@@ -56,8 +79,10 @@ impl Genesis {
     }
 
     /// Every rule a genesis must keep: a readable admin key; 1 to [`MAX_VALIDATORS`] validators
-    /// with distinct valid names and distinct ed25519 keys.
+    /// with distinct valid names and distinct ed25519 keys; accounts with distinct names that
+    /// `auth.iost` accepts, readable keys and amounts that `admin`'s supply covers.
     pub fn check(&self) -> Result<(), String> {
+        self.check_accounts()?;
         jsvm_tx::decode_public_key(&self.admin_key)
             .map_err(|e| format!("admin_key {:?} is not a public key: {e}", self.admin_key))?;
         if self.validators.is_empty() || self.validators.len() > MAX_VALIDATORS {
@@ -77,6 +102,30 @@ impl Genesis {
         Ok(())
     }
 
+    fn check_accounts(&self) -> Result<(), String> {
+        let mut total: u128 = 0;
+        for (i, a) in self.accounts.iter().enumerate() {
+            let what = format!("account #{i} ({:?})", a.name);
+            let name_ok = (5..=11).contains(&a.name.len())
+                && a.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !name_ok || a.name == "admin" {
+                return Err(format!("{what}: a name is 5 to 11 of a-z, 0-9 and _, and not admin"));
+            }
+            if self.accounts[..i].iter().any(|o| o.name == a.name) {
+                return Err(format!("{what}: the name is given twice"));
+            }
+            jsvm_tx::decode_public_key(&a.public_key)
+                .map_err(|e| format!("{what}: public_key is not a public key: {e}"))?;
+            total += iost_units(&a.iost).ok_or_else(|| {
+                format!("{what}: iost {:?} is not an amount (digits, at most 8 decimals, above 0)", a.iost)
+            })?;
+        }
+        if total > MAX_GENESIS_IOST * IOST_UNIT {
+            return Err(format!("the accounts hold more iost than the {MAX_GENESIS_IOST} admin starts with"));
+        }
+        Ok(())
+    }
+
     /// What consensus calls the block before the first: SHA3-256 of the file's canonical form
     /// (its fields re-serialized), so two validators whose files differ do not agree on a chain.
     pub fn digest(&self) -> [u8; 32] {
@@ -92,6 +141,7 @@ impl Genesis {
             admin_key: Some(self.admin_key.clone()),
             charge_resources: self.charge_resources,
             require_signatures: true,
+            genesis_accounts: self.accounts.clone(),
             ..base
         }
     }

@@ -94,6 +94,73 @@ fn the_genesis_file_is_checked_and_its_digest_covers_it() {
     assert_eq!(genesis().digest(), g.digest());
 }
 
+fn balance(chain: &ReplicaChain, name: &str) -> String {
+    let args = json!(["iost", name]).to_string();
+    let query = Transaction::new("admin", vec![jsvm_vm::Action::new("token.iost", "balanceOf", &args)]);
+    let r = chain.vm().query(query).unwrap().0;
+    assert_eq!(r.status, Status::Success, "{}", r.message);
+    r.returns[0].trim_matches('"').to_string()
+}
+
+#[test]
+fn genesis_accounts_hold_their_keys_and_iost_from_the_first_block() {
+    let alice = KeyPair::from_seed(Algorithm::Ed25519, &[21; 32]);
+    let bob = KeyPair::from_seed(Algorithm::Secp256k1, &[22; 32]);
+    let mut g = genesis();
+    g.accounts = vec![
+        jsvm_vm::GenesisAccount { name: "alice01".into(), public_key: alice.public_key_b58(), iost: "1000.5".into() },
+        jsvm_vm::GenesisAccount { name: "bobby01".into(), public_key: bob.public_key_b58(), iost: "7".into() },
+    ];
+    let text = serde_json::to_string(&g).unwrap();
+    assert_eq!(Genesis::parse(&text).unwrap(), g);
+    assert_ne!(g.digest(), genesis().digest(), "the accounts are part of the genesis digest");
+    let mut chain = replica(&g);
+    // Block 1 already holds alice's transfer, signed with her genesis key.
+    let action =
+        jsvm_tx::Action::new("token.iost", "transfer", json!(["iost", "alice01", "bobby01", "0.5", ""]).to_string());
+    let mut tx = jsvm_tx::Tx::new((T0 + SECOND) as i64, 1024, 4_000_000, vec![action]);
+    tx.amount_limit = vec![jsvm_tx::AmountLimit { token: "iost".into(), value: "0.5".into() }];
+    tx.add_publish_sign("alice01", &alice);
+    let tx = Transaction::from_iost(tx).unwrap();
+    let block = chain.propose(chain.genesis_digest(), vec![tx], T0 + 2 * SECOND, "v0").unwrap();
+    assert_eq!(block.txs.len(), 1, "alice's transfer is in block 1");
+    chain.finalize(block.claimed_digest().unwrap()).unwrap();
+    let receipt = chain.vm().block(1).unwrap().unwrap();
+    assert_eq!(receipt.txs.len(), 1);
+    assert_eq!(balance(&chain, "alice01"), "1000");
+    assert_eq!(balance(&chain, "bobby01"), "7.5");
+    assert_eq!(balance(&chain, "admin"), "89999998992.5");
+    // A genesis without accounts is what it was before accounts existed: no field, same digest.
+    assert!(!serde_json::to_string(&genesis()).unwrap().contains("accounts"));
+}
+
+#[test]
+fn genesis_accounts_are_checked() {
+    let key = KeyPair::from_seed(Algorithm::Ed25519, &[21; 32]).public_key_b58();
+    let account = |name: &str, key: &str, iost: &str| jsvm_vm::GenesisAccount {
+        name: name.into(),
+        public_key: key.into(),
+        iost: iost.into(),
+    };
+    for (accounts, says) in [
+        (vec![account("ab", &key, "1")], "5 to 11 of a-z"),
+        (vec![account("Alice01", &key, "1")], "5 to 11 of a-z"),
+        (vec![account("admin", &key, "1")], "not admin"),
+        (vec![account("alice01", &key, "1"), account("alice01", &key, "2")], "given twice"),
+        (vec![account("alice01", "nope", "1")], "not a public key"),
+        (vec![account("alice01", &key, "0")], "not an amount"),
+        (vec![account("alice01", &key, "1.123456789")], "not an amount"),
+        (vec![account("alice01", &key, "-1")], "not an amount"),
+        (vec![account("alice01", &key, "1.")], "not an amount"),
+        (vec![account("alice01", &key, "90000000000"), account("bobby01", &key, "0.00000001")], "more iost than"),
+    ] {
+        let mut g = genesis();
+        g.accounts = accounts;
+        let err = Genesis::parse(&serde_json::to_string(&g).unwrap()).unwrap_err();
+        assert!(err.contains(says), "{says}: {err}");
+    }
+}
+
 #[test]
 fn validators_agree_on_blocks_proposed_in_turn() {
     let mut net = Net::new();
@@ -284,9 +351,14 @@ fn a_block_received_far_from_the_head_is_refused() {
     let first = net.propose(0, g, vec![], T0 + SECOND);
     net.verify_all(&first, 0);
     net.finalize_all(&first);
-    // At or below the committed head: nothing to do with it.
-    let err = net.nodes[1].receive(&first.encode()).map(|_| ()).unwrap_err();
+    // The committed block again (pushed late, asked for twice): taken, nothing to do.
+    assert_eq!(net.nodes[1].receive(&first.encode()).unwrap(), first.claimed_digest().unwrap());
+    // Another block at or below the committed head: a side that lost, refused.
+    let mut lost = first.clone();
+    lost.digest = hex::encode([7; 32]);
+    let err = net.nodes[1].receive(&lost.encode()).map(|_| ()).unwrap_err();
     assert!(err.contains("not between the committed head 1"), "{err}");
+    assert!(!net.nodes[1].has_block(&[7; 32]));
     let mut far = first.clone();
     far.height = 1 + jsvm_replication::chain::MAX_HEIGHT_AHEAD + 1;
     far.digest = hex::encode([8; 32]);

@@ -91,6 +91,22 @@ pub struct VmConfig {
     /// Base58 public key made the one key of genesis `admin`'s `owner` and `active` (weight 100 of
     /// threshold 100). None: `admin` has no keys, so only an unsigned transaction speaks for it.
     pub admin_key: Option<String>,
+    /// Accounts the first block makes besides `admin`, each holding its key as `owner` and
+    /// `active` and the `iost` given, transferred from `admin` (a replicated chain's genesis
+    /// file names them).
+    pub genesis_accounts: Vec<GenesisAccount>,
+}
+
+/// An account made at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisAccount {
+    /// Its name (5 to 11 of `a-z`, `0-9`, `_`, as `auth.iost` requires).
+    pub name: String,
+    /// Base58 public key (ed25519 or secp256k1) made its `owner` and `active` key.
+    pub public_key: String,
+    /// The `iost` it holds, as a decimal amount (`"1000"`, `"0.5"`; at most 8 decimals).
+    pub iost: String,
 }
 
 impl Default for VmConfig {
@@ -113,6 +129,7 @@ impl Default for VmConfig {
             chain_id: 1024,
             require_signatures: false,
             admin_key: None,
+            genesis_accounts: Vec::new(),
         }
     }
 }

@@ -31,7 +31,7 @@ mod tx;
 mod unknown_method;
 pub mod views;
 
-pub use config::{ExecMode, VmConfig};
+pub use config::{ExecMode, GenesisAccount, VmConfig};
 pub use contracts::GENESIS_ADMIN;
 pub use error::VmError;
 pub use manager::{BlockOutcome, BlockRecord, ExecStats, LeftOut, TxLog, VmManager, GAS_SCHEDULE_KEY};

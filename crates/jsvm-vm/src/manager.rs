@@ -145,8 +145,7 @@ fn schedule_for_block(overlay: &Arc<BlockOverlay>, config: &VmConfig) -> Result<
     let text = serde_json::to_string(configured).map_err(|e| VmError::Internal(e.to_string()))?;
     storage::put(&mut state, &mut Effects::default(), SYSTEM_CONTRACT, SYSTEM_CONTRACT, GAS_SCHEDULE_KEY, &text, None)
         .map_err(VmError::Internal)?;
-    contracts::genesis(&mut state, configured, config.admin_key.as_deref(), config.charge_resources)
-        .map_err(VmError::Internal)?;
+    contracts::genesis(&mut state, configured, config).map_err(VmError::Internal)?;
     overlay.apply(state.into_writes());
     Ok(Arc::new(configured.clone()))
 }

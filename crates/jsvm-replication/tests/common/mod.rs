@@ -35,6 +35,7 @@ pub(crate) fn genesis(n: usize, time_ns: u64) -> Genesis {
                 public_key: KeyPair::from_seed(Algorithm::Ed25519, &seed(i)).public_key_b58(),
             })
             .collect(),
+        accounts: Vec::new(),
     }
 }
 

@@ -193,9 +193,9 @@ const GENESIS_ADMIN_RAM: i64 = 100_000;
 pub(crate) fn genesis(
     state: &mut jsvm_state::TxState,
     schedule: &jsvm_runtime::GasSchedule,
-    admin_key: Option<&str>,
-    charge_resources: bool,
+    config: &crate::VmConfig,
 ) -> Result<(), String> {
+    let (admin_key, charge_resources) = (config.admin_key.as_deref(), config.charge_resources);
     use jsvm_runtime::{BlockEnv, Effects, GasMeter, TxEnv};
     let mut gas = GasMeter::new(u64::MAX / 2);
     let mut effects = Effects::default();
@@ -230,6 +230,26 @@ pub(crate) fn genesis(
     )
     .map_err(describe)?;
     token::genesis(&mut run, GENESIS_ADMIN, NATIVE_SUPPLY, NATIVE_DECIMALS).map_err(describe)?;
+    for account in &config.genesis_accounts {
+        let describe = |f: Failure| format!("genesis account {:?} failed: {f:?}", account.name);
+        let key = account.public_key.as_str();
+        sign_up(
+            &mut Native { run: &mut run, frame: &frame, me: ACCOUNT_CONTRACT },
+            &account.name,
+            key,
+            key,
+            ACCOUNT_CONTRACT,
+        )
+        .map_err(describe)?;
+        let transfer = CallFrame {
+            contract: token::TOKEN_CONTRACT.into(),
+            method: "transfer".into(),
+            owner: token::TOKEN_CONTRACT.into(),
+            ..frame.clone()
+        };
+        let args = serde_json::json!([token::NATIVE_TOKEN, GENESIS_ADMIN, account.name, account.iost, "genesis"]);
+        token::call(&mut run, &transfer, &args.to_string()).map_err(describe)?;
+    }
     if charge_resources {
         let frame = |contract: &str, method: &str| CallFrame {
             contract: contract.into(),
