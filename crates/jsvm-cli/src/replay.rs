@@ -37,7 +37,8 @@ The new chain goes to --data NEWDIR, which must be empty or absent (it is kept);
 temporary directory removed at the end ($JSVM_DATA is not read).
 
 The settings the chain was made with are read from the chain: the gas schedule from its state, the
-witness from each block, the chain id from its signed transactions, and the genesis admin key and
+witness from each block, the chain id from its signed transactions, a validator's genesis accounts
+from the genesis.json its directory keeps, and the genesis admin key and
 charge_resources by trying the first block with admin's keys at the head, the development key that
 `jsvm node` uses without --admin-key, and no key (the one-shot commands), with charging off and on.
 --admin-key and --chain-id fix them instead (the same flags as `jsvm node`).
@@ -225,6 +226,14 @@ fn base_config(source: &VmManager, args: &ReplayArgs, engine: EngineKind) -> Res
     }
     if let Some(id) = args.chain_id {
         config.chain_id = id;
+    }
+    // A validator's directory keeps its chain's genesis file (docs/replication.md): the accounts
+    // block 1 made besides admin are read from it.
+    let genesis = args.from.join("genesis.json");
+    if genesis.exists() {
+        let text = std::fs::read_to_string(&genesis).map_err(|e| format!("cannot read {}: {e}", genesis.display()))?;
+        config.genesis_accounts =
+            jsvm_replication::Genesis::parse(&text).map_err(|e| format!("{}: {e}", genesis.display()))?.accounts;
     }
     let (_, snapshot) = source.store().snapshot();
     let state = TxState::new(snapshot);

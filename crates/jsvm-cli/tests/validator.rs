@@ -38,8 +38,10 @@ impl Files {
             validators.push(json!({"name": format!("other{i}"), "public_key": new_key(&[])["public_key"]}));
         }
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-        let genesis =
-            json!({"chain_id": 1024, "time_ns": now, "admin_key": admin["public_key"], "validators": validators});
+        let accounts = json!([{"name": "alice01", "public_key": new_key(&[])["public_key"], "iost": "250.5"}]);
+        let genesis = json!({
+            "chain_id": 1024, "time_ns": now, "admin_key": admin["public_key"], "validators": validators, "accounts": accounts
+        });
         let files = Files {
             key: dir.path().join("validator.key"),
             admin: dir.path().join("admin.key"),
@@ -132,6 +134,18 @@ fn a_one_validator_chain_commits_signed_transactions_through_consensus() {
     let block = get(&format!("{}/getBlockByNumber/{height}/true", node.url));
     assert_eq!(block["block"]["witness"], "solo", "{block}");
     assert_eq!(block["block"]["transactions"][0]["hash"], receipt["tx_hash"], "{block}");
+    let alice = get(&format!("{}/getTokenBalance/alice01/iost/true", node.url));
+    assert_eq!(alice["balance"], 250.5, "a genesis account: {alice}");
+    // The chain replays from its directory alone: the genesis accounts come from the genesis.json kept there.
+    let data = files.data().display().to_string();
+    let out = common::jsvm(&["replay", "--from", &data, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let kept = std::fs::read_to_string(files.data().join("genesis.json")).unwrap();
     let kept: Value = serde_json::from_str(&kept).unwrap();
     let given: Value = serde_json::from_str(&std::fs::read_to_string(&files.genesis).unwrap()).unwrap();
