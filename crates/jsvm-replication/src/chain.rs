@@ -25,8 +25,10 @@ pub const MAX_PENDING_BLOCKS: usize = 1024;
 pub const MAX_PENDING_BYTES: usize = 512 << 20;
 
 /// How far above the committed head a block received may be: consensus builds at most a few
-/// blocks ahead of finality, and a validator catching up fetches from its head upwards.
-pub const MAX_HEIGHT_AHEAD: u64 = 256;
+/// blocks ahead of finality, and a validator catching up holds the blocks between its head and
+/// the finalised one until it can commit them, lowest first (about 8 minutes of an idle chain's
+/// empty blocks; a validator further behind cannot catch up by itself).
+pub const MAX_HEIGHT_AHEAD: u64 = MAX_PENDING_BLOCKS as u64;
 
 /// What a validator says of a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]

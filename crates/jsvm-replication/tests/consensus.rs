@@ -254,6 +254,33 @@ fn a_crashed_validator_is_not_needed_and_catches_up_when_it_returns() {
 }
 
 #[test]
+fn a_validator_down_for_hundreds_of_blocks_catches_up_in_runs_of_blocks() {
+    run(13, |context| async move {
+        let mut cluster = Cluster::start(&context, 4, &[], lan()).await;
+        cluster.submit(&transfers(10, GENESIS_NS + SECOND));
+        cluster.settle(&context, &[0, 1, 2, 3]).await;
+        let before = cluster.assert_agree(&[0, 1, 2, 3]);
+        cluster.validators[3].handle.take().unwrap().abort();
+        // The other three go on, mostly with empty blocks, for more blocks than one request
+        // answers (64) and more than a validator once held above its head (256).
+        cluster.wait_for(&context, &[0, 1, 2], before + 300).await;
+        // Signed now: a transaction expires 90 s after its time.
+        let now = context.current().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+        let more = transfers(10, now);
+        for v in &cluster.validators[..3] {
+            v.pool.waiting.lock().unwrap().extend(more.iter().cloned());
+        }
+        let head = cluster.settle(&context, &[0, 1, 2]).await;
+        assert_eq!(cluster.validators[3].pool.height(), before);
+        cluster.start_validator(&context, 3).await;
+        cluster.wait_for(&context, &[3], head).await;
+        let head = cluster.settle(&context, &[0, 1, 2, 3]).await;
+        assert_eq!(cluster.assert_agree(&[0, 1, 2, 3]), head);
+        assert_eq!(cluster.txs_in_blocks(3, head), 20);
+    });
+}
+
+#[test]
 fn a_validator_whose_vm_computes_otherwise_is_outvoted() {
     run(5, |context| async move {
         let cluster = Cluster::start(&context, 4, &[2], lan()).await;

@@ -14,6 +14,10 @@ use crate::block::BlockDigest;
 /// Message tags on the block channel.
 pub(super) const TAG_BLOCK: u8 = 0;
 const TAG_REQUEST: u8 = 1;
+/// Most blocks one request is answered with: the block asked for and its ancestors above the
+/// asker's committed height, so that a validator catching up gets a run of blocks per round
+/// trip instead of one.
+const BLOCKS_PER_REQUEST: usize = 64;
 
 /// A message: its tag, then its body.
 pub(super) fn tagged(tag: u8, body: &[u8]) -> Vec<u8> {
@@ -41,16 +45,46 @@ where
                     Err(e) => tracing::warn!(peer = %from, "a block from a peer is refused: {e}"),
                 }
             }
-            Some((&TAG_REQUEST, digest)) => {
+            Some((&TAG_REQUEST, body)) if body.len() == 40 => {
+                let (digest, above) = body.split_at(32);
                 let Ok(digest) = <[u8; 32]>::try_from(digest) else { continue };
-                let block = shared.chain().block_bytes(&digest).ok().flatten();
-                if let Some(bytes) = block {
-                    sender.send(Recipients::One(from), IoBuf::from(tagged(TAG_BLOCK, &bytes)), false);
-                }
+                let above = u64::from_be_bytes(above.try_into().unwrap_or_default());
+                answer_request(&shared, &mut sender, from, digest, above);
             }
             _ => tracing::warn!(peer = %from, "an unreadable message on the block channel"),
         }
     }
+}
+
+/// Sends `from` block `digest` and its ancestors down to height `above` + 1 (those this
+/// validator has, at most [`BLOCKS_PER_REQUEST`]).
+fn answer_request<S: Sender<PublicKey = PublicKey>>(
+    shared: &Shared,
+    sender: &mut S,
+    from: PublicKey,
+    mut digest: BlockDigest,
+    above: u64,
+) {
+    for _ in 0..BLOCKS_PER_REQUEST {
+        let block = shared.chain().wire_block(&digest).ok().flatten();
+        let Some(block) = block else { return };
+        if block.height <= above {
+            return;
+        }
+        sender.send(Recipients::One(from.clone()), IoBuf::from(tagged(TAG_BLOCK, &block.encode())), false);
+        match block.parent_digest() {
+            Ok(parent) => digest = parent,
+            Err(_) => return,
+        }
+    }
+}
+
+/// A request for block `digest`, from a validator whose committed head is at `committed`.
+fn request(digest: &BlockDigest, committed: u64) -> Vec<u8> {
+    let mut body = Vec::with_capacity(40);
+    body.extend_from_slice(digest);
+    body.extend_from_slice(&committed.to_be_bytes());
+    tagged(TAG_REQUEST, &body)
 }
 
 pub(super) async fn fetch_wanted<E: Clock, S: Sender<PublicKey = PublicKey>>(
@@ -62,14 +96,14 @@ pub(super) async fn fetch_wanted<E: Clock, S: Sender<PublicKey = PublicKey>>(
         clock.sleep(FETCH_RETRY).await;
         // A block that came meanwhile, or that another route brought (committed while catching
         // up), is not asked for again.
-        let wanted: Vec<BlockDigest> = {
+        let (wanted, committed): (Vec<BlockDigest>, u64) = {
             let chain = shared.chain();
             let mut wanted = shared.wanted.lock().unwrap_or_else(|e| e.into_inner());
             wanted.retain(|d| !chain.has_block(d));
-            wanted.iter().copied().collect()
+            (wanted.iter().copied().collect(), chain.committed().map_or(0, |(height, _)| height))
         };
         for digest in wanted {
-            sender.send(Recipients::All, IoBuf::from(tagged(TAG_REQUEST, &digest)), false);
+            sender.send(Recipients::All, IoBuf::from(request(&digest, committed)), false);
         }
     }
 }
