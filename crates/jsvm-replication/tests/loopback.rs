@@ -70,6 +70,7 @@ fn four_validators_finalise_signed_transfers_over_loopback_tcp() {
     wait_until("every validator commits a block", started, || pools.iter().all(|p| p.height() >= 1));
     // Validator 1's node admitted them: they wait in its pool and go to its peers.
     let txs: Vec<Transaction> = (0..40).map(|i| transfer("admin", 1 + i, now + i)).collect();
+    let sent: Vec<_> = txs.iter().map(Transaction::hash).collect();
     pools[1].waiting.lock().unwrap().extend(txs.iter().cloned());
     for tx in &txs {
         forwards[1].try_send(tx.clone()).unwrap();
@@ -88,9 +89,16 @@ fn four_validators_finalise_signed_transfers_over_loopback_tcp() {
         assert_eq!(chains[i][..common], chains[0][..common], "validator {i} committed other blocks");
         let head = vms[i].head();
         assert_eq!((head.height, head.state_root), (chains[i].len() as u64, chains[i].last().unwrap().2));
-        let received = pool.received.lock().unwrap().len();
-        assert_eq!(received, if i == 1 { 0 } else { 40 }, "validator {i}: transactions forwarded to it");
+        let received = pool.received.lock().unwrap().iter().map(Transaction::hash).collect::<Vec<_>>();
+        assert!(received.iter().all(|h| sent.contains(h)), "validator {i} received a transaction never sent");
+        assert!(received.len() <= if i == 1 { 0 } else { 40 }, "validator {i}: {} forwarded to it", received.len());
     }
+    // Forwarding is best effort (a peer whose connection is still being dialled misses what
+    // was sent before; the sender's own mempool keeps it for when the sender leads): at least
+    // the peers already connected got every transaction. The simulated-network test in
+    // consensus.rs checks that every peer gets them.
+    let fully_received = pools.iter().filter(|p| p.received.lock().unwrap().len() == 40).count();
+    assert!(fully_received >= 1, "no peer received the forwarded transactions");
     let in_blocks: usize = (1..=common as u64).map(|h| vms[0].block(h).unwrap().unwrap().txs.len()).sum();
     assert_eq!(in_blocks, 40, "every transfer is in one of the blocks all validators committed");
 }
