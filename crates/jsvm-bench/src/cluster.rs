@@ -5,7 +5,7 @@
 //! run in this process, on this machine's cores, so the cluster's rows include N validators re-executing every
 //! block on the same cores.
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,13 +33,6 @@ pub struct ClusterRow {
     pub p50_ms: f64,
     /// 99th percentile sent → committed latency, milliseconds.
     pub p99_ms: f64,
-}
-
-fn free_ports(n: usize) -> Result<Vec<u16>, String> {
-    let held = (0..n)
-        .map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    held.iter().map(|l| l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())).collect()
 }
 
 fn loopback(port: u16) -> SocketAddr {
@@ -70,7 +63,7 @@ async fn start_validators(
             .collect(),
         accounts: Vec::new(),
     };
-    let ports = free_ports(validators)?;
+    let ports = jsvm_test_util::free_loopback_ports(validators).map_err(|e| e.to_string())?;
     let peers = ports
         .iter()
         .enumerate()

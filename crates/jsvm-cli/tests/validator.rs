@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -14,10 +13,6 @@ use common::{new_key, NodeProcess};
 use serde_json::{json, Value};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port()
-}
 
 /// A validator's files in a temporary directory: its key, admin's secret, and a genesis naming
 /// it `solo` (plus `others` validators with keys of their own).
@@ -66,7 +61,7 @@ impl Files {
             "--genesis".into(),
             self.genesis.display().to_string(),
             "--p2p".into(),
-            format!("127.0.0.1:{}", free_port()),
+            format!("127.0.0.1:{}", jsvm_test_util::free_loopback_ports(1).unwrap()[0]),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
         args

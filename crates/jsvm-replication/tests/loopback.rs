@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,6 @@ use jsvm_vm::{Transaction, VmConfig, VmManager};
 
 const VALIDATORS: usize = 4;
 const DEADLINE: Duration = Duration::from_secs(60);
-
-/// Free loopback ports, all held until all are read so that they differ (the network must be
-/// told its address up front: it does not report the port of a listener on port 0).
-fn free_ports(n: usize) -> Vec<u16> {
-    let listeners: Vec<TcpListener> = (0..n).map(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap()).collect();
-    listeners.iter().map(|l| l.local_addr().unwrap().port()).collect()
-}
 
 fn wait_until(what: &str, started: Instant, done: impl Fn() -> bool) {
     while !done() {
@@ -40,7 +33,7 @@ fn four_validators_finalise_signed_transfers_over_loopback_tcp() {
     // The chain starts now: transactions are stamped with the wall clock the runtime reads.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     let genesis = common::genesis(VALIDATORS, now - SECOND);
-    let ports = free_ports(VALIDATORS);
+    let ports = jsvm_test_util::free_loopback_ports(VALIDATORS).unwrap();
     let peers: Vec<PeerAddress> = ports
         .iter()
         .enumerate()
