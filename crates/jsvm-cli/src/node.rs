@@ -63,9 +63,8 @@ fn validator_setup(key_file: &Path, args: &NodeArgs) -> Result<jsvm_node::Valida
     let secret = bs58::decode(key.secret_key_b58()).into_vec().map_err(|e| e.to_string())?;
     let seed: [u8; 32] = secret.get(..32).and_then(|s| s.try_into().ok()).ok_or("the ed25519 secret is too short")?;
     let path = args.genesis.as_deref().ok_or("--validator-key needs --genesis FILE")?;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read the genesis file {}: {e}", path.display()))?;
-    let genesis = Genesis::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let genesis = Genesis::read(path)?
+        .ok_or_else(|| format!("cannot read the genesis file {}: there is none", path.display()))?;
     let peers = args
         .peers
         .iter()

@@ -229,11 +229,8 @@ fn base_config(source: &VmManager, args: &ReplayArgs, engine: EngineKind) -> Res
     }
     // A validator's directory keeps its chain's genesis file (docs/replication.md): the accounts
     // block 1 made besides admin are read from it.
-    let genesis = args.from.join("genesis.json");
-    if genesis.exists() {
-        let text = std::fs::read_to_string(&genesis).map_err(|e| format!("cannot read {}: {e}", genesis.display()))?;
-        config.genesis_accounts =
-            jsvm_replication::Genesis::parse(&text).map_err(|e| format!("{}: {e}", genesis.display()))?.accounts;
+    if let Some(genesis) = jsvm_replication::Genesis::read(&args.from.join("genesis.json"))? {
+        config.genesis_accounts = genesis.accounts;
     }
     let (_, snapshot) = source.store().snapshot();
     let state = TxState::new(snapshot);

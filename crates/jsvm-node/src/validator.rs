@@ -52,28 +52,22 @@ pub(crate) fn vm_config(config: &mut NodeConfig, setup: &ValidatorSetup) -> Resu
 /// directory, is refused rather than mixed with this one).
 pub(crate) fn bind_data_dir(data_dir: &Path, height: u64, genesis: &Genesis) -> Result<(), NodeError> {
     let path = data_dir.join(GENESIS_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let kept = Genesis::parse(&text).map_err(|e| config_error(format!("{}: {e}", path.display())))?;
-            if kept.digest() != genesis.digest() {
-                return Err(config_error(format!(
-                    "the data directory {} belongs to another chain: its {GENESIS_FILE} differs from the genesis given",
-                    data_dir.display()
-                )));
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && height == 0 => {
+    match Genesis::read(&path).map_err(config_error)? {
+        Some(kept) if kept.digest() == genesis.digest() => Ok(()),
+        Some(_) => Err(config_error(format!(
+            "the data directory {} belongs to another chain: its {GENESIS_FILE} differs from the genesis given",
+            data_dir.display()
+        ))),
+        None if height == 0 => {
             let text = serde_json::to_string_pretty(genesis).map_err(|e| config_error(e.to_string()))?;
             std::fs::write(&path, text)
                 .map_err(|e| NodeError::Io { what: format!("cannot write {}", path.display()), source: e })
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(config_error(format!(
+        None => Err(config_error(format!(
             "the data directory {} holds a chain that was not started from a genesis file (a development \
              chain?): a validator needs a new directory",
             data_dir.display()
         ))),
-        Err(e) => Err(NodeError::Io { what: format!("cannot read {}", path.display()), source: e }),
     }
 }
 

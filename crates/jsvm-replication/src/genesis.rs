@@ -78,6 +78,16 @@ impl Genesis {
         Ok(genesis)
     }
 
+    /// Reads and checks the genesis file at `path`; None when there is no file there.
+    pub fn read(path: &std::path::Path) -> Result<Option<Genesis>, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read the genesis file {}: {e}", path.display())),
+        };
+        Genesis::parse(&text).map(Some).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     /// Every rule a genesis must keep: a readable admin key; 1 to [`MAX_VALIDATORS`] validators
     /// with distinct valid names and distinct ed25519 keys; accounts with distinct names that
     /// `auth.iost` accepts, readable keys and amounts that `admin`'s supply covers.
