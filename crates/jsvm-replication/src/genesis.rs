@@ -1,7 +1,7 @@
 //! The genesis file: what every validator of a chain starts from.
 
 use jsvm_tx::Algorithm;
-use jsvm_vm::{GenesisAccount, VmConfig};
+use jsvm_vm::{GenesisAccount, VmConfig, NATIVE_DECIMALS, NATIVE_SUPPLY};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -49,21 +49,24 @@ fn default_chain_id() -> u32 {
 }
 
 /// The `iost` `admin` holds at genesis, all of the supply.
-const MAX_GENESIS_IOST: u128 = 90_000_000_000;
-/// Indivisible units in one `iost` (8 decimals).
-const IOST_UNIT: u128 = 100_000_000;
+const MAX_GENESIS_IOST: u128 = NATIVE_SUPPLY as u128;
+/// Indivisible units in one `iost`.
+const IOST_UNIT: u128 = 10u128.pow(NATIVE_DECIMALS);
+/// Most fraction digits an `iost` amount may have.
+const IOST_DECIMALS: usize = NATIVE_DECIMALS as usize;
 
 /// A decimal `iost` amount in indivisible units, if it is one above zero.
 fn iost_units(text: &str) -> Option<u128> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 20 || fraction.len() > 8 || !digits(whole) || !digits(fraction) {
+    if whole.is_empty() || whole.len() > 20 || fraction.len() > IOST_DECIMALS || !digits(whole) || !digits(fraction) {
         return None;
     }
     if text.contains('.') && fraction.is_empty() {
         return None;
     }
-    let units = whole.parse::<u128>().ok()? * IOST_UNIT + format!("{fraction:0<8}").parse::<u128>().ok()?;
+    let units =
+        whole.parse::<u128>().ok()? * IOST_UNIT + format!("{fraction:0<IOST_DECIMALS$}").parse::<u128>().ok()?;
     (units > 0).then_some(units)
 }
 

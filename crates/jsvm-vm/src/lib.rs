@@ -32,7 +32,7 @@ mod unknown_method;
 pub mod views;
 
 pub use config::{ExecMode, GenesisAccount, VmConfig};
-pub use contracts::GENESIS_ADMIN;
+pub use contracts::{GENESIS_ADMIN, NATIVE_DECIMALS, NATIVE_SUPPLY};
 pub use error::VmError;
 pub use manager::{BlockOutcome, BlockRecord, ExecStats, LeftOut, TxLog, VmManager, GAS_SCHEDULE_KEY};
 pub use pool::MAX_BLOCK_WRITE_BYTES;

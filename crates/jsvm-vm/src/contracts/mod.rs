@@ -178,9 +178,9 @@ impl Native<'_, '_> {
 pub const GENESIS_ADMIN: &str = "admin";
 /// Whole units of the native token in existence, all held by [`GENESIS_ADMIN`] at genesis
 /// (IOST's total supply).
-pub(crate) const NATIVE_SUPPLY: i64 = 90_000_000_000;
+pub const NATIVE_SUPPLY: i64 = 90_000_000_000;
 /// Decimals of the native token.
-pub(crate) const NATIVE_DECIMALS: u32 = 8;
+pub const NATIVE_DECIMALS: u32 = 8;
 
 /// IOST pledged for `admin`'s gas, and RAM bought for it, at genesis on a chain that charges
 /// resources (IOST's genesis figures): without them nobody could send the first transaction.
