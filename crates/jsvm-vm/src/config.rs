@@ -101,7 +101,8 @@ pub struct VmConfig {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GenesisAccount {
-    /// Its name (5 to 11 of `a-z`, `0-9`, `_`, as `auth.iost` requires).
+    /// Its name (5 to 11 of `a-z`, `0-9`, `_`, as IOST's `auth.iost` requires; jsvm's accepts more,
+    /// docs/compat.md).
     pub name: String,
     /// Base58 public key (ed25519 or secp256k1) made its `owner` and `active` key.
     pub public_key: String,
