@@ -16,6 +16,7 @@
 
 mod mv;
 mod scheduler;
+mod throttle;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -25,6 +26,7 @@ use jsvm_state::{StateError, StateRead, Writes};
 
 use mv::{MvMemory, TxView};
 use scheduler::{Scheduler, Task};
+use throttle::Throttle;
 
 pub use mv::{Incarnation, TxIndex};
 
@@ -47,6 +49,26 @@ pub struct Stats {
     pub validations: u64,
     /// Participants that took part.
     pub participants: usize,
+    /// Times the participants allowed to work at once were halved because too many runs were
+    /// thrown away ([`Options::adaptive`]).
+    pub throttled: u64,
+}
+
+/// How a block is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Fewer participants work at once while most runs are thrown away (transactions that depend
+    /// on one another), down to one; more again after a while. Off in tests that want every
+    /// participant in every interleaving.
+    pub adaptive: bool,
+    /// Tests only: pauses between tasks, from this seed, to perturb the interleaving.
+    pub jitter_seed: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { adaptive: true, jitter_seed: None }
+    }
 }
 
 /// Why a parallel block has no result.
@@ -84,13 +106,14 @@ pub struct ParallelBlock<O> {
     validations: AtomicU64,
     participation: Mutex<Participation>,
     finished: Condvar,
+    throttle: Throttle,
     /// Tests only: pauses between tasks, from this seed, to perturb the interleaving.
     jitter_seed: Option<u64>,
 }
 
 impl<O: Send> ParallelBlock<O> {
     /// A block of `txs` transactions over `base`, the state before the block's first one.
-    pub fn new(base: Arc<dyn StateRead>, txs: usize, jitter_seed: Option<u64>) -> ParallelBlock<O> {
+    pub fn new(base: Arc<dyn StateRead>, txs: usize, options: Options) -> ParallelBlock<O> {
         ParallelBlock {
             mv: Arc::new(MvMemory::new(base, txs)),
             scheduler: Scheduler::new(txs),
@@ -99,7 +122,8 @@ impl<O: Send> ParallelBlock<O> {
             validations: AtomicU64::new(0),
             participation: Mutex::default(),
             finished: Condvar::new(),
-            jitter_seed,
+            throttle: Throttle::new(options.adaptive),
+            jitter_seed: options.jitter_seed,
         }
     }
 
@@ -117,6 +141,7 @@ impl<O: Send> ParallelBlock<O> {
             }
             p.active += 1;
             p.joined += 1;
+            self.throttle.join();
             p.joined as u64
         };
         // Leaves the count however the work ends; a panic stops the whole block.
@@ -129,6 +154,9 @@ impl<O: Send> ParallelBlock<O> {
                     self.0.scheduler.halt();
                 }
                 p.active -= 1;
+                self.0.throttle.leave();
+                // A participant leaves when the block is done: those parked look now.
+                self.0.throttle.wake_all();
                 self.0.finished.notify_all();
             }
         }
@@ -139,6 +167,9 @@ impl<O: Send> ParallelBlock<O> {
         while !self.scheduler.done() {
             if let Some(j) = jitter.as_mut() {
                 j.pause();
+            }
+            if task.is_none() {
+                self.throttle.park_if_over(&|| self.scheduler.done());
             }
             let next = match task.take() {
                 Some(Task::Execute(tx, incarnation)) => self.execute(tx, incarnation, executor),
@@ -181,7 +212,9 @@ impl<O: Send> ParallelBlock<O> {
             let view = Arc::new(TxView::new(self.mv.clone(), tx));
             self.executions.fetch_add(1, Ordering::Relaxed);
             let (output, writes) = executor.execute(tx, view.clone());
-            if let Some(writer) = view.blocked_on() {
+            let blocked = view.blocked_on();
+            self.throttle.count_run(blocked.is_some());
+            if let Some(writer) = blocked {
                 if self.scheduler.add_dependency(tx, writer) {
                     return Ok(None);
                 }
@@ -200,6 +233,7 @@ impl<O: Send> ParallelBlock<O> {
         let aborted = !valid && self.scheduler.try_validation_abort(tx, incarnation);
         if aborted {
             self.mv.mark_estimates(tx);
+            self.throttle.discard();
         }
         Ok(self.scheduler.finish_validation(tx, aborted))
     }
@@ -240,6 +274,7 @@ impl<O: Send> ParallelBlock<O> {
             executions: self.executions.load(Ordering::Relaxed),
             validations: self.validations.load(Ordering::Relaxed),
             participants: self.participation().joined,
+            throttled: self.throttle.lowered(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use jsvm_blockstm::{ParallelBlock, TxExecute, TxIndex};
+use jsvm_blockstm::{Options, ParallelBlock, Stats, TxExecute, TxIndex};
 use jsvm_state::{BlockCommit, MemStore, StateError, StateRead, Store, TxState, Writes};
 
 /// A step of a test transaction.
@@ -123,8 +123,15 @@ fn sequential(programs: &[Vec<Step>]) -> Outcome {
     (outputs, block)
 }
 
+/// Runs `programs` on `threads` participants, every one of them working all the time (no
+/// throttle), with pauses from `seed`.
 fn parallel(programs: &[Vec<Step>], threads: usize, seed: u64) -> (Outcome, u64) {
-    let block = ParallelBlock::new(base_state(), programs.len(), Some(seed));
+    let (outcome, stats) = parallel_with(programs, threads, Options { adaptive: false, jitter_seed: Some(seed) });
+    (outcome, stats.executions)
+}
+
+fn parallel_with(programs: &[Vec<Step>], threads: usize, options: Options) -> (Outcome, Stats) {
+    let block = ParallelBlock::new(base_state(), programs.len(), options);
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| block.participate(&mut Programs(programs)));
@@ -137,7 +144,7 @@ fn parallel(programs: &[Vec<Step>], threads: usize, seed: u64) -> (Outcome, u64)
         writes.extend(w);
         outs.push(out);
     }
-    ((outs, writes), block.stats().executions)
+    ((outs, writes), block.stats())
 }
 
 #[test]
@@ -160,8 +167,76 @@ fn random_blocks_equal_running_them_in_order() {
 }
 
 #[test]
+fn a_throttled_block_equals_running_it_in_order() {
+    // Blocks big enough for the throttle to measure (it halves the participants after a window
+    // of mostly thrown-away runs, and lets more work again after a back-off), over few keys so
+    // that it does, with pauses that move where the changes fall.
+    let mut throttled = 0;
+    for seed in 0..12u64 {
+        let mut rng = Rng(1000 + seed);
+        let keys = 2 + rng.below(3) as u8;
+        let programs: Vec<Vec<Step>> = (0..300).map(|_| program(&mut rng, keys)).collect();
+        let expected = sequential(&programs);
+        for threads in [2, 4] {
+            let options = Options { adaptive: true, jitter_seed: Some(seed * 7 + threads as u64) };
+            let (got, stats) = parallel_with(&programs, threads, options);
+            assert_eq!(got.0, expected.0, "seed {seed}, {threads} threads: outputs differ");
+            assert_eq!(got.1, expected.1, "seed {seed}, {threads} threads: writes differ");
+            throttled += stats.throttled;
+        }
+    }
+    assert!(throttled > 0, "the throttle never lowered the participants on blocks over 2-4 keys");
+}
+
+/// Runs each program after a pause, as a contract takes time: every participant joins before the
+/// block is over.
+struct Slow<'a>(&'a [Vec<Step>]);
+
+impl TxExecute for Slow<'_> {
+    type Output = Result<Vec<u64>, String>;
+    fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> (Self::Output, Writes) {
+        std::thread::sleep(std::time::Duration::from_micros(50));
+        run(tx, &self.0[tx], view)
+    }
+}
+
+fn slow_parallel(programs: &[Vec<Step>], threads: usize, options: Options) -> (Outcome, Stats) {
+    let block = ParallelBlock::new(base_state(), programs.len(), options);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| block.participate(&mut Slow(programs)));
+        }
+    });
+    let (mut outs, mut writes) = (Vec::new(), Writes::new());
+    for (out, w) in block.take_outputs().unwrap() {
+        writes.extend(w);
+        outs.push(out);
+    }
+    ((outs, writes), block.stats())
+}
+
+#[test]
+fn a_chain_of_dependent_transactions_is_throttled_and_an_independent_block_is_not() {
+    // Each transaction reads key 0 and writes it: each depends on the one before.
+    let chain: Vec<Vec<Step>> = (0..400).map(|_| vec![Step::Read(0), Step::Write(0)]).collect();
+    let (got, stats) = slow_parallel(&chain, 4, Options::default());
+    assert_eq!(got, sequential(&chain));
+    assert!(stats.throttled > 0, "a fully dependent block kept every participant: {stats:?}");
+    // Thrown-away runs stay a small share of the block once throttled: about 1.2 runs a
+    // transaction (4 participants that all keep working run each three times or more).
+    assert!(stats.executions < 400 * 7 / 4, "{stats:?}");
+
+    // Each transaction reads and writes a key of its own: nothing is thrown away or throttled.
+    let own: Vec<Vec<Step>> = (0..200).map(|i| vec![Step::Read(i as u8 + 3), Step::Write(i as u8 + 3)]).collect();
+    let (got, stats) = slow_parallel(&own, 4, Options::default());
+    assert_eq!(got, sequential(&own));
+    assert_eq!((stats.throttled, stats.executions), (0, 200), "{stats:?}");
+    assert!(stats.participants > 1, "{stats:?}");
+}
+
+#[test]
 fn an_empty_block_is_done_at_once() {
-    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 0, None);
+    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 0, Options::default());
     block.wait().unwrap();
     assert!(block.take_outputs().unwrap().is_empty());
 }
@@ -190,7 +265,7 @@ impl TxExecute for Panics {
 
 #[test]
 fn a_participant_that_panics_stops_the_block_with_an_error_not_a_hang() {
-    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 8, None);
+    let block: ParallelBlock<()> = ParallelBlock::new(base_state(), 8, Options::default());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {

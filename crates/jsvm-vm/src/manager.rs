@@ -47,6 +47,9 @@ pub struct ExecStats {
     pub executions: u64,
     /// Validations of a run's reads (parallel only).
     pub validations: u64,
+    /// Times the parallel executor halved the workers allowed at once because most runs were
+    /// thrown away (transactions that depend on one another); 0 in order.
+    pub throttled: u64,
 }
 
 /// A transaction's lines for the node's log (never consensus data: they hold the engine's own
@@ -336,6 +339,7 @@ impl VmManager {
                         workers: stats.participants,
                         executions: stats.executions,
                         validations: stats.validations,
+                        throttled: stats.throttled,
                     };
                     return Ok((outputs, exec));
                 }
@@ -352,7 +356,7 @@ impl VmManager {
     ) -> Result<(Vec<TxOutput>, ExecStats), VmError> {
         let executions = jobs.len() as u64;
         let outputs = self.pool.run_block(jobs, overlay.clone())?;
-        Ok((outputs, ExecStats { parallel: false, workers: 1, executions, validations: 0 }))
+        Ok((outputs, ExecStats { parallel: false, workers: 1, executions, validations: 0, throttled: 0 }))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use jsvm_blockstm::{ParallelBlock, Stats, TxExecute, TxIndex};
+use jsvm_blockstm::{Options, ParallelBlock, Stats, TxExecute, TxIndex};
 use jsvm_state::{StateRead, Writes};
 
 use crate::exec::{TxJob, TxOutput, Worker};
@@ -22,9 +22,12 @@ pub(crate) struct ParallelRun {
 }
 
 impl ParallelRun {
-    /// `jobs` over `base`, the block's state before its first transaction.
+    /// `jobs` over `base`, the block's state before its first transaction. The workers taking
+    /// part are throttled while most runs are thrown away, also under a test's jitter: that is
+    /// the path every node runs.
     pub(crate) fn new(jobs: Vec<TxJob>, base: Arc<dyn StateRead>, jitter_seed: Option<u64>) -> ParallelRun {
-        ParallelRun { block: ParallelBlock::new(base, jobs.len(), jitter_seed), jobs }
+        let options = Options { adaptive: true, jitter_seed };
+        ParallelRun { block: ParallelBlock::new(base, jobs.len(), options), jobs }
     }
 
     /// Works on the block on this worker until nothing is left. `renew` replaces a worker whose
