@@ -2,9 +2,10 @@
 //! `VerifySelf` checks), and the signature checks of signed transactions, run on the worker
 //! pool's threads and remembered (a bounded set) so that a block need not repeat them.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
+use jsvm_runtime::Signer;
 use jsvm_state::{StateRead, TxState};
 
 use crate::signing::{self, MAX_CLOCK_AHEAD_NS};
@@ -40,6 +41,31 @@ impl Verified {
 
 fn invalid(m: impl Into<String>) -> VmError {
     VmError::InvalidTx(m.into())
+}
+
+/// Blocks of at least this many transactions have each one's own checks split over threads:
+/// below it, starting the threads costs more than the checks.
+const SPLIT_CHECKS_FROM: usize = 256;
+
+/// A block's transaction that passed its own checks: its hash, the length of its canonical
+/// encoding and the signers it claims.
+pub(crate) struct Admitted {
+    pub(crate) hash: [u8; 32],
+    pub(crate) size: usize,
+    pub(crate) signers: Vec<Signer>,
+}
+
+/// What a block checks of one transaction alone, each check's answer kept so that the block
+/// reports the first failure in the same order whoever computed them.
+struct OwnChecks {
+    hash: [u8; 32],
+    size: usize,
+    /// Its shape (the signers it claims).
+    shape: Result<Vec<Signer>, VmError>,
+    /// Whether it is on chain already (asked only of a well-formed one).
+    on_chain: Result<bool, VmError>,
+    /// A signed one's own fields, or its absence where signatures are required.
+    envelope: Result<(), VmError>,
 }
 
 impl VmManager {
@@ -84,6 +110,55 @@ impl VmManager {
         answer.recv().map_err(|_| VmError::Internal("a worker died checking signatures".into()))?
     }
 
+    /// Checks a block's transactions before anything runs: each one's shape, that none is on
+    /// chain, in `pending` or twice in the block, each signed one's own fields, then every
+    /// signature not checked before. The first failure, in that order and block order, rejects
+    /// the block. A big block's own checks (hashing, a store lookup each) run on several threads.
+    pub(crate) fn admit_block(
+        &self,
+        txs: &[Transaction],
+        pending: &HashSet<[u8; 32]>,
+    ) -> Result<Vec<Admitted>, VmError> {
+        let own = |tx: &Transaction| {
+            let (hash, size) = tx.hash_and_size();
+            let shape = tx.validate_sized(size);
+            let on_chain = match shape {
+                Ok(_) => self.store.receipt(&hash).map(|r| r.is_some()).map_err(VmError::from),
+                Err(_) => Ok(false),
+            };
+            OwnChecks { hash, size, shape, on_chain, envelope: self.check_envelope(tx) }
+        };
+        let threads = self.config.max_workers().min(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let checks: Vec<OwnChecks> = if threads > 1 && txs.len() >= SPLIT_CHECKS_FROM {
+            let chunk = txs.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let parts: Vec<_> =
+                    txs.chunks(chunk).map(|part| s.spawn(move || part.iter().map(own).collect::<Vec<_>>())).collect();
+                parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            })
+        } else {
+            txs.iter().map(own).collect()
+        };
+        let mut seen = BTreeSet::new();
+        let mut admitted = Vec::with_capacity(txs.len());
+        let mut envelopes = Vec::with_capacity(txs.len());
+        for c in checks {
+            let signers = c.shape?;
+            if !seen.insert(c.hash) || pending.contains(&c.hash) || c.on_chain? {
+                return Err(invalid(format!(
+                    "transaction {} was already executed",
+                    bs58::encode(c.hash).into_string()
+                )));
+            }
+            envelopes.push(c.envelope);
+            admitted.push(Admitted { hash: c.hash, size: c.size, signers });
+        }
+        envelopes.into_iter().collect::<Result<(), VmError>>()?;
+        let hashes: Vec<[u8; 32]> = admitted.iter().map(|a| a.hash).collect();
+        self.verify_signatures_hashed(txs, &hashes)?;
+        Ok(admitted)
+    }
+
     /// A signed transaction's own fields, or its absence where signatures are required.
     pub(crate) fn check_envelope(&self, tx: &Transaction) -> Result<(), VmError> {
         match tx.signed() {
@@ -99,10 +174,15 @@ impl VmManager {
     /// Checks the signatures of the signed transactions among `txs` not checked before, in
     /// parallel on the worker pool; the first invalid one is an error naming its transaction.
     pub(crate) fn verify_signatures(&self, txs: &[Transaction]) -> Result<(), VmError> {
+        let hashes: Vec<[u8; 32]> = txs.iter().map(Transaction::hash).collect();
+        self.verify_signatures_hashed(txs, &hashes)
+    }
+
+    /// [`VmManager::verify_signatures`] for a caller that has each transaction's hash.
+    fn verify_signatures_hashed(&self, txs: &[Transaction], hashes: &[[u8; 32]]) -> Result<(), VmError> {
         let mut pending = Vec::new();
-        for tx in txs {
+        for (tx, &hash) in txs.iter().zip(hashes) {
             let Some(signed) = tx.signed.clone() else { continue };
-            let hash = tx.hash();
             if self.verified.lock().unwrap_or_else(|e| e.into_inner()).contains(&hash) {
                 continue;
             }

@@ -1,4 +1,3 @@
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use jsvm_state::{
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
+use crate::admission::Admitted;
 use crate::admission::Verified;
 use crate::exec::{TxJob, TxOutput};
 use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
@@ -217,26 +217,7 @@ impl VmManager {
         witness: &str,
     ) -> Result<PreparedBlock, VmError> {
         let BlockBase { head, state: snapshot, parent_hash, pending } = on;
-        let mut seen = BTreeSet::new();
-        let mut signers = Vec::with_capacity(txs.len());
-        let mut hashes = Vec::with_capacity(txs.len());
-        let mut sizes = Vec::with_capacity(txs.len());
-        for tx in &txs {
-            let (hash, size) = tx.hash_and_size();
-            signers.push(tx.validate_sized(size)?);
-            hashes.push(hash);
-            sizes.push(size);
-            if !seen.insert(hash) || pending.contains(&hash) || self.store.receipt(&hash)?.is_some() {
-                return Err(VmError::InvalidTx(format!(
-                    "transaction {} was already executed",
-                    bs58::encode(hash).into_string()
-                )));
-            }
-        }
-        for tx in &txs {
-            self.check_envelope(tx)?;
-        }
-        self.verify_signatures(&txs)?;
+        let admitted = self.admit_block(&txs, &pending)?;
         let block = BlockEnv {
             number: head.height + 1,
             parent_hash: bs58::encode(head.state_root).into_string(),
@@ -251,11 +232,11 @@ impl VmManager {
         }
         drop(state);
         let txs: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
+        let hashes: Vec<[u8; 32]> = admitted.iter().map(|a| a.hash).collect();
         let jobs: Vec<TxJob> = txs
             .iter()
-            .zip(signers)
-            .zip(hashes.iter().zip(sizes))
-            .map(|((tx, signers), (&hash, size))| {
+            .zip(admitted)
+            .map(|(tx, Admitted { hash, size, signers })| {
                 let base: Arc<dyn StateRead> = overlay.clone();
                 let (block, schedule) = (block.clone(), schedule.clone());
                 TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }

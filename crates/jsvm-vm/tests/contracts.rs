@@ -433,6 +433,62 @@ fn replayed_and_malformed_transactions_are_rejected_before_running() {
     assert_eq!(c.vm.head(), head, "nothing was written");
 }
 
+/// The error `txs` gets as a block on a chain with `workers` workers (the counter deployed, and
+/// `sent` committed first), and whether the head stayed where it was.
+fn block_error(
+    workers: usize,
+    build: impl Fn(&Chain, &str) -> (Vec<jsvm_vm::Transaction>, Vec<jsvm_vm::Transaction>),
+) -> String {
+    let c = Chain::with_config(VmConfig { workers, ..VmConfig::default() });
+    let id = c.deploy(COUNTER, &counter_abi());
+    let (sent, block) = build(&c, &id);
+    for tx in sent {
+        c.send(tx);
+    }
+    let head = c.vm.head();
+    let err = c.vm.execute_block(block, 0).expect_err("the block must be rejected");
+    assert_eq!(c.vm.head(), head, "a rejected block wrote nothing");
+    err.to_string()
+}
+
+#[test]
+fn a_big_block_is_rejected_for_the_first_failure_in_block_order_on_any_worker_count() {
+    // Blocks of 300 (their own checks split over threads with 2 workers, not with 1) with the
+    // failures deep inside: the error must name the first failing transaction, as in order.
+    let incs = |c: &Chain, id: &str, n: usize| -> Vec<jsvm_vm::Transaction> {
+        (0..n).map(|_| c.tx("admin", &[], vec![action(id, "inc", json!([1]))])).collect()
+    };
+    let duplicate = |c: &Chain, id: &str| {
+        let mut block = incs(c, id, 300);
+        block[290] = block[10].clone();
+        (vec![], block)
+    };
+    let malformed_before_replayed = |c: &Chain, id: &str| {
+        let mut block = incs(c, id, 300);
+        let sent = incs(c, id, 1);
+        block[150] = c.tx("admin", &["not-a-signer"], vec![action(id, "inc", json!([1]))]);
+        block[250] = sent[0].clone();
+        (sent, block)
+    };
+    let replayed = |c: &Chain, id: &str| {
+        let mut block = incs(c, id, 300);
+        let sent = incs(c, id, 1);
+        block[299] = sent[0].clone();
+        (sent, block)
+    };
+    for (name, case) in [
+        ("duplicate", &duplicate as &dyn Fn(&Chain, &str) -> _),
+        ("malformed before replayed", &malformed_before_replayed),
+        ("replayed", &replayed),
+    ] {
+        let split = block_error(2, case);
+        let in_order = block_error(1, case);
+        let expected = if name == "malformed before replayed" { "signer" } else { "already executed" };
+        assert!(split.contains(expected), "{name}: {split}");
+        assert_eq!(split, in_order, "{name}: 2 workers and 1 worker name different failures");
+    }
+}
+
 #[test]
 fn gas_is_exact_and_grows_linearly_with_the_work() {
     let c = Chain::new();
