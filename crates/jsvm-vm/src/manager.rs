@@ -52,6 +52,10 @@ pub struct ExecStats {
     pub throttled: u64,
 }
 
+/// Blocks of at least this many receipts, on a VM of more than one worker, encode them on a thread
+/// of their own: below it, starting the thread costs more than it saves.
+const SPLIT_ENCODING_FROM: usize = 256;
+
 /// A transaction's lines for the node's log (never consensus data: they hold the engine's own
 /// words): its contracts' console output and, on a failure, what the engine said with the frames
 /// of the author's code (`file:line:column`).
@@ -260,23 +264,44 @@ impl VmManager {
             }
         }
         let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
-        let writes = overlay.take_writes();
-        let state_root = next_state_root(&head.state_root, block.number, &writes);
         let parent_hash = match parent_hash {
             Some(h) => Some(h),
             None => self.block_hash_at(head.height)?,
         };
         let parent_hash = parent_hash.map(|h| base58::encode(&h)).unwrap_or_default();
-        let record = RecordOut {
-            height: block.number,
-            parent_hash: &parent_hash,
-            time: block.time,
-            witness: &block.witness,
-            parent_root: &hex::encode(head.state_root),
-            state_root: &hex::encode(state_root),
-            txs: &txs,
+        // The receipts' bytes on a thread of their own beside the state root and the block's
+        // record (a big block's receipts take as long to encode as the rest together).
+        let encode_receipts = || -> Vec<(Vec<u8>, Vec<u8>)> {
+            hashes
+                .iter()
+                .zip(&receipts)
+                .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
+                .collect()
         };
-        let block_record = serde_json::to_vec(&record).unwrap_or_default();
+        let seal = || {
+            let writes = overlay.take_writes();
+            let state_root = next_state_root(&head.state_root, block.number, &writes);
+            let record = RecordOut {
+                height: block.number,
+                parent_hash: &parent_hash,
+                time: block.time,
+                witness: &block.witness,
+                parent_root: &hex::encode(head.state_root),
+                state_root: &hex::encode(state_root),
+                txs: &txs,
+            };
+            (writes, state_root, serde_json::to_vec(&record).unwrap_or_default())
+        };
+        let split = receipts.len() >= SPLIT_ENCODING_FROM && self.config.max_workers() > 1;
+        let ((writes, state_root, block_record), receipt_bytes) = if split {
+            std::thread::scope(|s| {
+                let encoding = s.spawn(encode_receipts);
+                let sealed = seal();
+                (sealed, encoding.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            })
+        } else {
+            (seal(), encode_receipts())
+        };
         let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
         let commit = BlockCommit {
             height: block.number,
@@ -284,11 +309,7 @@ impl VmManager {
             state: Writes::new(),
             block_record,
             block_hash,
-            receipts: hashes
-                .iter()
-                .zip(&receipts)
-                .map(|(hash, r)| (hash.to_vec(), serde_json::to_vec(r).unwrap_or_default()))
-                .collect(),
+            receipts: receipt_bytes,
         };
         let root = KnownRoot { parent: head.state_root, root: state_root };
         let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };

@@ -83,6 +83,33 @@ fn the_same_blocks_give_the_same_receipts_and_root_on_every_run_and_worker_count
 }
 
 #[test]
+fn big_blocks_give_the_same_hashes_and_stored_receipts_on_one_worker_and_several() {
+    // Blocks of 500: their checks and receipt encoding are split over threads with several
+    // workers (and they run in parallel), not with one.
+    let script = Chain::new();
+    let mut blocks = scripted_blocks(&script);
+    let rest: Vec<Transaction> = blocks.drain(1..).flatten().collect();
+    blocks.extend(rest.chunks(500).map(|c| c.to_vec()));
+    let run = |workers: usize| {
+        let c = Chain::with_config(VmConfig { workers, ..VmConfig::default() });
+        let mut seen = Vec::new();
+        for (i, b) in blocks.iter().enumerate() {
+            let out = c.vm.execute_block(b.clone(), 1_000 + i as u64).unwrap();
+            let stored: Vec<Vec<u8>> = b
+                .iter()
+                .map(|tx| c.vm.store().receipt(&tx.hash()).unwrap().expect("every receipt is stored"))
+                .collect();
+            seen.push((out.block_hash, out.state_root, stored));
+        }
+        seen
+    };
+    let in_order = run(1);
+    assert_eq!(in_order.iter().map(|(_, _, r)| r.len()).sum::<usize>(), 1_001);
+    assert_eq!(run(2), in_order);
+    assert_eq!(run(4), in_order);
+}
+
+#[test]
 fn a_dry_run_with_more_gas_measures_a_transaction_that_ran_out_and_commits_nothing() {
     let c = Chain::new();
     let id = c.deploy(COUNTER, &abi(&[("inc", &["number"]), ("get", &[])]));
