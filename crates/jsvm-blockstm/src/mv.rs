@@ -4,6 +4,7 @@
 //! saw so that validation can tell whether a re-run below changed it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
@@ -60,12 +61,36 @@ type Seen<T> = Result<T, TxIndex>;
 /// A key's value (`None`: absent or deleted) and where it came from.
 type Versioned = (Origin, Option<Vec<u8>>);
 
+/// Shards of the base-read cache: most of a block's base reads are of keys no other transaction
+/// reads (each transfer's balances), so nearly every read also inserts; with one lock, the
+/// workers would queue on each other's inserts.
+const BASE_SHARDS: usize = 64;
+
+type BaseMap = HashMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// The block's cache of base reads, in shards by key (the shard chosen by a randomly keyed hash,
+/// as the maps' own, so that no one can choose keys that all land in one shard).
+struct BaseReads {
+    shards: Vec<RwLock<BaseMap>>,
+    hasher: RandomState,
+}
+
+impl BaseReads {
+    fn new() -> BaseReads {
+        BaseReads { shards: (0..BASE_SHARDS).map(|_| RwLock::default()).collect(), hasher: RandomState::new() }
+    }
+
+    fn shard(&self, key: &[u8]) -> &RwLock<BaseMap> {
+        &self.shards[self.hasher.hash_one(key) as usize % BASE_SHARDS]
+    }
+}
+
 /// The block's multi-version store over its base state.
 pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
     /// The base's values read so far: the base does not change during the block, and runs read
     /// many of the same keys (a contract's record, a token's bookkeeping), each a store lookup.
-    base_reads: RwLock<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    base_reads: BaseReads,
     data: RwLock<Versions>,
     /// The keys each transaction's last recorded run wrote (sorted).
     written: Vec<Mutex<Vec<Vec<u8>>>>,
@@ -77,7 +102,7 @@ impl MvMemory {
     pub(crate) fn new(base: Arc<dyn StateRead>, txs: usize) -> MvMemory {
         MvMemory {
             base,
-            base_reads: RwLock::default(),
+            base_reads: BaseReads::new(),
             data: RwLock::new(BTreeMap::new()),
             written: (0..txs).map(|_| Mutex::default()).collect(),
             reads: (0..txs).map(|_| Mutex::default()).collect(),
@@ -124,11 +149,12 @@ impl MvMemory {
 
     /// `key` in the base state, from the block's cache of base reads when read before.
     fn base_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(value) = self.base_reads.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+        let shard = self.base_reads.shard(key);
+        if let Some(value) = shard.read().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Ok(value.clone());
         }
         let value = self.base.get(key)?;
-        self.base_reads.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_vec(), value.clone());
+        shard.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_vec(), value.clone());
         Ok(value)
     }
 
