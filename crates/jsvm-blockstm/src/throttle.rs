@@ -136,7 +136,7 @@ impl Throttle {
             self.allowed.store((allowed * 2).min(ceiling), Ordering::SeqCst);
             w.raised = true;
             drop(w);
-            self.wake.notify_all();
+            self.wake_all();
         }
     }
 
@@ -176,8 +176,10 @@ impl Throttle {
         false
     }
 
-    /// Wakes every parked participant (the block is over).
+    /// Wakes every parked participant (more may work, or the block is over). Under the parking
+    /// lock, so that a participant about to wait has either seen the change or is woken by it.
     pub(crate) fn wake_all(&self) {
+        let _parked = self.parked.lock().unwrap_or_else(|e| e.into_inner());
         self.wake.notify_all();
     }
 }
