@@ -43,10 +43,6 @@ fn invalid(m: impl Into<String>) -> VmError {
     VmError::InvalidTx(m.into())
 }
 
-/// Blocks of at least this many transactions have each one's own checks split over threads:
-/// below it, starting the threads costs more than the checks.
-const SPLIT_CHECKS_FROM: usize = 256;
-
 /// A block's transaction that passed its own checks: its hash, the length of its canonical
 /// encoding and the signers it claims.
 pub(crate) struct Admitted {
@@ -128,8 +124,8 @@ impl VmManager {
             };
             OwnChecks { hash, size, shape, on_chain, envelope: self.check_envelope(tx) }
         };
-        let threads = self.config.max_workers().min(std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let checks: Vec<OwnChecks> = if threads > 1 && txs.len() >= SPLIT_CHECKS_FROM {
+        let threads = self.block_work_threads(txs.len());
+        let checks: Vec<OwnChecks> = if threads > 1 {
             let chunk = txs.len().div_ceil(threads);
             std::thread::scope(|s| {
                 let parts: Vec<_> =

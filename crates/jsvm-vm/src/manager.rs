@@ -8,8 +8,7 @@ use jsvm_state::{
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
-use crate::admission::Admitted;
-use crate::admission::Verified;
+use crate::admission::{Admitted, Verified};
 use crate::exec::{TxJob, TxOutput};
 use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
 use crate::pool::Pool;
@@ -52,9 +51,10 @@ pub struct ExecStats {
     pub throttled: u64,
 }
 
-/// Blocks of at least this many receipts, on a VM of more than one worker, encode them on a thread
-/// of their own: below it, starting the thread costs more than it saves.
-const SPLIT_ENCODING_FROM: usize = 256;
+/// Blocks of at least this many transactions split their checks before running, and the encoding
+/// of their receipts, over threads of their own: below it, starting the threads costs more than it
+/// saves.
+const SPLIT_BLOCK_WORK_FROM: usize = 256;
 
 /// A transaction's lines for the node's log (never consensus data: they hold the engine's own
 /// words): its contracts' console output and, on a failure, what the engine said with the frames
@@ -292,8 +292,7 @@ impl VmManager {
             };
             (writes, state_root, serde_json::to_vec(&record).unwrap_or_default())
         };
-        let split = receipts.len() >= SPLIT_ENCODING_FROM && self.config.max_workers() > 1;
-        let ((writes, state_root, block_record), receipt_bytes) = if split {
+        let ((writes, state_root, block_record), receipt_bytes) = if self.block_work_threads(receipts.len()) > 1 {
             std::thread::scope(|s| {
                 let encoding = s.spawn(encode_receipts);
                 let sealed = seal();
@@ -315,6 +314,17 @@ impl VmManager {
         let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };
         let (witness, writes) = (block.witness, Arc::new(writes));
         Ok(PreparedBlock { parent: head, witness, txs, base: snapshot, writes, pending, commit, root, outcome })
+    }
+
+    /// Threads a block's own work over `items` transactions (their checks, their receipts' encoding)
+    /// may be split over: as many as the VM has workers and the machine has cores; 1 (not split)
+    /// for a block below [`SPLIT_BLOCK_WORK_FROM`].
+    pub(crate) fn block_work_threads(&self, items: usize) -> usize {
+        if items < SPLIT_BLOCK_WORK_FROM {
+            return 1;
+        }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.config.max_workers().min(cores).max(1)
     }
 
     /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is
