@@ -22611,6 +22611,9 @@ typedef struct JSParseState {
     JSFunctionDef *cur_func;
     bool is_module; /* parsing a module */
     bool allow_html_comments;
+    /* jsvm: JSON.parse freezes each object and array once its members are in
+       (JS_JsvmParseJSONFrozen) */
+    bool jsvm_freeze;
 } JSParseState;
 
 typedef struct JSOpCode {
@@ -51309,6 +51312,8 @@ static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
                         goto fail;
                 }
             }
+            if (s->jsvm_freeze && JS_FreezeObject(ctx, val) < 0)
+                goto fail;
             if (json_next_token(s))
                 goto fail;
         }
@@ -51356,6 +51361,8 @@ static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
                         goto fail;
                 }
             }
+            if (s->jsvm_freeze && JS_FreezeObject(ctx, val) < 0)
+                goto fail;
             if (json_next_token(s))
                 goto fail;
         }
@@ -51420,12 +51427,14 @@ static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
 }
 
 static JSValue JS_ParseJSON_internal(JSContext *ctx, const char *buf, size_t buf_len,
-                                     const char *filename, JSONParseRecord *pr)
+                                     const char *filename, JSONParseRecord *pr,
+                                     bool jsvm_freeze)
 {
     JSParseState s1, *s = &s1;
     JSValue val = JS_UNDEFINED;
 
     js_parse_init(ctx, s, buf, buf_len, filename, 1);
+    s->jsvm_freeze = jsvm_freeze;
     if (json_next_token(s))
         goto fail;
     val = json_parse_value(s, pr);
@@ -51447,7 +51456,15 @@ static JSValue JS_ParseJSON_internal(JSContext *ctx, const char *buf, size_t buf
 /* 'buf' must be zero terminated i.e. buf[buf_len] = '\0'. */
 JSValue JS_ParseJSON(JSContext *ctx, const char *buf, size_t buf_len, const char *filename)
 {
-    return JS_ParseJSON_internal(ctx, buf, buf_len, filename, NULL);
+    return JS_ParseJSON_internal(ctx, buf, buf_len, filename, NULL, false);
+}
+
+/* jsvm: JSON.parse with every object and array frozen as soon as its members are in
+   (post-order, as a walk after the parse would freeze them). 'buf' must be zero
+   terminated. */
+JSValue JS_JsvmParseJSONFrozen(JSContext *ctx, const char *buf, size_t buf_len)
+{
+    return JS_ParseJSON_internal(ctx, buf, buf_len, "<context>", NULL, true);
 }
 
 /* if pr != NULL, then pr->value = holder by construction */
@@ -51582,7 +51599,7 @@ static JSValue js_json_parse(JSContext *ctx, JSValueConst this_val,
         if (!pr1)
             goto fail1;
 
-        obj = JS_ParseJSON_internal(ctx, str, len, "<input>", pr1);
+        obj = JS_ParseJSON_internal(ctx, str, len, "<input>", pr1, false);
         if (JS_IsException(obj))
             goto fail1;
 
@@ -51599,7 +51616,7 @@ static JSValue js_json_parse(JSContext *ctx, JSValueConst this_val,
         json_free_parse_record(ctx, pr);
         JS_FreeValue(ctx, root);
     } else {
-        obj = JS_ParseJSON_internal(ctx, str, len, "<input>", NULL);
+        obj = JS_ParseJSON_internal(ctx, str, len, "<input>", NULL, false);
     }
     JS_FreeCString(ctx, str);
     return obj;

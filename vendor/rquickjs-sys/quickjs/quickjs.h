@@ -537,6 +537,7 @@ JS_EXTERN void JS_JsvmSealSinceMark(JSRuntime *rt);
 JS_EXTERN void JS_JsvmRunGCWithSealed(JSRuntime *rt);
 JS_EXTERN void JS_JsvmUnsealHeap(JSRuntime *rt);
 JS_EXTERN void JS_JsvmUnsealValue(JSRuntime *rt, JSValueConst v);
+JS_EXTERN JSValue JS_JsvmParseJSONFrozen(JSContext *ctx, const char *buf, size_t buf_len);
 JS_EXTERN bool JS_IsLiveObject(JSRuntime *rt, JSValueConst obj);
 
 JS_EXTERN JSContext *JS_NewContext(JSRuntime *rt);

@@ -302,6 +302,7 @@ unsafe extern "C" {
     pub fn JS_JsvmRunGCWithSealed(rt: *mut JSRuntime);
     pub fn JS_JsvmUnsealHeap(rt: *mut JSRuntime);
     pub fn JS_JsvmUnsealValue(rt: *mut JSRuntime, v: JSValue);
+    pub fn JS_JsvmParseJSONFrozen(ctx: *mut JSContext, buf: *const ::core::ffi::c_char, buf_len: usize) -> JSValue;
 }
 unsafe extern "C" {
     pub fn JS_IsLiveObject(rt: *mut JSRuntime, obj: JSValue) -> bool;
