@@ -67,6 +67,35 @@ fn runs_a_program_and_returns_its_string(new: New) {
     assert_eq!(out, Ok("x-y".to_string()));
 }
 
+/// A host that panics on `boom` and echoes otherwise.
+struct PanickingHost;
+
+impl Host for PanickingHost {
+    fn call(&mut self, op: &str, args: &[HostValue]) -> Result<HostValue, HostError> {
+        match op {
+            "boom" => panic!("the host broke on {:?}", args.first()),
+            _ => Ok(args.first().cloned().unwrap_or(HostValue::Undefined)),
+        }
+    }
+}
+
+fn a_host_panic_reaches_the_caller_and_the_engine_runs_again(new: New) {
+    let mut e = new();
+    let prelude = e.compile("prelude.js", PRELUDE).unwrap();
+    let prog = e
+        .compile("contract.js", "(function (op) { try { return hostCall(op, 'x'); } catch (e) { return 'caught'; } })")
+        .unwrap();
+    let pre = [prelude.as_slice()];
+    let inv =
+        |op| Invocation { prelude: &pre, program: &prog, entry: "__jsvm_entry", args: op, limits: limits_ms(2000) };
+    let panicked =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| e.run(&inv(&["boom"]), &mut PanickingHost)));
+    let payload = panicked.expect_err("the host's panic reaches the caller, not the contract's catch");
+    let text = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert_eq!(text, "the host broke on Some(String(\"x\"))");
+    assert_eq!(e.run(&inv(&["echo"]), &mut PanickingHost), Ok("x".to_string()));
+}
+
 fn host_calls_cross_with_primitive_values(new: New) {
     let mut e = new();
     let mut h = TestHost::default();
@@ -545,6 +574,7 @@ macro_rules! engine_tests {
 engine_tests!(
     runs_a_program_and_returns_its_string,
     host_calls_cross_with_primitive_values,
+    a_host_panic_reaches_the_caller_and_the_engine_runs_again,
     the_host_function_and_entry_are_unreachable_from_the_program,
     string_code_generation_is_refused_on_every_path,
     nondeterministic_globals_are_absent,

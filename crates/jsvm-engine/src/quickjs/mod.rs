@@ -5,11 +5,12 @@ use std::time::Instant;
 
 use rquickjs::context::intrinsic;
 use rquickjs::function::Rest;
-use rquickjs::{qjs, Coerced, Context, Ctx, Exception, Function, Persistent, Runtime, Value};
+use rquickjs::{qjs, Coerced, Context, Ctx, Function, Persistent, Runtime, Value};
 
-use crate::host::{lone_surrogate_result, LONE_SURROGATE};
-use crate::{Engine, Halt, Host, HostError, HostValue, Invocation};
+use crate::host::lone_surrogate_result;
+use crate::{Engine, Halt, Host, HostValue, Invocation};
 
+mod host_call;
 mod memory;
 mod merge_sort;
 mod parse_frozen;
@@ -46,6 +47,10 @@ struct RunState {
     abort: RefCell<Option<Halt>>,
     /// Valid only while [`QuickJs::run`] is on the stack.
     host: Cell<Option<*mut (dyn Host + 'static)>>,
+    /// A host call's arguments (host_call.rs): one buffer for every call.
+    args: RefCell<Vec<HostValue>>,
+    /// A panic in the host, kept while the run unwinds through QuickJS and resumed after it.
+    panic: RefCell<Option<Box<dyn std::any::Any + Send>>>,
 }
 
 /// A realm built once and reused run after run: lockdown, the class libraries
@@ -288,6 +293,10 @@ impl Engine for QuickJs {
             self.drop_realm();
         }
         self.reset_after_run();
+        if let Some(panic) = st.panic.take() {
+            self.drop_realm();
+            std::panic::resume_unwind(panic);
+        }
         result
     }
 }
@@ -315,7 +324,7 @@ fn build_realm<'js>(
     st: Rc<RunState>,
 ) -> Result<Function<'js>, Failure> {
     let globals = ctx.globals();
-    globals.set(HOST_FUNCTION, host_function(ctx, st)?)?;
+    globals.set(HOST_FUNCTION, host_call::host_function(ctx, &st))?;
     globals.set(MERGE_SORT_FUNCTION, merge_sort_function(ctx)?)?;
     globals.set(PARSE_FROZEN_FUNCTION, parse_frozen_function(ctx)?)?;
     let harden = eval_bytecode(ctx, lockdown)?;
@@ -349,96 +358,6 @@ fn run_in(
         Some(s) => s.to_string().map_err(|_| Failure::Halt(lone_surrogate_result())),
         None => Err(Failure::Engine("the entry function returned a non-string".into())),
     }
-}
-
-fn host_function<'js>(ctx: &Ctx<'js>, st: Rc<RunState>) -> rquickjs::Result<Function<'js>> {
-    Function::new(ctx.clone(), move |ctx: Ctx<'js>, op: String, args: Rest<Value<'js>>| {
-        let mut values = Vec::with_capacity(args.0.len());
-        for a in args.0.iter() {
-            values.push(to_host_value(&ctx, a)?);
-        }
-        let Some(host) = st.host.get() else {
-            return Err(throw_host_error(&ctx, "host is not available"));
-        };
-        // SAFETY: set by `run` for exactly the duration of the run (see there).
-        let host = unsafe { &mut *host };
-        match host.call(&op, &values) {
-            Ok(v) => from_host_value(&ctx, v),
-            Err(HostError::Throw(msg)) => Err(throw_host_error(&ctx, &msg)),
-            Err(HostError::Halt(halt)) => {
-                let text = halt.to_string();
-                st.abort.replace(Some(halt));
-                Err(throw_uncatchable(&ctx, &text))
-            }
-        }
-    })
-}
-
-/// Throws an `Error` of the realm with `msg`, made as `new Error(msg)` makes one: `message` is an own property,
-/// writable and configurable but not enumerable. rquickjs's `Exception::throw_message` sets it as an ordinary
-/// (enumerable) property, so `Object.keys`, a spread or `JSON.stringify` of a caught host error read `message`
-/// on QuickJS and not on V8: a receipt that depended on the engine.
-fn throw_host_error(ctx: &Ctx<'_>, msg: &str) -> rquickjs::Error {
-    let made = Exception::from_message(ctx.clone(), msg).and_then(|e| {
-        let text = rquickjs::String::from_str(ctx.clone(), msg)?;
-        let raw = ctx.as_raw().as_ptr();
-        let flags = (qjs::JS_PROP_WRITABLE | qjs::JS_PROP_CONFIGURABLE) as i32;
-        // SAFETY: the context and both values are alive; JS_DefinePropertyValueStr takes the reference
-        // JS_DupValue adds, and defines the existing configurable property again with these flags only.
-        let defined = unsafe {
-            let value = qjs::JS_DupValue(raw, text.as_raw());
-            qjs::JS_DefinePropertyValueStr(raw, e.as_value().as_raw(), c"message".as_ptr(), value, flags)
-        };
-        if defined < 0 {
-            return Err(rquickjs::Error::Exception);
-        }
-        Ok(e)
-    });
-    match made {
-        Ok(e) => e.throw(),
-        Err(e) => e,
-    }
-}
-
-fn throw_uncatchable(ctx: &Ctx<'_>, msg: &str) -> rquickjs::Error {
-    match Exception::from_message(ctx.clone(), msg) {
-        Ok(e) => {
-            // SAFETY: both pointers come from the live context and value.
-            unsafe { qjs::JS_SetUncatchableError(ctx.as_raw().as_ptr(), e.as_value().as_raw()) };
-            ctx.throw(e.into_value())
-        }
-        Err(e) => e,
-    }
-}
-
-fn to_host_value(ctx: &Ctx<'_>, v: &Value<'_>) -> rquickjs::Result<HostValue> {
-    if v.is_undefined() {
-        Ok(HostValue::Undefined)
-    } else if v.is_null() {
-        Ok(HostValue::Null)
-    } else if let Some(b) = v.as_bool() {
-        Ok(HostValue::Bool(b))
-    } else if let Some(n) = v.as_number() {
-        Ok(HostValue::Number(n))
-    } else if let Some(s) = v.as_string() {
-        // The only string a JS string fails to become is one with a lone surrogate.
-        s.to_string().map(HostValue::String).map_err(|_| Exception::throw_type(ctx, LONE_SURROGATE))
-    } else {
-        Err(Exception::throw_type(ctx, "host arguments must be primitive values"))
-    }
-}
-
-fn from_host_value<'js>(ctx: &Ctx<'js>, v: HostValue) -> rquickjs::Result<Value<'js>> {
-    Ok(match v {
-        HostValue::Undefined => Value::new_undefined(ctx.clone()),
-        HostValue::Null => Value::new_null(ctx.clone()),
-        HostValue::Bool(b) => Value::new_bool(ctx.clone(), b),
-        // rquickjs's new_number stores -0 as the integer 0 (it equals 0 as an i32); V8 keeps
-        // the sign, and so must QuickJS (Math results cross as host values).
-        HostValue::Number(n) if n == 0.0 && n.is_sign_negative() => Value::new_float(ctx.clone(), n),
-        HostValue::Number(n) => Value::new_number(ctx.clone(), n),
-        HostValue::String(s) => rquickjs::String::from_str(ctx.clone(), &s)?.into_value(),
-    })
 }
 
 /// Compiles `source` to bytecode; `strip` drops source text and debug positions
