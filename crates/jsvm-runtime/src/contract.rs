@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use jsvm_compiler::{compile_contract_metered, Abi};
-use jsvm_state::{StateError, TxState};
+use jsvm_state::{Lookup, StateError, TxState};
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Sha3_256};
 
@@ -75,20 +75,25 @@ impl ContractRecord {
     }
 
     /// Loads the record of `id` through `cache`: the stored bytes are read every
-    /// time (so an update is seen at once), but parsed only when they changed.
+    /// time (so an update is seen at once), but parsed only when they changed, and
+    /// compared in place with the bytes the cached record was parsed from.
     pub fn load_cached(
         state: &TxState,
         id: &str,
         cache: &mut RecordCache,
     ) -> Result<Option<Arc<ContractRecord>>, String> {
-        let Some(bytes) = state.get(&contract_key(id)).map_err(|e: StateError| e.to_string())? else {
-            return Ok(None);
+        let key = contract_key(id);
+        let bytes = match cache.entries.get(id) {
+            Some((raw, record)) => match state.get_if_changed(&key, raw).map_err(|e| e.to_string())? {
+                Lookup::Missing => return Ok(None),
+                Lookup::Unchanged => return Ok(Some(record.clone())),
+                Lookup::Changed(bytes) => bytes,
+            },
+            None => match state.get(&key).map_err(|e: StateError| e.to_string())? {
+                None => return Ok(None),
+                Some(bytes) => bytes,
+            },
         };
-        if let Some((raw, record)) = cache.entries.get(id) {
-            if *raw == bytes {
-                return Ok(Some(record.clone()));
-            }
-        }
         let record: ContractRecord =
             serde_json::from_slice(&bytes).map_err(|e| format!("contract record {id} is unreadable: {e}"))?;
         let record = Arc::new(record);

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use crate::overlay::merge_scan;
-use crate::store::{Entries, StateRead, Writes};
+use crate::store::{Entries, Lookup, StateRead, Writes};
 use crate::StateError;
 
 /// A key and what the journal held for it before a change (`None`: the journal had
@@ -76,6 +76,15 @@ impl TxState {
         match self.journal.get(key) {
             Some(v) => Ok(v.clone()),
             None => self.base.get(key),
+        }
+    }
+
+    /// [`TxState::get`] for a caller that holds a value it read before: see
+    /// [`StateRead::get_if_changed`].
+    pub fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        match self.journal.get(key) {
+            Some(v) => Ok(Lookup::of_slice(v.as_deref(), known)),
+            None => self.base.get_if_changed(key, known),
         }
     }
 

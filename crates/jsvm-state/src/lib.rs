@@ -27,4 +27,4 @@ pub use keys::KeySpace;
 pub use mem::{MemSaved, MemStore};
 pub use overlay::{BlockOverlay, LayeredState};
 pub use rocks::RocksStore;
-pub use store::{BlockCommit, ChainHead, Entries, KnownRoot, StateRead, Store, Writes};
+pub use store::{BlockCommit, ChainHead, Entries, KnownRoot, Lookup, StateRead, Store, Writes};

@@ -1,6 +1,6 @@
 use std::sync::{Arc, RwLock};
 
-use crate::store::{Entries, StateRead, Writes};
+use crate::store::{Entries, Lookup, StateRead, Writes};
 use crate::StateError;
 
 /// The block being executed: the writes of its committed transactions, over a
@@ -52,6 +52,13 @@ impl StateRead for BlockOverlay {
         self.base.get(key)
     }
 
+    fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        if let Some(v) = self.writes.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return Ok(Lookup::of_slice(v.as_deref(), known));
+        }
+        self.base.get_if_changed(key, known)
+    }
+
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {
         let base = self.base.scan_prefix(prefix)?;
         let w = self.writes.read().unwrap_or_else(|e| e.into_inner());
@@ -78,6 +85,13 @@ impl StateRead for LayeredState {
         match self.writes.get(key) {
             Some(v) => Ok(v.clone()),
             None => self.base.get(key),
+        }
+    }
+
+    fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(Lookup::of_slice(v.as_deref(), known)),
+            None => self.base.get_if_changed(key, known),
         }
     }
 

@@ -5,8 +5,8 @@ use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBat
 
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
 use crate::store::{
-    check_order, decode_height, root_after, scan_back_bound, BlockCommit, ChainHead, Entries, KnownRoot, StateRead,
-    Store,
+    check_order, decode_height, root_after, scan_back_bound, BlockCommit, ChainHead, Entries, KnownRoot, Lookup,
+    StateRead, Store,
 };
 use crate::StateError;
 
@@ -237,7 +237,13 @@ impl RocksSnapshot {
 
 impl StateRead for RocksSnapshot {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        Ok(self.snap.get(KeySpace::State.key(key))?)
+        // Pinned: the value is copied once, out of RocksDB's block or memtable, not first into a
+        // C++ string.
+        Ok(self.snap.get_pinned(KeySpace::State.key(key))?.map(|v| v.to_vec()))
+    }
+
+    fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        Ok(Lookup::of_slice(self.snap.get_pinned(KeySpace::State.key(key))?.as_deref(), known))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {

@@ -15,6 +15,12 @@ pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 pub trait StateRead: Send + Sync {
     /// The value at `key` (a full state key, without the key-space tag).
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
+    /// [`StateRead::get`] for a reader that holds a value it read before (`known`): whether the value
+    /// at `key` is still that, without copying it out when it is. A read as any other for whoever
+    /// records reads (this default reads through `get`); the stores and layers compare in place.
+    fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        Ok(Lookup::of(self.get(key)?, known))
+    }
     /// Every entry whose key starts with `prefix`, ascending by key.
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError>;
     /// A page of [`StateRead::scan_prefix`]: up to `limit` entries whose keys start with `prefix` and sort
@@ -23,6 +29,37 @@ pub trait StateRead: Send + Sync {
     fn scan_prefix_after(&self, prefix: &[u8], after: &[u8], limit: usize) -> Result<Entries, StateError> {
         let from = [prefix, after].concat();
         Ok(self.scan_prefix(prefix)?.into_iter().filter(|(k, _)| *k > from).take(limit).collect())
+    }
+}
+
+/// What [`StateRead::get_if_changed`] found at a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Nothing is stored there.
+    Missing,
+    /// The value the reader knew.
+    Unchanged,
+    /// Another value.
+    Changed(Vec<u8>),
+}
+
+impl Lookup {
+    /// The lookup of `found` against `known`.
+    pub fn of(found: Option<Vec<u8>>, known: &[u8]) -> Lookup {
+        match found {
+            None => Lookup::Missing,
+            Some(v) if v == known => Lookup::Unchanged,
+            Some(v) => Lookup::Changed(v),
+        }
+    }
+
+    /// The lookup of a value borrowed in place (`found`) against `known`: copied only when it differs.
+    pub fn of_slice(found: Option<&[u8]>, known: &[u8]) -> Lookup {
+        match found {
+            None => Lookup::Missing,
+            Some(v) if v == known => Lookup::Unchanged,
+            Some(v) => Lookup::Changed(v.to_vec()),
+        }
     }
 }
 
