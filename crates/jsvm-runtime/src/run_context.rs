@@ -65,14 +65,31 @@ impl RunContext {
     }
 }
 
-fn push_u64(out: &mut String, n: u64) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{n}");
+fn push_u64(out: &mut String, mut n: u64) {
+    // Digits written back to front into a buffer that fits u64::MAX: `write!` went through the
+    // formatting machinery for each of a context's eight numbers.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| d as char));
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it.
 fn push_str(out: &mut String, s: &str) {
     out.push('"');
+    // Names, hashes and keys need no escape: copied whole rather than a character at a time.
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
