@@ -12,6 +12,7 @@ use std::ptr::NonNull;
 
 use rquickjs::{qjs, Ctx, Exception, Value};
 
+use super::cstr::CStr;
 use super::RunState;
 use crate::host::LONE_SURROGATE;
 use crate::{HostError, HostValue};
@@ -72,9 +73,8 @@ fn call<'js>(ctx: &Ctx<'js>, state: &RunState, args: &[qjs::JSValue]) -> rquickj
     // Taken out for the call, so that a host that runs another contract in this engine's realm
     // could not find it borrowed; put back, emptied, for the next call.
     let mut values = state.args.take();
-    values.clear();
     let out = (|| {
-        let op = CStr::read(ctx, *op)?;
+        let op = CStr::read(ctx, *op, "the host operation")?;
         for a in rest {
             // SAFETY: a reference of its own for the live argument, released when `arg` drops.
             let arg = unsafe { Value::from_raw(ctx.clone(), qjs::JS_DupValue(ctx.as_raw().as_ptr(), *a)) };
@@ -98,47 +98,6 @@ fn call<'js>(ctx: &Ctx<'js>, state: &RunState, args: &[qjs::JSValue]) -> rquickj
     values.clear();
     state.args.replace(values);
     out
-}
-
-/// A JS string's UTF-8 bytes, borrowed from QuickJS until dropped.
-struct CStr {
-    ctx: *mut qjs::JSContext,
-    ptr: *const std::ffi::c_char,
-    len: usize,
-}
-
-impl CStr {
-    fn read(ctx: &Ctx<'_>, v: qjs::JSValue) -> rquickjs::Result<CStr> {
-        let raw = ctx.as_raw().as_ptr();
-        // SAFETY: `v` is a live argument; the tag check keeps JS_ToCStringLen2 from running a
-        // conversion (operation names are always strings).
-        unsafe {
-            if !qjs::JS_IsString(v) {
-                return Err(Exception::throw_type(ctx, "the host operation must be a string"));
-            }
-            let mut len: qjs::size_t = 0;
-            let ptr = qjs::JS_ToCStringLen2(raw, &mut len, v, false);
-            if ptr.is_null() {
-                return Err(rquickjs::Error::Exception);
-            }
-            Ok(CStr { ctx: raw, ptr, len: len as usize })
-        }
-    }
-
-    /// The text; a string with a lone surrogate (which QuickJS writes as such, not UTF-8) is a
-    /// `TypeError`, as for every string that crosses.
-    fn as_str(&self, ctx: &Ctx<'_>) -> rquickjs::Result<&str> {
-        // SAFETY: QuickJS keeps `len` bytes at `ptr` until JS_FreeCString (in `drop`).
-        let bytes = unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) };
-        std::str::from_utf8(bytes).map_err(|_| Exception::throw_type(ctx, LONE_SURROGATE))
-    }
-}
-
-impl Drop for CStr {
-    fn drop(&mut self) {
-        // SAFETY: `ptr` came from JS_ToCStringLen2 on this live context and is freed once.
-        unsafe { qjs::JS_FreeCString(self.ctx, self.ptr) };
-    }
 }
 
 /// Throws an `Error` of the realm with `msg`, made as `new Error(msg)` makes one: `message` is an own property,

@@ -10,6 +10,7 @@ use rquickjs::{qjs, Coerced, Context, Ctx, Function, Persistent, Runtime, Value}
 use crate::host::lone_surrogate_result;
 use crate::{Engine, Halt, Host, HostValue, Invocation};
 
+mod cstr;
 mod host_call;
 mod memory;
 mod merge_sort;
