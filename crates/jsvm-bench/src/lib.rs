@@ -25,6 +25,10 @@ mod revm_peer;
 mod scaling;
 pub mod token;
 
+/// The shipped `jsvm`'s allocator (jsvm-cli's main.rs), so that the benchmark measures what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
