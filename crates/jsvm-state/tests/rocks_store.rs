@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use jsvm_state::{BlockCommit, MemStore, RocksStore, StateError, StateRead, Store};
+use jsvm_state::{BlockCommit, Lookup, MemStore, RocksStore, StateError, StateRead, Store};
 
 fn commit(height: u64, pairs: &[(&str, Option<&str>)]) -> BlockCommit {
     let mut c = BlockCommit {
@@ -70,6 +70,34 @@ fn a_snapshot_does_not_see_later_blocks() {
     assert_eq!(s.get(b"k").unwrap(), Some(b"new".to_vec()));
     drop(s); // the snapshot keeps its database alive on its own
     assert_eq!(snap.get(b"k").unwrap(), Some(b"old".to_vec()));
+}
+
+/// A snapshot keeps the values it compared (contract records), so each answer is asked twice: the
+/// second comes from that copy and must be the first again, before and after later blocks.
+#[test]
+fn a_snapshot_compares_with_its_own_values_however_often_it_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = RocksStore::open(dir.path()).unwrap();
+    s.commit_block(commit(1, &[("k", Some("old")), ("gone", Some("x"))])).unwrap();
+    let (_, before): (_, Arc<dyn StateRead>) = s.snapshot();
+    let ask = |snap: &Arc<dyn StateRead>, key: &str, known: &str| {
+        let first = snap.get_if_changed(key.as_bytes(), known.as_bytes()).unwrap();
+        assert_eq!(snap.get_if_changed(key.as_bytes(), known.as_bytes()).unwrap(), first, "{key} against {known}");
+        first
+    };
+    assert_eq!(ask(&before, "k", "old"), Lookup::Unchanged);
+    assert_eq!(ask(&before, "k", "older"), Lookup::Changed(b"old".to_vec()));
+    assert_eq!(ask(&before, "none", "x"), Lookup::Missing);
+    s.commit_block(commit(2, &[("k", Some("new")), ("gone", None), ("none", Some("now"))])).unwrap();
+    let (_, after): (_, Arc<dyn StateRead>) = s.snapshot();
+    assert_eq!(ask(&before, "k", "old"), Lookup::Unchanged);
+    assert_eq!(ask(&before, "k", "new"), Lookup::Changed(b"old".to_vec()));
+    assert_eq!(ask(&before, "gone", "x"), Lookup::Unchanged);
+    assert_eq!(ask(&before, "none", "now"), Lookup::Missing);
+    assert_eq!(ask(&after, "k", "old"), Lookup::Changed(b"new".to_vec()));
+    assert_eq!(ask(&after, "k", "new"), Lookup::Unchanged);
+    assert_eq!(ask(&after, "gone", "x"), Lookup::Missing);
+    assert_eq!(ask(&after, "none", "now"), Lookup::Unchanged);
 }
 
 #[test]
