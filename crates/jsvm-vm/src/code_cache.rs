@@ -21,8 +21,12 @@ use jsvm_runtime::ContractRecord;
 use jsvm_state::Store;
 use xxhash_rust::xxh3::xxh3_128;
 
+/// An in-memory entry's key: code hash, engine version, gas-schedule version (formatted into the
+/// store's key only on a miss: formatting it on every run cost more than the lookup).
+type EntryKey = (String, &'static str, u32);
+
 pub(crate) struct CodeCache {
-    entries: HashMap<String, (Arc<Vec<u8>>, u64)>,
+    entries: HashMap<EntryKey, (Arc<Vec<u8>>, u64)>,
     tick: u64,
     capacity: usize,
     store: Arc<dyn Store>,
@@ -40,17 +44,18 @@ impl CodeCache {
         schedule_version: u32,
         record: &ContractRecord,
     ) -> Result<Arc<Vec<u8>>, String> {
-        let key = format!("code/{}/{}/gas{}", record.code_hash, engine.version(), schedule_version);
+        let key = (record.code_hash.clone(), engine.version(), schedule_version);
         self.tick += 1;
         if let Some((code, used)) = self.entries.get_mut(&key) {
             *used = self.tick;
             return Ok(code.clone());
         }
-        let code = match self.load(&key) {
+        let stored_key = format!("code/{}/{}/gas{}", record.code_hash, engine.version(), schedule_version);
+        let code = match self.load(&stored_key) {
             Some(code) => code,
             None => {
                 let code = engine.compile(jsvm_runtime::CODE_FILENAME, &record.code)?;
-                self.persist(&key, &code);
+                self.persist(&stored_key, &code);
                 code
             }
         };
