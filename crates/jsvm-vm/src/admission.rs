@@ -44,11 +44,12 @@ fn invalid(m: impl Into<String>) -> VmError {
 }
 
 /// A block's transaction that passed its own checks: its hash, the length of its canonical
-/// encoding and the signers it claims.
+/// encoding, the signers it claims and its stored form (for the block's record).
 pub(crate) struct Admitted {
     pub(crate) hash: [u8; 32],
     pub(crate) size: usize,
     pub(crate) signers: Vec<Signer>,
+    pub(crate) stored: Vec<u8>,
 }
 
 /// What a block checks of one transaction alone, each check's answer kept so that the block
@@ -56,6 +57,7 @@ pub(crate) struct Admitted {
 struct OwnChecks {
     hash: [u8; 32],
     size: usize,
+    stored: Vec<u8>,
     /// Its shape (the signers it claims).
     shape: Result<Vec<Signer>, VmError>,
     /// Whether it is on chain already (asked only of a well-formed one).
@@ -109,20 +111,21 @@ impl VmManager {
     /// Checks a block's transactions before anything runs: each one's shape, that none is on
     /// chain, in `pending` or twice in the block, each signed one's own fields, then every
     /// signature not checked before. The first failure, in that order and block order, rejects
-    /// the block. A big block's own checks (hashing, a store lookup each) run on several threads.
+    /// the block. A big block's own checks (encoding, hashing, a store lookup each) run on several
+    /// threads.
     pub(crate) fn admit_block(
         &self,
         txs: &[Transaction],
         pending: &HashSet<[u8; 32]>,
     ) -> Result<Vec<Admitted>, VmError> {
         let own = |tx: &Transaction| {
-            let (hash, size) = tx.hash_and_size();
+            let (hash, size, stored) = tx.hash_size_and_stored();
             let shape = tx.validate_sized(size);
             let on_chain = match shape {
                 Ok(_) => self.store.receipt(&hash).map(|r| r.is_some()).map_err(VmError::from),
                 Err(_) => Ok(false),
             };
-            OwnChecks { hash, size, shape, on_chain, envelope: self.check_envelope(tx) }
+            OwnChecks { hash, size, stored, shape, on_chain, envelope: self.check_envelope(tx) }
         };
         let threads = self.block_work_threads(txs.len());
         let checks: Vec<OwnChecks> = if threads > 1 {
@@ -147,7 +150,7 @@ impl VmManager {
                 )));
             }
             envelopes.push(c.envelope);
-            admitted.push(Admitted { hash: c.hash, size: c.size, signers });
+            admitted.push(Admitted { hash: c.hash, size: c.size, signers, stored: c.stored });
         }
         envelopes.into_iter().collect::<Result<(), VmError>>()?;
         let hashes: Vec<[u8; 32]> = admitted.iter().map(|a| a.hash).collect();

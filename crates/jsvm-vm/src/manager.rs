@@ -97,23 +97,35 @@ pub struct BlockRecord {
     pub txs: Vec<Transaction>,
 }
 
-/// A [`BlockRecord`] as it is written: the same fields in the same order, borrowed, so that
-/// writing it copies none of the block's transactions.
+/// A [`BlockRecord`]'s fields before its transactions, as they are written: borrowed, and
+/// followed by the transactions' stored forms ([`record_bytes`]).
 #[derive(Serialize)]
-struct RecordOut<'a> {
+struct RecordHead<'a> {
     height: u64,
     parent_hash: &'a str,
     time: u64,
     witness: &'a str,
     parent_root: &'a str,
     state_root: &'a str,
-    #[serde(serialize_with = "shared_txs")]
-    txs: &'a [Arc<Transaction>],
 }
 
-/// The transactions as a JSON array of each one's stored form.
-fn shared_txs<S: serde::Serializer>(txs: &&[Arc<Transaction>], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(txs.iter().map(|tx| &**tx))
+/// The bytes of the [`BlockRecord`] of `head` and the transactions whose stored forms are
+/// `stored` (each one's `serde_json`, made when the block admitted it, so that no transaction
+/// is encoded twice and a big block's are encoded on several threads): exactly
+/// `serde_json::to_vec` of that record, its last field being `txs`.
+fn record_bytes(head: &RecordHead<'_>, stored: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(head).unwrap_or_default();
+    out.reserve(stored.iter().map(|tx| tx.len() + 1).sum::<usize>() + 10);
+    out.pop(); // the head's closing brace: the transactions follow
+    out.extend_from_slice(b",\"txs\":[");
+    for (i, tx) in stored.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(tx);
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// The one entrance: executes transactions and blocks, answers read-only
@@ -237,10 +249,12 @@ impl VmManager {
         drop(state);
         let txs: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
         let hashes: Vec<[u8; 32]> = admitted.iter().map(|a| a.hash).collect();
+        let mut admitted = admitted;
+        let stored: Vec<Vec<u8>> = admitted.iter_mut().map(|a| std::mem::take(&mut a.stored)).collect();
         let jobs: Vec<TxJob> = txs
             .iter()
             .zip(admitted)
-            .map(|(tx, Admitted { hash, size, signers })| {
+            .map(|(tx, Admitted { hash, size, signers, .. })| {
                 let base: Arc<dyn StateRead> = overlay.clone();
                 let (block, schedule) = (block.clone(), schedule.clone());
                 TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }
@@ -248,10 +262,11 @@ impl VmManager {
             .collect();
         let (outputs, exec) = self.run_txs(jobs, &overlay)?;
         let mut receipts = Vec::with_capacity(txs.len());
-        let mut included = Vec::with_capacity(txs.len());
+        // The transactions the block holds, their hashes and stored forms.
+        let mut held = (Vec::with_capacity(txs.len()), Vec::with_capacity(txs.len()), Vec::with_capacity(txs.len()));
         let mut left_out = Vec::new();
         let mut logs = Vec::new();
-        for ((out, tx), hash) in outputs.into_iter().zip(txs).zip(hashes) {
+        for (((out, tx), hash), stored) in outputs.into_iter().zip(txs).zip(hashes).zip(stored) {
             if !out.logs.is_empty() {
                 logs.push(TxLog { tx_hash: out.receipt.tx_hash.clone(), lines: out.logs });
             }
@@ -259,11 +274,13 @@ impl VmManager {
                 Some(reason) => left_out.push(LeftOut { tx_hash: out.receipt.tx_hash, reason }),
                 None => {
                     receipts.push(out.receipt);
-                    included.push((tx, hash));
+                    held.0.push(tx);
+                    held.1.push(hash);
+                    held.2.push(stored);
                 }
             }
         }
-        let (txs, hashes): (Vec<Arc<Transaction>>, Vec<[u8; 32]>) = included.into_iter().unzip();
+        let (txs, hashes, stored) = held;
         let parent_hash = match parent_hash {
             Some(h) => Some(h),
             None => self.block_hash_at(head.height)?,
@@ -281,27 +298,28 @@ impl VmManager {
         let seal = || {
             let writes = overlay.take_writes();
             let state_root = next_state_root(&head.state_root, block.number, &writes);
-            let record = RecordOut {
+            let record = RecordHead {
                 height: block.number,
                 parent_hash: &parent_hash,
                 time: block.time,
                 witness: &block.witness,
                 parent_root: &hex::encode(head.state_root),
                 state_root: &hex::encode(state_root),
-                txs: &txs,
             };
-            (writes, state_root, serde_json::to_vec(&record).unwrap_or_default())
+            let block_record = record_bytes(&record, &stored);
+            let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
+            (writes, state_root, block_record, block_hash)
         };
-        let ((writes, state_root, block_record), receipt_bytes) = if self.block_work_threads(receipts.len()) > 1 {
-            std::thread::scope(|s| {
-                let encoding = s.spawn(encode_receipts);
-                let sealed = seal();
-                (sealed, encoding.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            })
-        } else {
-            (seal(), encode_receipts())
-        };
-        let block_hash: [u8; 32] = Sha3_256::digest(&block_record).into();
+        let ((writes, state_root, block_record, block_hash), receipt_bytes) =
+            if self.block_work_threads(receipts.len()) > 1 {
+                std::thread::scope(|s| {
+                    let encoding = s.spawn(encode_receipts);
+                    let sealed = seal();
+                    (sealed, encoding.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                })
+            } else {
+                (seal(), encode_receipts())
+            };
         let commit = BlockCommit {
             height: block.number,
             time: block.time,
@@ -498,29 +516,64 @@ mod tests {
 
     #[test]
     fn a_record_is_written_as_block_record_writes_it() {
-        let txs = vec![
-            Transaction::new("alice", vec![Action::new("c", "m", r#"["a\"b"]"#)]).with_time(3),
-            Transaction::new("bob", vec![]).with_signers(vec!["carol@active".into()]),
+        let signed = jsvm_tx::Tx {
+            time: 5,
+            expiration: 6,
+            gas_limit: 100_000,
+            chain_id: 1024,
+            publisher: "dave".into(),
+            actions: vec![jsvm_tx::Action {
+                contract: "c".into(),
+                action_name: "m".into(),
+                data: "[\"\\u00e9\"]".into(),
+            }],
+            ..jsvm_tx::Tx::default()
+        };
+        let blocks = [
+            vec![],
+            vec![Transaction::new("alice", vec![Action::new("c", "m", r#"["a\"b"]"#)]).with_time(3)],
+            vec![
+                Transaction::new("alice", vec![Action::new("c", "m", r#"["a\"b"]"#)]).with_time(3),
+                Transaction::new("bob", vec![]).with_signers(vec!["carol@active".into()]),
+                Transaction::from_iost(signed).unwrap(),
+            ],
         ];
-        let record = BlockRecord {
-            height: 7,
-            parent_hash: "parent".into(),
-            time: 9,
-            witness: "w".into(),
-            parent_root: "00".into(),
-            state_root: "ff".into(),
-            txs: txs.clone(),
-        };
-        let shared: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
-        let out = RecordOut {
-            height: 7,
-            parent_hash: "parent",
-            time: 9,
-            witness: "w",
-            parent_root: "00",
-            state_root: "ff",
-            txs: &shared,
-        };
-        assert_eq!(serde_json::to_vec(&out).unwrap(), serde_json::to_vec(&record).unwrap());
+        for txs in blocks {
+            let record = BlockRecord {
+                height: 7,
+                parent_hash: "par\"ent".into(),
+                time: 9,
+                witness: "w\u{e9}".into(),
+                parent_root: "00".into(),
+                state_root: "ff".into(),
+                txs: txs.clone(),
+            };
+            let head = RecordHead {
+                height: 7,
+                parent_hash: "par\"ent",
+                time: 9,
+                witness: "w\u{e9}",
+                parent_root: "00",
+                state_root: "ff",
+            };
+            let stored: Vec<Vec<u8>> = txs.iter().map(|tx| tx.hash_size_and_stored().2).collect();
+            let bytes = record_bytes(&head, &stored);
+            assert_eq!(String::from_utf8(bytes.clone()).unwrap(), serde_json::to_string(&record).unwrap());
+            let read: BlockRecord = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(read, record);
+        }
+    }
+
+    #[test]
+    fn a_transaction_is_hashed_and_stored_from_one_encoding_where_it_can_be() {
+        let unsigned = Transaction::new("alice", vec![Action::new("c", "m", "[1]")]).with_time(3);
+        let signed =
+            Transaction::from_iost(jsvm_tx::Tx { time: 5, publisher: "dave".into(), ..jsvm_tx::Tx::default() })
+                .unwrap();
+        for tx in [unsigned, signed] {
+            let (hash, size, stored) = tx.hash_size_and_stored();
+            assert_eq!((hash, size), tx.hash_and_size());
+            assert_eq!(stored, serde_json::to_vec(&tx).unwrap());
+        }
     }
 }

@@ -182,6 +182,20 @@ impl Transaction {
         (Sha3_256::digest(&bytes).into(), bytes.len())
     }
 
+    /// [`Transaction::hash_and_size`] and the stored form (what a block's record holds of it,
+    /// `serde_json` of the transaction). An unsigned transaction's stored form is its canonical
+    /// encoding, so it is written once for both.
+    pub(crate) fn hash_size_and_stored(&self) -> ([u8; 32], usize, Vec<u8>) {
+        let stored = serde_json::to_vec(self).unwrap_or_default();
+        match &self.signed {
+            Some(signed) => {
+                let bytes = signed.to_bytes();
+                (Sha3_256::digest(&bytes).into(), bytes.len(), stored)
+            }
+            None => (Sha3_256::digest(&stored).into(), stored.len(), stored),
+        }
+    }
+
     /// Checks the shape before anything runs; returns the parsed signers.
     pub fn validate(&self) -> Result<Vec<Signer>, VmError> {
         self.validate_sized(self.canonical_bytes().len())
