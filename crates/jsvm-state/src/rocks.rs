@@ -253,6 +253,9 @@ impl StateRead for RocksSnapshot {
         if let Some(value) = self.compared.lock().unwrap_or_else(PoisonError::into_inner).get(key) {
             return Ok(Lookup::of_slice(value.as_deref(), known));
         }
+        // Not under the lock: a parallel block's workers read through one snapshot, and must not
+        // wait for each other's RocksDB reads. Two that miss the same key both read it and store
+        // the same value (a snapshot never changes), so the race costs a read, never an answer.
         let found = self.snap.get_pinned(KeySpace::State.key(key))?;
         let lookup = Lookup::of_slice(found.as_deref(), known);
         let value = found.map(|v| v.to_vec());
