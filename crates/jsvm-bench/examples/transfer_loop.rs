@@ -10,6 +10,7 @@ use jsvm_bench::token::{measure_with, StoreKind};
 use jsvm_vm::{EngineKind, VmConfig};
 
 fn main() -> Result<(), String> {
+    jsvm_alloc::configure_process();
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.to_string());
     let blocks: usize = arg(1, "20").parse().map_err(|e| format!("BLOCKS: {e}"))?;

@@ -54,6 +54,7 @@ fn hello(engine: &mut dyn Engine, prelude: &[u8], code: &[u8]) {
 }
 
 fn main() {
+    jsvm_alloc::configure_process();
     println!(
         "V8 {} (engine {}), QuickJS (engine {})",
         jsvm_engine::v8_version(),

@@ -27,7 +27,7 @@ pub mod token;
 
 /// The shipped `jsvm`'s allocator (jsvm-cli's main.rs), so that the benchmark measures what runs.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: jsvm_alloc::Allocator = jsvm_alloc::Allocator;
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -25,11 +25,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc, not glibc's malloc: see the workspace Cargo.toml.
+/// mimalloc, not glibc's malloc: see crates/jsvm-alloc.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: jsvm_alloc::Allocator = jsvm_alloc::Allocator;
 
 fn main() -> ExitCode {
+    jsvm_alloc::configure_process();
     let cli = args::Cli::parse();
     match commands::run(cli) {
         Ok(commands::Outcome::Success) => ExitCode::SUCCESS,

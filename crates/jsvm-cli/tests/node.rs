@@ -59,6 +59,20 @@ impl Node {
     }
 }
 
+/// The node turns transparent huge pages off for its process (crates/jsvm-alloc says why), where
+/// the kernel says (`THP_enabled` in /proc/PID/status, Linux 5.0 and later).
+#[test]
+fn the_node_runs_without_transparent_huge_pages() {
+    let node = Node::start(&[]);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", node._process.pid()));
+    let Some(line) = status.ok().and_then(|s| s.lines().find(|l| l.starts_with("THP_enabled:")).map(str::to_string))
+    else {
+        eprintln!("skipped: this kernel does not report THP_enabled");
+        return;
+    };
+    assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+}
+
 #[test]
 fn deploy_and_call_through_a_node_signed_with_the_development_key() {
     let node = Node::start(&[]);
