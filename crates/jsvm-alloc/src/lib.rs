@@ -15,14 +15,17 @@ pub use mimalloc::MiMalloc as Allocator;
 
 /// Turns transparent huge pages off for this process (Linux; elsewhere nothing).
 ///
-/// mimalloc asks for huge pages on its arenas and gives back memory a block no longer uses in
-/// 64 KiB pieces. Each piece given back splits a 2 MiB huge page, and the next allocation there
-/// faults in a whole fresh huge page, zeroed by the kernel: 32 times the memory given back. On a
-/// machine whose kernel allows huge pages on request (`madvise`, Debian's default) a block of
-/// 10,000 token transfers spent a quarter of its CPU time in the kernel zeroing pages
+/// mimalloc asks the kernel for huge pages on its arena (`MADV_HUGEPAGE`), and a kernel that
+/// grants them on request (`madvise`, Debian's default) backs each first touch of 2 MiB of it
+/// with a fresh huge page. In a virtual machine that hands free memory back to its host (virtio
+/// balloon page reporting, as on jsvm's build machine: `page_reporting_order=11` on a Firecracker
+/// kernel) such a page is rarely still backed, and the host faults it in again page by page: 82
+/// huge-page faults (`thp_fault_alloc` in /proc/vmstat) cost 1.5 s of system time in one
+/// `jsvm-bench parallel-blocks --blocks 3 --workers 2` run, a quarter of its CPU time
 /// (`perf record`: `clear_page_erms` under `do_huge_pmd_anonymous_page`, from mimalloc's fresh
-/// pages); without huge pages the process's system time fell from about 1.6 s to 0.3 s and
-/// transfers went through about 30% faster (README, Performance).
+/// pages). Without huge pages the same run had 2 such faults and 0.35 s of system time, and a
+/// token transfer on the full path took about a third less wall time (README, Performance).
+/// Where huge pages are cheap the loss is a few TLB misses on a heap of a few hundred MiB.
 ///
 /// The setting is the process's (`PR_SET_THP_DISABLE`): the kernel checks it at every fault, so it
 /// also covers the arena mimalloc reserved before `main`. It is inherited by child processes.
