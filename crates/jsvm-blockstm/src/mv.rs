@@ -3,10 +3,10 @@
 //! the highest index below `j`, else the block's base state, and is recorded with the version it
 //! saw so that validation can tell whether a re-run below changed it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, RwLock};
 
 use jsvm_state::{Entries, StateError, StateRead, Writes};
 
@@ -52,7 +52,8 @@ enum Found<'a> {
     Base,
 }
 
-type Versions = BTreeMap<Vec<u8>, BTreeMap<TxIndex, Cell>>;
+/// The writes of one key, by writer.
+type Cells = BTreeMap<TxIndex, Cell>;
 
 /// A read as the store answers it: the value and where it came from, or (`Err`) the lower
 /// transaction whose estimate the reader must wait for.
@@ -61,27 +62,35 @@ type Seen<T> = Result<T, TxIndex>;
 /// A key's value (`None`: absent or deleted) and where it came from.
 type Versioned = (Origin, Option<Vec<u8>>);
 
-/// Shards of the base-read cache: most of a block's base reads are of keys no other transaction
-/// reads (each transfer's balances), so nearly every read also inserts; with one lock, the
-/// workers would queue on each other's inserts.
-const BASE_SHARDS: usize = 64;
+/// Shards of the block's maps by key: every read of a run looks a key up in the versions and,
+/// most of the time, in the cache of base reads. Under one lock each lookup would take the lock
+/// word from the other workers' cores (and a record would stop every reader); in shards, workers
+/// reading different keys touch different locks, and a lookup hashes its key instead of comparing
+/// it with the long shared prefixes of a sorted map's keys.
+const SHARDS: usize = 64;
 
-type BaseMap = HashMap<Vec<u8>, Option<Vec<u8>>>;
-
-/// The block's cache of base reads, in shards by key (the shard chosen by a randomly keyed hash,
-/// as the maps' own, so that no one can choose keys that all land in one shard).
-struct BaseReads {
-    shards: Vec<RwLock<BaseMap>>,
+/// A map in shards by key, the shard chosen by a randomly keyed hash (as the maps' own), so that
+/// no one can choose keys that all land in one shard.
+struct Sharded<M> {
+    shards: Vec<RwLock<M>>,
     hasher: RandomState,
 }
 
-impl BaseReads {
-    fn new() -> BaseReads {
-        BaseReads { shards: (0..BASE_SHARDS).map(|_| RwLock::default()).collect(), hasher: RandomState::new() }
+impl<M: Default> Sharded<M> {
+    fn new() -> Sharded<M> {
+        Sharded { shards: (0..SHARDS).map(|_| RwLock::default()).collect(), hasher: RandomState::new() }
     }
 
-    fn shard(&self, key: &[u8]) -> &RwLock<BaseMap> {
-        &self.shards[self.hasher.hash_one(key) as usize % BASE_SHARDS]
+    fn shard(&self, key: &[u8]) -> &RwLock<M> {
+        &self.shards[self.hasher.hash_one(key) as usize % SHARDS]
+    }
+
+    fn read(&self, key: &[u8]) -> std::sync::RwLockReadGuard<'_, M> {
+        self.shard(key).read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self, key: &[u8]) -> std::sync::RwLockWriteGuard<'_, M> {
+        self.shard(key).write().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -90,8 +99,15 @@ pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
     /// The base's values read so far: the base does not change during the block, and runs read
     /// many of the same keys (a contract's record, a token's bookkeeping), each a store lookup.
-    base_reads: BaseReads,
-    data: RwLock<Versions>,
+    base_reads: Sharded<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    /// Each key's writes by the block's transactions. A key's writes are changed under its
+    /// shard's lock, one key at a time: Block-STM needs each key's versions consistent, not a
+    /// transaction's writes published at once (a reader that sees some of them is validated
+    /// again after the writer's run is recorded, and one that meets an estimate waits).
+    versions: Sharded<HashMap<Vec<u8>, Cells>>,
+    /// Every key a run of the block has written, in order: what a prefix scan walks. A key stays
+    /// after its writes are withdrawn (it then has no cells: the base's value shows).
+    written_keys: RwLock<BTreeSet<Vec<u8>>>,
     /// The keys each transaction's last recorded run wrote (sorted).
     written: Vec<Mutex<Vec<Vec<u8>>>>,
     /// The reads of each transaction's last recorded run.
@@ -102,28 +118,25 @@ impl MvMemory {
     pub(crate) fn new(base: Arc<dyn StateRead>, txs: usize) -> MvMemory {
         MvMemory {
             base,
-            base_reads: BaseReads::new(),
-            data: RwLock::new(BTreeMap::new()),
+            base_reads: Sharded::new(),
+            versions: Sharded::new(),
+            written_keys: RwLock::default(),
             written: (0..txs).map(|_| Mutex::default()).collect(),
             reads: (0..txs).map(|_| Mutex::default()).collect(),
         }
     }
 
-    fn data(&self) -> RwLockReadGuard<'_, Versions> {
-        self.data.read().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// The newest write below `below` that is not an estimate, or None (the base): what a run
     /// that must be discarded reads so that it can still finish quickly.
-    fn find_settled<'a>(data: &'a Versions, key: &[u8], below: TxIndex) -> Option<&'a Option<Vec<u8>>> {
-        data.get(key)?.range(..below).rev().find_map(|(_, cell)| match cell {
+    fn find_settled(cells: &Cells, below: TxIndex) -> Option<&Option<Vec<u8>>> {
+        cells.range(..below).rev().find_map(|(_, cell)| match cell {
             Cell::Written { value, .. } => Some(value),
             Cell::Estimate => None,
         })
     }
 
-    fn find<'a>(data: &'a Versions, key: &[u8], below: TxIndex) -> Found<'a> {
-        let Some(cells) = data.get(key) else { return Found::Base };
+    fn find(cells: Option<&Cells>, below: TxIndex) -> Found<'_> {
+        let Some(cells) = cells else { return Found::Base };
         match cells.range(..below).next_back() {
             None => Found::Base,
             Some((&writer, Cell::Estimate)) => Found::Blocked(writer),
@@ -133,80 +146,74 @@ impl MvMemory {
         }
     }
 
+    /// `f` of `key`'s writes (None: no transaction of the block wrote it), under its shard's lock.
+    fn with_cells<R>(&self, key: &[u8], f: impl FnOnce(Option<&Cells>) -> R) -> R {
+        f(self.versions.read(key).get(key))
+    }
+
     /// `key` as transaction `reader` sees it: `Err(writer)` when the lower write it must see is
     /// an estimate.
     fn get(&self, key: &[u8], reader: TxIndex) -> Result<Seen<Versioned>, StateError> {
-        {
-            let data = self.data();
-            match Self::find(&data, key, reader) {
-                Found::Value(origin, value) => return Ok(Ok((origin, value.clone()))),
-                Found::Blocked(writer) => return Ok(Err(writer)),
-                Found::Base => {}
-            }
+        let found = self.with_cells(key, |cells| match Self::find(cells, reader) {
+            Found::Value(origin, value) => Some(Ok((origin, value.clone()))),
+            Found::Blocked(writer) => Some(Err(writer)),
+            Found::Base => None,
+        });
+        match found {
+            Some(seen) => Ok(seen),
+            None => Ok(Ok((Origin::Base, self.base_get(key)?))),
         }
-        Ok(Ok((Origin::Base, self.base_get(key)?)))
     }
 
     /// `key` in the base state, from the block's cache of base reads when read before.
     fn base_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        let shard = self.base_reads.shard(key);
-        if let Some(value) = shard.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+        if let Some(value) = self.base_reads.read(key).get(key) {
             return Ok(value.clone());
         }
         let value = self.base.get(key)?;
-        shard.write().unwrap_or_else(|e| e.into_inner()).insert(key.to_vec(), value.clone());
+        self.base_reads.write(key).insert(key.to_vec(), value.clone());
         Ok(value)
     }
 
     /// `key` for a run that will be discarded: the newest settled write below `reader`, else the base.
     fn get_settled(&self, key: &[u8], reader: TxIndex) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(value) = Self::find_settled(&self.data(), key, reader) {
-            return Ok(value.clone());
+        if let Some(value) = self.with_cells(key, |cells| cells.and_then(|c| Self::find_settled(c, reader)).cloned()) {
+            return Ok(value);
         }
         self.base_get(key)
     }
 
     /// Every entry under `prefix` for a run that will be discarded, estimates passed over.
     fn scan_settled(&self, prefix: &[u8], reader: TxIndex) -> Result<Entries, StateError> {
-        let data = self.data();
-        let settled = Self::merge_scan(&data, &*self.base, prefix, |key| Ok(Self::find_settled(&data, key, reader)))?;
+        let settled =
+            self.merge_scan(prefix, |cells| Ok(cells.and_then(|c| Self::find_settled(c, reader)).cloned()))?;
         Ok(settled.unwrap_or_default())
     }
 
     /// Every entry under `prefix` as transaction `reader` sees it, or the lower writer it must wait for.
     fn scan(&self, prefix: &[u8], reader: TxIndex) -> Result<Seen<Entries>, StateError> {
-        let data = self.data();
-        Self::scan_in(&data, &*self.base, prefix, reader)
-    }
-
-    fn scan_in(
-        data: &Versions,
-        base: &dyn StateRead,
-        prefix: &[u8],
-        reader: TxIndex,
-    ) -> Result<Seen<Entries>, StateError> {
-        Self::merge_scan(data, base, prefix, |key| match Self::find(data, key, reader) {
+        self.merge_scan(prefix, |cells| match Self::find(cells, reader) {
             Found::Base => Ok(None),
             Found::Blocked(writer) => Err(writer),
-            Found::Value(_, value) => Ok(Some(value)),
+            Found::Value(_, value) => Ok(Some(value.clone())),
         })
     }
 
     /// The base's entries under `prefix` with the block's writes laid over them: `visible` says
     /// which write of a key the reader sees (None: the base's), or which writer it must wait for.
-    fn merge_scan<'d>(
-        data: &'d Versions,
-        base: &dyn StateRead,
+    fn merge_scan(
+        &self,
         prefix: &[u8],
-        visible: impl Fn(&[u8]) -> Seen<Option<&'d Option<Vec<u8>>>>,
+        visible: impl Fn(Option<&Cells>) -> Seen<Option<Option<Vec<u8>>>>,
     ) -> Result<Seen<Entries>, StateError> {
-        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = base.scan_prefix(prefix)?.into_iter().collect();
-        for (key, _) in data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)) {
-            match visible(key) {
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = self.base.scan_prefix(prefix)?.into_iter().collect();
+        let keys = self.written_keys.read().unwrap_or_else(|e| e.into_inner());
+        for key in keys.range(prefix.to_vec()..).take_while(|k| k.starts_with(prefix)) {
+            match self.with_cells(key, &visible) {
                 Err(writer) => return Ok(Err(writer)),
                 Ok(None) => {}
                 Ok(Some(Some(v))) => {
-                    merged.insert(key.clone(), v.clone());
+                    merged.insert(key.clone(), v);
                 }
                 Ok(Some(None)) => {
                     merged.remove(key);
@@ -222,22 +229,29 @@ impl MvMemory {
     pub(crate) fn record(&self, tx: TxIndex, incarnation: Incarnation, reads: Vec<Read>, writes: &Writes) -> bool {
         let mut written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
         let keys: Vec<Vec<u8>> = writes.keys().cloned().collect();
-        let wrote_new = keys.iter().any(|k| written.binary_search(k).is_err());
-        {
-            let mut data = self.data.write().unwrap_or_else(|e| e.into_inner());
-            for old in written.iter().filter(|k| !writes.contains_key(*k)) {
-                if let Some(cells) = data.get_mut(old) {
-                    cells.remove(&tx);
-                    if cells.is_empty() {
-                        data.remove(old);
-                    }
-                }
-            }
-            for (key, value) in writes {
-                let cell = Cell::Written { incarnation, value: value.clone() };
-                data.entry(key.clone()).or_default().insert(tx, cell);
+        let new_keys: Vec<&Vec<u8>> = keys.iter().filter(|k| written.binary_search(k).is_err()).collect();
+        if !new_keys.is_empty() {
+            // Before the writes themselves: a scan that finds a key here and no write yet reads
+            // the base's value, as it would have a moment earlier.
+            let mut all = self.written_keys.write().unwrap_or_else(|e| e.into_inner());
+            for key in &new_keys {
+                all.insert((*key).clone());
             }
         }
+        for old in written.iter().filter(|k| !writes.contains_key(*k)) {
+            let mut shard = self.versions.write(old);
+            if let Some(cells) = shard.get_mut(old) {
+                cells.remove(&tx);
+                if cells.is_empty() {
+                    shard.remove(old);
+                }
+            }
+        }
+        for (key, value) in writes {
+            let cell = Cell::Written { incarnation, value: value.clone() };
+            self.versions.write(key).entry(key.clone()).or_default().insert(tx, cell);
+        }
+        let wrote_new = !new_keys.is_empty();
         *written = keys;
         *self.reads[tx].lock().unwrap_or_else(|e| e.into_inner()) = Arc::new(reads);
         wrote_new
@@ -246,9 +260,8 @@ impl MvMemory {
     /// Marks `tx`'s writes as estimates: its run failed validation and will run again.
     pub(crate) fn mark_estimates(&self, tx: TxIndex) {
         let written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
-        let mut data = self.data.write().unwrap_or_else(|e| e.into_inner());
         for key in written.iter() {
-            if let Some(cell) = data.get_mut(key).and_then(|cells| cells.get_mut(&tx)) {
+            if let Some(cell) = self.versions.write(key).get_mut(key).and_then(|cells| cells.get_mut(&tx)) {
                 *cell = Cell::Estimate;
             }
         }
@@ -257,15 +270,14 @@ impl MvMemory {
     /// Whether every read of `tx`'s last recorded run would see the same thing now.
     pub(crate) fn validate(&self, tx: TxIndex) -> Result<bool, StateError> {
         let reads = self.reads[tx].lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let data = self.data();
         for read in reads.iter() {
             let same = match read {
-                Read::Get { key, origin } => match Self::find(&data, key, tx) {
+                Read::Get { key, origin } => self.with_cells(key, |cells| match Self::find(cells, tx) {
                     Found::Base => *origin == Origin::Base,
                     Found::Value(now, _) => *origin == now,
                     Found::Blocked(_) => false,
-                },
-                Read::Scan { prefix, entries } => match Self::scan_in(&data, &*self.base, prefix, tx)? {
+                }),
+                Read::Scan { prefix, entries } => match self.scan(prefix, tx)? {
                     Ok(now) => now == *entries,
                     Err(_) => false,
                 },
