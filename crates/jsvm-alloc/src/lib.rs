@@ -38,23 +38,17 @@ pub fn configure_process() {
     }
 }
 
-/// Whether transparent huge pages are off for this process (Linux; `None` elsewhere, or when the
-/// kernel cannot say).
-pub fn huge_pages_disabled() -> Option<bool> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: PR_GET_THP_DISABLE takes plain integers; it answers 1, 0, or -1 on error.
-        let answer = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        if answer >= 0 {
-            return Some(answer == 1);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether transparent huge pages are off for this process (`None` when the kernel cannot say).
+    #[cfg(target_os = "linux")]
+    fn huge_pages_disabled() -> Option<bool> {
+        // SAFETY: PR_GET_THP_DISABLE takes plain integers; it answers 1, 0, or -1 on error.
+        let answer = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        (answer >= 0).then_some(answer == 1)
+    }
 
     #[test]
     #[cfg(target_os = "linux")]

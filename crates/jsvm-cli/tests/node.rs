@@ -14,7 +14,7 @@ const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
 
 /// A `jsvm node` process over a temporary data directory, killed when dropped.
 struct Node {
-    _process: NodeProcess,
+    process: NodeProcess,
     url: String,
     /// What the node printed on stdout up to its listening line.
     banner: String,
@@ -26,7 +26,7 @@ impl Node {
         let dir = tempfile::tempdir().unwrap();
         let process = NodeProcess::start(&dir.path().join("data"), extra);
         let (url, banner) = (process.url.clone(), process.banner.clone());
-        Node { _process: process, url, banner, dir }
+        Node { process, url, banner, dir }
     }
 
     /// Writes `text` to a file in the node's temporary directory; returns its path.
@@ -64,7 +64,7 @@ impl Node {
 #[test]
 fn the_node_runs_without_transparent_huge_pages() {
     let node = Node::start(&[]);
-    let status = std::fs::read_to_string(format!("/proc/{}/status", node._process.pid()));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", node.process.pid()));
     let Some(line) = status.ok().and_then(|s| s.lines().find(|l| l.starts_with("THP_enabled:")).map(str::to_string))
     else {
         eprintln!("skipped: this kernel does not report THP_enabled");
