@@ -233,7 +233,7 @@ impl VmManager {
         witness: &str,
     ) -> Result<PreparedBlock, VmError> {
         let BlockBase { head, state: snapshot, parent_hash, pending } = on;
-        let admitted = self.admit_block(&txs, &pending)?;
+        let mut admitted = self.admit_block(&txs, &pending)?;
         let block = BlockEnv {
             number: head.height + 1,
             parent_hash: bs58::encode(head.state_root).into_string(),
@@ -249,7 +249,6 @@ impl VmManager {
         drop(state);
         let txs: Vec<Arc<Transaction>> = txs.into_iter().map(Arc::new).collect();
         let hashes: Vec<[u8; 32]> = admitted.iter().map(|a| a.hash).collect();
-        let mut admitted = admitted;
         let stored: Vec<Vec<u8>> = admitted.iter_mut().map(|a| std::mem::take(&mut a.stored)).collect();
         let jobs: Vec<TxJob> = txs
             .iter()
