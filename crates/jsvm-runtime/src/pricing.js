@@ -139,10 +139,13 @@
       if (typeof original !== "function") return;
       const wrapper = {
         [name](...args) {
-          const [receiver, converted, units, delegate] = prepare(this, args);
+          // Read by index, not destructured: destructuring walks the array through the
+          // iterator protocol, on every call of every priced built-in.
+          const prepared = prepare(this, args);
+          const delegate = prepared[3];
           if (delegate !== undefined) return delegate();
-          pay(units, price);
-          const result = apply(original, receiver, converted);
+          pay(prepared[2], price);
+          const result = apply(original, prepared[0], prepared[1]);
           if (after !== undefined) pay(after(result), afterPrice);
           return result;
         },
@@ -195,9 +198,9 @@
       const Priced = {
         [name]: function (...args) {
           if (new.target === undefined) return apply(Intrinsic, undefined, args);
-          const [converted, units] = prepare(args);
-          pay(units, price);
-          return construct(Intrinsic, converted, new.target);
+          const prepared = prepare(args);
+          pay(prepared[1], price);
+          return construct(Intrinsic, prepared[0], new.target);
         },
       }[name];
       for (const key of Reflect.ownKeys(Intrinsic)) {
