@@ -418,34 +418,15 @@ fn next_token(source: &str, from: usize) -> (usize, bool) {
 }
 
 /// The wrapper's opening, shared with bundles (`bundle.rs`): the factory's parameters,
-/// the counters and `__jsvm_cmp`, on one line.
+/// the counters, and the comparison helpers taken from `__jsvm_vm` (the class libraries
+/// define them once per realm: a function declared here would be a closure made again on
+/// every call of the contract), on one line.
 macro_rules! wrapper_head {
     () => {
         "(function (__jsvm_lim, __jsvm_oog, __jsvm_vm) { var __jsvm_left = __jsvm_lim | 0, __jsvm_depth = 0, \
-__jsvm_t, __jsvm_N = NaN; \
-function __jsvm_cmp(f, c) { var w = (0, function (a, b) { if ((__jsvm_left -= c) < 0) __jsvm_oog(); return f(a, b); }); \
-__jsvm_vm.brand(w, f, c); return w; } \
-function __jsvm_walk(n) { if (n >= 256 && (__jsvm_left -= n >> 3) < 0) __jsvm_oog(); } \
-function __jsvm_walk2(a, b) { __jsvm_walk(a.length < b.length ? a.length : b.length); } \
-function __jsvm_walk1(a, b) { typeof a !== \"string\" ? __jsvm_walk(b.length) : typeof b !== \"string\" ? \
-__jsvm_walk(a.length) : __jsvm_walk2(a, b); } \
-function __jsvm_seq(a, b) { if (typeof a === \"string\" && typeof b === \"string\" && a.length >= 256 && b.length >= 256) \
-__jsvm_walk2(a, b); return a === b; } \
-function __jsvm_sne(a, b) { if (typeof a === \"string\" && typeof b === \"string\" && a.length >= 256 && b.length >= 256) \
-__jsvm_walk2(a, b); return a !== b; } \
-function __jsvm_eq(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a == b; } \
-function __jsvm_ne(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a != b; } \
-function __jsvm_lt(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a < b; } \
-function __jsvm_gt(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a > b; } \
-function __jsvm_le(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a <= b; } \
-function __jsvm_ge(a, b) { if (typeof a === \"string\" && a.length >= 256 || typeof b === \"string\" && b.length >= 256) \
-__jsvm_walk1(a, b); return a >= b; } \
-function __jsvm_case(b) { if (typeof b === \"string\") __jsvm_walk(b.length); return b; } "
+__jsvm_t, __jsvm_N = NaN, __jsvm_cmp = __jsvm_vm.comparator, __jsvm_seq = __jsvm_vm.seq, __jsvm_sne = __jsvm_vm.sne, \
+__jsvm_eq = __jsvm_vm.eq, __jsvm_ne = __jsvm_vm.ne, __jsvm_lt = __jsvm_vm.lt, __jsvm_gt = __jsvm_vm.gt, \
+__jsvm_le = __jsvm_vm.le, __jsvm_ge = __jsvm_vm.ge, __jsvm_case = __jsvm_vm.caseTest; "
     };
 }
 /// The wrapper's close after the module function, shared with bundles: `gasUsed` and
@@ -467,10 +448,11 @@ pub(crate) use {wrapper_head, wrapper_tail};
 ///
 /// `__jsvm_seq(a, b)` … `__jsvm_ge(a, b)` are `===`, `!==`, `==`, `!=`, `<`, `>`, `<=`
 /// and `>=` for operands that could both be long strings (strings under 256 characters
-/// take no call beyond the helper's own), and `__jsvm_case(t)` a `case` test: a comparison walks its strings up to the shorter one's length (a string
-/// compared with a number is converted, walking all of it), so they pay for strings of
-/// 256 characters or more, one gas per 8 characters, the rate of the built-ins charged
-/// by size (see `meter_walk::compare`).
+/// take no call beyond the helper's own), and `__jsvm_case(t)` a `case` test: a comparison
+/// walks its strings up to the shorter one's length (a string compared with a number is
+/// converted, walking all of it), so they pay for strings of 256 characters or more, one gas
+/// per 8 characters, the rate of the built-ins charged by size (see `meter_walk::compare`);
+/// they are the class libraries' (prelude.js), which pay through the run's `charge`.
 ///
 /// `__jsvm_vm` holds what the class libraries lend the prepared code (prelude.js,
 /// `vmHelpers`). `__jsvm_cmp(arrow, cost)` wraps an inline sort comparator whose entry

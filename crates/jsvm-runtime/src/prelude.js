@@ -192,8 +192,65 @@
     payCopy(ownKeys(object).length, property);
     return object;
   }
+  // The meter's helpers for comparisons that may walk long strings (jsvm-compiler's
+  // meter_walk/compare.rs): strings of 256 characters or more pay one gas per 8 characters
+  // walked, up to the shorter string's length (all of a string compared with a non-string,
+  // which converts it). Defined once per realm, not in each run's wrapper: a function there
+  // is a closure made again on every call of the contract, used or not.
+  const LONG = 256;
+  function walk(n) { if (n >= LONG) charge(n >> 3); }
+  function walk2(a, b) { walk(a.length < b.length ? a.length : b.length); }
+  function walk1(a, b) {
+    typeof a !== "string" ? walk(b.length) : typeof b !== "string" ? walk(a.length) : walk2(a, b);
+  }
+  function seq(a, b) {
+    if (typeof a === "string" && typeof b === "string" && a.length >= LONG && b.length >= LONG) walk2(a, b);
+    return a === b;
+  }
+  function sne(a, b) {
+    if (typeof a === "string" && typeof b === "string" && a.length >= LONG && b.length >= LONG) walk2(a, b);
+    return a !== b;
+  }
+  function eq(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a == b;
+  }
+  function ne(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a != b;
+  }
+  function lt(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a < b;
+  }
+  function gt(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a > b;
+  }
+  function le(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a <= b;
+  }
+  function ge(a, b) {
+    if (typeof a === "string" && a.length >= LONG || typeof b === "string" && b.length >= LONG) walk1(a, b);
+    return a >= b;
+  }
+  // A `case` test against the switch's value.
+  function caseTest(b) { if (typeof b === "string") walk(b.length); return b; }
+  // An inline sort comparator whose entry charge `c` the compile stage took out: called as
+  // any function, the wrapper pays `c`; registered with sort.js, a sort calls `f` directly
+  // and pays for its calls in batches.
+  function comparator(f, c) {
+    const w = (0, function (a, b) { charge(c); return f(a, b); });
+    brand(w, f, c);
+    return w;
+  }
+
   // What prepared contract code may call besides its own (meter.rs, `__jsvm_vm`).
-  const vmHelpers = freeze({ brand, caught: errors.caught, deep: () => host("limit", "depth"), pow, spread, objectCopy });
+  const vmHelpers = freeze({
+    brand, caught: errors.caught, deep: () => host("limit", "depth"), pow, spread, objectCopy,
+    seq, sne, eq, ne, lt, gt, le, ge, caseTest, comparator,
+  });
 
   // JSON.parse with every value frozen (the reviver visits them all), natively where the engine
   // offers it (jsvm-engine's quickjs/parse_frozen.rs).
