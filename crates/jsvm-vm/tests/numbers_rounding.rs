@@ -23,6 +23,15 @@ class Convert {
         return JSON.stringify(texts.split("\n").map((t) => String(parseInt(t, 10))));
     }
     literals() { return JSON.stringify([LITERALS].map(String)); }
+    edges() {
+        const shown = (x) => (Object.is(x, -0) ? "-0" : String(x));
+        return JSON.stringify([
+            Number("-0"), JSON.parse("-0"), Number("0"), Number("007"), Number("12px"), Number("1_000"),
+            Number("10n"), Number("0x1f"), Number("0b11"), Number("0o17"), Number(" 42 "), Number("5."),
+            Number("5e2"), Number("-999999999999999"), parseInt("12px", 10), parseFloat("12px"),
+            parseInt("0x1f"), parseInt("1_000", 10), JSON.parse("[1,22,333]").length,
+        ].map(shown));
+    }
 }
 module.exports = Convert;
 "#;
@@ -100,7 +109,7 @@ fn bits_of(text: &str) -> u64 {
 
 fn deploy(c: &Chain, literals: &[String]) -> String {
     let source = CONVERT.replace("LITERALS", &literals.join(", "));
-    c.deploy(&source, &abi(&[("paths", &["string"]), ("integers", &["string"]), ("literals", &[])]))
+    c.deploy(&source, &abi(&[("paths", &["string"]), ("integers", &["string"]), ("literals", &[]), ("edges", &[])]))
 }
 
 fn call(c: &Chain, id: &str, method: &str, args: serde_json::Value) -> Vec<serde_json::Value> {
@@ -188,4 +197,26 @@ fn huge_digit_counts_round_by_their_last_digit() {
     let tie = plain(&digits, exponent);
     let above = format!("{tie}{}1", "0".repeat(20_000));
     assert_paths(&c, &id, &[tie, above.clone(), format!("{above}e0"), format!("{}e-5", above.replace('.', ""))]);
+}
+
+/// Whole numbers of up to 15 digits take QuickJS's short path (vendor/rquickjs-sys/JSVM-PATCHES.md,
+/// `js_atod`); longer ones, and texts with anything number-like after the digits, the exact one.
+#[test]
+fn whole_numbers_near_the_short_path_bound_read_exactly_on_every_path() {
+    let c = Chain::new();
+    let id = deploy(&c, &[]);
+    let mut rng = Rng::new(0x5eed_0006);
+    let mut texts: Vec<String> = (1..=18)
+        .flat_map(|digits| {
+            let first = (1 + rng.below(9)).to_string();
+            let rest: String = (1..digits).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
+            let n = format!("{first}{rest}");
+            [n.clone(), format!("-{n}")]
+        })
+        .collect();
+    texts.extend(["0", "999999999999999", "1000000000000000", "9007199254740993"].map(String::from));
+    assert_paths(&c, &id, &texts);
+    let edges = call(&c, &id, "edges", json!([]));
+    let expected = "-0 -0 0 7 NaN NaN NaN 31 3 15 42 5 500 -999999999999999 12 12 31 1 3";
+    assert_eq!(edges, expected.split(' ').map(|e| json!(e)).collect::<Vec<_>>());
 }

@@ -1354,7 +1354,6 @@ static void mpb_mul1_base(mpb_t *r, limb_t radix_base, limb_t a)
    Rust, src/decimal.rs */
 uint64_t jsvm_decimal_to_f64_bits(const uint8_t *str, size_t len);
 
-/* XXX: add fast path for small integers */
 double js_atod(const char *str, const char **pnext, int radix, int flags,
                JSATODTempMem *tmp_mem)
 {
@@ -1385,7 +1384,32 @@ double js_atod(const char *str, const char **pnext, int radix, int flags,
     } else {
         p_start = p;
     }
-    
+
+    /* jsvm: a whole number of at most 15 decimal digits (no leading zero, nothing
+       number-like after it) is exact in a double: it needs no correctly rounded
+       conversion. Most numbers a contract's run reads are such (its context's,
+       amounts). */
+    if (radix == 0 || radix == 10) {
+        int n = 0;
+        uint64_t v = 0;
+        while (n < 16 && p[n] >= '0' && p[n] <= '9') {
+            v = v * 10 + (uint64_t)(p[n] - '0');
+            n++;
+        }
+        if (n >= 1 && n <= 15 && (p[0] != '0' || n == 1)) {
+            uint8_t c = (uint8_t)p[n];
+            bool more = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                        (c >= 'A' && c <= 'Z') || c == '.' || c == '_';
+            if (!more) {
+                dval = (double)v;
+                if (pnext)
+                    *pnext = p + n;
+                dtoa_free(tmp0);
+                return is_neg ? -dval : dval;
+            }
+        }
+    }
+
     if (p[0] == '0') {
         if ((p[1] == 'x' || p[1] == 'X') &&
             (radix == 0 || radix == 16)) {
