@@ -902,7 +902,21 @@ typedef struct JSFunctionBytecode {
     int pc2line_len;
     uint8_t *pc2line_buf;
     char *source;
+    /* jsvm: where `source` starts in the text its function was parsed from (read by
+       the bytecode writer only), and, for a function read from bytecode whose text lies
+       inside an enclosing function's, the block of text they share (`source` points
+       into it; NULL when `source` is the function's own allocation). */
+    int source_pos;
+    struct JSSharedSource *shared_source;
 } JSFunctionBytecode;
+
+/* jsvm: the text of a function read from bytecode, shared by the functions nested in
+   it: reference counted, freed with the last of them. */
+typedef struct JSSharedSource {
+    int ref_count;
+    int len;
+    char text[]; /* len bytes and a NUL */
+} JSSharedSource;
 
 typedef struct JSBoundFunction {
     JSValue func_obj;
@@ -22560,6 +22574,7 @@ typedef struct JSFunctionDef {
 
     char *source;  /* raw source, utf-8 encoded */
     int source_len;
+    int source_pos; /* jsvm: offset of `source` in the parsed text */
 
     JSModuleDef *module; /* != NULL when parsing a module */
 } JSFunctionDef;
@@ -26156,6 +26171,7 @@ static __exception int js_parse_class(JSParseState *s, bool is_class_expr,
     /* store the class source code in the constructor. */
     js_free(ctx, ctor_fd->source);
     ctor_fd->source_len = s->buf_ptr - class_start_ptr;
+    ctor_fd->source_pos = class_start_ptr - s->buf_start; /* jsvm */
     ctor_fd->source = js_strndup(ctx, (const char *)class_start_ptr, ctor_fd->source_len);
     if (!ctor_fd->source)
         goto fail;
@@ -37304,6 +37320,7 @@ static JSValue js_create_function(JSContext *ctx, JSFunctionDef *fd)
     b->pc2line_len = fd->pc2line.size;
     b->source = fd->source;
     b->source_len = fd->source_len;
+    b->source_pos = fd->source_pos; /* jsvm */
 
     if (fd->scopes != fd->def_scope_array)
         js_free(ctx, fd->scopes);
@@ -37376,7 +37393,13 @@ static void free_function_bytecode(JSRuntime *rt, JSFunctionBytecode *b)
     JS_FreeAtomRT(rt, b->func_name);
     JS_FreeAtomRT(rt, b->filename);
     js_free_rt(rt, b->pc2line_buf);
-    js_free_rt(rt, b->source);
+    /* jsvm: shared text goes with the last function that reads it */
+    if (b->shared_source) {
+        if (--b->shared_source->ref_count == 0)
+            js_free_rt(rt, b->shared_source);
+    } else {
+        js_free_rt(rt, b->source);
+    }
 
     remove_gc_object(&b->header);
     if (rt->gc_phase == JS_GC_PHASE_REMOVE_CYCLES && JS_REF_COUNT(b) != 0) {
@@ -37976,6 +37999,7 @@ static __exception int js_parse_function_decl2(JSParseState *s,
             /* the end of the function source code is after the last
                 token of the function source stored into s->last_ptr */
             fd->source_len = s->last_ptr - ptr;
+            fd->source_pos = ptr - s->buf_start; /* jsvm */
             fd->source = js_strndup(ctx, (const char *)ptr, fd->source_len);
             if (!fd->source)
                 goto fail;
@@ -38014,6 +38038,7 @@ static __exception int js_parse_function_decl2(JSParseState *s,
 
         /* save the function source code */
         fd->source_len = s->buf_ptr - ptr;
+        fd->source_pos = ptr - s->buf_start; /* jsvm */
         fd->source = js_strndup(ctx, (const char *)ptr, fd->source_len);
         if (!fd->source)
             goto fail;
@@ -38693,7 +38718,7 @@ typedef enum BCTagEnum {
     BC_TAG_SYMBOL,
 } BCTagEnum;
 
-#define BC_VERSION 28
+#define BC_VERSION 128 /* jsvm: 28 upstream; function sources shared (JS_WriteFunctionSource) */
 
 typedef struct BCWriterState {
     JSContext *ctx;
@@ -38714,6 +38739,11 @@ typedef struct BCWriterState {
     int sab_tab_size;
     /* list of referenced objects (used if allow_reference = true) */
     JSObjectList object_list;
+    /* jsvm: the first function text written in full, which later functions nested in
+       it refer to by offset (see JS_WriteFunctionSource) */
+    const char *shared_text;
+    int shared_pos;
+    int shared_len;
 } BCWriterState;
 
 #ifdef ENABLE_DUMPS // JS_DUMP_READ_OBJECT
@@ -38972,6 +39002,40 @@ static int JS_WriteBigInt(BCWriterState *s, JSValueConst obj)
 
 static int JS_WriteObjectRec(BCWriterState *s, JSValueConst obj);
 
+/* jsvm: a function's source text. QuickJS keeps each function's text, and a nested
+   function's lies inside every enclosing one's: a program's text was written once for
+   every level of nesting (a contract's wrapper, its module function, its class and each
+   method: 860 KB of bytecode for a 50 KB contract), and read back into as many copies.
+   The first text written in full is kept as the shared text; a later function whose
+   text is the same bytes at the same place inside it is written as an offset and a
+   length. Kinds: 0 no text, 1 the text in full, 2 a part of the shared text. */
+static void JS_WriteFunctionSource(BCWriterState *s, JSFunctionBytecode *b)
+{
+    const char *shared;
+
+    if (!s->allow_source || !b->source || b->source_len <= 0) {
+        bc_put_u8(s, 0);
+        return;
+    }
+    shared = s->shared_text;
+    if (shared && b->source_pos >= s->shared_pos &&
+        b->source_len <= s->shared_len - (b->source_pos - s->shared_pos) &&
+        !memcmp(shared + (b->source_pos - s->shared_pos), b->source, b->source_len)) {
+        bc_put_u8(s, 2);
+        bc_put_leb128(s, b->source_pos - s->shared_pos);
+        bc_put_leb128(s, b->source_len);
+        return;
+    }
+    if (!shared) {
+        s->shared_text = b->source;
+        s->shared_pos = b->source_pos;
+        s->shared_len = b->source_len;
+    }
+    bc_put_u8(s, 1);
+    bc_put_leb128(s, b->source_len);
+    dbuf_put(&s->dbuf, b->source, b->source_len);
+}
+
 static int JS_WriteFunctionTag(BCWriterState *s, JSValueConst obj)
 {
     JSFunctionBytecode *b = JS_VALUE_GET_PTR(obj);
@@ -39039,6 +39103,11 @@ static int JS_WriteFunctionTag(BCWriterState *s, JSValueConst obj)
         bc_put_leb128(s, flags);
     }
 
+    /* jsvm: the source text comes before the constant pool, so that the functions
+       nested in this one can refer to it */
+    if (s->allow_debug)
+        JS_WriteFunctionSource(s, b);
+
     // write constant pool before code so code can be disassembled
     // on the fly at read time
     for(i = 0; i < b->cpool_count; i++) {
@@ -39055,12 +39124,6 @@ static int JS_WriteFunctionTag(BCWriterState *s, JSValueConst obj)
         bc_put_leb128(s, b->col_num);
         bc_put_leb128(s, b->pc2line_len);
         dbuf_put(&s->dbuf, b->pc2line_buf, b->pc2line_len);
-        if (s->allow_source && b->source) {
-            bc_put_leb128(s, b->source_len);
-            dbuf_put(&s->dbuf, b->source, b->source_len);
-        } else {
-            bc_put_leb128(s, 0);
-        }
     }
     return 0;
  fail:
@@ -39551,6 +39614,9 @@ typedef struct BCReaderState {
     /* used for JS_DUMP_READ_OBJECT */
     const uint8_t *ptr_last;
     int level;
+    /* jsvm: the first function text read in full (see JS_ReadFunctionSource); the
+       reader holds a reference until it ends */
+    JSSharedSource *shared_source;
 } BCReaderState;
 
 #ifdef ENABLE_DUMPS // JS_DUMP_READ_OBJECT
@@ -39897,6 +39963,69 @@ static int BC_add_object_ref(BCReaderState *s, JSValue obj)
     return BC_add_object_ref1(s, JS_VALUE_GET_OBJ(obj));
 }
 
+/* jsvm: a source entry that does not fit the bytecode */
+static int bc_read_error_source(BCReaderState *s)
+{
+    if (!s->error_state)
+        JS_ThrowSyntaxError(s->ctx, "invalid function source in bytecode");
+    s->error_state = -1;
+    return -1;
+}
+
+/* jsvm: reads what JS_WriteFunctionSource wrote. The first text read in full becomes
+   the shared text (one allocation, reference counted); a part of it is pointed into,
+   not copied. */
+static int JS_ReadFunctionSource(BCReaderState *s, JSFunctionBytecode *b)
+{
+    JSSharedSource *shared;
+    uint8_t kind;
+    int off, len;
+
+    if (bc_get_u8(s, &kind))
+        return -1;
+    switch (kind) {
+    case 0:
+        return 0;
+    case 1:
+        if (bc_get_leb128_int(s, &len))
+            return -1;
+        if (len <= 0 || len > s->buf_end - s->ptr)
+            return bc_read_error_source(s);
+        if (s->shared_source) {
+            /* b->source is a UTF-8 encoded null terminated C string */
+            b->source = js_mallocz(s->ctx, len + 1);
+            if (!b->source)
+                return -1;
+            b->source_len = len;
+            return bc_get_buf(s, (uint8_t *)b->source, len);
+        }
+        shared = js_malloc(s->ctx, sizeof(*shared) + len + 1);
+        if (!shared)
+            return -1;
+        shared->ref_count = 2; /* this function's and the reader's */
+        shared->len = len;
+        shared->text[len] = '\0';
+        s->shared_source = shared;
+        b->shared_source = shared;
+        b->source = shared->text;
+        b->source_len = len;
+        return bc_get_buf(s, (uint8_t *)shared->text, len);
+    case 2:
+        shared = s->shared_source;
+        if (bc_get_leb128_int(s, &off) || bc_get_leb128_int(s, &len))
+            return -1;
+        if (!shared || off < 0 || len <= 0 || off > shared->len || len > shared->len - off)
+            return bc_read_error_source(s);
+        shared->ref_count++;
+        b->shared_source = shared;
+        b->source = shared->text + off;
+        b->source_len = len;
+        return 0;
+    default:
+        return bc_read_error_source(s);
+    }
+}
+
 static JSValue JS_ReadFunctionTag(BCReaderState *s)
 {
     JSContext *ctx = s->ctx;
@@ -40065,6 +40194,9 @@ static JSValue JS_ReadFunctionTag(BCReaderState *s)
         }
         bc_read_trace(s, "}\n");
     }
+    /* jsvm: the source text, before the constant pool (JS_WriteFunctionSource) */
+    if (has_debug_info && JS_ReadFunctionSource(s, b))
+        goto fail;
     if (b->cpool_count != 0) {
         bc_read_trace(s, "cpool {\n");
         for(i = 0; i < b->cpool_count; i++) {
@@ -40108,19 +40240,6 @@ static JSValue JS_ReadFunctionTag(BCReaderState *s)
         if (!b->pc2line_buf)
             goto fail;
         if (bc_get_buf(s, b->pc2line_buf, b->pc2line_len))
-            goto fail;
-    }
-    if (bc_get_leb128_int(s, &b->source_len))
-        goto fail;
-    if (b->source_len) {
-        bc_read_trace(s, "source: %d bytes\n", b->source_len);
-        if (s->ptr_last)
-            s->ptr_last += b->source_len;  // omit source code hex dump
-        /* b->source is a UTF-8 encoded null terminated C string */
-        b->source = js_mallocz(ctx, b->source_len + 1);
-        if (!b->source)
-            goto fail;
-        if (bc_get_buf(s, b->source, b->source_len))
             goto fail;
     }
     bc_read_trace(s, "}\n");
@@ -40780,6 +40899,8 @@ static void bc_reader_free(BCReaderState *s)
         js_free(s->ctx, s->idx_to_atom);
     }
     js_free(s->ctx, s->objects);
+    if (s->shared_source && --s->shared_source->ref_count == 0) /* jsvm */
+        js_free(s->ctx, s->shared_source);
 }
 
 JSValue JS_ReadObject2(JSContext *ctx, const uint8_t *buf, size_t buf_len,

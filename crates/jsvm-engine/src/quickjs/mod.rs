@@ -17,6 +17,8 @@ mod merge_sort;
 mod parse_frozen;
 #[cfg(test)]
 mod seal_tests;
+#[cfg(test)]
+mod source_tests;
 use memory::{GcWitness, MemoryBudget, MeteredAllocator, NO_AUTOMATIC_GC};
 use merge_sort::{merge_sort_function, MERGE_SORT_FUNCTION};
 use parse_frozen::{parse_frozen_function, PARSE_FROZEN_FUNCTION};
@@ -221,7 +223,7 @@ impl Engine for QuickJs {
     fn version(&self) -> &'static str {
         // Bumped when compiled code changes meaning: hot realms and code compiled
         // under a contract-independent file name.
-        "quickjs-ng/rquickjs-0.14/2"
+        "quickjs-ng/rquickjs-0.14/3"
     }
 
     fn compile(&mut self, name: &str, source: &str) -> Result<Vec<u8>, String> {
