@@ -51355,6 +51355,44 @@ static void json_free_parse_record(JSContext *ctx, JSONParseRecord *pr)
 }
 
 /* 'pr' can be NULL */
+/* jsvm: Object.freeze of an object json_parse_value has just made, done on its shape.
+   js_object_seal's walk lists the property names and defines each again (most of a run's
+   context parse); for an ordinary object whose properties are all plain data properties,
+   its whole effect is this: extensions prevented, the shape made the object's own on the
+   first property whose flags change (js_shape_prepare_update, as js_update_property_flags
+   does there), and writable and configurable cleared on every property. The same flags,
+   shapes and allocations; anything else takes the walk. */
+static int jsvm_freeze_parsed_object(JSContext *ctx, JSValueConst obj)
+{
+    JSObject *p = JS_VALUE_GET_OBJ(obj);
+    JSShape *sh = p->shape;
+    JSShapeProperty *prs;
+    uint32_t i;
+    bool change = false;
+
+    if (p->class_id != JS_CLASS_OBJECT || p->fast_array)
+        return JS_FreezeObject(ctx, obj);
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if (prs->atom == JS_ATOM_NULL)
+            continue;
+        if ((prs->flags & JS_PROP_TMASK) != JS_PROP_NORMAL)
+            return JS_FreezeObject(ctx, obj);
+        if (prs->flags & (JS_PROP_CONFIGURABLE | JS_PROP_WRITABLE))
+            change = true;
+    }
+    p->extensible = false;
+    if (!change)
+        return 0;
+    if (js_shape_prepare_update(ctx, p, NULL))
+        return -1;
+    sh = p->shape;
+    for (i = 0, prs = get_shape_prop(sh); i < sh->prop_count; i++, prs++) {
+        if (prs->atom != JS_ATOM_NULL)
+            prs->flags &= ~(JS_PROP_CONFIGURABLE | JS_PROP_WRITABLE);
+    }
+    return 0;
+}
+
 static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
 {
     JSContext *ctx = s->ctx;
@@ -51433,7 +51471,7 @@ static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
                         goto fail;
                 }
             }
-            if (s->jsvm_freeze && JS_FreezeObject(ctx, val) < 0)
+            if (s->jsvm_freeze && jsvm_freeze_parsed_object(ctx, val) < 0)
                 goto fail;
             if (json_next_token(s))
                 goto fail;

@@ -33,3 +33,69 @@ pub(crate) fn parse_frozen_function<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Fun
         Ok(value)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::quickjs::QuickJs;
+    use crate::tests::{limits_ms, TestHost};
+    use crate::{Engine, Invocation};
+
+    /// Takes the native parse before the realm loses it, and answers each text with what differs
+    /// between it and `JSON.parse` with a freezing reviver: keys, their order, every descriptor's
+    /// flags, extensibility and values, at every depth (and any object left open).
+    const PRELUDE: &str = r#"
+    (function () {
+      const native = globalThis.__jsvm_parse_frozen;
+      const revived = (t) => JSON.parse(t, (_, v) => (typeof v === "object" && v !== null ? Object.freeze(v) : v));
+      const dump = (v) => {
+        if (typeof v !== "object" || v === null) return JSON.stringify(v);
+        const keys = Reflect.ownKeys(v).map((k) => {
+          const d = Object.getOwnPropertyDescriptor(v, k);
+          return `${String(k)}:${d.writable}${d.enumerable}${d.configurable}=${dump(d.value)}`;
+        });
+        const state = Object.isFrozen(v) && !Object.isExtensible(v) ? "frozen" : "<open>";
+        return `${Array.isArray(v) ? "[" : "{"}${state}|${keys.join(",")}`;
+      };
+      globalThis.__jsvm_entry = function (program, ...texts) {
+        return texts.map((t) => {
+          const a = dump(native(t)), b = dump(revived(t));
+          return a === b && !a.includes("<open>") ? "same" : `${t}: ${a} vs ${b}`;
+        }).join("\n");
+      };
+    })();
+    "#;
+
+    #[test]
+    fn the_native_parse_freezes_exactly_as_the_reviver_does() {
+        let texts = [
+            "{}",
+            "[]",
+            r#"{"a":1,"b":{"c":[1,{"d":null}],"e":"x"}}"#,
+            r#"{"a":1,"a":{"b":2}}"#,
+            r#"{"__proto__":{"x":1},"y":[]}"#,
+            r#"{"10":1,"2":2,"b":3,"1.5":4}"#,
+            r#"[{},[],{"x":[]},[[{"y":{}}]]]"#,
+            r#"{"block":{"number":7,"parentHash":"abc","time":1700000000000000000,"witness":"w"},"gasLimit":200000,"random":[1,2,3,4],"randomGas":2,"tx":{"authList":{"a@active":2},"expiration":0,"gasLimit":1,"gasRatio":1,"hash":"h","publisher":"a","time":1}}"#,
+            r#"{"k":{"k":{"k":{"k":{"k":{"k":{"k":{"k":{}}}}}}}}}"#,
+            r#""text""#,
+            "5",
+        ];
+        let mut engine = QuickJs::new().unwrap();
+        let prelude = engine.compile("prelude.js", PRELUDE).unwrap();
+        let program = engine.compile("contract.js", "(function () {})").unwrap();
+        let pre = [prelude.as_slice()];
+        let inv = Invocation {
+            prelude: &pre,
+            program: &program,
+            entry: "__jsvm_entry",
+            args: &texts,
+            limits: limits_ms(2000),
+        };
+        let out = engine.run(&inv, &mut TestHost::default()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), texts.len());
+        for (text, line) in texts.iter().zip(lines) {
+            assert_eq!(line, "same", "{text}");
+        }
+    }
+}
