@@ -51354,7 +51354,6 @@ static void json_free_parse_record(JSContext *ctx, JSONParseRecord *pr)
     pr->value = JS_UNDEFINED; /* fail safe */
 }
 
-/* 'pr' can be NULL */
 /* jsvm: Object.freeze of an object json_parse_value has just made, done on its shape.
    js_object_seal's walk lists the property names and defines each again (most of a run's
    context parse); for an ordinary object whose properties are all plain data properties,
@@ -51393,6 +51392,7 @@ static int jsvm_freeze_parsed_object(JSContext *ctx, JSValueConst obj)
     return 0;
 }
 
+/* 'pr' can be NULL */
 static JSValue json_parse_value(JSParseState *s, JSONParseRecord *pr)
 {
     JSContext *ctx = s->ctx;
