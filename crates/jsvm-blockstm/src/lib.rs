@@ -268,6 +268,16 @@ impl<O: Send> ParallelBlock<O> {
             .collect()
     }
 
+    /// After [`ParallelBlock::wait`]: the block's writes, each key's value from the highest
+    /// transaction that wrote it, in key order: what applying every output's writes in block order
+    /// gives, without applying them one by one. Once only: the writes are moved out.
+    pub fn take_writes(&self) -> Result<Writes, ParallelError> {
+        self.wait()?;
+        self.mv.take_block_writes().map_err(|key| {
+            ParallelError::Failed(format!("key {} still holds an estimate", String::from_utf8_lossy(&key)))
+        })
+    }
+
     /// Runs, validations and participants so far.
     pub fn stats(&self) -> Stats {
         Stats {

@@ -3,11 +3,12 @@
 //! the highest index below `j`, else the block's base state, and is recorded with the version it
 //! saw so that validation can tell whether a re-run below changed it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasher, RandomState};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use jsvm_state::{Entries, StateError, StateRead, Writes};
 
 /// A transaction's index in its block.
@@ -62,49 +63,66 @@ type Seen<T> = Result<T, TxIndex>;
 /// A key's value (`None`: absent or deleted) and where it came from.
 type Versioned = (Origin, Option<Vec<u8>>);
 
-/// Shards of the block's maps by key: every read of a run looks a key up in the versions and,
-/// most of the time, in the cache of base reads. Under one lock each lookup would take the lock
-/// word from the other workers' cores (and a record would stop every reader); in shards, workers
-/// reading different keys touch different locks, and a lookup hashes its key instead of comparing
-/// it with the long shared prefixes of a sorted map's keys.
-const SHARDS: usize = 64;
-
-/// A map in shards by key, the shard chosen by a randomly keyed hash (as the maps' own), so that
-/// no one can choose keys that all land in one shard.
-struct Sharded<M> {
-    shards: Vec<RwLock<M>>,
-    hasher: RandomState,
+/// What the block knows of one key: its value in the base once some run read it (the base does not
+/// change during the block, and runs read many of the same keys: a contract's record, a token's
+/// bookkeeping, each a store lookup), and the writes of the block's transactions by writer.
+#[derive(Default)]
+struct Slot {
+    base: Option<Option<Vec<u8>>>,
+    cells: Cells,
 }
 
-impl<M: Default> Sharded<M> {
-    fn new() -> Sharded<M> {
-        Sharded { shards: (0..SHARDS).map(|_| RwLock::default()).collect(), hasher: RandomState::new() }
+/// Shards of the block's slots: every read of a run looks its key up here. Under one lock each
+/// lookup would take the lock word from the other workers' cores (and a record would stop every
+/// reader); in shards, workers reading different keys touch different locks. The key is hashed
+/// once per lookup (a randomly seeded hash, so that no one can choose keys that all land in one
+/// shard), and that hash both picks the shard and finds the slot in it.
+const SHARDS: usize = 64;
+
+type Table = HashTable<(Vec<u8>, Slot)>;
+
+struct Slots {
+    shards: Vec<RwLock<Table>>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Slots {
+    fn new() -> Slots {
+        Slots { shards: (0..SHARDS).map(|_| RwLock::default()).collect(), hasher: DefaultHashBuilder::default() }
     }
 
-    fn shard(&self, key: &[u8]) -> &RwLock<M> {
-        &self.shards[self.hasher.hash_one(key) as usize % SHARDS]
+    /// The key's hash and shard. The shard is chosen by bits the table itself uses for neither the
+    /// bucket (the low bits) nor the tag (the top seven), so each shard's table still sees hashes
+    /// spread over all its buckets.
+    fn locate(&self, key: &[u8]) -> (u64, &RwLock<Table>) {
+        let hash = self.hasher.hash_one(key);
+        (hash, &self.shards[(hash >> 32) as usize % SHARDS])
     }
 
-    fn read(&self, key: &[u8]) -> std::sync::RwLockReadGuard<'_, M> {
-        self.shard(key).read().unwrap_or_else(|e| e.into_inner())
+    /// `f` of `key`'s slot (None: no run has read or written it), under its shard's read lock.
+    fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Slot>) -> R) -> R {
+        let (hash, shard) = self.locate(key);
+        let table = shard.read().unwrap_or_else(|e| e.into_inner());
+        f(table.find(hash, |(k, _)| k.as_slice() == key).map(|(_, slot)| slot))
     }
 
-    fn write(&self, key: &[u8]) -> std::sync::RwLockWriteGuard<'_, M> {
-        self.shard(key).write().unwrap_or_else(|e| e.into_inner())
+    /// `f` of `key`'s slot, made empty if there was none, under its shard's write lock.
+    fn write<R>(&self, key: &[u8], f: impl FnOnce(&mut Slot) -> R) -> R {
+        let (hash, shard) = self.locate(key);
+        let mut table = shard.write().unwrap_or_else(|e| e.into_inner());
+        let entry = table.entry(hash, |(k, _)| k.as_slice() == key, |(k, _)| self.hasher.hash_one(k));
+        f(&mut entry.or_insert_with(|| (key.to_vec(), Slot::default())).into_mut().1)
     }
 }
 
 /// The block's multi-version store over its base state.
 pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
-    /// The base's values read so far: the base does not change during the block, and runs read
-    /// many of the same keys (a contract's record, a token's bookkeeping), each a store lookup.
-    base_reads: Sharded<HashMap<Vec<u8>, Option<Vec<u8>>>>,
-    /// Each key's writes by the block's transactions. A key's writes are changed under its
-    /// shard's lock, one key at a time: Block-STM needs each key's versions consistent, not a
-    /// transaction's writes published at once (a reader that sees some of them is validated
-    /// again after the writer's run is recorded, and one that meets an estimate waits).
-    versions: Sharded<HashMap<Vec<u8>, Cells>>,
+    /// Each key's cached base value and writes. A key's writes are changed under its shard's lock,
+    /// one key at a time: Block-STM needs each key's versions consistent, not a transaction's
+    /// writes published at once (a reader that sees some of them is validated again after the
+    /// writer's run is recorded, and one that meets an estimate waits).
+    slots: Slots,
     /// Every key a run of the block has written, in order: what a prefix scan walks. A key stays
     /// after its writes are withdrawn (it then has no cells: the base's value shows).
     written_keys: RwLock<BTreeSet<Vec<u8>>>,
@@ -118,8 +136,7 @@ impl MvMemory {
     pub(crate) fn new(base: Arc<dyn StateRead>, txs: usize) -> MvMemory {
         MvMemory {
             base,
-            base_reads: Sharded::new(),
-            versions: Sharded::new(),
+            slots: Slots::new(),
             written_keys: RwLock::default(),
             written: (0..txs).map(|_| Mutex::default()).collect(),
             reads: (0..txs).map(|_| Mutex::default()).collect(),
@@ -148,16 +165,20 @@ impl MvMemory {
 
     /// `f` of `key`'s writes (None: no transaction of the block wrote it), under its shard's lock.
     fn with_cells<R>(&self, key: &[u8], f: impl FnOnce(Option<&Cells>) -> R) -> R {
-        f(self.versions.read(key).get(key))
+        self.slots.read(key, |slot| f(slot.map(|s| &s.cells).filter(|cells| !cells.is_empty())))
     }
 
     /// `key` as transaction `reader` sees it: `Err(writer)` when the lower write it must see is
     /// an estimate.
     fn get(&self, key: &[u8], reader: TxIndex) -> Result<Seen<Versioned>, StateError> {
-        let found = self.with_cells(key, |cells| match Self::find(cells, reader) {
-            Found::Value(origin, value) => Some(Ok((origin, value.clone()))),
-            Found::Blocked(writer) => Some(Err(writer)),
-            Found::Base => None,
+        // One lookup answers both a lower write and a base value read before.
+        let found = self.slots.read(key, |slot| {
+            let slot = slot?;
+            match Self::find(Some(&slot.cells), reader) {
+                Found::Value(origin, value) => Some(Ok((origin, value.clone()))),
+                Found::Blocked(writer) => Some(Err(writer)),
+                Found::Base => slot.base.clone().map(|value| Ok((Origin::Base, value))),
+            }
         });
         match found {
             Some(seen) => Ok(seen),
@@ -167,11 +188,12 @@ impl MvMemory {
 
     /// `key` in the base state, from the block's cache of base reads when read before.
     fn base_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(value) = self.base_reads.read(key).get(key) {
-            return Ok(value.clone());
+        if let Some(value) = self.slots.read(key, |slot| slot.and_then(|s| s.base.clone())) {
+            return Ok(value);
         }
+        // Read outside the shard's lock: a store read may take a while.
         let value = self.base.get(key)?;
-        self.base_reads.write(key).insert(key.to_vec(), value.clone());
+        self.slots.write(key, |slot| slot.base = Some(value.clone()));
         Ok(value)
     }
 
@@ -239,17 +261,11 @@ impl MvMemory {
             }
         }
         for old in written.iter().filter(|k| !writes.contains_key(*k)) {
-            let mut shard = self.versions.write(old);
-            if let Some(cells) = shard.get_mut(old) {
-                cells.remove(&tx);
-                if cells.is_empty() {
-                    shard.remove(old);
-                }
-            }
+            self.slots.write(old, |slot| slot.cells.remove(&tx));
         }
         for (key, value) in writes {
             let cell = Cell::Written { incarnation, value: value.clone() };
-            self.versions.write(key).entry(key.clone()).or_default().insert(tx, cell);
+            self.slots.write(key, |slot| slot.cells.insert(tx, cell));
         }
         let wrote_new = !new_keys.is_empty();
         *written = keys;
@@ -257,13 +273,38 @@ impl MvMemory {
         wrote_new
     }
 
+    /// The block's writes once every transaction's last run is recorded and none is left to run
+    /// again: each written key's value from its highest writer (None: deleted), in key order; a key
+    /// whose writes were all withdrawn is not among them. The keys and values are moved out, so the
+    /// store is spent afterwards. `Err` names a key still holding an estimate (the block is not done).
+    pub(crate) fn take_block_writes(&self) -> Result<Writes, Vec<u8>> {
+        let keys = std::mem::take(&mut *self.written_keys.write().unwrap_or_else(|e| e.into_inner()));
+        let mut writes = Vec::with_capacity(keys.len());
+        for key in keys {
+            let last = self.slots.write(&key, |slot| match slot.cells.pop_last() {
+                None => Ok(None),
+                Some((_, Cell::Written { value, .. })) => Ok(Some(value)),
+                Some((_, Cell::Estimate)) => Err(()),
+            });
+            match last {
+                Ok(Some(value)) => writes.push((key, value)),
+                Ok(None) => {}
+                Err(()) => return Err(key),
+            }
+        }
+        // In key order already: the map is built without comparing keys again.
+        Ok(writes.into_iter().collect())
+    }
+
     /// Marks `tx`'s writes as estimates: its run failed validation and will run again.
     pub(crate) fn mark_estimates(&self, tx: TxIndex) {
         let written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
         for key in written.iter() {
-            if let Some(cell) = self.versions.write(key).get_mut(key).and_then(|cells| cells.get_mut(&tx)) {
-                *cell = Cell::Estimate;
-            }
+            self.slots.write(key, |slot| {
+                if let Some(cell) = slot.cells.get_mut(&tx) {
+                    *cell = Cell::Estimate;
+                }
+            });
         }
     }
 

@@ -144,6 +144,8 @@ fn parallel_with(programs: &[Vec<Step>], threads: usize, options: Options) -> (O
         writes.extend(w);
         outs.push(out);
     }
+    // The block's writes straight from the multi-version store are the outputs' taken in order.
+    assert_eq!(block.take_writes().unwrap(), writes, "the store's final writes differ from the outputs'");
     ((outs, writes), block.stats())
 }
 

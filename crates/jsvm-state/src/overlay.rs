@@ -22,7 +22,12 @@ impl BlockOverlay {
     /// Folds a committed transaction's writes into the block.
     pub fn apply(&self, tx_writes: Writes) {
         let mut w = self.writes.write().unwrap_or_else(|e| e.into_inner());
-        w.extend(tx_writes);
+        if w.is_empty() {
+            // Nothing to lay them over: the map as it is (a parallel block's writes come at once).
+            *w = tx_writes;
+        } else {
+            w.extend(tx_writes);
+        }
     }
 
     /// Takes the block's accumulated writes out, for the store's batch, without copying them: the

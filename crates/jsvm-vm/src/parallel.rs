@@ -48,6 +48,12 @@ impl ParallelRun {
             .collect())
     }
 
+    /// After [`ParallelRun::outputs`]: the block's writes, each key's value from the highest
+    /// transaction that wrote it, in key order. Once only: the writes are moved out.
+    pub(crate) fn writes(&self) -> Result<Writes, String> {
+        self.block.take_writes().map_err(|e| e.to_string())
+    }
+
     /// The block's jobs again, each reading the block itself: to run them in order instead.
     pub(crate) fn jobs_in_order(&self) -> Vec<TxJob> {
         self.jobs.iter().map(|job| job.over(job.base.clone())).collect()

@@ -129,8 +129,9 @@ impl Pool {
         Ok(out)
     }
 
-    /// Runs `run`'s block on up to `participants` workers at once, then takes each transaction
-    /// into `overlay` in block order, as [`Pool::run_block`] does. `Err(jobs)` when the caller must
+    /// Runs `run`'s block on up to `participants` workers at once, then takes its writes into
+    /// `overlay` and decides in block order which transactions it leaves out, as
+    /// [`Pool::run_block`] does. `Err(jobs)` when the caller must
     /// run the block's `jobs` in order instead: the block would be full (which transaction that leaves out
     /// depends on the order), or the parallel run failed (a participant panicked outside a
     /// transaction: a bug, which must not cost the block).
@@ -149,13 +150,24 @@ impl Pool {
         if written > MAX_BLOCK_WRITE_BYTES {
             return Ok(Err(run.jobs_in_order()));
         }
+        let Ok(writes) = run.writes() else { return Ok(Err(run.jobs_in_order())) };
         let stats = run.stats();
-        // The block's multi-version store and jobs are freed on a worker, off the block's path.
-        let _ = self.spawn_task(move || drop(run));
+        // The block's writes are the multi-version store's final values, in key order: taking each
+        // output's writes into the block one by one would only build the same map again. Whether
+        // each transaction is left out is still decided in order (a timeout; the block cannot be
+        // full, its writes fit together).
         let mut block_bytes = 0;
+        let mut spent = Vec::with_capacity(outputs.len());
         for out in &mut outputs {
-            admit(out, &mut block_bytes, overlay);
+            if out.left_out.is_none() {
+                out.left_out = leave_out(out, &mut block_bytes);
+            }
+            spent.push(std::mem::take(&mut out.writes));
         }
+        overlay.apply(writes);
+        // The block's multi-version store, jobs and the outputs' own writes are freed on a
+        // worker, off the block's path.
+        let _ = self.spawn_task(move || drop((run, spent)));
         Ok(Ok((outputs, stats)))
     }
 
