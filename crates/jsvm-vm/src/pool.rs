@@ -159,9 +159,7 @@ impl Pool {
         let mut block_bytes = 0;
         let mut spent = Vec::with_capacity(outputs.len());
         for out in &mut outputs {
-            if out.left_out.is_none() {
-                out.left_out = leave_out(out, &mut block_bytes);
-            }
+            keep_or_leave_out(out, &mut block_bytes);
             spent.push(std::mem::take(&mut out.writes));
         }
         overlay.apply(writes);
@@ -295,12 +293,18 @@ pub const MAX_BLOCK_WRITE_BYTES: usize = 64 << 20;
 /// Takes a finished transaction into the block, in block order: decides whether the block leaves
 /// it out and, if not, applies its writes to `overlay`.
 fn admit(out: &mut TxOutput, block_bytes: &mut usize, overlay: &BlockOverlay) {
+    if keep_or_leave_out(out, block_bytes) {
+        overlay.apply(std::mem::take(&mut out.writes));
+    }
+}
+
+/// Decides at its turn whether the block keeps `out` (true) or leaves it out (its `left_out` set,
+/// if it was not already).
+fn keep_or_leave_out(out: &mut TxOutput, block_bytes: &mut usize) -> bool {
     if out.left_out.is_none() {
         out.left_out = leave_out(out, block_bytes);
     }
-    if out.left_out.is_none() {
-        overlay.apply(std::mem::take(&mut out.writes));
-    }
+    out.left_out.is_none()
 }
 
 /// Bytes of keys and values `out` writes.
