@@ -9,6 +9,7 @@
 //!
 //! This crate knows nothing of JavaScript or contracts: keys and values are bytes.
 
+mod batch;
 mod error;
 mod fault;
 mod journal;

@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rocksdb::{Direction, IteratorMode, Options, SnapshotWithThreadMode, WriteBatch, WriteOptions, DB};
 
+use crate::batch::block_batch;
 use crate::keys::{block_key, KeySpace, FORMAT_MARKER, META_FORMAT, META_HEAD};
 use crate::store::{
     check_order, decode_height, root_after, scan_back_bound, BlockCommit, ChainHead, Entries, KnownRoot, Lookup,
@@ -23,6 +24,9 @@ pub struct RocksStore {
     /// What [`Store::last_block_hash`] answers: set with the head, under its lock.
     last_hash: Mutex<Option<(u64, [u8; 32])>>,
     read_only: bool,
+    /// The buffer each block's write batch is laid out in, kept from block to block: a big
+    /// block's is megabytes, and memory fresh from the system costs a page fault a page.
+    batch_buffer: Mutex<Vec<u8>>,
 }
 
 fn db_options(create: bool) -> Options {
@@ -126,7 +130,15 @@ impl RocksStore {
 
     fn wrap(db: DB, path: &Path, head: ChainHead, read_only: bool) -> RocksStore {
         let last_hash = Mutex::new(None);
-        RocksStore { db: Arc::new(db), path: path.to_path_buf(), head: Mutex::new(head), last_hash, read_only }
+        let batch_buffer = Mutex::new(Vec::new());
+        RocksStore {
+            db: Arc::new(db),
+            path: path.to_path_buf(),
+            head: Mutex::new(head),
+            last_hash,
+            read_only,
+            batch_buffer,
+        }
     }
 
     /// The data directory.
@@ -301,20 +313,9 @@ impl Store for RocksStore {
         check_order(&head, block.height)?;
         let root = root_after(&head, &block, known);
         let new_head = ChainHead { height: block.height, state_root: root, time: block.time };
-        let mut batch = WriteBatch::default();
-        for (k, v) in &block.state {
-            let key = KeySpace::State.key(k);
-            match v {
-                Some(v) => batch.put(key, v),
-                None => batch.delete(key),
-            }
-        }
-        batch.put(block_key(block.height), &block.block_record);
-        batch.put(KeySpace::BlockHash.key(&block.block_hash), block.height.to_be_bytes());
-        for (hash, receipt) in &block.receipts {
-            batch.put(KeySpace::Receipt.key(hash), receipt);
-        }
-        batch.put(META_HEAD, new_head.encode());
+        let mut buffer = self.batch_buffer.lock().unwrap_or_else(PoisonError::into_inner);
+        let batch = block_batch(&block, &new_head, &mut buffer)?;
+        drop(buffer);
         self.db.write_opt(batch, &sync_write())?;
         // Test hook (JSVM_FAULT_CRASH_IN_COMMIT, fault.rs): the crash tests abort here.
         crate::fault::block_written(block.height);
