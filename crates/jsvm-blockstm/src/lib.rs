@@ -14,6 +14,7 @@
 //! it is given, returning an output and its writes. Everything else a run produces (its receipt,
 //! events, logs, gas) lives in its output, and only the last run's output is kept.
 
+mod cells;
 mod mv;
 mod scheduler;
 mod throttle;

@@ -9,21 +9,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use hashbrown::{DefaultHashBuilder, HashTable};
-use jsvm_state::{Entries, StateError, StateRead, Writes};
+
+use crate::cells::{Cell, Cells};
+use jsvm_state::{Entries, Lookup, StateError, StateRead, Writes};
 
 /// A transaction's index in its block.
 pub type TxIndex = usize;
 /// How many times a transaction has been started again (0: its first run).
 pub type Incarnation = u32;
-
-/// What one transaction left at one key.
-#[derive(Debug, Clone)]
-enum Cell {
-    /// The write of run `incarnation` (`None`: it deleted the key).
-    Written { incarnation: Incarnation, value: Option<Vec<u8>> },
-    /// The writer's last run failed validation and will run again: a reader must wait for it.
-    Estimate,
-}
 
 /// Where a read's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,15 +46,9 @@ enum Found<'a> {
     Base,
 }
 
-/// The writes of one key, by writer.
-type Cells = BTreeMap<TxIndex, Cell>;
-
 /// A read as the store answers it: the value and where it came from, or (`Err`) the lower
 /// transaction whose estimate the reader must wait for.
 type Seen<T> = Result<T, TxIndex>;
-
-/// A key's value (`None`: absent or deleted) and where it came from.
-type Versioned = (Origin, Option<Vec<u8>>);
 
 /// What the block knows of one key: its value in the base once some run read it (the base does not
 /// change during the block, and runs read many of the same keys: a contract's record, a token's
@@ -146,7 +133,7 @@ impl MvMemory {
     /// The newest write below `below` that is not an estimate, or None (the base): what a run
     /// that must be discarded reads so that it can still finish quickly.
     fn find_settled(cells: &Cells, below: TxIndex) -> Option<&Option<Vec<u8>>> {
-        cells.range(..below).rev().find_map(|(_, cell)| match cell {
+        cells.below(below).find_map(|(_, cell)| match cell {
             Cell::Written { value, .. } => Some(value),
             Cell::Estimate => None,
         })
@@ -154,10 +141,10 @@ impl MvMemory {
 
     fn find(cells: Option<&Cells>, below: TxIndex) -> Found<'_> {
         let Some(cells) = cells else { return Found::Base };
-        match cells.range(..below).next_back() {
+        match cells.below(below).next() {
             None => Found::Base,
-            Some((&writer, Cell::Estimate)) => Found::Blocked(writer),
-            Some((&writer, Cell::Written { incarnation, value })) => {
+            Some((writer, Cell::Estimate)) => Found::Blocked(writer),
+            Some((writer, Cell::Written { incarnation, value })) => {
                 Found::Value(Origin::Tx(writer, *incarnation), value)
             }
         }
@@ -168,21 +155,27 @@ impl MvMemory {
         self.slots.read(key, |slot| f(slot.map(|s| &s.cells).filter(|cells| !cells.is_empty())))
     }
 
-    /// `key` as transaction `reader` sees it: `Err(writer)` when the lower write it must see is
-    /// an estimate.
-    fn get(&self, key: &[u8], reader: TxIndex) -> Result<Seen<Versioned>, StateError> {
+    /// `answer` of `key`'s value as transaction `reader` sees it, borrowed in place (`None`: absent
+    /// or deleted), and where the value came from; `Err(writer)` when the lower write it must see
+    /// is an estimate.
+    fn get_with<R>(
+        &self,
+        key: &[u8],
+        reader: TxIndex,
+        answer: impl Fn(Option<&[u8]>) -> R,
+    ) -> Result<Seen<(Origin, R)>, StateError> {
         // One lookup answers both a lower write and a base value read before.
         let found = self.slots.read(key, |slot| {
             let slot = slot?;
             match Self::find(Some(&slot.cells), reader) {
-                Found::Value(origin, value) => Some(Ok((origin, value.clone()))),
+                Found::Value(origin, value) => Some(Ok((origin, answer(value.as_deref())))),
                 Found::Blocked(writer) => Some(Err(writer)),
-                Found::Base => slot.base.clone().map(|value| Ok((Origin::Base, value))),
+                Found::Base => slot.base.as_ref().map(|value| Ok((Origin::Base, answer(value.as_deref())))),
             }
         });
         match found {
             Some(seen) => Ok(seen),
-            None => Ok(Ok((Origin::Base, self.base_get(key)?))),
+            None => Ok(Ok((Origin::Base, answer(self.base_get(key)?.as_deref())))),
         }
     }
 
@@ -197,12 +190,20 @@ impl MvMemory {
         Ok(value)
     }
 
-    /// `key` for a run that will be discarded: the newest settled write below `reader`, else the base.
-    fn get_settled(&self, key: &[u8], reader: TxIndex) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(value) = self.with_cells(key, |cells| cells.and_then(|c| Self::find_settled(c, reader)).cloned()) {
-            return Ok(value);
+    /// `answer` of `key`'s value for a run that will be discarded: the newest settled write below
+    /// `reader`, else the base.
+    fn get_settled_with<R>(
+        &self,
+        key: &[u8],
+        reader: TxIndex,
+        answer: impl Fn(Option<&[u8]>) -> R,
+    ) -> Result<R, StateError> {
+        let settled = self
+            .with_cells(key, |cells| cells.and_then(|c| Self::find_settled(c, reader)).map(|v| answer(v.as_deref())));
+        match settled {
+            Some(given) => Ok(given),
+            None => Ok(answer(self.base_get(key)?.as_deref())),
         }
-        self.base_get(key)
     }
 
     /// Every entry under `prefix` for a run that will be discarded, estimates passed over.
@@ -261,7 +262,7 @@ impl MvMemory {
             }
         }
         for old in written.iter().filter(|k| !writes.contains_key(*k)) {
-            self.slots.write(old, |slot| slot.cells.remove(&tx));
+            self.slots.write(old, |slot| slot.cells.remove(tx));
         }
         for (key, value) in writes {
             let cell = Cell::Written { incarnation, value: value.clone() };
@@ -301,7 +302,7 @@ impl MvMemory {
         let written = self.written[tx].lock().unwrap_or_else(|e| e.into_inner());
         for key in written.iter() {
             self.slots.write(key, |slot| {
-                if let Some(cell) = slot.cells.get_mut(&tx) {
+                if let Some(cell) = slot.cells.get_mut(tx) {
                     *cell = Cell::Estimate;
                 }
             });
@@ -368,23 +369,34 @@ impl TxView {
     fn note(&self, read: Read) {
         self.reads.lock().unwrap_or_else(|e| e.into_inner()).push(read);
     }
+
+    /// `answer` of `key`'s value as this run sees it, borrowed in place, and the read recorded.
+    fn read_with<R>(&self, key: &[u8], answer: impl Fn(Option<&[u8]>) -> R) -> Result<R, StateError> {
+        if self.blocked_on().is_some() {
+            return self.mv.get_settled_with(key, self.tx, answer);
+        }
+        match self.mv.get_with(key, self.tx, &answer)? {
+            Err(writer) => {
+                self.block(writer);
+                self.mv.get_settled_with(key, self.tx, answer)
+            }
+            Ok((origin, given)) => {
+                self.note(Read::Get { key: key.to_vec(), origin });
+                Ok(given)
+            }
+        }
+    }
 }
 
 impl StateRead for TxView {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        if self.blocked_on().is_some() {
-            return self.mv.get_settled(key, self.tx);
-        }
-        match self.mv.get(key, self.tx)? {
-            Err(writer) => {
-                self.block(writer);
-                self.mv.get_settled(key, self.tx)
-            }
-            Ok((origin, value)) => {
-                self.note(Read::Get { key: key.to_vec(), origin });
-                Ok(value)
-            }
-        }
+        self.read_with(key, |value| value.map(<[u8]>::to_vec))
+    }
+
+    /// Compared in place: a contract's record (its code among it) is read by every call of it,
+    /// and copying it out for each run would cost more than the rest of the read.
+    fn get_if_changed(&self, key: &[u8], known: &[u8]) -> Result<Lookup, StateError> {
+        self.read_with(key, |value| Lookup::of_slice(value, known))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StateError> {

@@ -5,13 +5,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use jsvm_blockstm::{Options, ParallelBlock, Stats, TxExecute, TxIndex};
-use jsvm_state::{BlockCommit, MemStore, StateError, StateRead, Store, TxState, Writes};
+use jsvm_state::{BlockCommit, Lookup, MemStore, StateError, StateRead, Store, TxState, Writes};
 
 /// A step of a test transaction.
 #[derive(Debug, Clone)]
 enum Step {
     /// Adds the number at `from` (0 when absent) plus a constant to the accumulator.
     Read(u8),
+    /// Asks whether a key still holds the value the accumulator would write
+    /// (`get_if_changed`, compared in place) and adds what it answered.
+    ReadIfChanged(u8),
     /// Adds the count and total length of the entries under a prefix.
     Scan(u8),
     /// Writes the accumulator to a key.
@@ -43,7 +46,8 @@ fn key(k: u8) -> Vec<u8> {
 fn program(rng: &mut Rng, keys: u8) -> Vec<Step> {
     (0..1 + rng.below(6))
         .map(|_| match rng.below(10) {
-            0..=3 => Step::Read(rng.below(keys as u64) as u8),
+            0..=2 => Step::Read(rng.below(keys as u64) as u8),
+            3 => Step::ReadIfChanged(rng.below(keys as u64) as u8),
             4 => Step::Scan(rng.below(3) as u8),
             5..=7 => Step::Write(rng.below(keys as u64) as u8),
             8 => Step::Delete(rng.below(keys as u64) as u8),
@@ -63,6 +67,16 @@ fn run(tx: TxIndex, steps: &[Step], base: Arc<dyn StateRead>) -> (Result<Vec<u64
                 Step::Read(k) => {
                     let v = state.get(&key(*k))?.map_or(0, |v| String::from_utf8_lossy(&v).parse().unwrap_or(0));
                     acc = acc.wrapping_mul(31).wrapping_add(v);
+                }
+                Step::ReadIfChanged(k) => {
+                    // Half the time the base's value, so that some answers are `Unchanged`.
+                    let known = if acc.is_multiple_of(2) { "7".to_string() } else { (acc % 1000).to_string() };
+                    let answer = match state.get_if_changed(&key(*k), known.as_bytes())? {
+                        Lookup::Missing => 1,
+                        Lookup::Unchanged => 2,
+                        Lookup::Changed(v) => 3 + String::from_utf8_lossy(&v).parse::<u64>().unwrap_or(0),
+                    };
+                    acc = acc.wrapping_mul(37).wrapping_add(answer);
                 }
                 Step::Scan(p) => {
                     let entries = state.scan_prefix(format!("p{p}/").as_bytes())?;
