@@ -92,7 +92,7 @@ fn executor(c: &mut Criterion) {
                     });
                     let outputs = block.take_outputs().expect("outputs");
                     assert_eq!(outputs.iter().map(|(unchanged, _)| unchanged).sum::<u64>(), TXS as u64);
-                    let writes = block.take_writes().expect("writes");
+                    let writes = block.take_writes(participants).expect("writes");
                     drop((block, outputs, writes));
                 },
                 BatchSize::PerIteration,

@@ -271,10 +271,11 @@ impl<O: Send> ParallelBlock<O> {
 
     /// After [`ParallelBlock::wait`]: the block's writes, each key's value from the highest
     /// transaction that wrote it, in key order: what applying every output's writes in block order
-    /// gives, without applying them one by one. Once only: the writes are moved out.
-    pub fn take_writes(&self) -> Result<Writes, ParallelError> {
+    /// gives, without applying them one by one. Once only: the writes are moved out. A big block's
+    /// keys are looked up on up to `threads` threads (the participants' cores are free by now).
+    pub fn take_writes(&self, threads: usize) -> Result<Writes, ParallelError> {
         self.wait()?;
-        self.mv.take_block_writes().map_err(|key| {
+        self.mv.take_block_writes(threads).map_err(|key| {
             ParallelError::Failed(format!("key {} still holds an estimate", String::from_utf8_lossy(&key)))
         })
     }

@@ -102,6 +102,13 @@ impl Slots {
     }
 }
 
+/// Keys and their final values (`None`: deleted), in key order.
+type KeyWrites = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// Fewest written keys worth a thread of their own when a block's writes are taken: below it the
+/// thread costs more than the lookups it takes over.
+const MIN_KEYS_PER_THREAD: usize = 4_096;
+
 /// The block's multi-version store over its base state.
 pub(crate) struct MvMemory {
     base: Arc<dyn StateRead>,
@@ -278,8 +285,39 @@ impl MvMemory {
     /// again: each written key's value from its highest writer (None: deleted), in key order; a key
     /// whose writes were all withdrawn is not among them. The keys and values are moved out, so the
     /// store is spent afterwards. `Err` names a key still holding an estimate (the block is not done).
-    pub(crate) fn take_block_writes(&self) -> Result<Writes, Vec<u8>> {
+    ///
+    /// Each key is a lookup in the shards (a hash and, in a big block, a cache miss or two), all on
+    /// the thread that waits for the block while its participants' cores sit idle: a block of tens
+    /// of thousands of keys is split over up to `threads` threads.
+    pub(crate) fn take_block_writes(&self, threads: usize) -> Result<Writes, Vec<u8>> {
         let keys = std::mem::take(&mut *self.written_keys.write().unwrap_or_else(|e| e.into_inner()));
+        let mut rest: Vec<Vec<u8>> = keys.into_iter().collect();
+        let per_thread = rest.len().div_ceil(threads.max(1)).max(MIN_KEYS_PER_THREAD);
+        // In key order: each part a run of the sorted keys.
+        let mut parts = Vec::new();
+        while rest.len() > per_thread {
+            let tail = rest.split_off(per_thread);
+            parts.push(std::mem::replace(&mut rest, tail));
+        }
+        parts.push(rest);
+        let first = parts.remove(0);
+        let taken: Vec<Result<KeyWrites, Vec<u8>>> = std::thread::scope(|s| {
+            let others: Vec<_> = parts.into_iter().map(|part| s.spawn(|| self.last_writes(part))).collect();
+            std::iter::once(self.last_writes(first))
+                .chain(others.into_iter().map(|t| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e))))
+                .collect()
+        });
+        let mut writes = Vec::new();
+        for part in taken {
+            writes.extend(part?);
+        }
+        // In key order already: the map is built without comparing keys again.
+        Ok(writes.into_iter().collect())
+    }
+
+    /// The last write of each of `keys` (ascending), moved out of its slot: part of
+    /// [`MvMemory::take_block_writes`].
+    fn last_writes(&self, keys: Vec<Vec<u8>>) -> Result<KeyWrites, Vec<u8>> {
         let mut writes = Vec::with_capacity(keys.len());
         for key in keys {
             let last = self.slots.write(&key, |slot| match slot.cells.pop_last() {
@@ -293,8 +331,7 @@ impl MvMemory {
                 Err(()) => return Err(key),
             }
         }
-        // In key order already: the map is built without comparing keys again.
-        Ok(writes.into_iter().collect())
+        Ok(writes)
     }
 
     /// Marks `tx`'s writes as estimates: its run failed validation and will run again.

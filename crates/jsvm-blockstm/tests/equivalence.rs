@@ -159,7 +159,7 @@ fn parallel_with(programs: &[Vec<Step>], threads: usize, options: Options) -> (O
         outs.push(out);
     }
     // The block's writes straight from the multi-version store are the outputs' taken in order.
-    assert_eq!(block.take_writes().unwrap(), writes, "the store's final writes differ from the outputs'");
+    assert_eq!(block.take_writes(threads).unwrap(), writes, "the store's final writes differ from the outputs'");
     ((outs, writes), block.stats())
 }
 
@@ -291,4 +291,46 @@ fn a_participant_that_panics_stops_the_block_with_an_error_not_a_hang() {
     });
     let err = block.take_outputs().unwrap_err();
     assert!(err.to_string().contains("panicked"), "{err}");
+}
+
+/// Transaction `i` of a big block: four keys of its own, a delete of one its predecessor wrote,
+/// and every hundredth a write to one key they share.
+struct Spread;
+
+impl TxExecute for Spread {
+    type Output = ();
+    fn execute(&mut self, tx: TxIndex, view: Arc<dyn StateRead>) -> ((), Writes) {
+        let mut state = TxState::new(view);
+        for j in 0..4 {
+            state.put(format!("big/{tx:05}/{j}").into_bytes(), format!("{tx}.{j}").into_bytes());
+        }
+        if tx > 0 {
+            state.del(format!("big/{:05}/3", tx - 1).into_bytes());
+        }
+        if tx.is_multiple_of(100) {
+            let seen = state.get(b"shared").unwrap().unwrap_or_default();
+            state.put(b"shared".to_vec(), [seen, tx.to_string().into_bytes()].concat());
+        }
+        ((), state.into_writes())
+    }
+}
+
+#[test]
+fn a_big_block_s_writes_taken_on_several_threads_equal_its_outputs_in_order() {
+    // 3,000 transactions, 12,000 and one keys: enough for the writes to be taken on three threads.
+    let txs = 3_000;
+    for threads in [1, 2, 3, 8] {
+        let block = ParallelBlock::new(base_state(), txs, Options::default());
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| block.participate(&mut Spread));
+            }
+        });
+        let mut expected = Writes::new();
+        for ((), w) in block.take_outputs().unwrap() {
+            expected.extend(w);
+        }
+        assert_eq!(expected.len(), 4 * txs + 1);
+        assert_eq!(block.take_writes(threads).unwrap(), expected, "taken on {threads} threads");
+    }
 }

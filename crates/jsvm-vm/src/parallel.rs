@@ -49,9 +49,10 @@ impl ParallelRun {
     }
 
     /// After [`ParallelRun::outputs`]: the block's writes, each key's value from the highest
-    /// transaction that wrote it, in key order. Once only: the writes are moved out.
-    pub(crate) fn writes(&self) -> Result<Writes, String> {
-        self.block.take_writes().map_err(|e| e.to_string())
+    /// transaction that wrote it, in key order, looked up on up to `threads` threads. Once only:
+    /// the writes are moved out.
+    pub(crate) fn writes(&self, threads: usize) -> Result<Writes, String> {
+        self.block.take_writes(threads).map_err(|e| e.to_string())
     }
 
     /// The block's jobs again, each reading the block itself: to run them in order instead.

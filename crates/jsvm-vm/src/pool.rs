@@ -150,7 +150,7 @@ impl Pool {
         if written > MAX_BLOCK_WRITE_BYTES {
             return Ok(Err(run.jobs_in_order()));
         }
-        let Ok(writes) = run.writes() else { return Ok(Err(run.jobs_in_order())) };
+        let Ok(writes) = run.writes(participants) else { return Ok(Err(run.jobs_in_order())) };
         let stats = run.stats();
         // The block's writes are the multi-version store's final values, in key order: taking each
         // output's writes into the block one by one would only build the same map again. Whether
