@@ -42,6 +42,12 @@ fn db_options(create: bool) -> Options {
     let mut tables = rocksdb::BlockBasedOptions::default();
     tables.set_bloom_filter(10.0, false);
     o.set_block_based_table_factory(&tables);
+    // The same for the memtables (a filter over whole keys, a tenth of the write buffer's size): a
+    // lookup of a key no memtable holds, as is each of a block's transaction hashes among the
+    // receipts, then skips the search of each memtable's skip list, which grows as the memtable
+    // fills (a 10,000-transaction block's checks took 20 -> 53 ms over four blocks without it).
+    o.set_memtable_prefix_bloom_ratio(0.1);
+    o.set_memtable_whole_key_filtering(true);
     o
 }
 

@@ -289,3 +289,27 @@ fn a_page_of_a_prefix_scan_is_the_same_on_both_stores_their_snapshots_and_an_ove
         }
     }
 }
+
+#[test]
+fn a_lookup_of_a_key_no_memtable_holds_is_answered_by_the_memtable_s_filter() {
+    use rocksdb::perf::{set_perf_stats, PerfContext, PerfMetric, PerfStatsLevel};
+    let dir = tempfile::tempdir().unwrap();
+    let store = RocksStore::open(&dir.path().join("data")).unwrap();
+    let mut block = commit(1, &[("a", Some("1"))]);
+    block.receipts = (0..100u8).map(|i| (vec![i; 32], b"receipt".to_vec())).collect();
+    store.commit_block(block).unwrap();
+    // Counted for this thread only, where the lookups run.
+    set_perf_stats(PerfStatsLevel::EnableCount);
+    let mut perf = PerfContext::default();
+    perf.reset();
+    for i in 100..150u8 {
+        assert_eq!(store.receipt(&[i; 32]).unwrap(), None, "receipt {i}");
+    }
+    assert_eq!(store.receipt(&[7; 32]).unwrap(), Some(b"receipt".to_vec()));
+    let (misses, hits) =
+        (perf.metric(PerfMetric::BloomMemtableMissCount), perf.metric(PerfMetric::BloomMemtableHitCount));
+    set_perf_stats(PerfStatsLevel::Disable);
+    // A filter passes about 1% of absent keys; the present one always passes.
+    assert!(misses >= 45, "{misses} of 50 absent receipts were turned away by the memtable's filter");
+    assert!(hits >= 1, "the present receipt passed the filter {hits} times");
+}
