@@ -10,7 +10,7 @@ use sha3::{Digest, Sha3_256};
 
 use crate::admission::{Admitted, Verified};
 use crate::exec::{TxJob, TxOutput};
-use crate::parallel::{ParallelRun, MIN_PARALLEL_TXS};
+use crate::parallel::{Leftovers, ParallelRun, MIN_PARALLEL_TXS};
 use crate::pool::Pool;
 use crate::proposal::{BlockBase, PreparedBlock, ProposedBlock};
 use crate::{amount_limit, base58, contracts, signing};
@@ -153,6 +153,9 @@ fn stored_schedule(state: &TxState) -> Result<Option<GasSchedule>, VmError> {
     .transpose()
 }
 
+/// A block's transactions run: their outputs, how they ran, and what a parallel run left to free.
+type TxsRun = (Vec<TxOutput>, ExecStats, Option<Leftovers>);
+
 /// The schedule for the next block, writing the configured one into the block's
 /// state when the chain has none yet (its first block).
 fn schedule_for_block(overlay: &Arc<BlockOverlay>, config: &VmConfig) -> Result<Arc<GasSchedule>, VmError> {
@@ -259,7 +262,7 @@ impl VmManager {
                 TxJob { block, tx: tx.clone(), hash, size, signers, base, schedule, timeout }
             })
             .collect();
-        let (outputs, exec) = self.run_txs(jobs, &overlay)?;
+        let (outputs, exec, leftovers) = self.run_txs(jobs, &overlay)?;
         let mut receipts = Vec::with_capacity(txs.len());
         // The transactions the block holds, their hashes and stored forms.
         let mut held = (Vec::with_capacity(txs.len()), Vec::with_capacity(txs.len()), Vec::with_capacity(txs.len()));
@@ -330,7 +333,18 @@ impl VmManager {
         let root = KnownRoot { parent: head.state_root, root: state_root };
         let outcome = BlockOutcome { height: block.number, block_hash, state_root, receipts, left_out, logs, exec };
         let (witness, writes) = (block.witness, Arc::new(writes));
-        Ok(PreparedBlock { parent: head, witness, txs, base: snapshot, writes, pending, commit, root, outcome })
+        Ok(PreparedBlock {
+            parent: head,
+            witness,
+            txs,
+            base: snapshot,
+            writes,
+            pending,
+            commit,
+            root,
+            outcome,
+            leftovers,
+        })
     }
 
     /// Threads a block's own work over `items` transactions (their checks, their receipts' encoding)
@@ -346,8 +360,8 @@ impl VmManager {
 
     /// Runs a block's transactions, in parallel when [`VmConfig::exec`] says so and the block is
     /// big enough to gain from it, else in order; either way each one's writes reach `overlay` in
-    /// block order, and the outputs are the same.
-    fn run_txs(&self, jobs: Vec<TxJob>, overlay: &Arc<BlockOverlay>) -> Result<(Vec<TxOutput>, ExecStats), VmError> {
+    /// block order, and the outputs are the same. A parallel run also gives what it leaves to free.
+    fn run_txs(&self, jobs: Vec<TxJob>, overlay: &Arc<BlockOverlay>) -> Result<TxsRun, VmError> {
         let workers = self.config.max_workers();
         let txs = jobs.len();
         if self.config.exec == ExecMode::Parallel && workers > 1 && txs >= MIN_PARALLEL_TXS {
@@ -362,7 +376,7 @@ impl VmManager {
                 None => workers.min(txs).min(cores.max(2)),
             };
             match self.pool.run_block_parallel(run, overlay, participants)? {
-                Ok((outputs, stats)) => {
+                Ok((outputs, stats, leftovers)) => {
                     let exec = ExecStats {
                         parallel: true,
                         workers: stats.participants,
@@ -370,7 +384,7 @@ impl VmManager {
                         validations: stats.validations,
                         throttled: stats.throttled,
                     };
-                    return Ok((outputs, exec));
+                    return Ok((outputs, exec, Some(leftovers)));
                 }
                 Err(jobs) => return self.run_txs_in_order(jobs, overlay),
             }
@@ -378,14 +392,10 @@ impl VmManager {
         self.run_txs_in_order(jobs, overlay)
     }
 
-    fn run_txs_in_order(
-        &self,
-        jobs: Vec<TxJob>,
-        overlay: &Arc<BlockOverlay>,
-    ) -> Result<(Vec<TxOutput>, ExecStats), VmError> {
+    fn run_txs_in_order(&self, jobs: Vec<TxJob>, overlay: &Arc<BlockOverlay>) -> Result<TxsRun, VmError> {
         let executions = jobs.len() as u64;
         let outputs = self.pool.run_block(jobs, overlay.clone())?;
-        Ok((outputs, ExecStats { parallel: false, workers: 1, executions, validations: 0, throttled: 0 }))
+        Ok((outputs, ExecStats { parallel: false, workers: 1, executions, validations: 0, throttled: 0 }, None))
     }
 
     /// Executes one transaction as a block of its own. One the block leaves out is

@@ -65,6 +65,16 @@ impl ParallelRun {
     }
 }
 
+/// What a parallel block leaves once its outputs and writes are taken: the multi-version store,
+/// the jobs and the runs' own copies of their writes, tens of thousands of allocations in a big
+/// block. They are freed on a worker while the block is written to the store, when one thread is
+/// busy, not while its state root and receipts are computed on every core.
+pub(crate) struct Leftovers {
+    // Held only to be dropped.
+    pub(crate) _run: Arc<ParallelRun>,
+    pub(crate) _spent: Vec<Writes>,
+}
+
 /// One worker's runs of the block's transactions.
 struct Executor<'a> {
     worker: &'a mut Worker,

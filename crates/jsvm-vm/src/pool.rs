@@ -14,12 +14,13 @@ use jsvm_state::{BlockOverlay, Store, Writes};
 use crate::base58;
 use crate::config::WORKER_STACK_BYTES;
 use crate::exec::{TxJob, TxOutput, Worker};
-use crate::parallel::ParallelRun;
+use crate::parallel::{Leftovers, ParallelRun};
 use crate::receipt::{Receipt, Status};
 use crate::{VmConfig, VmError};
 
-/// A parallel block's outputs and figures, or (`Err`) its jobs, to be run in order instead.
-pub(crate) type ParallelOutcome = Result<(Vec<TxOutput>, jsvm_blockstm::Stats), Vec<TxJob>>;
+/// A parallel block's outputs, figures and what it leaves to free, or (`Err`) its jobs, to be
+/// run in order instead.
+pub(crate) type ParallelOutcome = Result<(Vec<TxOutput>, jsvm_blockstm::Stats, Leftovers), Vec<TxJob>>;
 
 /// Transactions for one worker to run in order. With an overlay (a block), each
 /// transaction's writes are applied to it before the next runs; without (a
@@ -163,16 +164,18 @@ impl Pool {
             spent.push(std::mem::take(&mut out.writes));
         }
         overlay.apply(writes);
-        // The block's multi-version store, jobs and the outputs' own writes are freed on a
-        // worker, off the block's path.
-        let _ = self.spawn_task(move || drop((run, spent)));
-        Ok(Ok((outputs, stats)))
+        Ok(Ok((outputs, stats, Leftovers { _run: run, _spent: spent })))
     }
 
     fn submit(&self, batch: Batch) -> Result<Vec<TxOutput>, VmError> {
         let (reply, answer) = bounded(1);
         self.enqueue(Job::Txs(batch, reply))?;
         answer.recv().map_err(|_| VmError::Internal("a worker died during a transaction".into()))
+    }
+
+    /// Frees `garbage` on the next free worker (here, when none can take it).
+    pub(crate) fn free_later<T: Send + 'static>(&self, garbage: T) {
+        let _ = self.spawn_task(move || drop(garbage));
     }
 
     /// Starts `task` on the next free worker; its answer comes on the receiver (closed, with

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use jsvm_state::{BlockCommit, ChainHead, KnownRoot, LayeredState, StateRead, Writes};
 
 use crate::manager::BlockOutcome;
+use crate::parallel::Leftovers;
 use crate::{Receipt, Transaction, VmError, VmManager};
 
 /// A block to validate: its transactions, time and producer, and the receipts and state
@@ -49,6 +50,8 @@ pub struct PreparedBlock {
     pub(crate) commit: BlockCommit,
     pub(crate) root: KnownRoot,
     pub(crate) outcome: BlockOutcome,
+    /// What a parallel run left to free, freed while the block is written.
+    pub(crate) leftovers: Option<Leftovers>,
 }
 
 impl std::fmt::Debug for PreparedBlock {
@@ -221,6 +224,10 @@ impl VmManager {
         }
         // The writes are copied only if a block prepared on this one still shares them.
         block.commit.state = Arc::try_unwrap(block.writes).unwrap_or_else(|shared| Writes::clone(&shared));
+        // Meanwhile a worker frees what the parallel run left: the write keeps one core busy.
+        if let Some(leftovers) = block.leftovers.take() {
+            self.pool.free_later(leftovers);
+        }
         let new_head = self.store.commit_block_rooted(block.commit, Some(block.root))?;
         debug_assert_eq!(new_head.state_root, block.outcome.state_root);
         Ok(block.outcome)
