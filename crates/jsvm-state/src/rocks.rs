@@ -29,6 +29,10 @@ pub struct RocksStore {
     batch_buffer: Mutex<Vec<u8>>,
 }
 
+/// Fewest entries (writes and receipts) of a committed block worth freeing on a thread of their
+/// own: below it, starting the thread costs more than the frees.
+const FREE_APART_FROM: usize = 4_096;
+
 fn db_options(create: bool) -> Options {
     let mut o = Options::default();
     o.create_if_missing(create);
@@ -322,11 +326,23 @@ impl Store for RocksStore {
         let mut buffer = self.batch_buffer.lock().unwrap_or_else(PoisonError::into_inner);
         let batch = block_batch(&block, &new_head, &mut buffer)?;
         drop(buffer);
-        self.db.write_opt(batch, &sync_write())?;
+        let (height, block_hash) = (block.height, block.block_hash);
+        // The batch holds its own copy of everything now. A big block's writes and receipts (tens
+        // of thousands of allocations, milliseconds to free) are freed on a thread of their own
+        // while this one waits for the write (here, if no thread can be started).
+        let entries = block.state.len() + block.receipts.len();
+        std::thread::scope(|s| {
+            if entries >= FREE_APART_FROM {
+                let _ = std::thread::Builder::new().spawn_scoped(s, move || drop(block));
+            } else {
+                drop(block);
+            }
+            self.db.write_opt(batch, &sync_write())
+        })?;
         // Test hook (JSVM_FAULT_CRASH_IN_COMMIT, fault.rs): the crash tests abort here.
-        crate::fault::block_written(block.height);
+        crate::fault::block_written(height);
         *head = new_head;
-        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner()) = Some((block.height, block.block_hash));
+        *self.last_hash.lock().unwrap_or_else(|e| e.into_inner()) = Some((height, block_hash));
         Ok(new_head)
     }
 
