@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use hashbrown::{DefaultHashBuilder, HashTable};
+use jsvm_state::{Entries, Lookup, StateError, StateRead, Writes};
 
 use crate::cells::{Cell, Cells};
-use jsvm_state::{Entries, Lookup, StateError, StateRead, Writes};
 
 /// A transaction's index in its block.
 pub type TxIndex = usize;

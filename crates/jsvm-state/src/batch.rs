@@ -102,9 +102,9 @@ fn push_varint32(out: &mut Vec<u8>, n: usize) {
     out.push(n as u8);
 }
 
-/// Everything a block writes, in one batch: its state writes, its record, its hash's height, its
-/// receipts and the new chain head, in that order. `buffer` is where it is laid out first (its
-/// capacity is kept for the next block; RocksDB copies the bytes).
+/// Everything a block writes, in one batch: its record, its hash's height, the new chain head, its
+/// receipts and its state writes, in ascending key order (why: below). `buffer` is where it is laid
+/// out first (its capacity is kept for the next block; RocksDB copies the bytes).
 pub(crate) fn block_batch(
     block: &BlockCommit,
     new_head: &ChainHead,
