@@ -78,28 +78,44 @@ impl Slots {
         Slots { shards: (0..SHARDS).map(|_| RwLock::default()).collect(), hasher: DefaultHashBuilder::default() }
     }
 
-    /// The key's hash and shard. The shard is chosen by bits the table itself uses for neither the
-    /// bucket (the low bits) nor the tag (the top seven), so each shard's table still sees hashes
-    /// spread over all its buckets.
-    fn locate(&self, key: &[u8]) -> (u64, &RwLock<Table>) {
+    /// Where `key`'s slot lives: its hash and shard. The shard is chosen by bits the table itself
+    /// uses for neither the bucket (the low bits) nor the tag (the top seven), so each shard's table
+    /// still sees hashes spread over all its buckets. A caller that looks a key up more than once
+    /// (a read, then the base value cached) hashes it once.
+    fn locate(&self, key: &[u8]) -> Located<'_> {
         let hash = self.hasher.hash_one(key);
-        (hash, &self.shards[(hash >> 32) as usize % SHARDS])
+        Located { hash, shard: &self.shards[(hash >> 32) as usize % SHARDS] }
     }
 
     /// `f` of `key`'s slot (None: no run has read or written it), under its shard's read lock.
     fn read<R>(&self, key: &[u8], f: impl FnOnce(Option<&Slot>) -> R) -> R {
-        let (hash, shard) = self.locate(key);
-        let table = shard.read().unwrap_or_else(|e| e.into_inner());
-        f(table.find(hash, |(k, _)| k.as_slice() == key).map(|(_, slot)| slot))
+        self.read_at(self.locate(key), key, f)
+    }
+
+    /// [`Slots::read`] at a located key.
+    fn read_at<R>(&self, at: Located<'_>, key: &[u8], f: impl FnOnce(Option<&Slot>) -> R) -> R {
+        let table = at.shard.read().unwrap_or_else(|e| e.into_inner());
+        f(table.find(at.hash, |(k, _)| k.as_slice() == key).map(|(_, slot)| slot))
     }
 
     /// `f` of `key`'s slot, made empty if there was none, under its shard's write lock.
     fn write<R>(&self, key: &[u8], f: impl FnOnce(&mut Slot) -> R) -> R {
-        let (hash, shard) = self.locate(key);
-        let mut table = shard.write().unwrap_or_else(|e| e.into_inner());
-        let entry = table.entry(hash, |(k, _)| k.as_slice() == key, |(k, _)| self.hasher.hash_one(k));
+        self.write_at(self.locate(key), key, f)
+    }
+
+    /// [`Slots::write`] at a located key.
+    fn write_at<R>(&self, at: Located<'_>, key: &[u8], f: impl FnOnce(&mut Slot) -> R) -> R {
+        let mut table = at.shard.write().unwrap_or_else(|e| e.into_inner());
+        let entry = table.entry(at.hash, |(k, _)| k.as_slice() == key, |(k, _)| self.hasher.hash_one(k));
         f(&mut entry.or_insert_with(|| (key.to_vec(), Slot::default())).into_mut().1)
     }
+}
+
+/// A key's hash and the shard its slot lives in ([`Slots::locate`]).
+#[derive(Clone, Copy)]
+struct Located<'a> {
+    hash: u64,
+    shard: &'a RwLock<Table>,
 }
 
 /// Keys and their final values (`None`: deleted), in key order.
@@ -172,7 +188,8 @@ impl MvMemory {
         answer: impl Fn(Option<&[u8]>) -> R,
     ) -> Result<Seen<(Origin, R)>, StateError> {
         // One lookup answers both a lower write and a base value read before.
-        let found = self.slots.read(key, |slot| {
+        let at = self.slots.locate(key);
+        let found = self.slots.read_at(at, key, |slot| {
             let slot = slot?;
             match Self::find(Some(&slot.cells), reader) {
                 Found::Value(origin, value) => Some(Ok((origin, answer(value.as_deref())))),
@@ -182,18 +199,25 @@ impl MvMemory {
         });
         match found {
             Some(seen) => Ok(seen),
-            None => Ok(Ok((Origin::Base, answer(self.base_get(key)?.as_deref())))),
+            // Not cached: that lookup has just said so, the base itself answers.
+            None => Ok(Ok((Origin::Base, answer(self.fetch_base(at, key)?.as_deref())))),
         }
     }
 
     /// `key` in the base state, from the block's cache of base reads when read before.
     fn base_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
-        if let Some(value) = self.slots.read(key, |slot| slot.and_then(|s| s.base.clone())) {
-            return Ok(value);
+        let at = self.slots.locate(key);
+        match self.slots.read_at(at, key, |slot| slot.and_then(|s| s.base.clone())) {
+            Some(value) => Ok(value),
+            None => self.fetch_base(at, key),
         }
+    }
+
+    /// `key` read from the base state and cached in its slot (at `at`).
+    fn fetch_base(&self, at: Located<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
         // Read outside the shard's lock: a store read may take a while.
         let value = self.base.get(key)?;
-        self.slots.write(key, |slot| slot.base = Some(value.clone()));
+        self.slots.write_at(at, key, |slot| slot.base = Some(value.clone()));
         Ok(value)
     }
 
