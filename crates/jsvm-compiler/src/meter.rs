@@ -150,6 +150,11 @@ pub(crate) enum Splice {
     OpenReturnEnter,
     /// Closes [`Splice::OpenReturnEnter`]: the value is kept, the depth left.
     CloseReturn,
+    /// [`Splice::OpenReturnEnter`] for a value that runs no code (`meter_walk`'s
+    /// `plain_value`): the depth is left first, and the value needs no slot.
+    OpenPlainReturnEnter,
+    /// Closes [`Splice::OpenPlainReturnEnter`].
+    ClosePlainReturn,
     /// Before a function body's closing brace: the depth left (a body that ends without
     /// `return`).
     Leave,
@@ -231,6 +236,7 @@ impl Splice {
                 | Splice::TextClose(_)
                 | Splice::InlineClose(_)
                 | Splice::CloseReturn
+                | Splice::ClosePlainReturn
         )
     }
 
@@ -258,6 +264,8 @@ impl Splice {
             Splice::EnterBlock => format!(";{}__jsvm_d={DEPTH};{}", declare(counter, true), charge(cost)),
             Splice::OpenReturnEnter => format!("{{{}{}{ENTER}return (__jsvm_r=(", declare(0, true), charge(cost)),
             Splice::CloseReturn => format!("),{LEAVE},__jsvm_r)}}"),
+            Splice::OpenPlainReturnEnter => format!("{{{}{}{ENTER}return ({LEAVE},", declare(0, true), charge(cost)),
+            Splice::ClosePlainReturn => ")}".to_string(),
             Splice::Leave => format!("{LEAVE};"),
             Splice::StatementEnd => String::new(),
         }
@@ -378,7 +386,7 @@ impl Asi {
 
     fn emitted(&mut self, offset: usize, splice: Splice, text: &str) {
         if let Some(&last) = text.as_bytes().last() {
-            self.last = Some((offset, last, splice == Splice::CloseReturn));
+            self.last = Some((offset, last, matches!(splice, Splice::CloseReturn | Splice::ClosePlainReturn)));
         }
     }
 
@@ -581,6 +589,8 @@ mod tests {
             Splice::EnterBlock,
             Splice::OpenReturnEnter,
             Splice::CloseReturn,
+            Splice::OpenPlainReturnEnter,
+            Splice::ClosePlainReturn,
             Splice::Leave,
             Splice::StatementEnd,
         ] {

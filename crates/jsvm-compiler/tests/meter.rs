@@ -272,9 +272,29 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
     // An inline comparator counts no depth, but its catch restores its function's.
     assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=504)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;"), "{m}");
     assert_eq!(count(&m, ENTER), 4, "init, a, g, s: {m}");
-    // A returned concise arrow closes inside the return that holds it.
+    // A returned concise arrow closes inside the return that holds it; making a closure
+    // calls nothing, so that return leaves the depth first.
     let m = metered("    a() { return () => b(); }");
-    assert!(m.contains(&format!("return (__jsvm_r=( () => {{{SLOTS}if((__jsvm_left-=12)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(b()),{LEAVE},__jsvm_r)}}),{LEAVE},__jsvm_r);")), "{m}");
+    assert!(m.contains(&format!("return ({LEAVE}, () => {{{SLOTS}if((__jsvm_left-=12)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(b()),{LEAVE},__jsvm_r)}});")), "{m}");
+}
+
+#[test]
+fn returns_of_values_that_call_nothing_leave_the_depth_first() {
+    // A curried arrow: the outer one returns a closure (depth left first, no slot), the
+    // inner one a sum, which may call `valueOf` and so is kept in the slot.
+    let m = metered("    a() { const add = (x) => (y) => x + y; return add; }");
+    let inner = format!(
+        "(y) => {{{SLOTS}if((__jsvm_left-=8)<0)__jsvm_oog();{ENTER}return (__jsvm_r=(x + y),{LEAVE},__jsvm_r)}}"
+    );
+    let outer = format!("(x) => {{{SLOTS}if((__jsvm_left-=9)<0)__jsvm_oog();{ENTER}return ({LEAVE},{inner})}}");
+    assert!(m.contains(&outer), "{m}");
+    // Literals built of such values too; a spread or a call inside keeps the slot.
+    let m = metered("    a(x) { return { k: x, f: () => 1, l: [x, 'w'] }; }");
+    assert!(m.contains(&format!("return ({LEAVE}, {{ k: x,")), "{m}");
+    let m = metered("    a(x) { return { k: x, f: g() }; }");
+    assert!(m.contains(" (__jsvm_r=( { k: x, f: g() }),"), "{m}");
+    let m = metered("    a(x) { return [...x]; }");
+    assert!(m.contains(" (__jsvm_r=( [...__jsvm_vm.spread(x,"), "{m}");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 mod blocks;
 mod compare;
 mod nan_store;
+mod plain_value;
 mod regex_choice;
 mod regex_policy;
 mod spread;
@@ -257,11 +258,16 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             body => {
                 if let Some(e) = body.as_expression() {
                     let span = e.span();
-                    self.open_block(span.start, Splice::OpenReturnEnter, self.costs.function_entry);
+                    let (open, close) = if plain_value::runs_no_code(e) {
+                        (Splice::OpenPlainReturnEnter, Splice::ClosePlainReturn)
+                    } else {
+                        (Splice::OpenReturnEnter, Splice::CloseReturn)
+                    };
+                    self.open_block(span.start, open, self.costs.function_entry);
                     self.begin_counter_scope(false, false);
                     self.visit_expression(e);
                     self.end_counter_scope();
-                    self.close_block(Some((span.end, Splice::CloseReturn)));
+                    self.close_block(Some((span.end, close)));
                 }
             }
         }
@@ -361,10 +367,8 @@ impl<'a> Visit<'a> for MeterWalk<'_, '_> {
             // `return` is six bytes.
             let after = it.span.start + 6;
             match &it.argument {
-                // A name or a literal runs no code: the depth can be left first.
-                Some(value @ (Expression::Identifier(_) | Expression::ThisExpression(_)))
-                | Some(value @ (Expression::NumericLiteral(_) | Expression::StringLiteral(_)))
-                | Some(value @ (Expression::BooleanLiteral(_) | Expression::NullLiteral(_))) => {
+                // A value that runs no code: the depth can be left first.
+                Some(value) if plain_value::runs_no_code(value) => {
                     self.text(after, format!(" ({LEAVE},"), false);
                     close = Some((value.span().end, ")".to_string()));
                 }
