@@ -141,7 +141,8 @@ pub(crate) enum Splice {
     EnterAfterDirectives,
     /// The start of code that runs once and is not a call (a program's top level, a class
     /// static block): `;` (it may follow a directive prologue), its loop counters and the
-    /// depth it runs at (for its catch blocks), then its charge.
+    /// depth below the one it runs at, as a call keeps its caller's (for its catch blocks),
+    /// then its charge.
     EnterBlock,
     /// An arrow's expression body made a block (a statement charge costs QuickJS fewer
     /// steps than one inside an expression, and arrows are often small and hot):
@@ -189,7 +190,7 @@ fn charge(cost: u64) -> String {
 
 /// The variables a body declares, or nothing: per loop nesting depth up to `n` an
 /// iteration counter and a counted loop's stretch start, end and body flag
-/// (`meter_strip`); with `calls`, the call depth it runs at and a slot for the value it
+/// (`meter_strip`); with `calls`, its caller's call depth and a slot for the value it
 /// returns.
 fn declare(n: u8, calls: bool) -> String {
     let mut names: Vec<String> = (1..=n).flat_map(|d| ["c", "s", "e", "x"].map(|k| format!("__jsvm_{k}{d}"))).collect();
@@ -208,17 +209,20 @@ fn declare(n: u8, calls: bool) -> String {
 /// than this, the same way everywhere, well before any engine's stack is exhausted.
 pub const MAX_CALL_DEPTH: u32 = 1_000;
 
-/// The run's call depth (a `var` of the wrapper).
+/// The run's call depth (a `var` of the wrapper). A body's `__jsvm_d` holds its caller's
+/// depth, one less than the depth it runs at: leaving, the more frequent of the two
+/// places, then stores it as it is, where storing the body's own depth made every return
+/// subtract one.
 const DEPTH: &str = "__jsvm_depth";
 /// Back at the depth the body runs at (where a catch block starts).
-pub(crate) const RESTORE: &str = "__jsvm_depth=__jsvm_d;";
+pub(crate) const RESTORE: &str = "__jsvm_depth=__jsvm_d+1;";
 /// One call deeper again (a generator resumed).
-pub(crate) const REENTER: &str = "__jsvm_d=++__jsvm_depth";
-/// One call deeper, ending the run past [`MAX_CALL_DEPTH`] (`__jsvm_d` is the depth the
-/// body runs at).
-const ENTER: &str = "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();";
+pub(crate) const REENTER: &str = "__jsvm_d=__jsvm_depth++";
+/// One call deeper, ending the run past [`MAX_CALL_DEPTH`]: the caller's depth is at the
+/// limit already.
+const ENTER: &str = "if((__jsvm_d=__jsvm_depth++)>=1000)__jsvm_vm.deep();";
 /// Back to the caller's depth.
-pub(crate) const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
+pub(crate) const LEAVE: &str = "__jsvm_depth=__jsvm_d";
 
 fn iteration(counter: u8, cost: u64) -> String {
     let c = format!("__jsvm_c{counter}");
@@ -261,7 +265,7 @@ impl Splice {
             Splice::BreakLabel => format!(" __jsvm_l{counter}"),
             Splice::Enter => format!("{}{}{ENTER}", declare(counter, true), charge(cost)),
             Splice::EnterAfterDirectives => format!(";{}{}{ENTER}", declare(counter, true), charge(cost)),
-            Splice::EnterBlock => format!(";{}__jsvm_d={DEPTH};{}", declare(counter, true), charge(cost)),
+            Splice::EnterBlock => format!(";{}__jsvm_d={DEPTH}-1;{}", declare(counter, true), charge(cost)),
             Splice::OpenReturnEnter => format!("{{{}{}{ENTER}return (__jsvm_r=(", declare(0, true), charge(cost)),
             Splice::CloseReturn => format!("),{LEAVE},__jsvm_r)}}"),
             Splice::OpenPlainReturnEnter => format!("{{{}{}{ENTER}return ({LEAVE},", declare(0, true), charge(cost)),
@@ -523,7 +527,7 @@ mod tests {
 
     #[test]
     fn the_depth_limit_in_the_text_is_the_constant() {
-        assert!(ENTER.contains(&format!(">{MAX_CALL_DEPTH})")));
+        assert!(ENTER.contains(&format!(">={MAX_CALL_DEPTH})")));
         assert!(ENTER.contains(REENTER) && RESTORE.starts_with(DEPTH) && LEAVE.starts_with(DEPTH));
     }
 
@@ -559,15 +563,15 @@ mod tests {
     fn a_statement_end_adds_a_semicolon_only_where_text_would_run_on() {
         let end = |offset| ins(offset, Splice::StatementEnd, 0);
         // `x++` before the `}` where the depth is left, on one line and across one.
-        assert_eq!(apply("x++ }", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++ ;__jsvm_depth=__jsvm_d-1;}");
-        assert_eq!(apply("x++\n}", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++\n__jsvm_depth=__jsvm_d-1;}");
+        assert_eq!(apply("x++ }", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++ ;__jsvm_depth=__jsvm_d;}");
+        assert_eq!(apply("x++\n}", vec![end(3), ins(4, Splice::Leave, 0)], &[]), "x++\n__jsvm_depth=__jsvm_d;}");
         // A closing `)` before a line that starts with `[`; none before a name.
         let closed = |src| apply(src, vec![ins(0, Splice::OpenExpr, 1), ins(3, Splice::CloseExpr, 0), end(3)], &[]);
         assert_eq!(closed("b++\n[a]"), "((__jsvm_left-=1)<0&&__jsvm_oog(),b++);\n[a]");
         assert_eq!(closed("b++\nc()"), "((__jsvm_left-=1)<0&&__jsvm_oog(),b++)\nc()");
         // A block the meter closed ends the statement already.
         let block = vec![ins(0, Splice::OpenBlock, 1), ins(3, Splice::CloseBlock, 0), end(3), ins(4, Splice::Leave, 0)];
-        assert_eq!(apply("x++ }", block, &[]), "{if((__jsvm_left-=1)<0)__jsvm_oog();x++} __jsvm_depth=__jsvm_d-1;}");
+        assert_eq!(apply("x++ }", block, &[]), "{if((__jsvm_left-=1)<0)__jsvm_oog();x++} __jsvm_depth=__jsvm_d;}");
     }
 
     #[test]

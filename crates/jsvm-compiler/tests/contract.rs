@@ -105,19 +105,19 @@ fn prepared_code_is_the_commonjs_wrapper_on_the_first_line() {
 fn strip_charges(metered: &str) -> String {
     let mut out = metered.to_string();
     // A return of a plain value leaves the depth first: ` (LEAVE, value)`.
-    while let Some(start) = out.find(" (__jsvm_depth=__jsvm_d-1,") {
+    while let Some(start) = out.find(" (__jsvm_depth=__jsvm_d,") {
         let close = start + out[start..].find(')').expect("the return's close");
         out.replace_range(close..close + 1, "");
-        out.replace_range(start..start + " (__jsvm_depth=__jsvm_d-1,".len(), "");
+        out.replace_range(start..start + " (__jsvm_depth=__jsvm_d,".len(), "");
     }
     for depth in [
         // (its `;` goes with the charge after it)
-        ";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth",
+        ";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth-1",
         "var __jsvm_d,__jsvm_r;",
-        "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();",
+        "if((__jsvm_d=__jsvm_depth++)>=1000)__jsvm_vm.deep();",
         " (__jsvm_r=(",
-        "),__jsvm_depth=__jsvm_d-1,__jsvm_r)",
-        "__jsvm_depth=__jsvm_d-1;",
+        "),__jsvm_depth=__jsvm_d,__jsvm_r)",
+        "__jsvm_depth=__jsvm_d;",
     ] {
         out = out.replace(depth, "");
     }

@@ -11,9 +11,9 @@ const ITERATION: &str = "__jsvm_c1--;if(!__jsvm_c1){__jsvm_c1=64;if((__jsvm_left
 /// A function body's slots for the depth it runs at and the value it returns.
 const SLOTS: &str = "var __jsvm_d,__jsvm_r;";
 /// One call deeper, at a function's entry.
-const ENTER: &str = "if((__jsvm_d=++__jsvm_depth)>1000)__jsvm_vm.deep();";
+const ENTER: &str = "if((__jsvm_d=__jsvm_depth++)>=1000)__jsvm_vm.deep();";
 /// Back to the caller's depth.
-const LEAVE: &str = "__jsvm_depth=__jsvm_d-1";
+const LEAVE: &str = "__jsvm_depth=__jsvm_d";
 /// What a loop pays for its last, partial batch however it ends.
 const FINALLY: &str = "}finally{if((__jsvm_left-=(64-__jsvm_c1)*";
 
@@ -256,21 +256,21 @@ fn calls_count_in_the_call_depth_and_catches_restore_it() {
          *g() { const v = yield 1; return v; }\n    s(x) { return x.sort((p, q) => { try { return f(p); } catch { return 0; } }); }",
     );
     // The top level runs once, at depth 0: it keeps the depth for its catch blocks.
-    assert!(m.starts_with(";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth;"), "{m}");
+    assert!(m.starts_with(";var __jsvm_d,__jsvm_r;__jsvm_d=__jsvm_depth-1;"), "{m}");
     // A return leaves the depth after its value is computed; catch and finally go back to
     // the function's own depth before anything else.
     assert!(m.contains(&format!("try {{ return (__jsvm_r=( b(x)),{LEAVE},__jsvm_r); }}")), "{m}");
     assert!(
-        m.contains("catch (e) {if((__jsvm_left-=506)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;e=__jsvm_vm.caught(e);"),
+        m.contains("catch (e) {if((__jsvm_left-=506)<0)__jsvm_oog();__jsvm_depth=__jsvm_d+1;e=__jsvm_vm.caught(e);"),
         "{m}"
     );
     // A finally runs at the function's depth and gives back the depth it found (after a
     // return, the caller's).
-    assert!(m.contains("finally {if((__jsvm_left-=10)<0)__jsvm_oog();let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d; c(); __jsvm_depth=__jsvm_f;}"), "{m}");
+    assert!(m.contains("finally {if((__jsvm_left-=10)<0)__jsvm_oog();let __jsvm_f=__jsvm_depth;__jsvm_depth=__jsvm_d+1; c(); __jsvm_depth=__jsvm_f;}"), "{m}");
     // A generator leaves at each yield and comes back one deeper.
-    assert!(m.contains(&format!("({LEAVE},__jsvm_r=yield 1,__jsvm_d=++__jsvm_depth,__jsvm_r)")), "{m}");
+    assert!(m.contains(&format!("({LEAVE},__jsvm_r=yield 1,__jsvm_d=__jsvm_depth++,__jsvm_r)")), "{m}");
     // An inline comparator counts no depth, but its catch restores its function's.
-    assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=504)<0)__jsvm_oog();__jsvm_depth=__jsvm_d;"), "{m}");
+    assert!(m.contains("(p, q) => { try { return f(p); } catch (__jsvm_e) {if((__jsvm_left-=504)<0)__jsvm_oog();__jsvm_depth=__jsvm_d+1;"), "{m}");
     assert_eq!(count(&m, ENTER), 4, "init, a, g, s: {m}");
     // A returned concise arrow closes inside the return that holds it; making a closure
     // calls nothing, so that return leaves the depth first.
@@ -346,11 +346,11 @@ fn a_yield_inside_loops_first_pays_for_their_iterations_so_far() {
     let outer = "(__jsvm_left-=(64-__jsvm_c1)*";
     let inner = "(__jsvm_left-=(i-__jsvm_s2+1)*";
     let (o, i) = (m.find(outer).expect(&m), m.find(inner).expect(&m));
-    assert!(o < i && m[i..].contains("__jsvm_s2=i+1,__jsvm_depth=__jsvm_d-1,__jsvm_r=yield i"), "{m}");
+    assert!(o < i && m[i..].contains("__jsvm_s2=i+1,__jsvm_depth=__jsvm_d,__jsvm_r=yield i"), "{m}");
     assert!(m.contains("__jsvm_c1=64,("), "{m}");
     // Outside a loop a yield settles nothing.
     let m = metered("    *g() { yield 1; }");
-    assert!(m.contains(" (__jsvm_depth=__jsvm_d-1,__jsvm_r=yield 1"), "{m}");
+    assert!(m.contains(" (__jsvm_depth=__jsvm_d,__jsvm_r=yield 1"), "{m}");
     assert!(!m.contains("__jsvm_c1=64,"), "{m}");
 }
 
