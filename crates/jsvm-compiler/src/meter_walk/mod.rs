@@ -74,8 +74,9 @@ struct CounterScope {
     /// A call frame that counts in the run's call depth (see `meter::MAX_CALL_DEPTH`):
     /// its returns leave the depth.
     calls: bool,
-    /// Its catch and finally blocks restore the depth it runs at (`__jsvm_d`: its own, or
-    /// for an inline sort comparator, which counts no depth, its enclosing function's).
+    /// Its catch and finally blocks restore the depth it runs at (one above `__jsvm_d`: its
+    /// own, or for an inline sort comparator, which counts no depth, its enclosing
+    /// function's).
     restores: bool,
     /// What an unlabelled `break` leaves, innermost last: a loop or `switch`, with the
     /// depth of a counted loop (whose breaks must leave its stretch loop too).
